@@ -1,0 +1,942 @@
+//! A case's path as state transitions: each function takes the current
+//! state and returns the next one plus the history line to record, or says
+//! why the step cannot be taken. Permissions are checked before these run
+//! (see `permissions`); these check only what the state allows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::calendar::local_date;
+use super::model::{
+    Case, CaseEvent, CaseStatus, CloseResult, Decision, EventKind, Login, Person, Request,
+    RequestKind, RequestStatus,
+};
+use super::norms::Norms;
+use super::permissions::may_hold_cases;
+
+/// Longest free text accepted (a note, a reason, a motivation).
+pub const MAX_TEXT: usize = 4000;
+
+/// Why a step cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The state of the case or request does not allow it (HTTP 409).
+    #[error("{0}")]
+    Conflict(String),
+    /// What was sent is not acceptable in itself (HTTP 422).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn conflict<T>(why: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal::Conflict(why.into()))
+}
+
+fn invalid<T>(why: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal::Invalid(why.into()))
+}
+
+/// A required free text: trimmed, not empty, not too long.
+pub fn required_text(field: &str, text: Option<&str>) -> Result<String, Refusal> {
+    match text.map(str::trim) {
+        None | Some("") => invalid(format!("{field} is verplicht")),
+        Some(t) => optional_text(field, Some(t)).map(|t| t.unwrap_or_default()),
+    }
+}
+
+/// An optional free text: trimmed, empty counts as absent.
+pub fn optional_text(field: &str, text: Option<&str>) -> Result<Option<String>, Refusal> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if t.chars().count() > MAX_TEXT => {
+            invalid(format!("{field} is langer dan {MAX_TEXT} tekens"))
+        }
+        Some(t) => Ok(Some(t.to_string())),
+    }
+}
+
+/// The next state of a case and the line for its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub case: Case,
+    pub event: CaseEvent,
+    /// Set when the case changed hands: the casusregisseur who lost it
+    /// (their desk must learn the case left their scope).
+    pub previous_casusregisseur: Option<Login>,
+}
+
+fn open(case: &Case) -> Result<(), Refusal> {
+    if case.is_open() {
+        Ok(())
+    } else {
+        conflict(format!("zaak {} is gesloten", case.number))
+    }
+}
+
+/// Builds the transition: bumps the version and writes the history line.
+fn step(
+    before: &Case,
+    mut after: Case,
+    actor: &Person,
+    kind: EventKind,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Transition {
+    after.version = before.version + 1;
+    let previous_casusregisseur = match (&before.casusregisseur, &after.casusregisseur) {
+        (Some(old), new) if new.as_ref() != Some(old) => Some(old.clone()),
+        _ => None,
+    };
+    Transition {
+        case: after,
+        event: CaseEvent {
+            at: now,
+            actor: actor.login.clone(),
+            kind,
+            note,
+            request_id: None,
+        },
+        previous_casusregisseur,
+    }
+}
+
+/// Gives the case to `to`: a first assignment or a reassignment (which
+/// needs a reason). The first-contact deadline is fixed at the first
+/// assignment: handing a case on does not restart the household's wait.
+pub fn assign(
+    case: &Case,
+    actor: &Person,
+    to: &Person,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if !may_hold_cases(to) {
+        return invalid(format!("{} kan geen casusregisseur zijn", to.login));
+    }
+    if case.casusregisseur.as_deref() == Some(to.login.as_str()) {
+        return conflict(format!(
+            "{} is al casusregisseur van {}",
+            to.login, case.number
+        ));
+    }
+    let reassigning = case.casusregisseur.is_some();
+    let reason = if reassigning {
+        Some(required_text("reden", reason)?)
+    } else {
+        optional_text("reden", reason)?
+    };
+    let mut next = case.clone();
+    next.casusregisseur = Some(to.login.clone());
+    next.organisation = Some(to.organisation.clone());
+    next.assigned_at = Some(now);
+    next.first_contact_due_at = case
+        .first_contact_due_at
+        .or_else(|| Some(norms.first_contact_due(now)));
+    if next.status == CaseStatus::Referred {
+        next.status = CaseStatus::Assigned;
+    }
+    next.last_activity_at = now;
+    next.taken_over = false;
+    next.stuck_reported = false;
+    next.stuck_reported_at = None;
+    let kind = if reassigning {
+        EventKind::Reassigned
+    } else {
+        EventKind::Assigned
+    };
+    Ok(step(case, next, actor, kind, reason, now))
+}
+
+/// Records the first contact with the household, optionally backdated to
+/// when it happened.
+pub fn record_contact(
+    case: &Case,
+    actor: &Person,
+    at: Option<DateTime<Utc>>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if case.first_contact_at.is_some() {
+        return conflict(format!(
+            "het eerste contact voor {} is al vastgelegd",
+            case.number
+        ));
+    }
+    let at = at.unwrap_or(now);
+    if at > now {
+        return invalid("het eerste contact kan niet in de toekomst liggen");
+    }
+    if at < case.referred_at {
+        return invalid("het eerste contact kan niet vóór de aanmelding liggen");
+    }
+    let note = optional_text("notitie", note)?;
+    let mut next = case.clone();
+    next.first_contact_at = Some(at);
+    next.status = CaseStatus::Contacted;
+    next.last_activity_at = now;
+    Ok(step(case, next, actor, EventKind::FirstContact, note, now))
+}
+
+/// Records that a plan (gezinsplan, plan van aanpak) is agreed.
+pub fn record_plan(
+    case: &Case,
+    actor: &Person,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if case.first_contact_at.is_none() {
+        return conflict(format!(
+            "leg eerst het eerste contact voor {} vast",
+            case.number
+        ));
+    }
+    if case.plan_at.is_some() {
+        return conflict(format!("het plan voor {} is al vastgelegd", case.number));
+    }
+    let note = optional_text("notitie", note)?;
+    let mut next = case.clone();
+    next.plan_at = Some(now);
+    next.status = CaseStatus::Plan;
+    next.last_activity_at = now;
+    Ok(step(case, next, actor, EventKind::Plan, note, now))
+}
+
+/// Records work on the case; after the plan, the case is in execution.
+pub fn record_activity(
+    case: &Case,
+    actor: &Person,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    let note = required_text("notitie", note)?;
+    let mut next = case.clone();
+    if next.status == CaseStatus::Plan {
+        next.status = CaseStatus::Execution;
+    }
+    next.last_activity_at = now;
+    Ok(step(
+        case,
+        next,
+        actor,
+        EventKind::Activity,
+        Some(note),
+        now,
+    ))
+}
+
+/// The casusregisseur reports the case stuck: it goes on the stagnation
+/// board until a procesregisseur acts (reassigns, takes over, de-escalates).
+pub fn report_stuck(
+    case: &Case,
+    actor: &Person,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if case.stuck_reported {
+        return conflict(format!("{} is al als vastgelopen gemeld", case.number));
+    }
+    let note = required_text("notitie", note)?;
+    let mut next = case.clone();
+    next.stuck_reported = true;
+    next.stuck_reported_at = Some(now);
+    Ok(step(case, next, actor, EventKind::Stuck, Some(note), now))
+}
+
+/// Closes the case with a result; with a follow-up date it stays in view
+/// as waakvlam.
+pub fn close(
+    case: &Case,
+    actor: &Person,
+    result: CloseResult,
+    waakvlam_until: Option<NaiveDate>,
+    pending_requests: usize,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if pending_requests > 0 {
+        return conflict(format!(
+            "{} heeft nog {pending_requests} aanvraag/aanvragen zonder besluit",
+            case.number
+        ));
+    }
+    if let Some(until) = waakvlam_until
+        && until <= local_date(now)
+    {
+        return invalid("de waakvlamdatum moet in de toekomst liggen");
+    }
+    let mut next = case.clone();
+    next.status = if waakvlam_until.is_some() {
+        CaseStatus::Waakvlam
+    } else {
+        CaseStatus::Closed
+    };
+    next.closed_at = Some(now);
+    next.close_result = Some(result);
+    next.waakvlam_until = waakvlam_until;
+    next.stuck_reported = false;
+    next.stuck_reported_at = None;
+    Ok(step(
+        case,
+        next,
+        actor,
+        EventKind::Closed,
+        Some(result.to_string()),
+        now,
+    ))
+}
+
+/// Escalates the case to the doorzettingsmacht regisseur.
+pub fn escalate(
+    case: &Case,
+    actor: &Person,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if case.escalated {
+        return conflict(format!("{} is al opgeschaald", case.number));
+    }
+    let reason = required_text("reden", reason)?;
+    let mut next = case.clone();
+    next.escalated = true;
+    next.escalated_at = Some(now);
+    next.escalated_by = Some(actor.login.clone());
+    next.escalation_reason = Some(reason.clone());
+    Ok(step(
+        case,
+        next,
+        actor,
+        EventKind::Escalated,
+        Some(reason),
+        now,
+    ))
+}
+
+/// The doorzettingsmacht regisseur takes the case over and becomes its
+/// casusregisseur.
+pub fn take_over(
+    case: &Case,
+    actor: &Person,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if case.casusregisseur.as_deref() == Some(actor.login.as_str()) {
+        return conflict(format!("u voert de regie over {} al", case.number));
+    }
+    let reason = required_text("reden", reason)?;
+    let mut next = case.clone();
+    next.casusregisseur = Some(actor.login.clone());
+    next.organisation = Some(actor.organisation.clone());
+    next.assigned_at = Some(now);
+    next.first_contact_due_at = case
+        .first_contact_due_at
+        .or_else(|| Some(norms.first_contact_due(now)));
+    if next.status == CaseStatus::Referred {
+        next.status = CaseStatus::Assigned;
+    }
+    next.taken_over = true;
+    next.stuck_reported = false;
+    next.stuck_reported_at = None;
+    next.last_activity_at = now;
+    Ok(step(
+        case,
+        next,
+        actor,
+        EventKind::TakenOver,
+        Some(reason),
+        now,
+    ))
+}
+
+/// Ends an escalation: the case is unblocked.
+pub fn deescalate(
+    case: &Case,
+    actor: &Person,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if !case.escalated {
+        return conflict(format!("{} is niet opgeschaald", case.number));
+    }
+    let reason = required_text("reden", reason)?;
+    let mut next = case.clone();
+    next.escalated = false;
+    next.stuck_reported = false;
+    next.stuck_reported_at = None;
+    Ok(step(
+        case,
+        next,
+        actor,
+        EventKind::Deescalated,
+        Some(reason),
+        now,
+    ))
+}
+
+/// What a new request will hold, before the store gives it an id and number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub case_id: i64,
+    pub kind: RequestKind,
+    pub provision: String,
+    pub motivation: String,
+    pub in_plan: bool,
+    pub filed_by: Login,
+    pub filed_at: DateTime<Utc>,
+    pub decide_by: DateTime<Utc>,
+}
+
+/// The casusregisseur files a request, motivated; a request that is part
+/// of the plan needs a plan.
+#[allow(clippy::too_many_arguments)]
+pub fn file_request(
+    case: &Case,
+    actor: &Person,
+    kind: RequestKind,
+    provision: Option<&str>,
+    motivation: Option<&str>,
+    in_plan: bool,
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> Result<(NewRequest, Transition), Refusal> {
+    open(case)?;
+    let provision = required_text("voorziening", provision)?;
+    let motivation = required_text("motivering", motivation)?;
+    if in_plan && case.plan_at.is_none() {
+        return conflict(format!(
+            "{} heeft nog geen plan; leg eerst het plan vast",
+            case.number
+        ));
+    }
+    let request = NewRequest {
+        case_id: case.id,
+        kind,
+        provision,
+        motivation,
+        in_plan,
+        filed_by: actor.login.clone(),
+        filed_at: now,
+        decide_by: norms.decide_by(kind, now),
+    };
+    let mut next = case.clone();
+    if next.status == CaseStatus::Plan {
+        next.status = CaseStatus::Execution;
+    }
+    next.last_activity_at = now;
+    let transition = step(
+        case,
+        next,
+        actor,
+        EventKind::RequestFiled,
+        Some(request.provision.clone()),
+        now,
+    );
+    Ok((request, transition))
+}
+
+/// Decides a pending request. Rejecting needs a reason; approving needs the
+/// request to be part of the plan, since the mandate covers only that.
+pub fn decide(
+    request: &Request,
+    case: &Case,
+    actor: &Person,
+    decision: Decision,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(Request, CaseEvent), Refusal> {
+    if request.status != RequestStatus::Pending {
+        return conflict(format!(
+            "{} is al beslist ({}) door {} op {}",
+            request.number,
+            request.status,
+            request.decided_by.as_deref().unwrap_or("?"),
+            request
+                .decided_at
+                .map(|d| local_date(d).format("%d-%m-%Y").to_string())
+                .unwrap_or_default()
+        ));
+    }
+    open(case)?;
+    let reason = match decision {
+        Decision::Reject => Some(required_text("reden", reason)?),
+        Decision::Approve => optional_text("reden", reason)?,
+    };
+    if decision == Decision::Approve && !request.in_plan {
+        return conflict(format!(
+            "{} maakt geen deel uit van het plan; het mandaat geldt alleen voor het plan",
+            request.number
+        ));
+    }
+    let mut next = request.clone();
+    next.status = match decision {
+        Decision::Approve => RequestStatus::Approved,
+        Decision::Reject => RequestStatus::Rejected,
+    };
+    next.decided_by = Some(actor.login.clone());
+    next.decided_at = Some(now);
+    next.reason = reason.clone();
+    next.version = request.version + 1;
+    let event = CaseEvent {
+        at: now,
+        actor: actor.login.clone(),
+        kind: EventKind::RequestDecided,
+        note: Some(match &reason {
+            Some(r) => format!("{}: {r}", next.status),
+            None => next.status.to_string(),
+        }),
+        request_id: Some(request.id),
+    };
+    Ok((next, event))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn person(login: &str, role: Role) -> Person {
+        Person {
+            login: login.into(),
+            display_name: login.into(),
+            role,
+            organisation: "Kwadraad".into(),
+            specialism: None,
+            capacity: Some(12),
+            active: true,
+        }
+    }
+
+    fn referred() -> Case {
+        Case {
+            id: 1,
+            number: "KST-2026-0001".into(),
+            household_id: 1,
+            pseudonym: "H-AAAA".into(),
+            domain: CaseDomain::Jeugd,
+            status: CaseStatus::Referred,
+            source: Source::Cjg,
+            casusregisseur: None,
+            organisation: None,
+            referred_at: at("2026-11-20T09:00:00Z"),
+            assigned_at: None,
+            first_contact_at: None,
+            first_contact_due_at: None,
+            plan_at: None,
+            last_activity_at: at("2026-11-20T09:00:00Z"),
+            closed_at: None,
+            close_result: None,
+            waakvlam_until: None,
+            risk_flags: vec![],
+            escalated: false,
+            escalated_at: None,
+            escalated_by: None,
+            escalation_reason: None,
+            taken_over: false,
+            stuck_reported: false,
+            stuck_reported_at: None,
+            version: 1,
+        }
+    }
+
+    fn pr() -> Person {
+        person("pr-jeugd", Role::ProcesregisseurJeugd)
+    }
+    fn cr(n: u8) -> Person {
+        person(&format!("cr-0{n}"), Role::Casusregisseur)
+    }
+    const NOW: &str = "2026-11-24T10:00:00Z";
+
+    fn assigned() -> Case {
+        assign(
+            &referred(),
+            &pr(),
+            &cr(1),
+            None,
+            at("2026-11-23T10:00:00Z"),
+            &Norms::default(),
+        )
+        .unwrap()
+        .case
+    }
+
+    fn planned() -> Case {
+        let c = record_contact(&assigned(), &cr(1), None, None, at(NOW))
+            .unwrap()
+            .case;
+        record_plan(&c, &cr(1), None, at(NOW)).unwrap().case
+    }
+
+    #[test]
+    fn first_assignment_fixes_the_first_contact_deadline() {
+        let t = assign(&referred(), &pr(), &cr(1), None, at(NOW), &Norms::default()).unwrap();
+        assert_eq!(t.case.status, CaseStatus::Assigned);
+        assert_eq!(t.case.casusregisseur.as_deref(), Some("cr-01"));
+        assert_eq!(t.case.organisation.as_deref(), Some("Kwadraad"));
+        assert_eq!(
+            t.case.first_contact_due_at,
+            Some(at("2026-11-26T22:59:59Z"))
+        );
+        assert_eq!(t.case.version, 2);
+        assert_eq!(t.event.kind, EventKind::Assigned);
+        assert_eq!(t.previous_casusregisseur, None);
+    }
+
+    #[test]
+    fn reassignment_needs_a_reason_and_keeps_the_deadline() {
+        let case = assigned();
+        let due = case.first_contact_due_at;
+        let err = assign(&case, &pr(), &cr(2), Some("  "), at(NOW), &Norms::default()).unwrap_err();
+        assert!(matches!(err, Refusal::Invalid(_)));
+        let t = assign(
+            &case,
+            &pr(),
+            &cr(2),
+            Some("specialisme past beter"),
+            at(NOW),
+            &Norms::default(),
+        )
+        .unwrap();
+        assert_eq!(t.case.first_contact_due_at, due);
+        assert_eq!(t.case.assigned_at, Some(at(NOW)));
+        assert_eq!(t.previous_casusregisseur.as_deref(), Some("cr-01"));
+        assert_eq!(t.event.kind, EventKind::Reassigned);
+        assert_eq!(t.event.note.as_deref(), Some("specialisme past beter"));
+    }
+
+    #[test]
+    fn assignment_refuses_the_current_holder_non_holders_and_closed_cases() {
+        let case = assigned();
+        assert!(matches!(
+            assign(&case, &pr(), &cr(1), Some("x"), at(NOW), &Norms::default()),
+            Err(Refusal::Conflict(_))
+        ));
+        let pm = person("pm", Role::Procesmanager);
+        assert!(matches!(
+            assign(&case, &pr(), &pm, Some("x"), at(NOW), &Norms::default()),
+            Err(Refusal::Invalid(_))
+        ));
+        let closed = close(&case, &pr(), CloseResult::Moved, None, 0, at(NOW))
+            .unwrap()
+            .case;
+        assert!(matches!(
+            assign(
+                &closed,
+                &pr(),
+                &cr(2),
+                Some("x"),
+                at(NOW),
+                &Norms::default()
+            ),
+            Err(Refusal::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn the_path_runs_contact_plan_execution_in_order() {
+        let case = assigned();
+        assert!(matches!(
+            record_plan(&case, &cr(1), None, at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+        let contacted = record_contact(&case, &cr(1), None, None, at(NOW))
+            .unwrap()
+            .case;
+        assert_eq!(contacted.status, CaseStatus::Contacted);
+        assert!(matches!(
+            record_contact(&contacted, &cr(1), None, None, at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+        let planned = record_plan(&contacted, &cr(1), Some("gezinsplan"), at(NOW))
+            .unwrap()
+            .case;
+        assert_eq!(planned.status, CaseStatus::Plan);
+        assert!(matches!(
+            record_plan(&planned, &cr(1), None, at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+        let t = record_activity(&planned, &cr(1), Some("huisbezoek"), at(NOW)).unwrap();
+        assert_eq!(t.case.status, CaseStatus::Execution);
+        assert_eq!(t.case.version, planned.version + 1);
+    }
+
+    #[test]
+    fn first_contact_may_be_backdated_but_not_into_the_future_or_before_referral() {
+        let case = assigned();
+        let t = record_contact(
+            &case,
+            &cr(1),
+            Some(at("2026-11-23T15:00:00Z")),
+            None,
+            at(NOW),
+        )
+        .unwrap();
+        assert_eq!(t.case.first_contact_at, Some(at("2026-11-23T15:00:00Z")));
+        assert!(matches!(
+            record_contact(
+                &case,
+                &cr(1),
+                Some(at("2026-11-25T10:00:00Z")),
+                None,
+                at(NOW)
+            ),
+            Err(Refusal::Invalid(_))
+        ));
+        assert!(matches!(
+            record_contact(
+                &case,
+                &cr(1),
+                Some(at("2026-11-19T10:00:00Z")),
+                None,
+                at(NOW)
+            ),
+            Err(Refusal::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn notes_and_reasons_are_required_where_they_matter() {
+        let case = assigned();
+        assert!(matches!(
+            record_activity(&case, &cr(1), None, at(NOW)),
+            Err(Refusal::Invalid(_))
+        ));
+        assert!(matches!(
+            report_stuck(&case, &cr(1), Some(""), at(NOW)),
+            Err(Refusal::Invalid(_))
+        ));
+        assert!(matches!(
+            escalate(&case, &pr(), None, at(NOW)),
+            Err(Refusal::Invalid(_))
+        ));
+        let long = "x".repeat(MAX_TEXT + 1);
+        assert!(matches!(
+            record_activity(&case, &cr(1), Some(&long), at(NOW)),
+            Err(Refusal::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn stuck_is_cleared_by_reassignment_take_over_and_deescalation() {
+        let stuck = report_stuck(&assigned(), &cr(1), Some("gezin weigert"), at(NOW))
+            .unwrap()
+            .case;
+        assert!(stuck.stuck_reported);
+        assert!(matches!(
+            report_stuck(&stuck, &cr(1), Some("weer"), at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+        let reassigned = assign(
+            &stuck,
+            &pr(),
+            &cr(2),
+            Some("vastgelopen"),
+            at(NOW),
+            &Norms::default(),
+        )
+        .unwrap()
+        .case;
+        assert!(!reassigned.stuck_reported && reassigned.stuck_reported_at.is_none());
+
+        let dzm = person("pr-dzm", Role::ProcesregisseurDoorzettingsmacht);
+        let escalated = escalate(&stuck, &pr(), Some("hoog risico"), at(NOW))
+            .unwrap()
+            .case;
+        assert!(escalated.escalated && escalated.stuck_reported);
+        assert_eq!(escalated.escalated_by.as_deref(), Some("pr-jeugd"));
+        assert!(matches!(
+            escalate(&escalated, &pr(), Some("nog eens"), at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+        let taken = take_over(
+            &escalated,
+            &dzm,
+            Some("doorzetten"),
+            at(NOW),
+            &Norms::default(),
+        )
+        .unwrap();
+        assert_eq!(taken.case.casusregisseur.as_deref(), Some("pr-dzm"));
+        assert!(taken.case.taken_over && !taken.case.stuck_reported && taken.case.escalated);
+        assert_eq!(taken.previous_casusregisseur.as_deref(), Some("cr-01"));
+        assert!(matches!(
+            take_over(&taken.case, &dzm, Some("x"), at(NOW), &Norms::default()),
+            Err(Refusal::Conflict(_))
+        ));
+        let calm = deescalate(&taken.case, &dzm, Some("afspraken gemaakt"), at(NOW))
+            .unwrap()
+            .case;
+        assert!(!calm.escalated);
+        assert!(matches!(
+            deescalate(&calm, &dzm, Some("x"), at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn closing_with_waakvlam_keeps_the_household_in_view() {
+        let case = planned();
+        let err = close(&case, &cr(1), CloseResult::Refused, None, 1, at(NOW)).unwrap_err();
+        assert!(matches!(err, Refusal::Conflict(_)));
+        let today = local_date(at(NOW));
+        assert!(matches!(
+            close(&case, &cr(1), CloseResult::Refused, Some(today), 0, at(NOW)),
+            Err(Refusal::Invalid(_))
+        ));
+        let later = NaiveDate::from_ymd_opt(2027, 3, 1);
+        let closed = close(&case, &cr(1), CloseResult::Refused, later, 0, at(NOW))
+            .unwrap()
+            .case;
+        assert_eq!(closed.status, CaseStatus::Waakvlam);
+        assert!(!closed.is_open());
+        assert_eq!(closed.waakvlam_until, later);
+        let plain = close(&case, &cr(1), CloseResult::GoalsMet, None, 0, at(NOW))
+            .unwrap()
+            .case;
+        assert_eq!(
+            (plain.status, plain.close_result),
+            (CaseStatus::Closed, Some(CloseResult::GoalsMet))
+        );
+        assert!(matches!(
+            close(&plain, &cr(1), CloseResult::GoalsMet, None, 0, at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+    }
+
+    fn filed(in_plan: bool) -> Request {
+        let case = planned();
+        let (new, t) = file_request(
+            &case,
+            &cr(1),
+            RequestKind::Jeugdhulp,
+            Some("ambulante gezinsbegeleiding"),
+            Some("opvoedstress"),
+            in_plan,
+            at(NOW),
+            &Norms::default(),
+        )
+        .unwrap();
+        assert_eq!(t.case.status, CaseStatus::Execution);
+        Request {
+            id: 5,
+            number: "AV-2026-0005".into(),
+            case_id: new.case_id,
+            kind: new.kind,
+            provision: new.provision,
+            motivation: new.motivation,
+            in_plan: new.in_plan,
+            filed_by: new.filed_by,
+            filed_at: new.filed_at,
+            decide_by: new.decide_by,
+            status: RequestStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn filing_a_request_needs_motivation_and_a_plan_when_in_plan() {
+        let norms = Norms::default();
+        let err = file_request(
+            &assigned(),
+            &cr(1),
+            RequestKind::Jeugdhulp,
+            Some("p"),
+            Some("m"),
+            true,
+            at(NOW),
+            &norms,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Refusal::Conflict(_)));
+        let err = file_request(
+            &planned(),
+            &cr(1),
+            RequestKind::Jeugdhulp,
+            Some("p"),
+            None,
+            true,
+            at(NOW),
+            &norms,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Refusal::Invalid(_)));
+        let request = filed(true);
+        // Tue 24 Nov 2026 + 8 weeks = Tue 19 Jan 2027.
+        assert_eq!(request.decide_by, at("2027-01-19T22:59:59Z"));
+    }
+
+    #[test]
+    fn deciding_approves_or_rejects_once() {
+        let case = planned();
+        let request = filed(true);
+        let err = decide(&request, &case, &pr(), Decision::Reject, Some(" "), at(NOW)).unwrap_err();
+        assert!(matches!(err, Refusal::Invalid(_)));
+        let (approved, event) =
+            decide(&request, &case, &pr(), Decision::Approve, None, at(NOW)).unwrap();
+        assert_eq!(approved.status, RequestStatus::Approved);
+        assert_eq!(approved.decided_by.as_deref(), Some("pr-jeugd"));
+        assert_eq!(approved.version, 2);
+        assert_eq!(
+            (event.kind, event.request_id),
+            (EventKind::RequestDecided, Some(5))
+        );
+        let again = decide(
+            &approved,
+            &case,
+            &pr(),
+            Decision::Reject,
+            Some("toch niet"),
+            at(NOW),
+        )
+        .unwrap_err();
+        assert!(matches!(&again, Refusal::Conflict(m) if m.contains("al beslist")));
+        let (rejected, _) = decide(
+            &request,
+            &case,
+            &pr(),
+            Decision::Reject,
+            Some("past niet"),
+            at(NOW),
+        )
+        .unwrap();
+        assert_eq!(
+            (rejected.status, rejected.reason.as_deref()),
+            (RequestStatus::Rejected, Some("past niet"))
+        );
+    }
+
+    #[test]
+    fn a_request_outside_the_plan_can_be_rejected_but_not_approved() {
+        let case = planned();
+        let request = filed(false);
+        assert!(matches!(
+            decide(&request, &case, &pr(), Decision::Approve, None, at(NOW)),
+            Err(Refusal::Conflict(_))
+        ));
+        assert!(
+            decide(
+                &request,
+                &case,
+                &pr(),
+                Decision::Reject,
+                Some("niet in plan"),
+                at(NOW)
+            )
+            .is_ok()
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! The pure domain core: rules over plain data. Nothing in here knows of
+//! HTTP, SQL or terminals; everything is tested directly.
+
+pub mod calendar;
+pub mod lifecycle;
+pub mod model;
+pub mod norms;
+pub mod permissions;

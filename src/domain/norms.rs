@@ -1,0 +1,492 @@
+//! Norms and deadlines: when first contact is due, when a request must be
+//! decided, and when a case counts as stagnant.
+
+use chrono::{DateTime, Days, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::calendar::{Calendar, DayCounting, end_of_day, local_date};
+use super::model::{Case, CaseStatus, Request, RequestKind, RequestStatus};
+
+/// Every configurable norm in one place. Defaults follow the seeds: first
+/// contact within 2 (working) days of assignment; decisions on a Wmo
+/// maatwerkvoorziening within 2 weeks and on youth care within 8 weeks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Norms {
+    pub calendar: Calendar,
+    /// How "N days" is counted for first contact and stagnation.
+    pub counting: DayCounting,
+    pub first_contact_days: u32,
+    pub decision_weeks_wmo: u32,
+    pub decision_weeks_jeugd: u32,
+    pub stagnation: StagnationThresholds,
+}
+
+/// When each face of stagnation starts, in counted days (see [`Norms::counting`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StagnationThresholds {
+    /// A referral must have a casusregisseur within this many days.
+    pub unassigned_days: u32,
+    /// An assigned case with no recorded activity for longer than this.
+    pub no_activity_days: u32,
+    /// First contact made, but no plan after this many days.
+    pub no_plan_days: u32,
+    /// Warn about a pending request this many working days before its
+    /// legal deadline (always working days: the deadline itself is legal).
+    pub request_warning_days: u32,
+}
+
+impl Default for StagnationThresholds {
+    fn default() -> Self {
+        Self {
+            unassigned_days: 1,
+            no_activity_days: 15,
+            no_plan_days: 10,
+            request_warning_days: 2,
+        }
+    }
+}
+
+impl Default for Norms {
+    fn default() -> Self {
+        Self {
+            calendar: Calendar::dutch(),
+            counting: DayCounting::WorkingDays,
+            first_contact_days: 2,
+            decision_weeks_wmo: 2,
+            decision_weeks_jeugd: 8,
+            stagnation: StagnationThresholds::default(),
+        }
+    }
+}
+
+/// The faces of stagnation (DOMAIN.md, "A case's path").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum StagnationKind {
+    FirstContactOverdue,
+    Unassigned,
+    NoActivity,
+    NoPlan,
+    Stuck,
+    RequestDeadline,
+}
+
+/// One reason a case is stagnant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Stagnation {
+    pub kind: StagnationKind,
+    pub case_id: i64,
+    /// For [`StagnationKind::RequestDeadline`]: the request.
+    pub request_id: Option<i64>,
+    /// The moment the norm was (or will be) passed: end of the norm's day.
+    pub norm_at: DateTime<Utc>,
+    /// Counted days past the norm: 0 means due today; negative means still
+    /// that many days left (only request deadlines warn ahead of time).
+    pub days_late: i64,
+}
+
+impl Norms {
+    /// First contact is due by the end of the Nth counted day after the day
+    /// of assignment (Europe/Amsterdam).
+    pub fn first_contact_due(&self, assigned_at: DateTime<Utc>) -> DateTime<Utc> {
+        let day = self.calendar.nth_day_after(
+            local_date(assigned_at),
+            self.first_contact_days,
+            self.counting,
+        );
+        end_of_day(day)
+    }
+
+    /// The legal decision deadline: filed date plus the term of the kind,
+    /// moved to the next working day when it ends on a weekend or holiday
+    /// (Algemene termijnenwet), at the end of that day.
+    pub fn decide_by(&self, kind: RequestKind, filed_at: DateTime<Utc>) -> DateTime<Utc> {
+        let weeks = match kind {
+            RequestKind::WmoMaatwerk => self.decision_weeks_wmo,
+            RequestKind::Jeugdhulp => self.decision_weeks_jeugd,
+        };
+        let term_end = local_date(filed_at) + Days::new(7 * u64::from(weeks));
+        end_of_day(self.calendar.on_or_next_working_day(term_end))
+    }
+
+    /// The end of the `days`th counted day after `since`, when `now` is past it.
+    fn passed(&self, since: DateTime<Utc>, days: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let norm = end_of_day(
+            self.calendar
+                .nth_day_after(local_date(since), days, self.counting),
+        );
+        (now > norm).then_some(norm)
+    }
+
+    /// How late `now` is against a deadline at the end of a day: 0 on the
+    /// day itself, positive after it, negative (days left) before it.
+    fn lateness(&self, deadline: DateTime<Utc>, now: DateTime<Utc>, counting: DayCounting) -> i64 {
+        let (due, today) = (local_date(deadline), local_date(now));
+        if today >= due {
+            i64::from(self.calendar.days_between(due, today, counting))
+        } else {
+            -i64::from(self.calendar.days_between(today, due, counting))
+        }
+    }
+
+    /// Every way `case` is stagnant at `now`; `requests` are the case's own.
+    /// Closed cases never stagnate.
+    pub fn stagnation(
+        &self,
+        case: &Case,
+        requests: &[Request],
+        now: DateTime<Utc>,
+    ) -> Vec<Stagnation> {
+        let mut found = Vec::new();
+        if !case.is_open() {
+            return found;
+        }
+        let t = &self.stagnation;
+        let mut push = |kind, norm_at: DateTime<Utc>, request_id| {
+            found.push(Stagnation {
+                kind,
+                case_id: case.id,
+                request_id,
+                norm_at,
+                days_late: self.lateness(norm_at, now, self.counting),
+            })
+        };
+
+        if case.casusregisseur.is_none()
+            && let Some(norm) = self.passed(case.referred_at, t.unassigned_days, now)
+        {
+            push(StagnationKind::Unassigned, norm, None);
+        }
+        if case.first_contact_at.is_none()
+            && let Some(due) = case.first_contact_due_at.filter(|due| now > *due)
+        {
+            push(StagnationKind::FirstContactOverdue, due, None);
+        }
+        if case.casusregisseur.is_some()
+            && let Some(norm) = self.passed(case.last_activity_at, t.no_activity_days, now)
+        {
+            push(StagnationKind::NoActivity, norm, None);
+        }
+        if let (Some(contact), None) = (case.first_contact_at, case.plan_at)
+            && let Some(norm) = self.passed(contact, t.no_plan_days, now)
+        {
+            push(StagnationKind::NoPlan, norm, None);
+        }
+        if let (true, Some(at)) = (case.stuck_reported, case.stuck_reported_at) {
+            push(StagnationKind::Stuck, at, None);
+        }
+        for request in requests
+            .iter()
+            .filter(|r| r.case_id == case.id && r.status == RequestStatus::Pending)
+        {
+            let days = self.lateness(request.decide_by, now, DayCounting::WorkingDays);
+            if days >= -i64::from(t.request_warning_days) {
+                found.push(Stagnation {
+                    kind: StagnationKind::RequestDeadline,
+                    case_id: case.id,
+                    request_id: Some(request.id),
+                    norm_at: request.decide_by,
+                    days_late: days,
+                });
+            }
+        }
+        debug_assert!(case.status != CaseStatus::Referred || case.casusregisseur.is_none());
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::*;
+    use chrono::NaiveDate;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    pub(crate) fn open_case() -> Case {
+        Case {
+            id: 7,
+            number: "KST-2026-0007".into(),
+            household_id: 3,
+            pseudonym: "H-7Q2K".into(),
+            domain: CaseDomain::Jeugd,
+            status: CaseStatus::Referred,
+            source: Source::Huisarts,
+            casusregisseur: None,
+            organisation: None,
+            referred_at: at("2026-11-16T09:00:00Z"),
+            assigned_at: None,
+            first_contact_at: None,
+            first_contact_due_at: None,
+            plan_at: None,
+            last_activity_at: at("2026-11-16T09:00:00Z"),
+            closed_at: None,
+            close_result: None,
+            waakvlam_until: None,
+            risk_flags: vec![],
+            escalated: false,
+            escalated_at: None,
+            escalated_by: None,
+            escalation_reason: None,
+            taken_over: false,
+            stuck_reported: false,
+            stuck_reported_at: None,
+            version: 1,
+        }
+    }
+
+    fn request(kind: RequestKind, decide_by: &str) -> Request {
+        Request {
+            id: 11,
+            number: "AV-2026-0011".into(),
+            case_id: 7,
+            kind,
+            provision: "ambulante gezinsbegeleiding".into(),
+            motivation: "m".into(),
+            in_plan: true,
+            filed_by: "cr-01".into(),
+            filed_at: at("2026-10-01T10:00:00Z"),
+            decide_by: at(decide_by),
+            status: RequestStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn first_contact_due_on_christmas_eve_is_tuesday_29_december() {
+        let norms = Norms::default();
+        // Thursday 24 December 2026, 14:00 local.
+        let due = norms.first_contact_due(at("2026-12-24T13:00:00Z"));
+        assert_eq!(due, at("2026-12-29T22:59:59Z"));
+    }
+
+    #[test]
+    fn first_contact_due_in_calendar_days_when_configured() {
+        let norms = Norms {
+            counting: DayCounting::CalendarDays,
+            ..Norms::default()
+        };
+        assert_eq!(
+            norms.first_contact_due(at("2026-12-24T13:00:00Z")),
+            at("2026-12-26T22:59:59Z")
+        );
+    }
+
+    #[test]
+    fn first_contact_norm_is_configurable_and_uses_the_local_day() {
+        let norms = Norms {
+            first_contact_days: 3,
+            ..Norms::default()
+        };
+        // Monday 23 Nov 2026 at 23:30 local is still Monday in Amsterdam.
+        assert_eq!(
+            norms.first_contact_due(at("2026-11-23T22:30:00Z")),
+            at("2026-11-26T22:59:59Z")
+        );
+        // 00:30 local on Tuesday is already Tuesday, although UTC says Monday.
+        assert_eq!(
+            norms.first_contact_due(at("2026-11-23T23:30:00Z")),
+            at("2026-11-27T22:59:59Z")
+        );
+    }
+
+    #[test]
+    fn decide_by_adds_the_term_and_rolls_past_weekends_and_holidays() {
+        let norms = Norms::default();
+        // Wmo: filed Fri 11 Dec 2026 + 2 weeks = Fri 25 Dec (Eerste Kerstdag)
+        // -> Sat, Sun -> Mon 28 Dec.
+        assert_eq!(
+            norms.decide_by(RequestKind::WmoMaatwerk, at("2026-12-11T10:00:00Z")),
+            at("2026-12-28T22:59:59Z")
+        );
+        // Jeugdhulp: filed Tue 24 Nov 2026 + 8 weeks = Tue 19 Jan 2027.
+        assert_eq!(
+            norms.decide_by(RequestKind::Jeugdhulp, at("2026-11-24T10:00:00Z")),
+            at("2027-01-19T22:59:59Z")
+        );
+        // Jeugdhulp ending on a Saturday: filed Sat 3 Oct 2026 -> Sat 28 Nov -> Mon 30 Nov.
+        assert_eq!(
+            norms.decide_by(RequestKind::Jeugdhulp, at("2026-10-03T10:00:00Z")),
+            at("2026-11-30T22:59:59Z")
+        );
+        // Ending on Koningsdag 2027 (Tue 27 April): filed Tue 13 April + 2 weeks -> Wed 28 April.
+        assert_eq!(
+            norms.decide_by(RequestKind::WmoMaatwerk, at("2027-04-13T10:00:00Z")),
+            at("2027-04-28T21:59:59Z")
+        );
+        let longer = Norms {
+            decision_weeks_wmo: 4,
+            ..Norms::default()
+        };
+        assert_eq!(
+            longer.decide_by(RequestKind::WmoMaatwerk, at("2026-11-24T10:00:00Z")),
+            at("2026-12-22T22:59:59Z")
+        );
+    }
+
+    #[test]
+    fn an_unassigned_referral_stagnates_after_the_threshold() {
+        let norms = Norms::default();
+        let case = open_case(); // referred Mon 16 Nov
+        // Tue 17 Nov is the last day within the norm.
+        assert!(
+            norms
+                .stagnation(&case, &[], at("2026-11-17T20:00:00Z"))
+                .is_empty()
+        );
+        let found = norms.stagnation(&case, &[], at("2026-11-20T10:00:00Z")); // Friday
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, StagnationKind::Unassigned);
+        assert_eq!(found[0].norm_at, at("2026-11-17T22:59:59Z"));
+        assert_eq!(found[0].days_late, 3);
+    }
+
+    #[test]
+    fn first_contact_overdue_counts_working_days_late() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.status = CaseStatus::Assigned;
+        case.casusregisseur = Some("cr-01".into());
+        case.assigned_at = Some(at("2026-11-16T10:00:00Z"));
+        case.first_contact_due_at = Some(norms.first_contact_due(at("2026-11-16T10:00:00Z")));
+        case.last_activity_at = at("2026-11-16T10:00:00Z");
+        // Due at the end of Wed 18 Nov: an hour before, nothing is late.
+        assert!(
+            norms
+                .stagnation(&case, &[], at("2026-11-18T21:00:00Z"))
+                .is_empty()
+        );
+        let found = norms.stagnation(&case, &[], at("2026-11-23T09:00:00Z")); // Monday
+        assert_eq!(
+            found.iter().map(|s| s.kind).collect::<Vec<_>>(),
+            [StagnationKind::FirstContactOverdue]
+        );
+        assert_eq!(found[0].days_late, 3); // Thu, Fri, Mon
+        case.first_contact_at = Some(at("2026-11-20T09:00:00Z"));
+        case.status = CaseStatus::Contacted;
+        case.last_activity_at = at("2026-11-20T09:00:00Z");
+        assert!(
+            norms
+                .stagnation(&case, &[], at("2026-11-23T09:00:00Z"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn no_activity_and_no_plan_after_their_thresholds() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.status = CaseStatus::Contacted;
+        case.casusregisseur = Some("cr-01".into());
+        case.first_contact_at = Some(at("2026-10-01T10:00:00Z"));
+        case.last_activity_at = at("2026-10-01T10:00:00Z");
+        // 10 working days after Thu 1 Oct 2026 is Thu 15 Oct; on Fri 16 Oct: no plan +1.
+        let found = norms.stagnation(&case, &[], at("2026-10-16T10:00:00Z"));
+        assert_eq!(
+            found.iter().map(|s| s.kind).collect::<Vec<_>>(),
+            [StagnationKind::NoPlan]
+        );
+        assert_eq!(found[0].days_late, 1);
+        // 15 working days after 1 Oct is Thu 22 Oct; Fri 23 Oct: both.
+        let found = norms.stagnation(&case, &[], at("2026-10-23T10:00:00Z"));
+        let kinds: Vec<_> = found.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [StagnationKind::NoActivity, StagnationKind::NoPlan]);
+        case.plan_at = Some(at("2026-10-20T10:00:00Z"));
+        case.last_activity_at = at("2026-10-20T10:00:00Z");
+        assert!(
+            norms
+                .stagnation(&case, &[], at("2026-10-23T10:00:00Z"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn stuck_reports_stagnate_from_the_day_reported() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.status = CaseStatus::Execution;
+        case.casusregisseur = Some("cr-01".into());
+        case.last_activity_at = at("2026-11-20T10:00:00Z");
+        case.stuck_reported = true;
+        case.stuck_reported_at = Some(at("2026-11-20T10:00:00Z"));
+        let found = norms.stagnation(&case, &[], at("2026-11-24T10:00:00Z"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].kind, found[0].days_late),
+            (StagnationKind::Stuck, 2)
+        );
+    }
+
+    #[test]
+    fn pending_requests_warn_before_and_after_decide_by() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.status = CaseStatus::Execution;
+        case.casusregisseur = Some("cr-01".into());
+        case.last_activity_at = at("2026-11-23T10:00:00Z");
+        // Deadline Thu 26 Nov; now Tue 24 Nov: 2 working days left -> warns.
+        let req = request(RequestKind::WmoMaatwerk, "2026-11-26T22:59:59Z");
+        let found = norms.stagnation(
+            &case,
+            std::slice::from_ref(&req),
+            at("2026-11-24T10:00:00Z"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].kind, found[0].days_late, found[0].request_id),
+            (StagnationKind::RequestDeadline, -2, Some(11))
+        );
+        // Deadline Fri 27 Nov: 3 working days left -> no warning yet.
+        let calm = request(RequestKind::WmoMaatwerk, "2026-11-27T22:59:59Z");
+        assert!(
+            norms
+                .stagnation(&case, &[calm], at("2026-11-24T10:00:00Z"))
+                .is_empty()
+        );
+        // Past: deadline Fri 20 Nov, now Tue 24 Nov -> 2 working days late.
+        let late = request(RequestKind::Jeugdhulp, "2026-11-20T22:59:59Z");
+        assert_eq!(
+            norms.stagnation(
+                &case,
+                std::slice::from_ref(&late),
+                at("2026-11-24T10:00:00Z")
+            )[0]
+            .days_late,
+            2
+        );
+        // Decided requests never stagnate.
+        let decided = Request {
+            status: RequestStatus::Approved,
+            ..late
+        };
+        assert!(
+            norms
+                .stagnation(&case, &[decided], at("2026-11-24T10:00:00Z"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn closed_cases_never_stagnate() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.status = CaseStatus::Waakvlam;
+        case.waakvlam_until = NaiveDate::from_ymd_opt(2027, 3, 1);
+        case.stuck_reported = true;
+        case.stuck_reported_at = Some(at("2026-11-20T10:00:00Z"));
+        assert!(
+            norms
+                .stagnation(&case, &[], at("2026-12-24T10:00:00Z"))
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,412 @@
+//! Who may do what: the mandate matrix (seed 000, figure 5), four eyes, and
+//! the division of work between casusregisseur, procesregisseurs and the
+//! procesmanager. Plain functions over plain data.
+
+use super::model::{Case, Person, Request, RequestKind, Role};
+
+/// Why an action is not allowed, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Denied(pub String);
+
+fn deny<T>(why: impl Into<String>) -> Result<T, Denied> {
+    Err(Denied(why.into()))
+}
+
+/// Everything that can be done to an existing case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseAction {
+    ReadDetail,
+    Assign,
+    RecordContact,
+    RecordPlan,
+    RecordActivity,
+    ReportStuck,
+    FileRequest,
+    Close,
+    Escalate,
+    TakeOver,
+    Deescalate,
+}
+
+/// Whether `person` sees `case` at all: a casusregisseur sees only the cases
+/// assigned to them; every other role sees all cases.
+pub fn sees_case(person: &Person, case: &Case) -> bool {
+    person.role != Role::Casusregisseur || is_casusregisseur_of(person, case)
+}
+
+fn is_casusregisseur_of(person: &Person, case: &Case) -> bool {
+    case.casusregisseur.as_deref() == Some(person.login.as_str())
+}
+
+/// Whether a person may be made casusregisseur of a case by assignment:
+/// KST casusregisseurs, and the procesregisseur volwassenen, who may direct
+/// small cases himself (seed 000, 3.2). The doorzettingsmacht regisseur
+/// gets cases only by taking them over.
+pub fn may_hold_cases(person: &Person) -> bool {
+    person.active
+        && matches!(
+            person.role,
+            Role::Casusregisseur | Role::ProcesregisseurVolwassenen
+        )
+}
+
+/// Whether `actor` may register a new household and referral: the
+/// procesregisseurs and the intake side of the municipality (consulent,
+/// administratief medewerker).
+pub fn may_refer(actor: &Person) -> Result<(), Denied> {
+    if actor.role.is_procesregisseur()
+        || matches!(actor.role, Role::Consulent | Role::Administratief)
+    {
+        Ok(())
+    } else {
+        deny(format!("een {} registreert geen aanmeldingen", actor.role))
+    }
+}
+
+/// Whether `actor` may do `action` on `case`.
+pub fn may_act_on_case(actor: &Person, action: CaseAction, case: &Case) -> Result<(), Denied> {
+    if !actor.active {
+        return deny("dit account is niet actief");
+    }
+    if !sees_case(actor, case) {
+        return deny("deze zaak is niet aan u toegewezen");
+    }
+    let role = actor.role;
+    if action == CaseAction::ReadDetail {
+        return Ok(());
+    }
+    if role == Role::Procesmanager {
+        return deny("de procesmanager kijkt mee en wijzigt niets");
+    }
+    match action {
+        CaseAction::ReadDetail => Ok(()),
+        CaseAction::Assign => {
+            if role.is_procesregisseur() {
+                Ok(())
+            } else {
+                deny("alleen een procesregisseur wijst zaken toe")
+            }
+        }
+        CaseAction::RecordContact
+        | CaseAction::RecordPlan
+        | CaseAction::RecordActivity
+        | CaseAction::ReportStuck
+        | CaseAction::FileRequest => {
+            if is_casusregisseur_of(actor, case) {
+                Ok(())
+            } else {
+                deny("alleen de casusregisseur van deze zaak legt dit vast")
+            }
+        }
+        CaseAction::Close => {
+            if is_casusregisseur_of(actor, case) || role.is_procesregisseur() {
+                Ok(())
+            } else {
+                deny("alleen de casusregisseur of een procesregisseur sluit een zaak")
+            }
+        }
+        CaseAction::Escalate => {
+            if role.is_procesregisseur() {
+                Ok(())
+            } else {
+                deny("alleen een procesregisseur schaalt op naar de doorzettingsmacht")
+            }
+        }
+        CaseAction::TakeOver | CaseAction::Deescalate => {
+            if role == Role::ProcesregisseurDoorzettingsmacht {
+                Ok(())
+            } else {
+                deny("alleen de procesregisseur met doorzettingsmacht doet dit")
+            }
+        }
+    }
+}
+
+/// The roles that hold the mandate to decide a kind of request (seed 000,
+/// figure 5: "indicatie" and "beschikking"), with the three procesregisseur
+/// specialisms split as in section 3.2, and doorzettingsmacht for both.
+pub fn mandate_holders(kind: RequestKind) -> &'static [Role] {
+    match kind {
+        RequestKind::Jeugdhulp => &[
+            Role::ProcesregisseurJeugd,
+            Role::ProcesregisseurDoorzettingsmacht,
+        ],
+        RequestKind::WmoMaatwerk => &[
+            Role::ProcesregisseurVolwassenen,
+            Role::Consulent,
+            Role::ProcesregisseurDoorzettingsmacht,
+        ],
+    }
+}
+
+/// Whether `actor` may decide `request`: holds the mandate for its kind and
+/// did not file it (four eyes, also when a procesregisseur acted as the
+/// case's casusregisseur). Whether the request is part of the plan is a
+/// property of the request, checked when deciding, not a permission.
+pub fn may_decide(actor: &Person, request: &Request) -> Result<(), Denied> {
+    if !actor.active {
+        return deny("dit account is niet actief");
+    }
+    if !mandate_holders(request.kind).contains(&actor.role) {
+        return deny(format!(
+            "een {} heeft geen mandaat voor {}",
+            actor.role, request.kind
+        ));
+    }
+    if request.filed_by == actor.login {
+        return deny("vier ogen: u beslist niet over een aanvraag die u zelf indiende");
+    }
+    Ok(())
+}
+
+/// Whether `actor` may decide some kind of request at all (the desk hides
+/// the Mandaat actions otherwise).
+pub fn holds_any_mandate(actor: &Person) -> bool {
+    RequestKind::ALL
+        .iter()
+        .any(|k| mandate_holders(*k).contains(&actor.role))
+}
+
+/// Only the procesmanager reads the audit log (NEN 7513 review).
+pub fn may_read_audit(actor: &Person) -> Result<(), Denied> {
+    if actor.role == Role::Procesmanager {
+        Ok(())
+    } else {
+        deny("alleen de procesmanager leest het auditlog")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::*;
+    use chrono::Utc;
+
+    pub(crate) fn person(login: &str, role: Role) -> Person {
+        Person {
+            login: login.into(),
+            display_name: login.into(),
+            role,
+            organisation: "gemeente".into(),
+            specialism: None,
+            capacity: None,
+            active: true,
+        }
+    }
+
+    fn case_of(casusregisseur: Option<&str>) -> Case {
+        let now = Utc::now();
+        Case {
+            id: 1,
+            number: "KST-2026-0001".into(),
+            household_id: 1,
+            pseudonym: "H-AAAA".into(),
+            domain: CaseDomain::Jeugd,
+            status: CaseStatus::Execution,
+            source: Source::Cjg,
+            casusregisseur: casusregisseur.map(Into::into),
+            organisation: None,
+            referred_at: now,
+            assigned_at: None,
+            first_contact_at: None,
+            first_contact_due_at: None,
+            plan_at: None,
+            last_activity_at: now,
+            closed_at: None,
+            close_result: None,
+            waakvlam_until: None,
+            risk_flags: vec![],
+            escalated: false,
+            escalated_at: None,
+            escalated_by: None,
+            escalation_reason: None,
+            taken_over: false,
+            stuck_reported: false,
+            stuck_reported_at: None,
+            version: 1,
+        }
+    }
+
+    fn request_of(kind: RequestKind, filed_by: &str) -> Request {
+        let now = Utc::now();
+        Request {
+            id: 1,
+            number: "AV-2026-0001".into(),
+            case_id: 1,
+            kind,
+            provision: "p".into(),
+            motivation: "m".into(),
+            in_plan: true,
+            filed_by: filed_by.into(),
+            filed_at: now,
+            decide_by: now,
+            status: RequestStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+            version: 1,
+        }
+    }
+
+    const ALL_ACTIONS: [CaseAction; 11] = [
+        CaseAction::ReadDetail,
+        CaseAction::Assign,
+        CaseAction::RecordContact,
+        CaseAction::RecordPlan,
+        CaseAction::RecordActivity,
+        CaseAction::ReportStuck,
+        CaseAction::FileRequest,
+        CaseAction::Close,
+        CaseAction::Escalate,
+        CaseAction::TakeOver,
+        CaseAction::Deescalate,
+    ];
+
+    /// The whole matrix, role by action, for a case held by `cr-01`, from
+    /// the point of view of someone who is not its casusregisseur.
+    #[test]
+    fn case_actions_by_role_for_someone_not_holding_the_case() {
+        use CaseAction::*;
+        let case = case_of(Some("cr-01"));
+        let expect = |role: Role| -> Vec<CaseAction> {
+            match role {
+                Role::Casusregisseur => vec![],
+                Role::ProcesregisseurJeugd | Role::ProcesregisseurVolwassenen => {
+                    vec![ReadDetail, Assign, Close, Escalate]
+                }
+                Role::ProcesregisseurDoorzettingsmacht => {
+                    vec![ReadDetail, Assign, Close, Escalate, TakeOver, Deescalate]
+                }
+                Role::Procesmanager | Role::Consulent | Role::Administratief => vec![ReadDetail],
+            }
+        };
+        for role in Role::ALL {
+            let actor = person("someone-else", *role);
+            let allowed: Vec<_> = ALL_ACTIONS
+                .into_iter()
+                .filter(|a| may_act_on_case(&actor, *a, &case).is_ok())
+                .collect();
+            assert_eq!(allowed, expect(*role), "role {role}");
+        }
+    }
+
+    #[test]
+    fn the_casusregisseur_of_a_case_records_its_progress_and_nothing_more() {
+        use CaseAction::*;
+        let case = case_of(Some("cr-01"));
+        let owner = person("cr-01", Role::Casusregisseur);
+        let allowed: Vec<_> = ALL_ACTIONS
+            .into_iter()
+            .filter(|a| may_act_on_case(&owner, *a, &case).is_ok())
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                ReadDetail,
+                RecordContact,
+                RecordPlan,
+                RecordActivity,
+                ReportStuck,
+                FileRequest,
+                Close
+            ]
+        );
+    }
+
+    #[test]
+    fn a_procesregisseur_volwassenen_acting_as_casusregisseur_records_progress() {
+        let case = case_of(Some("pr-volw"));
+        let pr = person("pr-volw", Role::ProcesregisseurVolwassenen);
+        assert!(may_act_on_case(&pr, CaseAction::RecordContact, &case).is_ok());
+        assert!(may_act_on_case(&pr, CaseAction::FileRequest, &case).is_ok());
+        assert!(may_hold_cases(&pr));
+        assert!(!may_hold_cases(&person(
+            "pr-dzm",
+            Role::ProcesregisseurDoorzettingsmacht
+        )));
+        assert!(!may_hold_cases(&person("pm", Role::Procesmanager)));
+    }
+
+    #[test]
+    fn a_casusregisseur_sees_only_their_own_cases() {
+        let cr = person("cr-01", Role::Casusregisseur);
+        assert!(sees_case(&cr, &case_of(Some("cr-01"))));
+        assert!(!sees_case(&cr, &case_of(Some("cr-02"))));
+        assert!(!sees_case(&cr, &case_of(None)));
+        assert!(sees_case(
+            &person("pm", Role::Procesmanager),
+            &case_of(None)
+        ));
+        assert!(may_act_on_case(&cr, CaseAction::ReadDetail, &case_of(Some("cr-02"))).is_err());
+    }
+
+    #[test]
+    fn inactive_people_may_do_nothing() {
+        let mut pr = person("pr-jeugd", Role::ProcesregisseurJeugd);
+        pr.active = false;
+        assert!(may_act_on_case(&pr, CaseAction::Assign, &case_of(None)).is_err());
+        assert!(may_decide(&pr, &request_of(RequestKind::Jeugdhulp, "cr-01")).is_err());
+        assert!(!may_hold_cases(&Person {
+            active: false,
+            ..person("cr-09", Role::Casusregisseur)
+        }));
+    }
+
+    #[test]
+    fn mandate_matrix_per_kind_and_role() {
+        for role in Role::ALL {
+            let actor = person("decider", *role);
+            let jeugd = may_decide(&actor, &request_of(RequestKind::Jeugdhulp, "cr-01")).is_ok();
+            let wmo = may_decide(&actor, &request_of(RequestKind::WmoMaatwerk, "cr-01")).is_ok();
+            let expected = match role {
+                Role::ProcesregisseurJeugd => (true, false),
+                Role::ProcesregisseurVolwassenen | Role::Consulent => (false, true),
+                Role::ProcesregisseurDoorzettingsmacht => (true, true),
+                Role::Casusregisseur | Role::Procesmanager | Role::Administratief => (false, false),
+            };
+            assert_eq!((jeugd, wmo), expected, "role {role}");
+            assert_eq!(holds_any_mandate(&actor), expected.0 || expected.1);
+        }
+    }
+
+    #[test]
+    fn nobody_decides_a_request_they_filed() {
+        let pr = person("pr-volw", Role::ProcesregisseurVolwassenen);
+        let own = request_of(RequestKind::WmoMaatwerk, "pr-volw");
+        let err = may_decide(&pr, &own).unwrap_err();
+        assert!(err.0.contains("vier ogen"));
+        let dzm = person("pr-dzm", Role::ProcesregisseurDoorzettingsmacht);
+        assert!(may_decide(&dzm, &request_of(RequestKind::Jeugdhulp, "pr-dzm")).is_err());
+        assert!(may_decide(&dzm, &request_of(RequestKind::Jeugdhulp, "cr-01")).is_ok());
+    }
+
+    #[test]
+    fn referrals_are_registered_by_procesregisseurs_and_intake() {
+        let allowed: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| may_refer(&person("x", *r)).is_ok())
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                Role::ProcesregisseurJeugd,
+                Role::ProcesregisseurVolwassenen,
+                Role::ProcesregisseurDoorzettingsmacht,
+                Role::Consulent,
+                Role::Administratief
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_procesmanager_reads_the_audit_log() {
+        for role in Role::ALL {
+            assert_eq!(
+                may_read_audit(&person("x", *role)).is_ok(),
+                *role == Role::Procesmanager
+            );
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! regiedesk: the terminal desk of the procesregisseur, and the reference
+//! case API it talks to. See README.md for the layers.
+
+pub mod clock;
+pub mod domain;
