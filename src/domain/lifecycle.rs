@@ -50,7 +50,32 @@ pub fn optional_text(field: &str, text: Option<&str>) -> Result<Option<String>, 
         Some(t) if t.chars().count() > MAX_TEXT => {
             invalid(format!("{field} is langer dan {MAX_TEXT} tekens"))
         }
+        Some(t) if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) => {
+            invalid(format!("{field} bevat stuurtekens"))
+        }
         Some(t) => Ok(Some(t.to_string())),
+    }
+}
+
+/// A household pseudonym: 2 to 32 letters, digits and dashes (`H-7Q2K`).
+/// Strict on purpose: a pseudonym must not be able to carry a name.
+pub fn pseudonym(text: &str) -> Result<String, Refusal> {
+    let text = text.trim();
+    let ok = (2..=32).contains(&text.len())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(text.to_string())
+    } else {
+        invalid("een pseudoniem bestaat uit 2 tot 32 letters, cijfers en streepjes")
+    }
+}
+
+/// The number of members of a household: 1 to 30.
+pub fn household_members(members: u32) -> Result<u32, Refusal> {
+    if (1..=30).contains(&members) {
+        Ok(members)
+    } else {
+        invalid("een huishouden heeft 1 tot 30 leden")
     }
 }
 
@@ -725,6 +750,24 @@ mod tests {
             record_activity(&case, &cr(1), Some(&long), at(NOW)),
             Err(Refusal::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_line_breaks() {
+        assert!(matches!(optional_text("notitie", Some("a\u{0}b")), Err(Refusal::Invalid(_))));
+        assert_eq!(optional_text("notitie", Some(" a\nb ")).unwrap().as_deref(), Some("a\nb"));
+    }
+
+    #[test]
+    fn pseudonyms_cannot_carry_a_name_and_households_have_members() {
+        assert_eq!(pseudonym(" H-7Q2K ").unwrap(), "H-7Q2K");
+        assert!(pseudonym("Jan de Vries").is_err());
+        assert!(pseudonym("H").is_err());
+        assert!(pseudonym(&"H".repeat(33)).is_err());
+        assert!(pseudonym("H-\u{0}").is_err());
+        assert!(household_members(0).is_err());
+        assert!(household_members(31).is_err());
+        assert_eq!(household_members(4), Ok(4));
     }
 
     #[test]

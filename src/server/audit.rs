@@ -1,0 +1,237 @@
+//! The audit log's hash chain (NEN 7513): every read of a case's detail and
+//! every change is an entry; each entry's hash covers its own fields and its
+//! predecessor's hash, so altering or removing any stored entry breaks the
+//! chain from that point on.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::domain::model::{Login, Person, Role};
+
+/// The hash that the first entry links to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened, before the store gives it its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditDraft {
+    pub at: DateTime<Utc>,
+    pub actor: Login,
+    pub actor_role: Role,
+    pub on_behalf_of: String,
+    pub case_id: Option<i64>,
+    pub request_id: Option<i64>,
+    /// `case.read`, `case.assign`, `request.decide`, ...
+    pub action: String,
+    pub result: String,
+    pub reason: Option<String>,
+}
+
+impl AuditDraft {
+    /// A successful action by `actor`, on behalf of whom the law says.
+    pub fn ok(actor: &Person, at: DateTime<Utc>, action: &str) -> Self {
+        Self {
+            at,
+            actor: actor.login.clone(),
+            actor_role: actor.role,
+            on_behalf_of: on_behalf_of(actor.role).to_string(),
+            case_id: None,
+            request_id: None,
+            action: action.to_string(),
+            result: "ok".to_string(),
+            reason: None,
+        }
+    }
+
+    pub fn case(mut self, id: i64) -> Self {
+        self.case_id = Some(id);
+        self
+    }
+
+    pub fn request(mut self, id: i64) -> Self {
+        self.request_id = Some(id);
+        self
+    }
+
+    pub fn reason(mut self, reason: Option<String>) -> Self {
+        self.reason = reason;
+        self
+    }
+}
+
+/// On whose behalf a role acts: the doorzettingsmacht regisseur acts for
+/// the mayor (seed 000, 3.2); everyone else for the college van B&W, the
+/// body responsible under the Wmo and the Jeugdwet.
+pub fn on_behalf_of(role: Role) -> &'static str {
+    match role {
+        Role::ProcesregisseurDoorzettingsmacht => "burgemeester",
+        _ => "college van burgemeester en wethouders",
+    }
+}
+
+/// One stored entry of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: Login,
+    pub actor_role: Role,
+    pub on_behalf_of: String,
+    pub case_id: Option<i64>,
+    pub request_id: Option<i64>,
+    pub action: String,
+    pub result: String,
+    pub reason: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// Places `draft` in the chain after `prev_hash` at position `seq`.
+    pub fn chain(seq: i64, prev_hash: &str, draft: AuditDraft) -> Self {
+        let mut entry = Self {
+            seq,
+            at: draft.at,
+            actor: draft.actor,
+            actor_role: draft.actor_role,
+            on_behalf_of: draft.on_behalf_of,
+            case_id: draft.case_id,
+            request_id: draft.request_id,
+            action: draft.action,
+            result: draft.result,
+            reason: draft.reason,
+            prev_hash: prev_hash.to_string(),
+            hash: String::new(),
+        };
+        entry.hash = entry.computed_hash();
+        entry
+    }
+
+    /// SHA-256 over the entry's fields in a fixed order, each length-prefixed
+    /// so that no two different entries serialise alike.
+    pub fn computed_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        let fields: [&str; 11] = [
+            &self.seq.to_string(),
+            &self.at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            &self.actor,
+            self.actor_role.as_str(),
+            &self.on_behalf_of,
+            &self.case_id.map(|v| v.to_string()).unwrap_or_default(),
+            &self.request_id.map(|v| v.to_string()).unwrap_or_default(),
+            &self.action,
+            &self.result,
+            self.reason.as_deref().unwrap_or("\u{0}"),
+            &self.prev_hash,
+        ];
+        for field in fields {
+            hasher.update((field.len() as u64).to_be_bytes());
+            hasher.update(field.as_bytes());
+        }
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// Where the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("audit entry {seq} is missing (removed)")]
+    Missing { seq: i64 },
+    #[error("audit entry {seq} was altered: its hash does not match its contents")]
+    Altered { seq: i64 },
+    #[error("audit entry {seq} does not link to entry {}: an entry before it was altered or removed", seq - 1)]
+    Unlinked { seq: i64 },
+}
+
+/// Checks a whole chain, `entries` in `seq` order; `last_seq` is the number
+/// of entries ever appended (kept apart from the log, so removing the last
+/// entries is noticed too). Returns how many entries were checked.
+pub fn verify(entries: &[AuditEntry], last_seq: i64) -> Result<usize, ChainBreak> {
+    let mut prev_hash = GENESIS;
+    let mut expected_seq = 1;
+    for entry in entries {
+        if entry.seq != expected_seq {
+            return Err(ChainBreak::Missing { seq: expected_seq });
+        }
+        if entry.prev_hash != prev_hash {
+            return Err(ChainBreak::Unlinked { seq: entry.seq });
+        }
+        if entry.computed_hash() != entry.hash {
+            return Err(ChainBreak::Altered { seq: entry.seq });
+        }
+        prev_hash = &entry.hash;
+        expected_seq += 1;
+    }
+    if expected_seq <= last_seq {
+        return Err(ChainBreak::Missing { seq: expected_seq });
+    }
+    Ok(entries.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain_of(n: i64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let draft = AuditDraft {
+                    at: "2026-11-24T10:00:00.123456Z".parse().unwrap(),
+                    actor: "pr-jeugd".into(),
+                    actor_role: Role::ProcesregisseurJeugd,
+                    on_behalf_of: on_behalf_of(Role::ProcesregisseurJeugd).into(),
+                    case_id: Some(seq * 10),
+                    request_id: None,
+                    action: "case.read".into(),
+                    result: "ok".into(),
+                    reason: None,
+                };
+                let entry = AuditEntry::chain(seq, &prev, draft);
+                prev = entry.hash.clone();
+                entry
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        assert_eq!(verify(&chain_of(5), 5), Ok(5));
+        assert_eq!(verify(&[], 0), Ok(0));
+    }
+
+    #[test]
+    fn an_altered_field_is_found() {
+        let mut chain = chain_of(5);
+        chain[2].case_id = Some(999);
+        assert_eq!(verify(&chain, 5), Err(ChainBreak::Altered { seq: 3 }));
+        let mut chain = chain_of(5);
+        chain[1].reason = Some("".into());
+        assert_eq!(verify(&chain, 5), Err(ChainBreak::Altered { seq: 2 }));
+    }
+
+    #[test]
+    fn a_rehashed_entry_breaks_the_link_of_its_successor() {
+        let mut chain = chain_of(5);
+        chain[2].actor = "someone-else".into();
+        chain[2].hash = chain[2].computed_hash();
+        assert_eq!(verify(&chain, 5), Err(ChainBreak::Unlinked { seq: 4 }));
+    }
+
+    #[test]
+    fn removed_entries_are_found_in_the_middle_and_at_the_end() {
+        let mut chain = chain_of(5);
+        chain.remove(1);
+        assert_eq!(verify(&chain, 5), Err(ChainBreak::Missing { seq: 2 }));
+        let mut chain = chain_of(5);
+        chain.pop();
+        assert_eq!(verify(&chain, 5), Err(ChainBreak::Missing { seq: 5 }));
+    }
+
+    #[test]
+    fn the_doorzettingsmacht_acts_for_the_mayor() {
+        assert_eq!(on_behalf_of(Role::ProcesregisseurDoorzettingsmacht), "burgemeester");
+        assert_ne!(on_behalf_of(Role::Casusregisseur), "burgemeester");
+    }
+}

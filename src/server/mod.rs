@@ -1,0 +1,69 @@
+//! The reference case API: axum over a [`store::Store`]. Stateless between
+//! requests, so replicas can share one PostgreSQL.
+
+pub mod audit;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod routes;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::domain::norms::Norms;
+use error::ApiError;
+use store::Store;
+
+/// What every handler gets: passed explicitly, no globals.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Clock,
+    pub norms: Arc<Norms>,
+}
+
+/// The whole API as one router.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/me", get(routes::me))
+        .route("/sync", get(routes::sync))
+        .route("/households", post(routes::create_household))
+        .route("/cases", post(routes::create_case))
+        .route("/cases/{id}", get(routes::case_detail))
+        .route("/cases/{id}/assign", post(routes::assign))
+        .route("/cases/{id}/contact", post(routes::contact))
+        .route("/cases/{id}/plan", post(routes::plan))
+        .route("/cases/{id}/activity", post(routes::activity))
+        .route("/cases/{id}/stuck", post(routes::stuck))
+        .route("/cases/{id}/close", post(routes::close))
+        .route("/cases/{id}/escalate", post(routes::escalate))
+        .route("/cases/{id}/takeover", post(routes::takeover))
+        .route("/cases/{id}/deescalate", post(routes::deescalate))
+        .route("/cases/{id}/requests", post(routes::file_request))
+        .route("/requests/{id}", get(routes::request_detail))
+        .route("/requests/{id}/decision", post(routes::decide))
+        .route("/audit", get(routes::audit))
+        .route("/openapi.json", get(|| async { Json(openapi::spec()) }));
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .nest("/api/v1", api)
+        .fallback(|| async { ApiError::NotFound("deze URL bestaat niet".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::map_response(no_store))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Case data must not linger in caches between the server and the desk.
+async fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,710 @@
+//! The handlers of the case API. Each one: authenticate, find, authorise,
+//! check the precondition, parse the body, apply the domain rule, store,
+//! answer. In that order, so errors come out in the order RFC 9110 expects.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum::extract::FromRequestParts;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::audit::{AuditDraft, AuditEntry};
+use super::error::{ApiError, Problem};
+use super::http::{etag_header, Actor, Body, IfMatch};
+use super::store::NewCase;
+use super::AppState;
+use crate::domain::lifecycle::{self, Transition};
+use crate::domain::model::{
+    Case, CaseDomain, CaseEvent, CloseResult, Decision, Household, Person, Request, RequestKind,
+    RequestStatus, RiskFlag, Role, Source,
+};
+use crate::domain::permissions::{self, CaseAction};
+
+/// A path segment parsed into `T`, failing as a problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct PathId<T>(pub T);
+
+/// A query string parsed into `T`, failing as a problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct QueryOf<T>(pub T);
+
+// ---------------------------------------------------------------- health, me
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", security(()), responses(
+    (status = 200, body = Health),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    state.store.contents().await?;
+    Ok(Json(Health { status: "ok" }))
+}
+
+/// The caller and what they may do.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub person: Person,
+    /// Kinds of request this person may decide (the mandate matrix).
+    pub mandates: Vec<RequestKind>,
+    /// False for a casusregisseur, who sees only their own cases.
+    pub sees_all_cases: bool,
+    pub may_assign: bool,
+    pub may_escalate: bool,
+    pub has_doorzettingsmacht: bool,
+    pub read_only: bool,
+}
+
+/// Who am I, and what may I do?
+#[utoipa::path(get, path = "/api/v1/me", responses(
+    (status = 200, body = Me),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn me(Actor(person): Actor) -> Json<Me> {
+    let role = person.role;
+    Json(Me {
+        mandates: RequestKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| permissions::mandate_holders(*k).contains(&role))
+            .collect(),
+        sees_all_cases: role != Role::Casusregisseur,
+        may_assign: role.is_procesregisseur(),
+        may_escalate: role.is_procesregisseur(),
+        has_doorzettingsmacht: role == Role::ProcesregisseurDoorzettingsmacht,
+        read_only: role == Role::Procesmanager,
+        person,
+    })
+}
+
+// ---------------------------------------------------------------- sync
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SyncParams {
+    /// The `cursor` of the previous sync; absent for everything.
+    pub since: Option<String>,
+    /// Items per page, 1 to 5000 (default 1000).
+    pub limit: Option<u32>,
+}
+
+/// Everything in the caller's scope that changed after a cursor.
+#[derive(Serialize, ToSchema)]
+pub struct SyncResponse {
+    /// Pass as `since` on the next call.
+    pub cursor: String,
+    /// More changes wait: call again with the new cursor.
+    pub has_more: bool,
+    pub cases: Vec<Case>,
+    pub requests: Vec<Request>,
+    pub people: Vec<Person>,
+    /// Cases that left the caller's scope; apply these before `cases`.
+    pub removed_cases: Vec<i64>,
+}
+
+fn sync_etag(cursor: i64, scope: Option<&str>) -> String {
+    let scope = match scope {
+        None => "all".to_string(),
+        Some(login) => hex::encode(&Sha256::digest(login.as_bytes())[..6]),
+    };
+    format!("W/\"sync-{cursor}-{scope}\"")
+}
+
+/// Delta sync for the desk. With `If-None-Match` set to the last `ETag`
+/// and `since` to the last cursor, an idle poll is a bodiless 304.
+#[utoipa::path(get, path = "/api/v1/sync", params(SyncParams), responses(
+    (status = 200, body = SyncResponse, headers(("ETag" = String))),
+    (status = 304, description = "Nothing changed since the cursor"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn sync(
+    State(state): State<AppState>,
+    Actor(person): Actor,
+    QueryOf(params): QueryOf<SyncParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let since = match params.since.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(c) => c
+            .parse::<i64>()
+            .ok()
+            .filter(|c| *c >= 0)
+            .ok_or_else(|| ApiError::BadRequest(format!("onbekende cursor {c:?}")))?,
+    };
+    let limit = match params.limit {
+        None => 1000,
+        Some(n @ 1..=5000) => n as usize,
+        Some(_) => return Err(ApiError::BadRequest("limit ligt tussen 1 en 5000".into())),
+    };
+    let scope = (person.role == Role::Casusregisseur).then_some(person.login.as_str());
+    let page = state.store.sync(since, scope, limit).await?;
+    let tag = sync_etag(page.cursor, scope);
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    let tag = HeaderValue::from_str(&tag).expect("etag is a valid header value");
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    let body = SyncResponse {
+        cursor: page.cursor.to_string(),
+        has_more: page.has_more,
+        cases: page.cases,
+        requests: page.requests,
+        people: page.people,
+        removed_cases: page.removed_cases,
+    };
+    Ok(([(header::ETAG, tag)], Json(body)).into_response())
+}
+
+// ---------------------------------------------------------------- households
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHouseholdBody {
+    /// 2 to 32 letters, digits and dashes; never a name.
+    pub pseudonym: String,
+    pub members: u32,
+}
+
+/// Registers a household under a pseudonym.
+#[utoipa::path(post, path = "/api/v1/households", request_body = NewHouseholdBody, responses(
+    (status = 201, body = Household),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_household(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    body: Body,
+) -> Result<(StatusCode, Json<Household>), ApiError> {
+    permissions::may_refer(&actor)?;
+    let body: NewHouseholdBody = body.parse()?;
+    let pseudonym = lifecycle::pseudonym(&body.pseudonym)?;
+    let members = lifecycle::household_members(body.members)?;
+    let audit = AuditDraft::ok(&actor, state.clock.now(), "household.create");
+    let household = state.store.create_household(&pseudonym, members, audit).await?;
+    Ok((StatusCode::CREATED, Json(household)))
+}
+
+// ---------------------------------------------------------------- cases
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCaseBody {
+    pub household_id: i64,
+    pub domain: CaseDomain,
+    pub source: Source,
+    #[serde(default)]
+    pub risk_flags: Vec<RiskFlag>,
+}
+
+/// Registers a referral: a new, unassigned case.
+#[utoipa::path(post, path = "/api/v1/cases", request_body = NewCaseBody, responses(
+    (status = 201, body = Case, headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_case(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    body: Body,
+) -> Result<Response, ApiError> {
+    permissions::may_refer(&actor)?;
+    let body: NewCaseBody = body.parse()?;
+    if state.store.household(body.household_id).await?.is_none() {
+        return Err(ApiError::Unprocessable(format!("huishouden {} bestaat niet", body.household_id)));
+    }
+    let now = state.clock.now();
+    let new = NewCase {
+        household_id: body.household_id,
+        domain: body.domain,
+        source: body.source,
+        risk_flags: body.risk_flags,
+        referred_at: now,
+        referred_by: actor.login.clone(),
+    };
+    let case = state.store.create_case(new, AuditDraft::ok(&actor, now, "case.create")).await?;
+    Ok((StatusCode::CREATED, etag_header(case.version), Json(case)).into_response())
+}
+
+/// A case with its household, history and requests.
+#[derive(Serialize, ToSchema)]
+pub struct CaseDetailResponse {
+    pub case: Case,
+    pub household: Household,
+    pub events: Vec<CaseEvent>,
+    pub requests: Vec<Request>,
+}
+
+/// A case's detail. Every read is written to the audit log.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path)), responses(
+    (status = 200, body = CaseDetailResponse, headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn case_detail(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    PathId(id): PathId<i64>,
+) -> Result<Response, ApiError> {
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found("zaak", id))?;
+    permissions::may_act_on_case(&actor, CaseAction::ReadDetail, &case)?;
+    let audit = AuditDraft::ok(&actor, state.clock.now(), "case.read");
+    let detail = state
+        .store
+        .case_detail(id, audit)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", id))?;
+    let body = CaseDetailResponse {
+        case: detail.case,
+        household: detail.household,
+        events: detail.events,
+        requests: detail.requests,
+    };
+    Ok((etag_header(body.case.version), Json(body)).into_response())
+}
+
+/// Loads a case and checks that `actor` may do `action` and holds its
+/// current version: the shared first half of every case action.
+async fn prepare(
+    state: &AppState,
+    actor: &Person,
+    id: i64,
+    if_match: &IfMatch,
+    action: CaseAction,
+) -> Result<Case, ApiError> {
+    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found("zaak", id))?;
+    permissions::may_act_on_case(actor, action, &case)?;
+    if_match.check(case.version)?;
+    Ok(case)
+}
+
+/// Stores a transition and answers with the case's new state.
+async fn commit(
+    state: &AppState,
+    actor: &Person,
+    before: &Case,
+    transition: Transition,
+    action: &str,
+    reason: Option<String>,
+) -> Result<Response, ApiError> {
+    let audit = AuditDraft::ok(actor, transition.event.at, action).reason(reason);
+    let case = state.store.save_transition(&transition, before.version, audit).await?;
+    Ok((etag_header(case.version), Json(case)).into_response())
+}
+
+/// The answers every case action can give.
+/// Never built: it only describes the responses to OpenAPI.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, clippy::large_enum_variant)]
+pub enum CaseActionResponses {
+    /// The case's new state.
+    #[response(status = 200, headers(("ETag" = String)))]
+    Ok(Case),
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Problem),
+    #[response(status = 428, content_type = "application/problem+json")]
+    PreconditionRequired(Problem),
+}
+
+/// Declares a case action handler with its OpenAPI description: a POST on
+/// `/api/v1/cases/{id}/...` that needs the case's `If-Match`.
+macro_rules! case_action {
+    ($path:literal, $body:ty, $handler:item) => {
+        #[utoipa::path(post, path = $path, request_body = $body,
+            params(("id" = i64, Path), ("If-Match" = String, Header, description = "The case's ETag")),
+            responses(CaseActionResponses))]
+        $handler
+    };
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    /// Login of the new casusregisseur.
+    pub casusregisseur: String,
+    /// Required when the case already has a casusregisseur.
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ContactBody {
+    /// When the contact took place (default: now).
+    pub at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    pub result: CloseResult,
+    /// Keep the household in view until this date (waakvlam).
+    pub waakvlam_until: Option<NaiveDate>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: Option<String>,
+}
+
+
+case_action!("/api/v1/cases/{id}/assign", AssignBody,
+    /// Assigns or reassigns the casusregisseur (procesregisseurs); a reassignment needs a reason.
+    pub async fn assign(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::Assign).await?;
+        let body: AssignBody = body.parse()?;
+        let to = state
+            .store
+            .person(&body.casusregisseur)
+            .await?
+            .ok_or_else(|| ApiError::Unprocessable(format!("{} is geen bekende medewerker", body.casusregisseur)))?;
+        let t = lifecycle::assign(&case, &actor, &to, body.reason.as_deref(), state.clock.now(), &state.norms)?;
+        let reason = t.event.note.clone();
+        commit(&state, &actor, &case, t, "case.assign", reason).await
+    });
+
+case_action!("/api/v1/cases/{id}/contact", ContactBody,
+    /// Records the first contact (the case's casusregisseur).
+    pub async fn contact(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordContact).await?;
+        let body: ContactBody = body.parse()?;
+        let t = lifecycle::record_contact(&case, &actor, body.at, body.note.as_deref(), state.clock.now())?;
+        commit(&state, &actor, &case, t, "case.contact", None).await
+    });
+
+case_action!("/api/v1/cases/{id}/plan", NoteBody,
+    /// Records that the plan is agreed (the case's casusregisseur).
+    pub async fn plan(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordPlan).await?;
+        let body: NoteBody = body.parse()?;
+        let t = lifecycle::record_plan(&case, &actor, body.note.as_deref(), state.clock.now())?;
+        commit(&state, &actor, &case, t, "case.plan", None).await
+    });
+
+case_action!("/api/v1/cases/{id}/activity", NoteBody,
+    /// Records activity; `note` is required (the case's casusregisseur).
+    pub async fn activity(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordActivity).await?;
+        let body: NoteBody = body.parse()?;
+        let t = lifecycle::record_activity(&case, &actor, body.note.as_deref(), state.clock.now())?;
+        commit(&state, &actor, &case, t, "case.activity", None).await
+    });
+
+case_action!("/api/v1/cases/{id}/stuck", NoteBody,
+    /// Reports the case stuck; `note` is required (the case's casusregisseur).
+    pub async fn stuck(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::ReportStuck).await?;
+        let body: NoteBody = body.parse()?;
+        let t = lifecycle::report_stuck(&case, &actor, body.note.as_deref(), state.clock.now())?;
+        commit(&state, &actor, &case, t, "case.stuck", None).await
+    });
+
+case_action!("/api/v1/cases/{id}/close", CloseBody,
+    /// Closes the case, into waakvlam when a follow-up date is given.
+    pub async fn close(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::Close).await?;
+        let body: CloseBody = body.parse()?;
+        let pending = state
+            .store
+            .requests_of_case(id)
+            .await?
+            .iter()
+            .filter(|r| r.status == RequestStatus::Pending)
+            .count();
+        let t = lifecycle::close(&case, &actor, body.result, body.waakvlam_until, pending, state.clock.now())?;
+        commit(&state, &actor, &case, t, "case.close", Some(body.result.to_string())).await
+    });
+
+case_action!("/api/v1/cases/{id}/escalate", ReasonBody,
+    /// Escalates to the doorzettingsmacht (procesregisseurs); `reason` is required.
+    pub async fn escalate(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::Escalate).await?;
+        let body: ReasonBody = body.parse()?;
+        let t = lifecycle::escalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
+        let reason = t.event.note.clone();
+        commit(&state, &actor, &case, t, "case.escalate", reason).await
+    });
+
+case_action!("/api/v1/cases/{id}/takeover", ReasonBody,
+    /// Takes the case over (doorzettingsmacht); `reason` is required.
+    pub async fn takeover(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::TakeOver).await?;
+        let body: ReasonBody = body.parse()?;
+        let t = lifecycle::take_over(&case, &actor, body.reason.as_deref(), state.clock.now(), &state.norms)?;
+        let reason = t.event.note.clone();
+        commit(&state, &actor, &case, t, "case.takeover", reason).await
+    });
+
+case_action!("/api/v1/cases/{id}/deescalate", ReasonBody,
+    /// Ends the escalation (doorzettingsmacht); `reason` is required.
+    pub async fn deescalate(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::Deescalate).await?;
+        let body: ReasonBody = body.parse()?;
+        let t = lifecycle::deescalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
+        let reason = t.event.note.clone();
+        commit(&state, &actor, &case, t, "case.deescalate", reason).await
+    });
+
+// ---------------------------------------------------------------- requests
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequestBody {
+    pub kind: RequestKind,
+    pub provision: Option<String>,
+    /// Why specialist care is needed (required).
+    pub motivation: Option<String>,
+    /// Part of the case's plan; only such requests can be approved.
+    pub in_plan: bool,
+}
+
+/// Files a request for specialist care or a Wmo maatwerkvoorziening (the
+/// case's casusregisseur). Needs the case's `If-Match`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/requests", request_body = NewRequestBody,
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The case's ETag")),
+    responses(
+        (status = 201, body = Request, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn file_request(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    PathId(id): PathId<i64>,
+    if_match: IfMatch,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let case = prepare(&state, &actor, id, &if_match, CaseAction::FileRequest).await?;
+    let body: NewRequestBody = body.parse()?;
+    let (new, t) = lifecycle::file_request(
+        &case,
+        &actor,
+        body.kind,
+        body.provision.as_deref(),
+        body.motivation.as_deref(),
+        body.in_plan,
+        state.clock.now(),
+        &state.norms,
+    )?;
+    let audit = AuditDraft::ok(&actor, t.event.at, "request.file");
+    let (request, _) = state.store.file_request(new, &t, case.version, audit).await?;
+    Ok((StatusCode::CREATED, etag_header(request.version), Json(request)).into_response())
+}
+
+/// A request. Every read is written to the audit log.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = i64, Path)), responses(
+    (status = 200, body = Request, headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn request_detail(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    PathId(id): PathId<i64>,
+) -> Result<Response, ApiError> {
+    let request = state.store.request(id).await?.ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    let case = state
+        .store
+        .case(request.case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    permissions::may_act_on_case(&actor, CaseAction::ReadDetail, &case)?;
+    let audit = AuditDraft::ok(&actor, state.clock.now(), "request.read");
+    let request = state
+        .store
+        .request_detail(id, audit)
+        .await?
+        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    Ok((etag_header(request.version), Json(request)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    pub decision: Decision,
+    /// Required when rejecting.
+    pub reason: Option<String>,
+}
+
+/// Approves or rejects a request, by whoever holds the mandate for its
+/// kind, never by the one who filed it.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/decision", request_body = DecisionBody,
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The request's ETag")),
+    responses(
+        (status = 200, body = Request, headers(("ETag" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    PathId(id): PathId<i64>,
+    if_match: IfMatch,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let request = state.store.request(id).await?.ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    let case = state
+        .store
+        .case(request.case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    permissions::may_decide(&actor, &request)?;
+    if_match.check(request.version)?;
+    let body: DecisionBody = body.parse()?;
+    let (decided, event) =
+        lifecycle::decide(&request, &case, &actor, body.decision, body.reason.as_deref(), state.clock.now())?;
+    let audit = AuditDraft::ok(&actor, event.at, "request.decide").reason(decided.reason.clone());
+    let saved = state.store.save_decision(&decided, request.version, &event, audit).await?;
+    Ok((etag_header(saved.version), Json(saved)).into_response())
+}
+
+// ---------------------------------------------------------------- audit
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Only entries about this case.
+    pub case: Option<i64>,
+    /// Only entries at or after this moment (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
+    /// At most this many entries, 1 to 10000 (default 1000).
+    pub limit: Option<u32>,
+}
+
+/// The audit log (procesmanager only).
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses(
+    (status = 200, body = Vec<AuditEntry>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn audit(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    QueryOf(params): QueryOf<AuditParams>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    permissions::may_read_audit(&actor)?;
+    let limit = match params.limit {
+        None => 1000,
+        Some(n @ 1..=10_000) => n as usize,
+        Some(_) => return Err(ApiError::BadRequest("limit ligt tussen 1 en 10000".into())),
+    };
+    // Both stores hold years 1..9999 at most; anything outside is not a
+    // moment the log can contain.
+    if let Some(since) = params.since
+        && !(1..=9999).contains(&chrono::Datelike::year(&since))
+    {
+        return Err(ApiError::BadRequest("since ligt buiten het bereik van het log".into()));
+    }
+    Ok(Json(state.store.audit_entries(params.case, params.since, limit).await?))
+}

@@ -1,0 +1,165 @@
+//! Persistence: one trait, two implementations (SQLite and PostgreSQL) that
+//! share their SQL (see `shared.rs`) and pass the same test suite.
+//!
+//! Every write runs in one transaction that first takes the next value of
+//! the `change` counter. That row lock serialises writers, so change
+//! sequence numbers become visible in the order they were handed out, and a
+//! sync cursor (`seq > cursor`) can never skip a change that commits late.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::lifecycle::{NewRequest, Transition};
+use crate::domain::model::{Case, CaseDomain, CaseEvent, Household, Person, Request, RiskFlag, Source};
+use crate::server::audit::{AuditDraft, AuditEntry};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row changed since it was read (optimistic concurrency).
+    #[error("stale version")]
+    StaleVersion,
+    /// The household already has an open case (1 gezin, 1 plan, 1 regisseur).
+    #[error("household already has an open case")]
+    HouseholdHasOpenCase,
+    /// A unique value (pseudonym, login) is taken.
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A new referral, before the store numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub household_id: i64,
+    pub domain: CaseDomain,
+    pub source: Source,
+    pub risk_flags: Vec<RiskFlag>,
+    pub referred_at: DateTime<Utc>,
+    pub referred_by: String,
+}
+
+/// One page of changes after a cursor, as one consistent snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncPage {
+    /// The change sequence number this page reaches; pass it as `since`.
+    pub cursor: i64,
+    pub has_more: bool,
+    pub cases: Vec<Case>,
+    pub requests: Vec<Request>,
+    pub people: Vec<Person>,
+    /// Cases that left the caller's scope (reassigned away).
+    pub removed_cases: Vec<i64>,
+}
+
+/// Everything in a case's detail view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub household: Household,
+    pub events: Vec<CaseEvent>,
+    pub requests: Vec<Request>,
+}
+
+/// What the database holds, so `serve --demo` knows whether it may seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contents {
+    Empty,
+    Demo,
+    Production,
+}
+
+/// The seeded demo municipality, written in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Seed {
+    pub people: Vec<Person>,
+    /// (login, token hash)
+    pub tokens: Vec<(String, String)>,
+    pub households: Vec<Household>,
+    pub cases: Vec<Case>,
+    pub requests: Vec<Request>,
+    /// (case id, event)
+    pub events: Vec<(i64, CaseEvent)>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    async fn contents(&self) -> StoreResult<Contents>;
+    /// Drops every table and migrates again (only ever for demo data).
+    async fn reset(&self) -> StoreResult<()>;
+    async fn seed(&self, seed: &Seed, audit: AuditDraft) -> StoreResult<()>;
+
+    async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<Person>>;
+    async fn person(&self, login: &str) -> StoreResult<Option<Person>>;
+    /// Adds or updates a member of staff.
+    async fn put_person(&self, person: &Person) -> StoreResult<()>;
+    async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()>;
+
+    async fn create_household(&self, pseudonym: &str, members: u32, audit: AuditDraft) -> StoreResult<Household>;
+    async fn household(&self, id: i64) -> StoreResult<Option<Household>>;
+
+    async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case>;
+    async fn case(&self, id: i64) -> StoreResult<Option<Case>>;
+    /// Reads a case's detail and audits the read, in one transaction.
+    async fn case_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<CaseDetail>>;
+    async fn requests_of_case(&self, case_id: i64) -> StoreResult<Vec<Request>>;
+    /// Stores a case's next state if it is still at `expected_version`.
+    async fn save_transition(&self, t: &Transition, expected_version: i64, audit: AuditDraft) -> StoreResult<Case>;
+    /// Stores a new request and the case's next state together.
+    async fn file_request(
+        &self,
+        new: NewRequest,
+        t: &Transition,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<(Request, Case)>;
+
+    async fn request(&self, id: i64) -> StoreResult<Option<Request>>;
+    /// Reads a request and audits the read.
+    async fn request_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<Request>>;
+    /// Stores a decided request if it is still at `expected_version`.
+    async fn save_decision(
+        &self,
+        request: &Request,
+        expected_version: i64,
+        event: &CaseEvent,
+        audit: AuditDraft,
+    ) -> StoreResult<Request>;
+
+    /// Changes after `since`; `scope` limits cases to one casusregisseur.
+    async fn sync(&self, since: i64, scope: Option<&str>, limit: usize) -> StoreResult<SyncPage>;
+
+    async fn audit_entries(
+        &self,
+        case_id: Option<i64>,
+        since: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditEntry>>;
+    /// The whole chain in order, and how many entries were ever appended.
+    async fn audit_chain(&self) -> StoreResult<(Vec<AuditEntry>, i64)>;
+}
+
+/// Connects to `sqlite://PATH` or `postgres://...` and migrates.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        anyhow::bail!("database URL must start with sqlite:// or postgres:// (got {url:?})")
+    }
+}

@@ -1,0 +1,31 @@
+//! The store for a real deployment: PostgreSQL, shared by any number of
+//! stateless server replicas.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+type Db = sqlx::Postgres;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// A sync page is read in one snapshot, so the tables agree with each other
+/// (READ COMMITTED would give every statement its own).
+const DIALECT_SNAPSHOT: [&str; 1] = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"];
+const DIALECT_RESET_EXTRA: [&str; 1] = ["DROP FUNCTION IF EXISTS audit_log_append_only()"];
+
+include!("shared.rs");
+
+pub type PgStore = SqlStore;
+
+impl SqlStore {
+    /// Connects to `postgres://...` and migrates. A `search_path` given in
+    /// the URL's `options` (the tests use one schema per test) is honoured.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+}

@@ -1,0 +1,1038 @@
+// The SQL both stores share. Included by `sqlite.rs` and `postgres.rs`,
+// each with its own `Db` (the sqlx driver) and `DIALECT` in scope; the
+// statements here are written to mean the same on both.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sqlx::{FromRow, QueryBuilder, Transaction};
+
+use crate::domain::calendar::local_date;
+use crate::domain::lifecycle::{NewRequest, Transition};
+use crate::domain::model::{Case, CaseEvent, CaseStatus, EventKind, Household, Person, Request, RequestStatus};
+use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
+use crate::server::store::{CaseDetail, Contents, NewCase, Seed, Store, StoreError, StoreResult, SyncPage};
+
+/// The store over one connection pool.
+pub struct SqlStore {
+    pool: sqlx::Pool<Db>,
+}
+
+type Tx = Transaction<'static, Db>;
+
+/// Rows per multi-row INSERT when seeding: well under both databases'
+/// limits on bound parameters (PostgreSQL: 65535; 26 columns x 500).
+const SEED_CHUNK: usize = 500;
+
+macro_rules! case_select {
+    () => {
+        "SELECT c.id, c.number, c.household_id, c.domain, c.status, c.source, c.casusregisseur, \
+         c.organisation, c.referred_at, c.assigned_at, c.first_contact_at, c.first_contact_due_at, \
+         c.plan_at, c.last_activity_at, c.closed_at, c.close_result, c.waakvlam_until, c.risk_flags, \
+         c.escalated, c.escalated_at, c.escalated_by, c.escalation_reason, c.taken_over, \
+         c.stuck_reported, c.stuck_reported_at, c.version, h.pseudonym, c.seq \
+         FROM cases c JOIN households h ON h.id = c.household_id"
+    };
+}
+
+macro_rules! request_select {
+    () => {
+        "SELECT r.id, r.number, r.case_id, r.kind, r.provision, r.motivation, r.in_plan, r.filed_by, \
+         r.filed_at, r.decide_by, r.status, r.decided_by, r.decided_at, r.reason, r.version, r.seq \
+         FROM requests r"
+    };
+}
+
+macro_rules! person_select {
+    () => {
+        "SELECT p.login, p.display_name, p.role, p.organisation, p.specialism, p.capacity, p.active, p.seq \
+         FROM people p"
+    };
+}
+
+macro_rules! audit_select {
+    () => {
+        "SELECT seq, at, actor, actor_role, on_behalf_of, case_id, request_id, action, result, reason, \
+         prev_hash, hash FROM audit_log"
+    };
+}
+
+fn parse<T: std::str::FromStr>(value: &str, what: &str) -> StoreResult<T> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("{what} {value:?}")))
+}
+
+#[derive(FromRow)]
+struct CaseRow {
+    id: i64,
+    number: String,
+    household_id: i64,
+    domain: String,
+    status: String,
+    source: String,
+    casusregisseur: Option<String>,
+    organisation: Option<String>,
+    referred_at: DateTime<Utc>,
+    assigned_at: Option<DateTime<Utc>>,
+    first_contact_at: Option<DateTime<Utc>>,
+    first_contact_due_at: Option<DateTime<Utc>>,
+    plan_at: Option<DateTime<Utc>>,
+    last_activity_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    close_result: Option<String>,
+    waakvlam_until: Option<NaiveDate>,
+    risk_flags: String,
+    escalated: bool,
+    escalated_at: Option<DateTime<Utc>>,
+    escalated_by: Option<String>,
+    escalation_reason: Option<String>,
+    taken_over: bool,
+    stuck_reported: bool,
+    stuck_reported_at: Option<DateTime<Utc>>,
+    version: i64,
+    pseudonym: String,
+    seq: i64,
+}
+
+impl CaseRow {
+    fn into_case(self) -> StoreResult<Case> {
+        Ok(Case {
+            id: self.id,
+            number: self.number,
+            household_id: self.household_id,
+            pseudonym: self.pseudonym,
+            domain: parse(&self.domain, "domain")?,
+            status: parse(&self.status, "status")?,
+            source: parse(&self.source, "source")?,
+            casusregisseur: self.casusregisseur,
+            organisation: self.organisation,
+            referred_at: self.referred_at,
+            assigned_at: self.assigned_at,
+            first_contact_at: self.first_contact_at,
+            first_contact_due_at: self.first_contact_due_at,
+            plan_at: self.plan_at,
+            last_activity_at: self.last_activity_at,
+            closed_at: self.closed_at,
+            close_result: self.close_result.as_deref().map(|r| parse(r, "close_result")).transpose()?,
+            waakvlam_until: self.waakvlam_until,
+            risk_flags: serde_json::from_str(&self.risk_flags)
+                .map_err(|e| StoreError::Corrupt(format!("risk_flags: {e}")))?,
+            escalated: self.escalated,
+            escalated_at: self.escalated_at,
+            escalated_by: self.escalated_by,
+            escalation_reason: self.escalation_reason,
+            taken_over: self.taken_over,
+            stuck_reported: self.stuck_reported,
+            stuck_reported_at: self.stuck_reported_at,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct RequestRow {
+    id: i64,
+    number: String,
+    case_id: i64,
+    kind: String,
+    provision: String,
+    motivation: String,
+    in_plan: bool,
+    filed_by: String,
+    filed_at: DateTime<Utc>,
+    decide_by: DateTime<Utc>,
+    status: String,
+    decided_by: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+    version: i64,
+    seq: i64,
+}
+
+impl RequestRow {
+    fn into_request(self) -> StoreResult<Request> {
+        Ok(Request {
+            id: self.id,
+            number: self.number,
+            case_id: self.case_id,
+            kind: parse(&self.kind, "kind")?,
+            provision: self.provision,
+            motivation: self.motivation,
+            in_plan: self.in_plan,
+            filed_by: self.filed_by,
+            filed_at: self.filed_at,
+            decide_by: self.decide_by,
+            status: parse(&self.status, "request status")?,
+            decided_by: self.decided_by,
+            decided_at: self.decided_at,
+            reason: self.reason,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct PersonRow {
+    login: String,
+    display_name: String,
+    role: String,
+    organisation: String,
+    specialism: Option<String>,
+    capacity: Option<i64>,
+    active: bool,
+    seq: i64,
+}
+
+impl PersonRow {
+    fn into_person(self) -> StoreResult<Person> {
+        Ok(Person {
+            login: self.login,
+            display_name: self.display_name,
+            role: parse(&self.role, "role")?,
+            organisation: self.organisation,
+            specialism: self.specialism,
+            capacity: self
+                .capacity
+                .map(|c| u32::try_from(c).map_err(|_| StoreError::Corrupt(format!("capacity {c}"))))
+                .transpose()?,
+            active: self.active,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct AuditRow {
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    actor_role: String,
+    on_behalf_of: String,
+    case_id: Option<i64>,
+    request_id: Option<i64>,
+    action: String,
+    result: String,
+    reason: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl AuditRow {
+    fn into_entry(self) -> StoreResult<AuditEntry> {
+        Ok(AuditEntry {
+            seq: self.seq,
+            at: self.at,
+            actor: self.actor,
+            actor_role: parse(&self.actor_role, "actor_role")?,
+            on_behalf_of: self.on_behalf_of,
+            case_id: self.case_id,
+            request_id: self.request_id,
+            action: self.action,
+            result: self.result,
+            reason: self.reason,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct EventRow {
+    at: DateTime<Utc>,
+    actor: String,
+    kind: String,
+    note: Option<String>,
+    request_id: Option<i64>,
+}
+
+/// Takes the next `n` values of a counter and returns the last one. On the
+/// `change` counter this is also the lock that orders all writers.
+async fn next_value(tx: &mut Tx, counter: &str, n: i64) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value",
+    )
+    .bind(counter)
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+async fn set_counter(tx: &mut Tx, counter: &str, value: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = $2",
+    )
+    .bind(counter)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn append_audit(tx: &mut Tx, draft: AuditDraft) -> StoreResult<()> {
+    let seq = next_value(tx, "audit", 1).await?;
+    let prev: Option<String> =
+        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+    let entry = AuditEntry::chain(seq, prev.as_deref().unwrap_or(GENESIS), draft);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, actor_role, on_behalf_of, case_id, request_id, \
+         action, result, reason, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(entry.seq)
+    .bind(entry.at)
+    .bind(&entry.actor)
+    .bind(entry.actor_role.as_str())
+    .bind(&entry.on_behalf_of)
+    .bind(entry.case_id)
+    .bind(entry.request_id)
+    .bind(&entry.action)
+    .bind(&entry.result)
+    .bind(&entry.reason)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn risk_flags_json(case: &Case) -> String {
+    serde_json::to_string(&case.risk_flags).expect("risk flags serialise")
+}
+
+/// Inserts cases in multi-row statements; `seqs` gives each its change number.
+async fn insert_cases(tx: &mut Tx, cases: &[(Case, i64)]) -> StoreResult<()> {
+    for chunk in cases.chunks(SEED_CHUNK) {
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO cases (id, number, household_id, domain, status, source, casusregisseur, \
+             organisation, referred_at, assigned_at, first_contact_at, first_contact_due_at, plan_at, \
+             last_activity_at, closed_at, close_result, waakvlam_until, risk_flags, escalated, \
+             escalated_at, escalated_by, escalation_reason, taken_over, stuck_reported, \
+             stuck_reported_at, version, seq) ",
+        );
+        insert.push_values(chunk, |mut row, (c, seq)| {
+            row.push_bind(c.id)
+                .push_bind(c.number.clone())
+                .push_bind(c.household_id)
+                .push_bind(c.domain.as_str())
+                .push_bind(c.status.as_str())
+                .push_bind(c.source.as_str())
+                .push_bind(c.casusregisseur.clone())
+                .push_bind(c.organisation.clone())
+                .push_bind(c.referred_at)
+                .push_bind(c.assigned_at)
+                .push_bind(c.first_contact_at)
+                .push_bind(c.first_contact_due_at)
+                .push_bind(c.plan_at)
+                .push_bind(c.last_activity_at)
+                .push_bind(c.closed_at)
+                .push_bind(c.close_result.map(|r| r.as_str()))
+                .push_bind(c.waakvlam_until)
+                .push_bind(risk_flags_json(c))
+                .push_bind(c.escalated)
+                .push_bind(c.escalated_at)
+                .push_bind(c.escalated_by.clone())
+                .push_bind(c.escalation_reason.clone())
+                .push_bind(c.taken_over)
+                .push_bind(c.stuck_reported)
+                .push_bind(c.stuck_reported_at)
+                .push_bind(c.version)
+                .push_bind(*seq);
+        });
+        insert.build().execute(&mut **tx).await.map_err(|e| match e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::HouseholdHasOpenCase,
+            other => other.into(),
+        })?;
+    }
+    Ok(())
+}
+
+async fn insert_requests(tx: &mut Tx, requests: &[(Request, i64)]) -> StoreResult<()> {
+    for chunk in requests.chunks(SEED_CHUNK) {
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO requests (id, number, case_id, kind, provision, motivation, in_plan, \
+             filed_by, filed_at, decide_by, status, decided_by, decided_at, reason, version, seq) ",
+        );
+        insert.push_values(chunk, |mut row, (r, seq)| {
+            row.push_bind(r.id)
+                .push_bind(r.number.clone())
+                .push_bind(r.case_id)
+                .push_bind(r.kind.as_str())
+                .push_bind(r.provision.clone())
+                .push_bind(r.motivation.clone())
+                .push_bind(r.in_plan)
+                .push_bind(r.filed_by.clone())
+                .push_bind(r.filed_at)
+                .push_bind(r.decide_by)
+                .push_bind(r.status.as_str())
+                .push_bind(r.decided_by.clone())
+                .push_bind(r.decided_at)
+                .push_bind(r.reason.clone())
+                .push_bind(r.version)
+                .push_bind(*seq);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_events(tx: &mut Tx, events: &[(i64, CaseEvent)]) -> StoreResult<()> {
+    for chunk in events.chunks(SEED_CHUNK) {
+        let mut insert =
+            QueryBuilder::<Db>::new("INSERT INTO case_events (case_id, at, actor, kind, note, request_id) ");
+        insert.push_values(chunk, |mut row, (case_id, e)| {
+            row.push_bind(*case_id)
+                .push_bind(e.at)
+                .push_bind(e.actor.clone())
+                .push_bind(e.kind.as_str())
+                .push_bind(e.note.clone())
+                .push_bind(e.request_id);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_people(tx: &mut Tx, people: &[(Person, i64)]) -> StoreResult<()> {
+    for (p, seq) in people {
+        sqlx::query(
+            "INSERT INTO people (login, display_name, role, organisation, specialism, capacity, active, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (login) DO UPDATE SET display_name = $2, role = $3, organisation = $4, \
+             specialism = $5, capacity = $6, active = $7, seq = $8",
+        )
+        .bind(&p.login)
+        .bind(&p.display_name)
+        .bind(p.role.as_str())
+        .bind(&p.organisation)
+        .bind(&p.specialism)
+        .bind(p.capacity.map(i64::from))
+        .bind(p.active)
+        .bind(*seq)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes a case's next state if its version is still `expected`.
+async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE cases SET status = $2, casusregisseur = $3, organisation = $4, assigned_at = $5, \
+         first_contact_at = $6, first_contact_due_at = $7, plan_at = $8, last_activity_at = $9, \
+         closed_at = $10, close_result = $11, waakvlam_until = $12, risk_flags = $13, escalated = $14, \
+         escalated_at = $15, escalated_by = $16, escalation_reason = $17, taken_over = $18, \
+         stuck_reported = $19, stuck_reported_at = $20, version = $21, seq = $22 \
+         WHERE id = $1 AND version = $23",
+    )
+    .bind(c.id)
+    .bind(c.status.as_str())
+    .bind(&c.casusregisseur)
+    .bind(&c.organisation)
+    .bind(c.assigned_at)
+    .bind(c.first_contact_at)
+    .bind(c.first_contact_due_at)
+    .bind(c.plan_at)
+    .bind(c.last_activity_at)
+    .bind(c.closed_at)
+    .bind(c.close_result.map(|r| r.as_str()))
+    .bind(c.waakvlam_until)
+    .bind(risk_flags_json(c))
+    .bind(c.escalated)
+    .bind(c.escalated_at)
+    .bind(&c.escalated_by)
+    .bind(&c.escalation_reason)
+    .bind(c.taken_over)
+    .bind(c.stuck_reported)
+    .bind(c.stuck_reported_at)
+    .bind(c.version)
+    .bind(seq)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::StaleVersion)
+    }
+}
+
+/// Gives each request of a case a fresh change number, so a casusregisseur
+/// who just received the case also receives its requests on the next sync.
+async fn touch_requests_of_case(tx: &mut Tx, case_id: i64) -> StoreResult<()> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM requests WHERE case_id = $1 ORDER BY id")
+        .bind(case_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for id in ids {
+        let seq = next_value(tx, "change", 1).await?;
+        sqlx::query("UPDATE requests SET seq = $2 WHERE id = $1")
+            .bind(id)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores a case transition inside an open write transaction.
+async fn write_transition(tx: &mut Tx, t: &Transition, expected_version: i64) -> StoreResult<()> {
+    let seq = next_value(tx, "change", 1).await?;
+    update_case(tx, &t.case, expected_version, seq).await?;
+    insert_events(tx, &[(t.case.id, t.event.clone())]).await?;
+    if let Some(previous) = &t.previous_casusregisseur {
+        let seq = next_value(tx, "change", 1).await?;
+        sqlx::query("INSERT INTO scope_revocations (seq, case_id, login) VALUES ($1, $2, $3)")
+            .bind(seq)
+            .bind(t.case.id)
+            .bind(previous)
+            .execute(&mut **tx)
+            .await?;
+        touch_requests_of_case(tx, t.case.id).await?;
+    }
+    Ok(())
+}
+
+async fn fetch_case(tx: &mut Tx, id: i64) -> StoreResult<Option<Case>> {
+    sqlx::query_as::<_, CaseRow>(concat!(case_select!(), " WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(CaseRow::into_case)
+        .transpose()
+}
+
+async fn fetch_requests_of_case(tx: &mut Tx, case_id: i64) -> StoreResult<Vec<Request>> {
+    sqlx::query_as::<_, RequestRow>(concat!(request_select!(), " WHERE r.case_id = $1 ORDER BY r.id"))
+        .bind(case_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(RequestRow::into_request)
+        .collect()
+}
+
+async fn fetch_request(tx: &mut Tx, id: i64) -> StoreResult<Option<Request>> {
+    sqlx::query_as::<_, RequestRow>(concat!(request_select!(), " WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(RequestRow::into_request)
+        .transpose()
+}
+
+/// The tables in the order they can be dropped.
+const TABLES: [&str; 11] = [
+    "audit_log",
+    "scope_revocations",
+    "case_events",
+    "requests",
+    "cases",
+    "households",
+    "tokens",
+    "people",
+    "meta",
+    "counters",
+    "_sqlx_migrations",
+];
+
+/// An item of a sync page, ordered by its change number.
+enum Change {
+    Case(Case),
+    Request(Request),
+    Person(Person),
+    Removed(i64),
+}
+
+impl SqlStore {
+    async fn begin(&self) -> StoreResult<Tx> {
+        Ok(self.pool.begin().await?)
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn contents(&self) -> StoreResult<Contents> {
+        let demo: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'demo'")
+            .fetch_optional(&self.pool)
+            .await?;
+        if demo.is_some() {
+            return Ok(Contents::Demo);
+        }
+        let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(if people == 0 { Contents::Empty } else { Contents::Production })
+    }
+
+    async fn reset(&self) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for table in TABLES {
+            sqlx::query(&format!("DROP TABLE IF EXISTS {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for statement in DIALECT_RESET_EXTRA {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        self.migrate().await
+    }
+
+    async fn seed(&self, seed: &Seed, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let changes = (seed.people.len() + seed.cases.len() + seed.requests.len()) as i64;
+        let last = next_value(&mut tx, "change", changes).await?;
+        let mut seq = last - changes;
+        let mut numbered = |n: usize| {
+            let first = seq + 1;
+            seq += n as i64;
+            first
+        };
+        let first = numbered(seed.people.len());
+        let people: Vec<_> = seed.people.iter().cloned().zip(first..).collect();
+        insert_people(&mut tx, &people).await?;
+        for (login, hash) in &seed.tokens {
+            sqlx::query("INSERT INTO tokens (token_hash, login) VALUES ($1, $2)")
+                .bind(hash)
+                .bind(login)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in seed.households.chunks(SEED_CHUNK) {
+            let mut insert = QueryBuilder::<Db>::new("INSERT INTO households (id, pseudonym, members) ");
+            insert.push_values(chunk, |mut row, h| {
+                row.push_bind(h.id).push_bind(h.pseudonym.clone()).push_bind(i64::from(h.members));
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        let first = numbered(seed.cases.len());
+        let cases: Vec<_> = seed.cases.iter().cloned().zip(first..).collect();
+        insert_cases(&mut tx, &cases).await?;
+        let first = numbered(seed.requests.len());
+        let requests: Vec<_> = seed.requests.iter().cloned().zip(first..).collect();
+        insert_requests(&mut tx, &requests).await?;
+        insert_events(&mut tx, &seed.events).await?;
+
+        // Counters continue after the seeded ids and numbers.
+        let max = |ids: &mut dyn Iterator<Item = i64>| ids.max().unwrap_or(0);
+        set_counter(&mut tx, "household", max(&mut seed.households.iter().map(|h| h.id))).await?;
+        set_counter(&mut tx, "case", max(&mut seed.cases.iter().map(|c| c.id))).await?;
+        set_counter(&mut tx, "request", max(&mut seed.requests.iter().map(|r| r.id))).await?;
+        let mut per_year = std::collections::BTreeMap::<String, i64>::new();
+        for number in seed.cases.iter().map(|c| &c.number).chain(seed.requests.iter().map(|r| &r.number)) {
+            if let Some((prefix, n)) = number.rsplit_once('-') {
+                let entry = per_year.entry(format!("number:{prefix}")).or_default();
+                *entry = (*entry).max(n.parse().unwrap_or(0));
+            }
+        }
+        for (counter, value) in per_year {
+            set_counter(&mut tx, &counter, value).await?;
+        }
+        sqlx::query("INSERT INTO meta (key, value) VALUES ('demo', 'true')")
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<Person>> {
+        sqlx::query_as::<_, PersonRow>(concat!(
+            person_select!(),
+            " JOIN tokens t ON t.login = p.login WHERE t.token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(PersonRow::into_person)
+        .transpose()
+    }
+
+    async fn person(&self, login: &str) -> StoreResult<Option<Person>> {
+        sqlx::query_as::<_, PersonRow>(concat!(person_select!(), " WHERE p.login = $1"))
+            .bind(login)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(PersonRow::into_person)
+            .transpose()
+    }
+
+    async fn put_person(&self, person: &Person) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let seq = next_value(&mut tx, "change", 1).await?;
+        insert_people(&mut tx, &[(person.clone(), seq)]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO tokens (token_hash, login) VALUES ($1, $2)")
+            .bind(token_hash)
+            .bind(login)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_household(&self, pseudonym: &str, members: u32, audit: AuditDraft) -> StoreResult<Household> {
+        let mut tx = self.begin().await?;
+        let id = next_value(&mut tx, "household", 1).await?;
+        let inserted = sqlx::query("INSERT INTO households (id, pseudonym, members) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(pseudonym)
+            .bind(i64::from(members))
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                return Err(StoreError::Duplicate("pseudonym"));
+            }
+            other => other?,
+        };
+        append_audit(&mut tx, AuditDraft { reason: None, ..audit }).await?;
+        tx.commit().await?;
+        Ok(Household { id, pseudonym: pseudonym.to_string(), members })
+    }
+
+    async fn household(&self, id: i64) -> StoreResult<Option<Household>> {
+        let row: Option<(i64, String, i64)> =
+            sqlx::query_as("SELECT id, pseudonym, members FROM households WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(id, pseudonym, members)| {
+            Ok(Household {
+                id,
+                pseudonym,
+                members: u32::try_from(members).map_err(|_| StoreError::Corrupt(format!("members {members}")))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case> {
+        let mut tx = self.begin().await?;
+        let seq = next_value(&mut tx, "change", 1).await?;
+        let pseudonym: Option<String> = sqlx::query_scalar("SELECT pseudonym FROM households WHERE id = $1")
+            .bind(new.household_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let pseudonym = pseudonym.ok_or_else(|| StoreError::Corrupt(format!("household {}", new.household_id)))?;
+        let id = next_value(&mut tx, "case", 1).await?;
+        let year = local_date(new.referred_at).year();
+        let n = next_value(&mut tx, &format!("number:KST-{year}"), 1).await?;
+        let mut risk_flags = new.risk_flags.clone();
+        risk_flags.sort();
+        risk_flags.dedup();
+        let case = Case {
+            id,
+            number: format!("KST-{year}-{n:04}"),
+            household_id: new.household_id,
+            pseudonym,
+            domain: new.domain,
+            status: CaseStatus::Referred,
+            source: new.source,
+            casusregisseur: None,
+            organisation: None,
+            referred_at: new.referred_at,
+            assigned_at: None,
+            first_contact_at: None,
+            first_contact_due_at: None,
+            plan_at: None,
+            last_activity_at: new.referred_at,
+            closed_at: None,
+            close_result: None,
+            waakvlam_until: None,
+            risk_flags,
+            escalated: false,
+            escalated_at: None,
+            escalated_by: None,
+            escalation_reason: None,
+            taken_over: false,
+            stuck_reported: false,
+            stuck_reported_at: None,
+            version: 1,
+        };
+        insert_cases(&mut tx, &[(case.clone(), seq)]).await?;
+        let event = CaseEvent {
+            at: new.referred_at,
+            actor: new.referred_by,
+            kind: EventKind::Referred,
+            note: Some(new.source.to_string()),
+            request_id: None,
+        };
+        insert_events(&mut tx, &[(id, event)]).await?;
+        append_audit(&mut tx, audit.case(id)).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    async fn case(&self, id: i64) -> StoreResult<Option<Case>> {
+        let mut tx = self.begin().await?;
+        let case = fetch_case(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    async fn case_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<CaseDetail>> {
+        let mut tx = self.begin().await?;
+        // The audit counter first: it takes the write lock before any read,
+        // so the transaction never has to upgrade (SQLite) mid-way.
+        append_audit(&mut tx, audit.case(id)).await?;
+        let Some(case) = fetch_case(&mut tx, id).await? else {
+            return Ok(None); // dropped: nothing audited for a case that is not there
+        };
+        let (hid, pseudonym, members): (i64, String, i64) =
+            sqlx::query_as("SELECT id, pseudonym, members FROM households WHERE id = $1")
+                .bind(case.household_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let events = sqlx::query_as::<_, EventRow>(
+            "SELECT at, actor, kind, note, request_id FROM case_events WHERE case_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|e| {
+            Ok(CaseEvent {
+                at: e.at,
+                actor: e.actor,
+                kind: parse(&e.kind, "event kind")?,
+                note: e.note,
+                request_id: e.request_id,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let requests = fetch_requests_of_case(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(Some(CaseDetail {
+            case,
+            household: Household { id: hid, pseudonym, members: members.try_into().unwrap_or(0) },
+            events,
+            requests,
+        }))
+    }
+
+    async fn requests_of_case(&self, case_id: i64) -> StoreResult<Vec<Request>> {
+        let mut tx = self.begin().await?;
+        let requests = fetch_requests_of_case(&mut tx, case_id).await?;
+        tx.commit().await?;
+        Ok(requests)
+    }
+
+    async fn save_transition(&self, t: &Transition, expected_version: i64, audit: AuditDraft) -> StoreResult<Case> {
+        let mut tx = self.begin().await?;
+        write_transition(&mut tx, t, expected_version).await?;
+        append_audit(&mut tx, audit.case(t.case.id)).await?;
+        tx.commit().await?;
+        Ok(t.case.clone())
+    }
+
+    async fn file_request(
+        &self,
+        new: NewRequest,
+        t: &Transition,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<(Request, Case)> {
+        let mut tx = self.begin().await?;
+        write_transition(&mut tx, t, expected_version).await?;
+        let seq = next_value(&mut tx, "change", 1).await?;
+        let id = next_value(&mut tx, "request", 1).await?;
+        let year = local_date(new.filed_at).year();
+        let n = next_value(&mut tx, &format!("number:AV-{year}"), 1).await?;
+        let request = Request {
+            id,
+            number: format!("AV-{year}-{n:04}"),
+            case_id: new.case_id,
+            kind: new.kind,
+            provision: new.provision,
+            motivation: new.motivation,
+            in_plan: new.in_plan,
+            filed_by: new.filed_by,
+            filed_at: new.filed_at,
+            decide_by: new.decide_by,
+            status: RequestStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+            version: 1,
+        };
+        insert_requests(&mut tx, &[(request.clone(), seq)]).await?;
+        sqlx::query("UPDATE case_events SET request_id = $1 WHERE id = (SELECT MAX(id) FROM case_events WHERE case_id = $2)")
+            .bind(id)
+            .bind(t.case.id)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, audit.case(t.case.id).request(id)).await?;
+        tx.commit().await?;
+        Ok((request, t.case.clone()))
+    }
+
+    async fn request(&self, id: i64) -> StoreResult<Option<Request>> {
+        let mut tx = self.begin().await?;
+        let request = fetch_request(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(request)
+    }
+
+    async fn request_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<Request>> {
+        let mut tx = self.begin().await?;
+        let request = fetch_request(&mut tx, id).await?;
+        if let Some(r) = &request {
+            append_audit(&mut tx, audit.case(r.case_id).request(r.id)).await?;
+        }
+        tx.commit().await?;
+        Ok(request)
+    }
+
+    async fn save_decision(
+        &self,
+        request: &Request,
+        expected_version: i64,
+        event: &CaseEvent,
+        audit: AuditDraft,
+    ) -> StoreResult<Request> {
+        let mut tx = self.begin().await?;
+        let seq = next_value(&mut tx, "change", 1).await?;
+        let done = sqlx::query(
+            "UPDATE requests SET status = $2, decided_by = $3, decided_at = $4, reason = $5, \
+             version = $6, seq = $7 WHERE id = $1 AND version = $8",
+        )
+        .bind(request.id)
+        .bind(request.status.as_str())
+        .bind(&request.decided_by)
+        .bind(request.decided_at)
+        .bind(&request.reason)
+        .bind(request.version)
+        .bind(seq)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::StaleVersion);
+        }
+        insert_events(&mut tx, &[(request.case_id, event.clone())]).await?;
+        append_audit(&mut tx, audit.case(request.case_id).request(request.id)).await?;
+        tx.commit().await?;
+        Ok(request.clone())
+    }
+
+    async fn sync(&self, since: i64, scope: Option<&str>, limit: usize) -> StoreResult<SyncPage> {
+        let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+        let mut tx = self.begin().await?;
+        for statement in DIALECT_SNAPSHOT {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        let mut changes: Vec<(i64, Change)> = Vec::new();
+        for row in sqlx::query_as::<_, CaseRow>(concat!(
+            case_select!(),
+            " WHERE c.seq > $1 AND ($2 IS NULL OR c.casusregisseur = $2) ORDER BY c.seq LIMIT $3"
+        ))
+        .bind(since)
+        .bind(scope)
+        .bind(fetch)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            changes.push((row.seq, Change::Case(row.into_case()?)));
+        }
+        for row in sqlx::query_as::<_, RequestRow>(concat!(
+            request_select!(),
+            " JOIN cases c ON c.id = r.case_id \
+             WHERE r.seq > $1 AND ($2 IS NULL OR c.casusregisseur = $2) ORDER BY r.seq LIMIT $3"
+        ))
+        .bind(since)
+        .bind(scope)
+        .bind(fetch)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            changes.push((row.seq, Change::Request(row.into_request()?)));
+        }
+        for row in sqlx::query_as::<_, PersonRow>(concat!(person_select!(), " WHERE p.seq > $1 ORDER BY p.seq LIMIT $2"))
+            .bind(since)
+            .bind(fetch)
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            changes.push((row.seq, Change::Person(row.into_person()?)));
+        }
+        if let Some(login) = scope {
+            let removed: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT seq, case_id FROM scope_revocations WHERE login = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            )
+            .bind(login)
+            .bind(since)
+            .bind(fetch)
+            .fetch_all(&mut *tx)
+            .await?;
+            changes.extend(removed.into_iter().map(|(seq, id)| (seq, Change::Removed(id))));
+        }
+        tx.commit().await?;
+
+        // Every table was read up to `limit + 1` rows: the first `limit`
+        // changes overall are all here, and anything beyond means more.
+        changes.sort_by_key(|(seq, _)| *seq);
+        let has_more = changes.len() > limit;
+        changes.truncate(limit);
+        let mut page = SyncPage {
+            cursor: changes.last().map_or(since, |(seq, _)| *seq),
+            has_more,
+            ..SyncPage::default()
+        };
+        for (_, change) in changes {
+            match change {
+                Change::Case(c) => page.cases.push(c),
+                Change::Request(r) => page.requests.push(r),
+                Change::Person(p) => page.people.push(p),
+                Change::Removed(id) => page.removed_cases.push(id),
+            }
+        }
+        Ok(page)
+    }
+
+    async fn audit_entries(
+        &self,
+        case_id: Option<i64>,
+        since: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        sqlx::query_as::<_, AuditRow>(concat!(
+            audit_select!(),
+            " WHERE ($1 IS NULL OR case_id = $1) AND ($2 IS NULL OR at >= $2) ORDER BY seq LIMIT $3"
+        ))
+        .bind(case_id)
+        .bind(since)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(AuditRow::into_entry)
+        .collect()
+    }
+
+    async fn audit_chain(&self) -> StoreResult<(Vec<AuditEntry>, i64)> {
+        let mut tx = self.begin().await?;
+        let entries = sqlx::query_as::<_, AuditRow>(concat!(audit_select!(), " ORDER BY seq"))
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(AuditRow::into_entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT value FROM counters WHERE name = 'audit'")
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((entries, last.unwrap_or(0)))
+    }
+}

@@ -1,0 +1,35 @@
+//! The embedded store: one SQLite file, the default for a single desk or
+//! the demo.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+type Db = sqlx::Sqlite;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// SQLite has no isolation levels to set: a transaction's first read fixes
+/// its snapshot (WAL mode).
+const DIALECT_SNAPSHOT: [&str; 0] = [];
+const DIALECT_RESET_EXTRA: [&str; 0] = [];
+
+include!("shared.rs");
+
+pub type SqliteStore = SqlStore;
+
+impl SqlStore {
+    /// Opens (creating if needed) the database at `sqlite://PATH` and migrates.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+}
