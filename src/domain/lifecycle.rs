@@ -50,7 +50,10 @@ pub fn optional_text(field: &str, text: Option<&str>) -> Result<Option<String>, 
         Some(t) if t.chars().count() > MAX_TEXT => {
             invalid(format!("{field} is langer dan {MAX_TEXT} tekens"))
         }
-        Some(t) if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) => {
+        Some(t)
+            if t.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
+        {
             invalid(format!("{field} bevat stuurtekens"))
         }
         Some(t) => Ok(Some(t.to_string())),
@@ -754,8 +757,14 @@ mod tests {
 
     #[test]
     fn texts_refuse_control_characters_but_keep_line_breaks() {
-        assert!(matches!(optional_text("notitie", Some("a\u{0}b")), Err(Refusal::Invalid(_))));
-        assert_eq!(optional_text("notitie", Some(" a\nb ")).unwrap().as_deref(), Some("a\nb"));
+        assert!(matches!(
+            optional_text("notitie", Some("a\u{0}b")),
+            Err(Refusal::Invalid(_))
+        ));
+        assert_eq!(
+            optional_text("notitie", Some(" a\nb ")).unwrap().as_deref(),
+            Some("a\nb")
+        );
     }
 
     #[test]

@@ -231,7 +231,10 @@ mod tests {
 
     #[test]
     fn the_doorzettingsmacht_acts_for_the_mayor() {
-        assert_eq!(on_behalf_of(Role::ProcesregisseurDoorzettingsmacht), "burgemeester");
+        assert_eq!(
+            on_behalf_of(Role::ProcesregisseurDoorzettingsmacht),
+            "burgemeester"
+        );
         assert_ne!(on_behalf_of(Role::Casusregisseur), "burgemeester");
     }
 }

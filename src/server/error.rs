@@ -3,7 +3,7 @@
 //! server or its database failed, never the request.
 
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -114,7 +114,10 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_vec(&self.problem()).expect("problem serialises");
         let mut response = (self.status(), body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if matches!(self, ApiError::Unauthorized) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
@@ -143,11 +146,13 @@ impl From<StoreError> for ApiError {
             // The row changed between our read and our write: the client's
             // If-Match no longer holds.
             StoreError::StaleVersion => ApiError::PreconditionFailed { current: None },
-            StoreError::HouseholdHasOpenCase => {
-                ApiError::Conflict("dit huishouden heeft al een open zaak (1 gezin, 1 plan, 1 regisseur)".into())
-            }
+            StoreError::HouseholdHasOpenCase => ApiError::Conflict(
+                "dit huishouden heeft al een open zaak (1 gezin, 1 plan, 1 regisseur)".into(),
+            ),
             StoreError::Duplicate(what) => ApiError::Conflict(format!("deze {what} bestaat al")),
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => {
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
+            ) => {
                 tracing::error!(%error, "database unavailable");
                 ApiError::Unavailable
             }
@@ -167,7 +172,10 @@ impl From<PathRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::BadRequest(format!("ongeldige queryparameters: {}", rejection.body_text()))
+        ApiError::BadRequest(format!(
+            "ongeldige queryparameters: {}",
+            rejection.body_text()
+        ))
     }
 }
 

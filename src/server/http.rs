@@ -4,12 +4,12 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, header};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::error::ApiError;
 use super::AppState;
+use super::error::ApiError;
 use crate::domain::model::Person;
 
 /// The SHA-256 of a token, as stored: tokens are long random strings, so a
@@ -24,7 +24,10 @@ pub struct Actor(pub Person);
 impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -52,12 +55,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(IfMatch(
-            parts
-                .headers
-                .get(header::IF_MATCH)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
-        ))
+        Ok(IfMatch(parts.headers.get(header::IF_MATCH).map(|v| {
+            String::from_utf8_lossy(v.as_bytes()).into_owned()
+        })))
     }
 }
 
@@ -73,7 +73,9 @@ impl IfMatch {
         if matches {
             Ok(())
         } else {
-            Err(ApiError::PreconditionFailed { current: Some(current) })
+            Err(ApiError::PreconditionFailed {
+                current: Some(current),
+            })
         }
     }
 }
@@ -111,9 +113,15 @@ impl Body {
     /// missing field, an unknown enum value) is a 422. An empty body reads
     /// as `{}`, for actions whose fields are all optional.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let bytes: &[u8] = if self.0.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.0 };
+        let bytes: &[u8] = if self.0.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.0
+        };
         serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => ApiError::Unprocessable(format!("ongeldige inhoud: {e}")),
+            serde_json::error::Category::Data => {
+                ApiError::Unprocessable(format!("ongeldige inhoud: {e}"))
+            }
             _ => ApiError::BadRequest(format!("geen geldige JSON: {e}")),
         })
     }
@@ -125,7 +133,10 @@ mod tests {
 
     #[test]
     fn if_match_needs_the_current_version() {
-        assert!(matches!(IfMatch(None).check(3), Err(ApiError::PreconditionRequired)));
+        assert!(matches!(
+            IfMatch(None).check(3),
+            Err(ApiError::PreconditionRequired)
+        ));
         assert!(IfMatch(Some("\"v3\"".into())).check(3).is_ok());
         assert!(IfMatch(Some("\"v2\", \"v3\"".into())).check(3).is_ok());
         assert!(IfMatch(Some("*".into())).check(3).is_ok());
@@ -145,7 +156,10 @@ mod tests {
         }
         let parse = |s: &'static str| Body(Bytes::from_static(s.as_bytes())).parse::<Shape>();
         assert!(matches!(parse("{\"n\": 1"), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse("{\"n\": -1}"), Err(ApiError::Unprocessable(_))));
+        assert!(matches!(
+            parse("{\"n\": -1}"),
+            Err(ApiError::Unprocessable(_))
+        ));
         assert!(matches!(parse("{}"), Err(ApiError::Unprocessable(_))));
         assert!(matches!(parse("  "), Err(ApiError::Unprocessable(_))));
         assert_eq!(parse("{\"n\": 2}").unwrap().n, 2);

@@ -10,7 +10,7 @@ pub mod store;
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::trace::TraceLayer;

@@ -2,21 +2,21 @@
 //! check the precondition, parse the body, apply the domain rule, store,
 //! answer. In that order, so errors come out in the order RFC 9110 expects.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum::extract::FromRequestParts;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
+use super::AppState;
 use super::audit::{AuditDraft, AuditEntry};
 use super::error::{ApiError, Problem};
-use super::http::{etag_header, Actor, Body, IfMatch};
+use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
-use super::AppState;
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, CloseResult, Decision, Household, Person, Request, RequestKind,
@@ -199,7 +199,10 @@ pub async fn create_household(
     let pseudonym = lifecycle::pseudonym(&body.pseudonym)?;
     let members = lifecycle::household_members(body.members)?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "household.create");
-    let household = state.store.create_household(&pseudonym, members, audit).await?;
+    let household = state
+        .store
+        .create_household(&pseudonym, members, audit)
+        .await?;
     Ok((StatusCode::CREATED, Json(household)))
 }
 
@@ -232,7 +235,10 @@ pub async fn create_case(
     permissions::may_refer(&actor)?;
     let body: NewCaseBody = body.parse()?;
     if state.store.household(body.household_id).await?.is_none() {
-        return Err(ApiError::Unprocessable(format!("huishouden {} bestaat niet", body.household_id)));
+        return Err(ApiError::Unprocessable(format!(
+            "huishouden {} bestaat niet",
+            body.household_id
+        )));
     }
     let now = state.clock.now();
     let new = NewCase {
@@ -243,7 +249,10 @@ pub async fn create_case(
         referred_at: now,
         referred_by: actor.login.clone(),
     };
-    let case = state.store.create_case(new, AuditDraft::ok(&actor, now, "case.create")).await?;
+    let case = state
+        .store
+        .create_case(new, AuditDraft::ok(&actor, now, "case.create"))
+        .await?;
     Ok((StatusCode::CREATED, etag_header(case.version), Json(case)).into_response())
 }
 
@@ -269,7 +278,11 @@ pub async fn case_detail(
     Actor(actor): Actor,
     PathId(id): PathId<i64>,
 ) -> Result<Response, ApiError> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found("zaak", id))?;
+    let case = state
+        .store
+        .case(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", id))?;
     permissions::may_act_on_case(&actor, CaseAction::ReadDetail, &case)?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "case.read");
     let detail = state
@@ -295,7 +308,11 @@ async fn prepare(
     if_match: &IfMatch,
     action: CaseAction,
 ) -> Result<Case, ApiError> {
-    let case = state.store.case(id).await?.ok_or_else(|| ApiError::not_found("zaak", id))?;
+    let case = state
+        .store
+        .case(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", id))?;
     permissions::may_act_on_case(actor, action, &case)?;
     if_match.check(case.version)?;
     Ok(case)
@@ -311,7 +328,10 @@ async fn commit(
     reason: Option<String>,
 ) -> Result<Response, ApiError> {
     let audit = AuditDraft::ok(actor, transition.event.at, action).reason(reason);
-    let case = state.store.save_transition(&transition, before.version, audit).await?;
+    let case = state
+        .store
+        .save_transition(&transition, before.version, audit)
+        .await?;
     Ok((etag_header(case.version), Json(case)).into_response())
 }
 
@@ -389,8 +409,9 @@ pub struct ReasonBody {
     pub reason: Option<String>,
 }
 
-
-case_action!("/api/v1/cases/{id}/assign", AssignBody,
+case_action!(
+    "/api/v1/cases/{id}/assign",
+    AssignBody,
     /// Assigns or reassigns the casusregisseur (procesregisseurs); a reassignment needs a reason.
     pub async fn assign(
         State(state): State<AppState>,
@@ -405,13 +426,28 @@ case_action!("/api/v1/cases/{id}/assign", AssignBody,
             .store
             .person(&body.casusregisseur)
             .await?
-            .ok_or_else(|| ApiError::Unprocessable(format!("{} is geen bekende medewerker", body.casusregisseur)))?;
-        let t = lifecycle::assign(&case, &actor, &to, body.reason.as_deref(), state.clock.now(), &state.norms)?;
+            .ok_or_else(|| {
+                ApiError::Unprocessable(format!(
+                    "{} is geen bekende medewerker",
+                    body.casusregisseur
+                ))
+            })?;
+        let t = lifecycle::assign(
+            &case,
+            &actor,
+            &to,
+            body.reason.as_deref(),
+            state.clock.now(),
+            &state.norms,
+        )?;
         let reason = t.event.note.clone();
         commit(&state, &actor, &case, t, "case.assign", reason).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/contact", ContactBody,
+case_action!(
+    "/api/v1/cases/{id}/contact",
+    ContactBody,
     /// Records the first contact (the case's casusregisseur).
     pub async fn contact(
         State(state): State<AppState>,
@@ -422,11 +458,20 @@ case_action!("/api/v1/cases/{id}/contact", ContactBody,
     ) -> Result<Response, ApiError> {
         let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordContact).await?;
         let body: ContactBody = body.parse()?;
-        let t = lifecycle::record_contact(&case, &actor, body.at, body.note.as_deref(), state.clock.now())?;
+        let t = lifecycle::record_contact(
+            &case,
+            &actor,
+            body.at,
+            body.note.as_deref(),
+            state.clock.now(),
+        )?;
         commit(&state, &actor, &case, t, "case.contact", None).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/plan", NoteBody,
+case_action!(
+    "/api/v1/cases/{id}/plan",
+    NoteBody,
     /// Records that the plan is agreed (the case's casusregisseur).
     pub async fn plan(
         State(state): State<AppState>,
@@ -439,9 +484,12 @@ case_action!("/api/v1/cases/{id}/plan", NoteBody,
         let body: NoteBody = body.parse()?;
         let t = lifecycle::record_plan(&case, &actor, body.note.as_deref(), state.clock.now())?;
         commit(&state, &actor, &case, t, "case.plan", None).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/activity", NoteBody,
+case_action!(
+    "/api/v1/cases/{id}/activity",
+    NoteBody,
     /// Records activity; `note` is required (the case's casusregisseur).
     pub async fn activity(
         State(state): State<AppState>,
@@ -454,9 +502,12 @@ case_action!("/api/v1/cases/{id}/activity", NoteBody,
         let body: NoteBody = body.parse()?;
         let t = lifecycle::record_activity(&case, &actor, body.note.as_deref(), state.clock.now())?;
         commit(&state, &actor, &case, t, "case.activity", None).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/stuck", NoteBody,
+case_action!(
+    "/api/v1/cases/{id}/stuck",
+    NoteBody,
     /// Reports the case stuck; `note` is required (the case's casusregisseur).
     pub async fn stuck(
         State(state): State<AppState>,
@@ -469,9 +520,12 @@ case_action!("/api/v1/cases/{id}/stuck", NoteBody,
         let body: NoteBody = body.parse()?;
         let t = lifecycle::report_stuck(&case, &actor, body.note.as_deref(), state.clock.now())?;
         commit(&state, &actor, &case, t, "case.stuck", None).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/close", CloseBody,
+case_action!(
+    "/api/v1/cases/{id}/close",
+    CloseBody,
     /// Closes the case, into waakvlam when a follow-up date is given.
     pub async fn close(
         State(state): State<AppState>,
@@ -489,11 +543,29 @@ case_action!("/api/v1/cases/{id}/close", CloseBody,
             .iter()
             .filter(|r| r.status == RequestStatus::Pending)
             .count();
-        let t = lifecycle::close(&case, &actor, body.result, body.waakvlam_until, pending, state.clock.now())?;
-        commit(&state, &actor, &case, t, "case.close", Some(body.result.to_string())).await
-    });
+        let t = lifecycle::close(
+            &case,
+            &actor,
+            body.result,
+            body.waakvlam_until,
+            pending,
+            state.clock.now(),
+        )?;
+        commit(
+            &state,
+            &actor,
+            &case,
+            t,
+            "case.close",
+            Some(body.result.to_string()),
+        )
+        .await
+    }
+);
 
-case_action!("/api/v1/cases/{id}/escalate", ReasonBody,
+case_action!(
+    "/api/v1/cases/{id}/escalate",
+    ReasonBody,
     /// Escalates to the doorzettingsmacht (procesregisseurs); `reason` is required.
     pub async fn escalate(
         State(state): State<AppState>,
@@ -507,9 +579,12 @@ case_action!("/api/v1/cases/{id}/escalate", ReasonBody,
         let t = lifecycle::escalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
         let reason = t.event.note.clone();
         commit(&state, &actor, &case, t, "case.escalate", reason).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/takeover", ReasonBody,
+case_action!(
+    "/api/v1/cases/{id}/takeover",
+    ReasonBody,
     /// Takes the case over (doorzettingsmacht); `reason` is required.
     pub async fn takeover(
         State(state): State<AppState>,
@@ -520,12 +595,21 @@ case_action!("/api/v1/cases/{id}/takeover", ReasonBody,
     ) -> Result<Response, ApiError> {
         let case = prepare(&state, &actor, id, &if_match, CaseAction::TakeOver).await?;
         let body: ReasonBody = body.parse()?;
-        let t = lifecycle::take_over(&case, &actor, body.reason.as_deref(), state.clock.now(), &state.norms)?;
+        let t = lifecycle::take_over(
+            &case,
+            &actor,
+            body.reason.as_deref(),
+            state.clock.now(),
+            &state.norms,
+        )?;
         let reason = t.event.note.clone();
         commit(&state, &actor, &case, t, "case.takeover", reason).await
-    });
+    }
+);
 
-case_action!("/api/v1/cases/{id}/deescalate", ReasonBody,
+case_action!(
+    "/api/v1/cases/{id}/deescalate",
+    ReasonBody,
     /// Ends the escalation (doorzettingsmacht); `reason` is required.
     pub async fn deescalate(
         State(state): State<AppState>,
@@ -539,7 +623,8 @@ case_action!("/api/v1/cases/{id}/deescalate", ReasonBody,
         let t = lifecycle::deescalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
         let reason = t.event.note.clone();
         commit(&state, &actor, &case, t, "case.deescalate", reason).await
-    });
+    }
+);
 
 // ---------------------------------------------------------------- requests
 
@@ -589,8 +674,16 @@ pub async fn file_request(
         &state.norms,
     )?;
     let audit = AuditDraft::ok(&actor, t.event.at, "request.file");
-    let (request, _) = state.store.file_request(new, &t, case.version, audit).await?;
-    Ok((StatusCode::CREATED, etag_header(request.version), Json(request)).into_response())
+    let (request, _) = state
+        .store
+        .file_request(new, &t, case.version, audit)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        etag_header(request.version),
+        Json(request),
+    )
+        .into_response())
 }
 
 /// A request. Every read is written to the audit log.
@@ -606,7 +699,11 @@ pub async fn request_detail(
     Actor(actor): Actor,
     PathId(id): PathId<i64>,
 ) -> Result<Response, ApiError> {
-    let request = state.store.request(id).await?.ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    let request = state
+        .store
+        .request(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
     let case = state
         .store
         .case(request.case_id)
@@ -652,7 +749,11 @@ pub async fn decide(
     if_match: IfMatch,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let request = state.store.request(id).await?.ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    let request = state
+        .store
+        .request(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
     let case = state
         .store
         .case(request.case_id)
@@ -661,10 +762,19 @@ pub async fn decide(
     permissions::may_decide(&actor, &request)?;
     if_match.check(request.version)?;
     let body: DecisionBody = body.parse()?;
-    let (decided, event) =
-        lifecycle::decide(&request, &case, &actor, body.decision, body.reason.as_deref(), state.clock.now())?;
+    let (decided, event) = lifecycle::decide(
+        &request,
+        &case,
+        &actor,
+        body.decision,
+        body.reason.as_deref(),
+        state.clock.now(),
+    )?;
     let audit = AuditDraft::ok(&actor, event.at, "request.decide").reason(decided.reason.clone());
-    let saved = state.store.save_decision(&decided, request.version, &event, audit).await?;
+    let saved = state
+        .store
+        .save_decision(&decided, request.version, &event, audit)
+        .await?;
     Ok((etag_header(saved.version), Json(saved)).into_response())
 }
 
@@ -704,7 +814,14 @@ pub async fn audit(
     if let Some(since) = params.since
         && !(1..=9999).contains(&chrono::Datelike::year(&since))
     {
-        return Err(ApiError::BadRequest("since ligt buiten het bereik van het log".into()));
+        return Err(ApiError::BadRequest(
+            "since ligt buiten het bereik van het log".into(),
+        ));
     }
-    Ok(Json(state.store.audit_entries(params.case, params.since, limit).await?))
+    Ok(Json(
+        state
+            .store
+            .audit_entries(params.case, params.since, limit)
+            .await?,
+    ))
 }

@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::lifecycle::{NewRequest, Transition};
-use crate::domain::model::{Case, CaseDomain, CaseEvent, Household, Person, Request, RiskFlag, Source};
+use crate::domain::model::{
+    Case, CaseDomain, CaseEvent, Household, Person, Request, RiskFlag, Source,
+};
 use crate::server::audit::{AuditDraft, AuditEntry};
 
 pub use postgres::PgStore;
@@ -109,7 +111,12 @@ pub trait Store: Send + Sync + 'static {
     async fn put_person(&self, person: &Person) -> StoreResult<()>;
     async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()>;
 
-    async fn create_household(&self, pseudonym: &str, members: u32, audit: AuditDraft) -> StoreResult<Household>;
+    async fn create_household(
+        &self,
+        pseudonym: &str,
+        members: u32,
+        audit: AuditDraft,
+    ) -> StoreResult<Household>;
     async fn household(&self, id: i64) -> StoreResult<Option<Household>>;
 
     async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case>;
@@ -118,7 +125,12 @@ pub trait Store: Send + Sync + 'static {
     async fn case_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<CaseDetail>>;
     async fn requests_of_case(&self, case_id: i64) -> StoreResult<Vec<Request>>;
     /// Stores a case's next state if it is still at `expected_version`.
-    async fn save_transition(&self, t: &Transition, expected_version: i64, audit: AuditDraft) -> StoreResult<Case>;
+    async fn save_transition(
+        &self,
+        t: &Transition,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<Case>;
     /// Stores a new request and the case's next state together.
     async fn file_request(
         &self,

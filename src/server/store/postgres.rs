@@ -23,7 +23,10 @@ impl SqlStore {
     /// the URL's `options` (the tests use one schema per test) is honoured.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await?;
         let store = Self { pool };
         store.migrate().await?;
         Ok(store)
