@@ -2,6 +2,7 @@
 //! requests, so replicas can share one PostgreSQL.
 
 pub mod audit;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod openapi;
