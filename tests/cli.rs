@@ -25,7 +25,10 @@ async fn tamper(db: &Database, seq: i64) {
     match db {
         Database::Sqlite { url, .. } => {
             let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-            sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_log_no_update")
+                .execute(&pool)
+                .await
+                .unwrap();
             sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = $1")
                 .bind(seq)
                 .execute(&pool)
@@ -35,7 +38,10 @@ async fn tamper(db: &Database, seq: i64) {
         }
         Database::Postgres { url, .. } => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
-            sqlx::query("DROP TRIGGER audit_log_append_only ON audit_log").execute(&pool).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_log_append_only ON audit_log")
+                .execute(&pool)
+                .await
+                .unwrap();
             sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = $1")
                 .bind(seq)
                 .execute(&pool)
@@ -47,7 +53,9 @@ async fn tamper(db: &Database, seq: i64) {
 }
 
 async fn audit_verify_finds_an_altered_entry(backend: Backend) {
-    let Some(s) = TestServer::start(backend).await else { return };
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
     let id = s.planned_case(0, "jeugd", "cr-01").await;
     support::expect(s.get("pm", &format!("/api/v1/cases/{id}")).await, 200).await;
     let ok = regiedesk(&["audit", "verify", "--database-url", s.db.url()]);
@@ -58,11 +66,17 @@ async fn audit_verify_finds_an_altered_entry(backend: Backend) {
     let refused = match &s.db {
         Database::Sqlite { url, .. } => {
             let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-            sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(&pool).await.is_err()
+            sqlx::query("DELETE FROM audit_log WHERE seq = 3")
+                .execute(&pool)
+                .await
+                .is_err()
         }
         Database::Postgres { url, .. } => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
-            sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(&pool).await.is_err()
+            sqlx::query("DELETE FROM audit_log WHERE seq = 3")
+                .execute(&pool)
+                .await
+                .is_err()
         }
     };
     assert!(refused, "the audit log is append-only");
@@ -70,7 +84,11 @@ async fn audit_verify_finds_an_altered_entry(backend: Backend) {
     tamper(&s.db, 4).await;
     let broken = regiedesk(&["audit", "verify", "--database-url", s.db.url()]);
     assert_eq!(broken.status.code(), Some(1));
-    assert!(stdout(&broken).contains("entry 4 was altered"), "{}", stdout(&broken));
+    assert!(
+        stdout(&broken).contains("entry 4 was altered"),
+        "{}",
+        stdout(&broken)
+    );
 }
 
 #[tokio::test]
@@ -85,16 +103,42 @@ async fn audit_verify_finds_an_altered_entry_postgres() {
 
 #[tokio::test]
 async fn staff_get_tokens_that_work_against_the_api() {
-    let Some(db) = Database::create(Backend::Sqlite).await else { return };
+    let Some(db) = Database::create(Backend::Sqlite).await else {
+        return;
+    };
     let url = db.url().to_string();
     let put = regiedesk(&[
-        "staff", "put", "--database-url", &url, "--login", "pr-x", "--name", "X. Test",
-        "--role", "procesregisseur_jeugd", "--organisation", "gemeente",
+        "staff",
+        "put",
+        "--database-url",
+        &url,
+        "--login",
+        "pr-x",
+        "--name",
+        "X. Test",
+        "--role",
+        "procesregisseur_jeugd",
+        "--organisation",
+        "gemeente",
     ]);
-    assert!(put.status.success(), "{}", String::from_utf8_lossy(&put.stderr));
+    assert!(
+        put.status.success(),
+        "{}",
+        String::from_utf8_lossy(&put.stderr)
+    );
     let bad_role = regiedesk(&[
-        "staff", "put", "--database-url", &url, "--login", "y", "--name", "Y", "--role", "wethouder",
-        "--organisation", "gemeente",
+        "staff",
+        "put",
+        "--database-url",
+        &url,
+        "--login",
+        "y",
+        "--name",
+        "Y",
+        "--role",
+        "wethouder",
+        "--organisation",
+        "gemeente",
     ]);
     assert!(!bad_role.status.success());
     let token = regiedesk(&["staff", "token", "--database-url", &url, "pr-x"]);
@@ -111,7 +155,13 @@ async fn staff_get_tokens_that_work_against_the_api() {
         .unwrap()
         .expect("the token identifies its login");
     assert_eq!(person.login, "pr-x");
-    assert!(store.person_by_token(&regiedesk::server::http::token_hash("demo-pr-x")).await.unwrap().is_none());
+    assert!(
+        store
+            .person_by_token(&regiedesk::server::http::token_hash("demo-pr-x"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]

@@ -484,7 +484,7 @@ pub fn decide(
         return conflict(format!(
             "{} is al beslist ({}) door {} op {}",
             request.number,
-            request.status,
+            request.status.label(),
             request.decided_by.as_deref().unwrap_or("?"),
             request
                 .decided_at

@@ -70,6 +70,19 @@ wire_enum! {
 }
 
 impl Role {
+    /// The role as users say it (Dutch).
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Casusregisseur => "casusregisseur",
+            Role::ProcesregisseurJeugd => "procesregisseur jeugd",
+            Role::ProcesregisseurVolwassenen => "procesregisseur volwassenen",
+            Role::ProcesregisseurDoorzettingsmacht => "procesregisseur doorzettingsmacht",
+            Role::Procesmanager => "procesmanager",
+            Role::Consulent => "consulent sociaal domein",
+            Role::Administratief => "administratief medewerker",
+        }
+    }
+
     /// The three procesregisseurs: they assign, supervise and escalate.
     pub fn is_procesregisseur(self) -> bool {
         matches!(
@@ -189,11 +202,32 @@ wire_enum! {
     }
 }
 
+impl RequestKind {
+    /// The kind as users say it (Dutch).
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestKind::Jeugdhulp => "jeugdhulp",
+            RequestKind::WmoMaatwerk => "Wmo-maatwerk",
+        }
+    }
+}
+
 wire_enum! {
     pub enum RequestStatus {
         Pending = "pending",
         Approved = "approved",
         Rejected = "rejected",
+    }
+}
+
+impl RequestStatus {
+    /// The status as users say it (Dutch).
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "in behandeling",
+            RequestStatus::Approved => "toegekend",
+            RequestStatus::Rejected => "afgewezen",
+        }
     }
 }
 

@@ -60,7 +60,10 @@ pub fn may_refer(actor: &Person) -> Result<(), Denied> {
     {
         Ok(())
     } else {
-        deny(format!("een {} registreert geen aanmeldingen", actor.role))
+        deny(format!(
+            "een {} registreert geen aanmeldingen",
+            actor.role.label()
+        ))
     }
 }
 
@@ -151,7 +154,8 @@ pub fn may_decide(actor: &Person, request: &Request) -> Result<(), Denied> {
     if !mandate_holders(request.kind).contains(&actor.role) {
         return deny(format!(
             "een {} heeft geen mandaat voor {}",
-            actor.role, request.kind
+            actor.role.label(),
+            request.kind.label()
         ));
     }
     if request.filed_by == actor.login {
