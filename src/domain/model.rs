@@ -16,9 +16,13 @@ pub type Login = String;
 macro_rules! wire_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)+ }) => {
         $(#[$meta])*
+        // `rename_all` rather than a rename per variant: utoipa reads only
+        // the former, and the OpenAPI document must name the wire values.
+        // A test checks that every `$wire` is the snake_case of its variant.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
+            $($(#[$vmeta])* $variant,)+
         }
 
         impl $name {
@@ -367,6 +371,38 @@ pub struct CaseEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// serde's name (from `rename_all`) must be the declared wire name,
+    /// for every variant of every wire enum.
+    fn assert_wire_names<
+        T: Serialize + std::fmt::Display + std::str::FromStr + PartialEq + std::fmt::Debug + Copy,
+    >(
+        all: &[T],
+    ) where
+        <T as std::str::FromStr>::Err: std::fmt::Debug,
+    {
+        for value in all {
+            assert_eq!(
+                serde_json::to_string(value).unwrap(),
+                format!("\"{value}\"")
+            );
+            assert_eq!(value.to_string().parse::<T>().unwrap(), *value);
+        }
+    }
+
+    #[test]
+    fn every_wire_enum_serialises_as_its_declared_name() {
+        assert_wire_names(Role::ALL);
+        assert_wire_names(CaseDomain::ALL);
+        assert_wire_names(Source::ALL);
+        assert_wire_names(RiskFlag::ALL);
+        assert_wire_names(CaseStatus::ALL);
+        assert_wire_names(CloseResult::ALL);
+        assert_wire_names(RequestKind::ALL);
+        assert_wire_names(RequestStatus::ALL);
+        assert_wire_names(Decision::ALL);
+        assert_wire_names(EventKind::ALL);
+    }
 
     #[test]
     fn wire_names_round_trip_through_json_and_from_str() {

@@ -54,3 +54,66 @@ impl Modify for BearerToken {
 pub fn spec() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{CaseStatus, RequestKind, Role};
+
+    fn schema_enum(name: &str) -> Vec<String> {
+        let spec = serde_json::to_value(spec()).unwrap();
+        spec["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("schema {name} has an enum"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn enums_are_described_by_their_wire_names() {
+        let wire = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            schema_enum("RequestKind"),
+            wire(
+                &RequestKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            schema_enum("Role"),
+            wire(&Role::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>())
+        );
+        assert_eq!(
+            schema_enum("CaseStatus"),
+            wire(
+                &CaseStatus::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+    }
+
+    #[test]
+    fn every_route_is_described_with_bearer_security() {
+        let spec = serde_json::to_value(spec()).unwrap();
+        let paths = spec["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 19);
+        for path in [
+            "/api/v1/sync",
+            "/api/v1/cases/{id}/assign",
+            "/api/v1/requests/{id}/decision",
+            "/api/v1/audit",
+        ] {
+            assert!(paths.contains_key(path), "{path}");
+        }
+        assert_eq!(
+            spec["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        assert!(paths["/api/v1/cases/{id}/assign"]["post"]["responses"]["428"].is_object());
+    }
+}

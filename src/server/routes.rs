@@ -94,8 +94,10 @@ pub async fn me(Actor(person): Actor) -> Json<Me> {
 #[into_params(parameter_in = Query)]
 pub struct SyncParams {
     /// The `cursor` of the previous sync; absent for everything.
+    #[param(pattern = "^[0-9]*$")]
     pub since: Option<String>,
     /// Items per page, 1 to 5000 (default 1000).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<u32>,
 }
 
@@ -176,7 +178,9 @@ pub async fn sync(
 #[serde(deny_unknown_fields)]
 pub struct NewHouseholdBody {
     /// 2 to 32 letters, digits and dashes; never a name.
+    #[schema(pattern = "^[A-Za-z0-9-]{2,32}$")]
     pub pseudonym: String,
+    #[schema(minimum = 1, maximum = 30)]
     pub members: u32,
 }
 
@@ -211,6 +215,7 @@ pub async fn create_household(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCaseBody {
+    #[schema(minimum = 1)]
     pub household_id: i64,
     pub domain: CaseDomain,
     pub source: Source,
@@ -788,6 +793,7 @@ pub struct AuditParams {
     /// Only entries at or after this moment (RFC 3339).
     pub since: Option<DateTime<Utc>>,
     /// At most this many entries, 1 to 10000 (default 1000).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<u32>,
 }
 
