@@ -2,5 +2,6 @@
 //! case API it talks to. See README.md for the layers.
 
 pub mod clock;
+pub mod config;
 pub mod domain;
 pub mod server;

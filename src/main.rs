@@ -11,6 +11,7 @@ use rand::Rng;
 use tracing_subscriber::EnvFilter;
 
 use regiedesk::clock::Clock;
+use regiedesk::config::Config;
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::store::{self, Contents};
@@ -23,6 +24,10 @@ use regiedesk::server::{AppState, audit, demo, http::token_hash};
     about = "The procesregisseur's desk and its reference case API"
 )]
 struct Cli {
+    /// Configuration file (default: regiedesk.toml in the user's config
+    /// directory, if it exists). See config/regiedesk.toml.
+    #[arg(long, global = true, env = "REGIEDESK_CONFIG")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -124,19 +129,21 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load_or_default(cli.config.as_deref())?;
+    let norms = config.norms.norms();
     match cli.command {
         Command::Serve {
             bind,
             database_url,
             demo,
-        } => serve(bind, database_url, demo).await,
+        } => serve(bind, database_url, demo, norms).await,
         Command::Demo { login, bind } => {
             eprintln!(
                 "regiedesk: the desk is not built yet; running the demo server instead.\n\
                  Log in as {login} with token {}.",
                 demo::demo_token(&login)
             );
-            serve(bind, None, true).await
+            serve(bind, None, true, norms).await
         }
         Command::Audit {
             command: AuditCommand::Verify { database_url },
@@ -172,9 +179,9 @@ async fn serve(
     bind: SocketAddr,
     database_url: Option<String>,
     demo: bool,
+    norms: Norms,
 ) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
-    let norms = Norms::default();
     // Keeps the throw-away demo database alive until the server stops.
     let mut scratch: Option<tempfile::TempDir> = None;
     let url = match (database_url, demo) {

@@ -170,3 +170,26 @@ fn the_demo_refuses_to_listen_beyond_loopback() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("loopback"));
 }
+
+#[test]
+fn a_bad_configuration_stops_regiedesk_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("regiedesk.toml");
+    std::fs::write(&path, "[norms]\ncounting = \"werkdagen\"\n").unwrap();
+    let output = regiedesk(&[
+        "--config",
+        path.to_str().unwrap(),
+        "serve",
+        "--demo",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("regiedesk.toml")
+            && stderr.contains("line 2")
+            && stderr.contains("werkdagen"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,231 @@
+//! The TOML configuration file. Everything has a default; a bad file is
+//! refused whole, with the file, line and what is wrong, so nothing starts
+//! half-configured.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+use crate::domain::calendar::{Calendar, DayCounting};
+use crate::domain::norms::{Norms, StagnationThresholds};
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub norms: NormsConfig,
+}
+
+/// The `[norms]` section: how deadlines and stagnation are counted.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NormsConfig {
+    /// First contact within this many days of assignment (1 to 30).
+    #[serde(deserialize_with = "days")]
+    pub first_contact_days: u32,
+    /// `working_days` (weekends and public holidays skipped) or `calendar_days`.
+    pub counting: DayCounting,
+    /// Legal decision term for a Wmo maatwerkvoorziening, in weeks (1 to 52).
+    #[serde(deserialize_with = "weeks")]
+    pub decision_weeks_wmo: u32,
+    /// Legal decision term for youth care, in weeks (1 to 52).
+    #[serde(deserialize_with = "weeks")]
+    pub decision_weeks_jeugd: u32,
+    /// The municipality's own closing days, besides the public holidays:
+    /// TOML dates (`2026-05-15`) or strings (`"2026-05-15"`).
+    #[serde(deserialize_with = "dates")]
+    pub extra_closing_days: Vec<NaiveDate>,
+    pub stagnation: StagnationThresholds,
+}
+
+impl Default for NormsConfig {
+    fn default() -> Self {
+        let norms = Norms::default();
+        Self {
+            first_contact_days: norms.first_contact_days,
+            counting: norms.counting,
+            decision_weeks_wmo: norms.decision_weeks_wmo,
+            decision_weeks_jeugd: norms.decision_weeks_jeugd,
+            extra_closing_days: Vec::new(),
+            stagnation: norms.stagnation,
+        }
+    }
+}
+
+fn bounded<'de, D: Deserializer<'de>>(
+    d: D,
+    min: u32,
+    max: u32,
+    unit: &str,
+) -> Result<u32, D::Error> {
+    let value = u32::deserialize(d)?;
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be {min} to {max} {unit}, not {value}"
+        )))
+    }
+}
+
+fn days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 1, 30, "days")
+}
+
+fn weeks<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 1, 52, "weeks")
+}
+
+fn dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum DateItem {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    Vec::<DateItem>::deserialize(d)?
+        .into_iter()
+        .map(|item| {
+            let text = match item {
+                DateItem::Toml(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+                DateItem::Toml(dt) => return Err(format!("{dt} is not a date (YYYY-MM-DD)")),
+                DateItem::Text(text) => text,
+            };
+            text.parse::<NaiveDate>()
+                .map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
+
+impl NormsConfig {
+    pub fn norms(&self) -> Norms {
+        Norms {
+            calendar: Calendar::with_extra_closing_days(self.extra_closing_days.iter().copied()),
+            counting: self.counting,
+            first_contact_days: self.first_contact_days,
+            decision_weeks_wmo: self.decision_weeks_wmo,
+            decision_weeks_jeugd: self.decision_weeks_jeugd,
+            stagnation: self.stagnation,
+        }
+    }
+}
+
+/// A configuration file that could not be used. The cause is part of the
+/// message, not an error source, so it is said once.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {cause}")]
+    Read { path: String, cause: std::io::Error },
+    #[error("{path}: {cause}")]
+    Invalid {
+        path: String,
+        cause: toml::de::Error,
+    },
+}
+
+impl Config {
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|cause| ConfigError::Invalid {
+            path: path.display().to_string(),
+            cause,
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Read {
+            path: path.display().to_string(),
+            cause,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// `--config PATH` when given; else `regiedesk.toml` in the user's
+    /// config directory if it exists; else the defaults.
+    pub fn load_or_default(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        match explicit {
+            Some(path) => Self::load(path),
+            None => match default_path().filter(|p| p.exists()) {
+                Some(path) => Self::load(&path),
+                None => Ok(Self::default()),
+            },
+        }
+    }
+}
+
+/// `$XDG_CONFIG_HOME/regiedesk/regiedesk.toml` (or the platform's equivalent).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("nl", "regiedesk", "regiedesk")
+        .map(|d| d.config_dir().join("regiedesk.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("regiedesk.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_default_norms() {
+        assert_eq!(parse("").unwrap().norms.norms(), Norms::default());
+    }
+
+    #[test]
+    fn the_example_configuration_is_valid_and_says_the_defaults() {
+        let example = include_str!("../config/regiedesk.toml");
+        assert_eq!(parse(example).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn norms_are_read_from_the_file() {
+        let config = parse(
+            "[norms]\nfirst_contact_days = 3\ncounting = \"calendar_days\"\nextra_closing_days = [2026-05-15, \"2026-12-31\"]\n\
+             [norms.stagnation]\nno_activity_days = 20\n",
+        )
+        .unwrap();
+        let norms = config.norms.norms();
+        assert_eq!(
+            (norms.first_contact_days, norms.counting),
+            (3, DayCounting::CalendarDays)
+        );
+        assert!(
+            !norms
+                .calendar
+                .is_working_day(NaiveDate::from_ymd_opt(2026, 5, 15).unwrap())
+        );
+        assert!(
+            !norms
+                .calendar
+                .is_working_day(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())
+        );
+        let err = parse("[norms]\nextra_closing_days = [\"15-05-2026\"]\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("not a date"),
+            "{err}"
+        );
+        assert_eq!(norms.stagnation.no_activity_days, 20);
+        assert_eq!(
+            norms.stagnation.no_plan_days,
+            StagnationThresholds::default().no_plan_days
+        );
+    }
+
+    #[test]
+    fn a_bad_value_names_the_file_the_line_and_the_problem() {
+        let err = parse("[norms]\n\nfirst_contact_days = 0\n").unwrap_err();
+        assert!(err.starts_with("regiedesk.toml: "), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("must be 1 to 30 days, not 0"), "{err}");
+        let err = parse("[norms]\ncounting = \"werkdagen\"\n").unwrap_err();
+        assert!(err.contains("line 2") && err.contains("werkdagen"), "{err}");
+        let err = parse("[norms]\nfirst_contact_dayz = 2\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("first_contact_dayz"),
+            "{err}"
+        );
+        let err = parse("[norms.stagnation]\nno_plan_days = -1\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}
