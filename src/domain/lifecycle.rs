@@ -127,6 +127,33 @@ fn step(
     }
 }
 
+/// The case in the hands of `holder` from `now`. The first-contact deadline
+/// is fixed at the first assignment: handing a case on does not restart
+/// the household's wait. A new holder starts without the old stuck report.
+fn handed_to(
+    case: &Case,
+    holder: &Person,
+    taken_over: bool,
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> Case {
+    let mut next = case.clone();
+    next.casusregisseur = Some(holder.login.clone());
+    next.organisation = Some(holder.organisation.clone());
+    next.assigned_at = Some(now);
+    next.first_contact_due_at = case
+        .first_contact_due_at
+        .or_else(|| Some(norms.first_contact_due(now)));
+    if next.status == CaseStatus::Referred {
+        next.status = CaseStatus::Assigned;
+    }
+    next.last_activity_at = now;
+    next.taken_over = taken_over;
+    next.stuck_reported = false;
+    next.stuck_reported_at = None;
+    next
+}
+
 /// Gives the case to `to`: a first assignment or a reassignment (which
 /// needs a reason). The first-contact deadline is fixed at the first
 /// assignment: handing a case on does not restart the household's wait.
@@ -154,20 +181,7 @@ pub fn assign(
     } else {
         optional_text("reden", reason)?
     };
-    let mut next = case.clone();
-    next.casusregisseur = Some(to.login.clone());
-    next.organisation = Some(to.organisation.clone());
-    next.assigned_at = Some(now);
-    next.first_contact_due_at = case
-        .first_contact_due_at
-        .or_else(|| Some(norms.first_contact_due(now)));
-    if next.status == CaseStatus::Referred {
-        next.status = CaseStatus::Assigned;
-    }
-    next.last_activity_at = now;
-    next.taken_over = false;
-    next.stuck_reported = false;
-    next.stuck_reported_at = None;
+    let next = handed_to(case, to, false, now, norms);
     let kind = if reassigning {
         EventKind::Reassigned
     } else {
@@ -359,20 +373,7 @@ pub fn take_over(
         return conflict(format!("u voert de regie over {} al", case.number));
     }
     let reason = required_text("reden", reason)?;
-    let mut next = case.clone();
-    next.casusregisseur = Some(actor.login.clone());
-    next.organisation = Some(actor.organisation.clone());
-    next.assigned_at = Some(now);
-    next.first_contact_due_at = case
-        .first_contact_due_at
-        .or_else(|| Some(norms.first_contact_due(now)));
-    if next.status == CaseStatus::Referred {
-        next.status = CaseStatus::Assigned;
-    }
-    next.taken_over = true;
-    next.stuck_reported = false;
-    next.stuck_reported_at = None;
-    next.last_activity_at = now;
+    let next = handed_to(case, actor, true, now, norms);
     Ok(step(
         case,
         next,
@@ -547,35 +548,21 @@ mod tests {
     }
 
     fn referred() -> Case {
-        Case {
+        let household = Household {
             id: 1,
-            number: "KST-2026-0001".into(),
-            household_id: 1,
             pseudonym: "H-AAAA".into(),
-            domain: CaseDomain::Jeugd,
-            status: CaseStatus::Referred,
-            source: Source::Cjg,
-            casusregisseur: None,
-            organisation: None,
-            referred_at: at("2026-11-20T09:00:00Z"),
-            assigned_at: None,
-            first_contact_at: None,
-            first_contact_due_at: None,
-            plan_at: None,
-            last_activity_at: at("2026-11-20T09:00:00Z"),
-            closed_at: None,
-            close_result: None,
-            waakvlam_until: None,
-            risk_flags: vec![],
-            escalated: false,
-            escalated_at: None,
-            escalated_by: None,
-            escalation_reason: None,
-            taken_over: false,
-            stuck_reported: false,
-            stuck_reported_at: None,
-            version: 1,
-        }
+            members: 2,
+        };
+        let referred_at = at("2026-11-20T09:00:00Z");
+        Case::referral(
+            1,
+            "KST-2026-0001".into(),
+            &household,
+            CaseDomain::Jeugd,
+            Source::Cjg,
+            vec![],
+            referred_at,
+        )
     }
 
     fn pr() -> Person {

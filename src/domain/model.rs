@@ -325,6 +325,49 @@ pub struct Case {
 }
 
 impl Case {
+    /// A new referral: explicitly unassigned, version 1.
+    pub fn referral(
+        id: i64,
+        number: String,
+        household: &Household,
+        domain: CaseDomain,
+        source: Source,
+        mut risk_flags: Vec<RiskFlag>,
+        referred_at: DateTime<Utc>,
+    ) -> Self {
+        risk_flags.sort();
+        risk_flags.dedup();
+        Case {
+            id,
+            number,
+            household_id: household.id,
+            pseudonym: household.pseudonym.clone(),
+            domain,
+            status: CaseStatus::Referred,
+            source,
+            casusregisseur: None,
+            organisation: None,
+            referred_at,
+            assigned_at: None,
+            first_contact_at: None,
+            first_contact_due_at: None,
+            plan_at: None,
+            last_activity_at: referred_at,
+            closed_at: None,
+            close_result: None,
+            waakvlam_until: None,
+            risk_flags,
+            escalated: false,
+            escalated_at: None,
+            escalated_by: None,
+            escalation_reason: None,
+            taken_over: false,
+            stuck_reported: false,
+            stuck_reported_at: None,
+            version: 1,
+        }
+    }
+
     pub fn is_open(&self) -> bool {
         self.status.is_open()
     }

@@ -210,35 +210,21 @@ mod tests {
     }
 
     pub(crate) fn open_case() -> Case {
-        Case {
-            id: 7,
-            number: "KST-2026-0007".into(),
-            household_id: 3,
+        let household = Household {
+            id: 3,
             pseudonym: "H-7Q2K".into(),
-            domain: CaseDomain::Jeugd,
-            status: CaseStatus::Referred,
-            source: Source::Huisarts,
-            casusregisseur: None,
-            organisation: None,
-            referred_at: at("2026-11-16T09:00:00Z"),
-            assigned_at: None,
-            first_contact_at: None,
-            first_contact_due_at: None,
-            plan_at: None,
-            last_activity_at: at("2026-11-16T09:00:00Z"),
-            closed_at: None,
-            close_result: None,
-            waakvlam_until: None,
-            risk_flags: vec![],
-            escalated: false,
-            escalated_at: None,
-            escalated_by: None,
-            escalation_reason: None,
-            taken_over: false,
-            stuck_reported: false,
-            stuck_reported_at: None,
-            version: 1,
-        }
+            members: 4,
+        };
+        let referred_at = at("2026-11-16T09:00:00Z");
+        Case::referral(
+            7,
+            "KST-2026-0007".into(),
+            &household,
+            CaseDomain::Jeugd,
+            Source::Huisarts,
+            vec![],
+            referred_at,
+        )
     }
 
     fn request(kind: RequestKind, decide_by: &str) -> Request {

@@ -200,36 +200,27 @@ mod tests {
     }
 
     fn case_of(casusregisseur: Option<&str>) -> Case {
-        let now = Utc::now();
-        Case {
+        let household = Household {
             id: 1,
-            number: "KST-2026-0001".into(),
-            household_id: 1,
             pseudonym: "H-AAAA".into(),
-            domain: CaseDomain::Jeugd,
-            status: CaseStatus::Execution,
-            source: Source::Cjg,
-            casusregisseur: casusregisseur.map(Into::into),
-            organisation: None,
-            referred_at: now,
-            assigned_at: None,
-            first_contact_at: None,
-            first_contact_due_at: None,
-            plan_at: None,
-            last_activity_at: now,
-            closed_at: None,
-            close_result: None,
-            waakvlam_until: None,
-            risk_flags: vec![],
-            escalated: false,
-            escalated_at: None,
-            escalated_by: None,
-            escalation_reason: None,
-            taken_over: false,
-            stuck_reported: false,
-            stuck_reported_at: None,
-            version: 1,
-        }
+            members: 2,
+        };
+        let mut case = Case::referral(
+            1,
+            "KST-2026-0001".into(),
+            &household,
+            CaseDomain::Jeugd,
+            Source::Cjg,
+            vec![],
+            Utc::now(),
+        );
+        case.status = if casusregisseur.is_some() {
+            CaseStatus::Execution
+        } else {
+            CaseStatus::Referred
+        };
+        case.casusregisseur = casusregisseur.map(Into::into);
+        case
     }
 
     fn request_of(kind: RequestKind, filed_by: &str) -> Request {

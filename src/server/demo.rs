@@ -359,35 +359,15 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
             };
             let source = weighted(&mut rng, sources);
             let risk = risk_flags(&mut rng, domain, source);
-            let mut case = Case {
+            let mut case = Case::referral(
                 id,
-                number: number("KST", referred_at),
-                household_id: household.id,
-                pseudonym: household.pseudonym.clone(),
+                number("KST", referred_at),
+                household,
                 domain,
-                status: CaseStatus::Referred,
                 source,
-                casusregisseur: None,
-                organisation: None,
+                risk,
                 referred_at,
-                assigned_at: None,
-                first_contact_at: None,
-                first_contact_due_at: None,
-                plan_at: None,
-                last_activity_at: referred_at,
-                closed_at: None,
-                close_result: None,
-                waakvlam_until: None,
-                risk_flags: risk,
-                escalated: false,
-                escalated_at: None,
-                escalated_by: None,
-                escalation_reason: None,
-                taken_over: false,
-                stuck_reported: false,
-                stuck_reported_at: None,
-                version: 1,
-            };
+            );
             let mut history = vec![CaseEvent {
                 at: referred_at,
                 actor: "admin".into(),

@@ -79,7 +79,9 @@ impl Database {
                     COUNTER.fetch_add(1, Ordering::SeqCst),
                     rand_suffix()
                 );
-                let admin = sqlx::PgPool::connect(&admin_url)
+                let admin = sqlx::postgres::PgPoolOptions::new()
+                    .acquire_timeout(std::time::Duration::from_secs(5))
+                    .connect(&admin_url)
                     .await
                     .unwrap_or_else(|e| panic!("PostgreSQL at {DB_VAR} is unreachable: {e}"));
                 sqlx::query(&format!("CREATE SCHEMA {schema}"))

@@ -8,9 +8,11 @@ use sqlx::{FromRow, QueryBuilder, Transaction};
 
 use crate::domain::calendar::local_date;
 use crate::domain::lifecycle::{NewRequest, Transition};
-use crate::domain::model::{Case, CaseEvent, CaseStatus, EventKind, Household, Person, Request, RequestStatus};
+use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
-use crate::server::store::{CaseDetail, Contents, NewCase, Seed, Store, StoreError, StoreResult, SyncPage};
+use crate::server::store::{
+    CaseDetail, Contents, NewCase, Seed, Store, StoreError, StoreResult, SyncPage,
+};
 
 /// The store over one connection pool.
 pub struct SqlStore {
@@ -113,7 +115,11 @@ impl CaseRow {
             plan_at: self.plan_at,
             last_activity_at: self.last_activity_at,
             closed_at: self.closed_at,
-            close_result: self.close_result.as_deref().map(|r| parse(r, "close_result")).transpose()?,
+            close_result: self
+                .close_result
+                .as_deref()
+                .map(|r| parse(r, "close_result"))
+                .transpose()?,
             waakvlam_until: self.waakvlam_until,
             risk_flags: serde_json::from_str(&self.risk_flags)
                 .map_err(|e| StoreError::Corrupt(format!("risk_flags: {e}")))?,
@@ -341,10 +347,16 @@ async fn insert_cases(tx: &mut Tx, cases: &[(Case, i64)]) -> StoreResult<()> {
                 .push_bind(c.version)
                 .push_bind(*seq);
         });
-        insert.build().execute(&mut **tx).await.map_err(|e| match e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::HouseholdHasOpenCase,
-            other => other.into(),
-        })?;
+        insert
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    StoreError::HouseholdHasOpenCase
+                }
+                other => other.into(),
+            })?;
     }
     Ok(())
 }
@@ -380,8 +392,9 @@ async fn insert_requests(tx: &mut Tx, requests: &[(Request, i64)]) -> StoreResul
 
 async fn insert_events(tx: &mut Tx, events: &[(i64, CaseEvent)]) -> StoreResult<()> {
     for chunk in events.chunks(SEED_CHUNK) {
-        let mut insert =
-            QueryBuilder::<Db>::new("INSERT INTO case_events (case_id, at, actor, kind, note, request_id) ");
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO case_events (case_id, at, actor, kind, note, request_id) ",
+        );
         insert.push_values(chunk, |mut row, (case_id, e)| {
             row.push_bind(*case_id)
                 .push_bind(e.at)
@@ -462,10 +475,11 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
 /// Gives each request of a case a fresh change number, so a casusregisseur
 /// who just received the case also receives its requests on the next sync.
 async fn touch_requests_of_case(tx: &mut Tx, case_id: i64) -> StoreResult<()> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM requests WHERE case_id = $1 ORDER BY id")
-        .bind(case_id)
-        .fetch_all(&mut **tx)
-        .await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM requests WHERE case_id = $1 ORDER BY id")
+            .bind(case_id)
+            .fetch_all(&mut **tx)
+            .await?;
     for id in ids {
         let seq = next_value(tx, "change", 1).await?;
         sqlx::query("UPDATE requests SET seq = $2 WHERE id = $1")
@@ -495,6 +509,24 @@ async fn write_transition(tx: &mut Tx, t: &Transition, expected_version: i64) ->
     Ok(())
 }
 
+async fn fetch_household(tx: &mut Tx, id: i64) -> StoreResult<Option<Household>> {
+    let row: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, pseudonym, members FROM households WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.map(|(id, pseudonym, members)| {
+        let members = u32::try_from(members)
+            .map_err(|_| StoreError::Corrupt(format!("members {members}")))?;
+        Ok(Household {
+            id,
+            pseudonym,
+            members,
+        })
+    })
+    .transpose()
+}
+
 async fn fetch_case(tx: &mut Tx, id: i64) -> StoreResult<Option<Case>> {
     sqlx::query_as::<_, CaseRow>(concat!(case_select!(), " WHERE c.id = $1"))
         .bind(id)
@@ -505,13 +537,16 @@ async fn fetch_case(tx: &mut Tx, id: i64) -> StoreResult<Option<Case>> {
 }
 
 async fn fetch_requests_of_case(tx: &mut Tx, case_id: i64) -> StoreResult<Vec<Request>> {
-    sqlx::query_as::<_, RequestRow>(concat!(request_select!(), " WHERE r.case_id = $1 ORDER BY r.id"))
-        .bind(case_id)
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .map(RequestRow::into_request)
-        .collect()
+    sqlx::query_as::<_, RequestRow>(concat!(
+        request_select!(),
+        " WHERE r.case_id = $1 ORDER BY r.id"
+    ))
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(RequestRow::into_request)
+    .collect()
 }
 
 async fn fetch_request(tx: &mut Tx, id: i64) -> StoreResult<Option<Request>> {
@@ -569,7 +604,11 @@ impl Store for SqlStore {
         let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
             .fetch_one(&self.pool)
             .await?;
-        Ok(if people == 0 { Contents::Empty } else { Contents::Production })
+        Ok(if people == 0 {
+            Contents::Empty
+        } else {
+            Contents::Production
+        })
     }
 
     async fn reset(&self) -> StoreResult<()> {
@@ -607,9 +646,12 @@ impl Store for SqlStore {
                 .await?;
         }
         for chunk in seed.households.chunks(SEED_CHUNK) {
-            let mut insert = QueryBuilder::<Db>::new("INSERT INTO households (id, pseudonym, members) ");
+            let mut insert =
+                QueryBuilder::<Db>::new("INSERT INTO households (id, pseudonym, members) ");
             insert.push_values(chunk, |mut row, h| {
-                row.push_bind(h.id).push_bind(h.pseudonym.clone()).push_bind(i64::from(h.members));
+                row.push_bind(h.id)
+                    .push_bind(h.pseudonym.clone())
+                    .push_bind(i64::from(h.members));
             });
             insert.build().execute(&mut *tx).await?;
         }
@@ -623,11 +665,26 @@ impl Store for SqlStore {
 
         // Counters continue after the seeded ids and numbers.
         let max = |ids: &mut dyn Iterator<Item = i64>| ids.max().unwrap_or(0);
-        set_counter(&mut tx, "household", max(&mut seed.households.iter().map(|h| h.id))).await?;
+        set_counter(
+            &mut tx,
+            "household",
+            max(&mut seed.households.iter().map(|h| h.id)),
+        )
+        .await?;
         set_counter(&mut tx, "case", max(&mut seed.cases.iter().map(|c| c.id))).await?;
-        set_counter(&mut tx, "request", max(&mut seed.requests.iter().map(|r| r.id))).await?;
+        set_counter(
+            &mut tx,
+            "request",
+            max(&mut seed.requests.iter().map(|r| r.id)),
+        )
+        .await?;
         let mut per_year = std::collections::BTreeMap::<String, i64>::new();
-        for number in seed.cases.iter().map(|c| &c.number).chain(seed.requests.iter().map(|r| &r.number)) {
+        for number in seed
+            .cases
+            .iter()
+            .map(|c| &c.number)
+            .chain(seed.requests.iter().map(|r| &r.number))
+        {
             if let Some((prefix, n)) = number.rsplit_once('-') {
                 let entry = per_year.entry(format!("number:{prefix}")).or_default();
                 *entry = (*entry).max(n.parse().unwrap_or(0));
@@ -682,85 +739,68 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn create_household(&self, pseudonym: &str, members: u32, audit: AuditDraft) -> StoreResult<Household> {
+    async fn create_household(
+        &self,
+        pseudonym: &str,
+        members: u32,
+        audit: AuditDraft,
+    ) -> StoreResult<Household> {
         let mut tx = self.begin().await?;
         let id = next_value(&mut tx, "household", 1).await?;
-        let inserted = sqlx::query("INSERT INTO households (id, pseudonym, members) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(pseudonym)
-            .bind(i64::from(members))
-            .execute(&mut *tx)
-            .await;
+        let inserted =
+            sqlx::query("INSERT INTO households (id, pseudonym, members) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(pseudonym)
+                .bind(i64::from(members))
+                .execute(&mut *tx)
+                .await;
         match inserted {
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 return Err(StoreError::Duplicate("pseudonym"));
             }
             other => other?,
         };
-        append_audit(&mut tx, AuditDraft { reason: None, ..audit }).await?;
+        append_audit(
+            &mut tx,
+            AuditDraft {
+                reason: None,
+                ..audit
+            },
+        )
+        .await?;
         tx.commit().await?;
-        Ok(Household { id, pseudonym: pseudonym.to_string(), members })
+        Ok(Household {
+            id,
+            pseudonym: pseudonym.to_string(),
+            members,
+        })
     }
 
     async fn household(&self, id: i64) -> StoreResult<Option<Household>> {
-        let row: Option<(i64, String, i64)> =
-            sqlx::query_as("SELECT id, pseudonym, members FROM households WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|(id, pseudonym, members)| {
-            Ok(Household {
-                id,
-                pseudonym,
-                members: u32::try_from(members).map_err(|_| StoreError::Corrupt(format!("members {members}")))?,
-            })
-        })
-        .transpose()
+        let mut tx = self.begin().await?;
+        let household = fetch_household(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(household)
     }
 
     async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case> {
         let mut tx = self.begin().await?;
         let seq = next_value(&mut tx, "change", 1).await?;
-        let pseudonym: Option<String> = sqlx::query_scalar("SELECT pseudonym FROM households WHERE id = $1")
-            .bind(new.household_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let pseudonym = pseudonym.ok_or_else(|| StoreError::Corrupt(format!("household {}", new.household_id)))?;
+        let household = fetch_household(&mut tx, new.household_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("household {}", new.household_id)))?;
         let id = next_value(&mut tx, "case", 1).await?;
         let year = local_date(new.referred_at).year();
         let n = next_value(&mut tx, &format!("number:KST-{year}"), 1).await?;
-        let mut risk_flags = new.risk_flags.clone();
-        risk_flags.sort();
-        risk_flags.dedup();
-        let case = Case {
+        let case = Case::referral(
             id,
-            number: format!("KST-{year}-{n:04}"),
-            household_id: new.household_id,
-            pseudonym,
-            domain: new.domain,
-            status: CaseStatus::Referred,
-            source: new.source,
-            casusregisseur: None,
-            organisation: None,
-            referred_at: new.referred_at,
-            assigned_at: None,
-            first_contact_at: None,
-            first_contact_due_at: None,
-            plan_at: None,
-            last_activity_at: new.referred_at,
-            closed_at: None,
-            close_result: None,
-            waakvlam_until: None,
-            risk_flags,
-            escalated: false,
-            escalated_at: None,
-            escalated_by: None,
-            escalation_reason: None,
-            taken_over: false,
-            stuck_reported: false,
-            stuck_reported_at: None,
-            version: 1,
-        };
+            format!("KST-{year}-{n:04}"),
+            &household,
+            new.domain,
+            new.source,
+            new.risk_flags,
+            new.referred_at,
+        );
         insert_cases(&mut tx, &[(case.clone(), seq)]).await?;
         let event = CaseEvent {
             at: new.referred_at,
@@ -790,11 +830,9 @@ impl Store for SqlStore {
         let Some(case) = fetch_case(&mut tx, id).await? else {
             return Ok(None); // dropped: nothing audited for a case that is not there
         };
-        let (hid, pseudonym, members): (i64, String, i64) =
-            sqlx::query_as("SELECT id, pseudonym, members FROM households WHERE id = $1")
-                .bind(case.household_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let household = fetch_household(&mut tx, case.household_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("household {}", case.household_id)))?;
         let events = sqlx::query_as::<_, EventRow>(
             "SELECT at, actor, kind, note, request_id FROM case_events WHERE case_id = $1 ORDER BY id",
         )
@@ -816,7 +854,7 @@ impl Store for SqlStore {
         tx.commit().await?;
         Ok(Some(CaseDetail {
             case,
-            household: Household { id: hid, pseudonym, members: members.try_into().unwrap_or(0) },
+            household,
             events,
             requests,
         }))
@@ -829,7 +867,12 @@ impl Store for SqlStore {
         Ok(requests)
     }
 
-    async fn save_transition(&self, t: &Transition, expected_version: i64, audit: AuditDraft) -> StoreResult<Case> {
+    async fn save_transition(
+        &self,
+        t: &Transition,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<Case> {
         let mut tx = self.begin().await?;
         write_transition(&mut tx, t, expected_version).await?;
         append_audit(&mut tx, audit.case(t.case.id)).await?;
@@ -959,11 +1002,14 @@ impl Store for SqlStore {
         {
             changes.push((row.seq, Change::Request(row.into_request()?)));
         }
-        for row in sqlx::query_as::<_, PersonRow>(concat!(person_select!(), " WHERE p.seq > $1 ORDER BY p.seq LIMIT $2"))
-            .bind(since)
-            .bind(fetch)
-            .fetch_all(&mut *tx)
-            .await?
+        for row in sqlx::query_as::<_, PersonRow>(concat!(
+            person_select!(),
+            " WHERE p.seq > $1 ORDER BY p.seq LIMIT $2"
+        ))
+        .bind(since)
+        .bind(fetch)
+        .fetch_all(&mut *tx)
+        .await?
         {
             changes.push((row.seq, Change::Person(row.into_person()?)));
         }
@@ -976,7 +1022,11 @@ impl Store for SqlStore {
             .bind(fetch)
             .fetch_all(&mut *tx)
             .await?;
-            changes.extend(removed.into_iter().map(|(seq, id)| (seq, Change::Removed(id))));
+            changes.extend(
+                removed
+                    .into_iter()
+                    .map(|(seq, id)| (seq, Change::Removed(id))),
+            );
         }
         tx.commit().await?;
 
@@ -1029,9 +1079,10 @@ impl Store for SqlStore {
             .into_iter()
             .map(AuditRow::into_entry)
             .collect::<StoreResult<Vec<_>>>()?;
-        let last: Option<i64> = sqlx::query_scalar("SELECT value FROM counters WHERE name = 'audit'")
-            .fetch_optional(&mut *tx)
-            .await?;
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'audit'")
+                .fetch_optional(&mut *tx)
+                .await?;
         tx.commit().await?;
         Ok((entries, last.unwrap_or(0)))
     }
