@@ -1,6 +1,7 @@
 //! The pure domain core: rules over plain data. Nothing in here knows of
 //! HTTP, SQL or terminals; everything is tested directly.
 
+pub mod boards;
 pub mod calendar;
 pub mod lifecycle;
 pub mod model;
