@@ -5,27 +5,11 @@
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
 
+use crate::api::wire::Problem;
 use crate::domain::lifecycle::Refusal;
 use crate::domain::permissions::Denied;
 use crate::server::store::StoreError;
-
-/// A problem detail (RFC 9457).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Problem {
-    /// A URI that names the kind of problem.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    /// What went wrong, in words for the user (Dutch, the users' language).
-    pub detail: String,
-    /// For 412: the version the resource is at now.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_version: Option<i64>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

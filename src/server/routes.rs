@@ -7,21 +7,22 @@ use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::AppState;
 use super::audit::{AuditDraft, AuditEntry};
-use super::error::{ApiError, Problem};
+use super::error::ApiError;
 use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
-use crate::domain::lifecycle::{self, Transition};
-use crate::domain::model::{
-    Case, CaseDomain, CaseEvent, CloseResult, Decision, Household, Person, Request, RequestKind,
-    RequestStatus, RiskFlag, Role, Source,
+use crate::api::wire::{
+    AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, Health, Me, NewCaseBody,
+    NewHouseholdBody, NewRequestBody, NoteBody, Problem, ReasonBody, SyncResponse,
 };
+use crate::domain::lifecycle::{self, Transition};
+use crate::domain::model::{Case, Household, Person, Request, RequestKind, RequestStatus, Role};
 use crate::domain::permissions::{self, CaseAction};
 
 /// A path segment parsed into `T`, failing as a problem+json.
@@ -36,11 +37,6 @@ pub struct QueryOf<T>(pub T);
 
 // ---------------------------------------------------------------- health, me
 
-#[derive(Serialize, ToSchema)]
-pub struct Health {
-    pub status: &'static str,
-}
-
 /// Liveness and database reachability.
 #[utoipa::path(get, path = "/healthz", security(()), responses(
     (status = 200, body = Health),
@@ -48,22 +44,9 @@ pub struct Health {
 ))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.store.contents().await?;
-    Ok(Json(Health { status: "ok" }))
-}
-
-/// The caller and what they may do.
-#[derive(Serialize, ToSchema)]
-pub struct Me {
-    #[serde(flatten)]
-    pub person: Person,
-    /// Kinds of request this person may decide (the mandate matrix).
-    pub mandates: Vec<RequestKind>,
-    /// False for a casusregisseur, who sees only their own cases.
-    pub sees_all_cases: bool,
-    pub may_assign: bool,
-    pub may_escalate: bool,
-    pub has_doorzettingsmacht: bool,
-    pub read_only: bool,
+    Ok(Json(Health {
+        status: "ok".into(),
+    }))
 }
 
 /// Who am I, and what may I do?
@@ -99,20 +82,6 @@ pub struct SyncParams {
     /// Items per page, 1 to 5000 (default 1000).
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<u32>,
-}
-
-/// Everything in the caller's scope that changed after a cursor.
-#[derive(Serialize, ToSchema)]
-pub struct SyncResponse {
-    /// Pass as `since` on the next call.
-    pub cursor: String,
-    /// More changes wait: call again with the new cursor.
-    pub has_more: bool,
-    pub cases: Vec<Case>,
-    pub requests: Vec<Request>,
-    pub people: Vec<Person>,
-    /// Cases that left the caller's scope; apply these before `cases`.
-    pub removed_cases: Vec<i64>,
 }
 
 fn sync_etag(cursor: i64, scope: Option<&str>) -> String {
@@ -174,16 +143,6 @@ pub async fn sync(
 
 // ---------------------------------------------------------------- households
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewHouseholdBody {
-    /// 2 to 32 letters, digits and dashes; never a name.
-    #[schema(pattern = "^[A-Za-z0-9-]{2,32}$")]
-    pub pseudonym: String,
-    #[schema(minimum = 1, maximum = 30)]
-    pub members: u32,
-}
-
 /// Registers a household under a pseudonym.
 #[utoipa::path(post, path = "/api/v1/households", request_body = NewHouseholdBody, responses(
     (status = 201, body = Household),
@@ -211,17 +170,6 @@ pub async fn create_household(
 }
 
 // ---------------------------------------------------------------- cases
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewCaseBody {
-    #[schema(minimum = 1)]
-    pub household_id: i64,
-    pub domain: CaseDomain,
-    pub source: Source,
-    #[serde(default)]
-    pub risk_flags: Vec<RiskFlag>,
-}
 
 /// Registers a referral: a new, unassigned case.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = NewCaseBody, responses(
@@ -259,15 +207,6 @@ pub async fn create_case(
         .create_case(new, AuditDraft::ok(&actor, now, "case.create"))
         .await?;
     Ok((StatusCode::CREATED, etag_header(case.version), Json(case)).into_response())
-}
-
-/// A case with its household, history and requests.
-#[derive(Serialize, ToSchema)]
-pub struct CaseDetailResponse {
-    pub case: Case,
-    pub household: Household,
-    pub events: Vec<CaseEvent>,
-    pub requests: Vec<Request>,
 }
 
 /// A case's detail. Every read is written to the audit log.
@@ -375,43 +314,6 @@ macro_rules! case_action {
             responses(CaseActionResponses))]
         $handler
     };
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssignBody {
-    /// Login of the new casusregisseur.
-    pub casusregisseur: String,
-    /// Required when the case already has a casusregisseur.
-    pub reason: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ContactBody {
-    /// When the contact took place (default: now).
-    pub at: Option<DateTime<Utc>>,
-    pub note: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct NoteBody {
-    pub note: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CloseBody {
-    pub result: CloseResult,
-    /// Keep the household in view until this date (waakvlam).
-    pub waakvlam_until: Option<NaiveDate>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonBody {
-    pub reason: Option<String>,
 }
 
 case_action!(
@@ -633,17 +535,6 @@ case_action!(
 
 // ---------------------------------------------------------------- requests
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewRequestBody {
-    pub kind: RequestKind,
-    pub provision: Option<String>,
-    /// Why specialist care is needed (required).
-    pub motivation: Option<String>,
-    /// Part of the case's plan; only such requests can be approved.
-    pub in_plan: bool,
-}
-
 /// Files a request for specialist care or a Wmo maatwerkvoorziening (the
 /// case's casusregisseur). Needs the case's `If-Match`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/requests", request_body = NewRequestBody,
@@ -722,14 +613,6 @@ pub async fn request_detail(
         .await?
         .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
     Ok((etag_header(request.version), Json(request)).into_response())
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionBody {
-    pub decision: Decision,
-    /// Required when rejecting.
-    pub reason: Option<String>,
 }
 
 /// Approves or rejects a request, by whoever holds the mandate for its

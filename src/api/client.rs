@@ -1,0 +1,290 @@
+//! The desk's HTTP client for the case API: delta sync with `ETag`, changes
+//! with `If-Match`, problem details turned into errors a user can read.
+
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::header::{ETAG, IF_MATCH, IF_NONE_MATCH};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::wire::{CaseDetailResponse, DecisionBody, Me, Problem, SyncResponse};
+use crate::domain::boards::Delta;
+use crate::domain::model::{Case, Request};
+
+/// Why a call to the case API did not succeed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiFailure {
+    /// The server could not be reached (or did not answer in time).
+    #[error("geen verbinding met de server: {0}")]
+    Offline(String),
+    /// The server answered with a problem (4xx or 5xx).
+    #[error("{}", .0.detail)]
+    Refused(Problem),
+    /// The server answered something this client does not understand.
+    #[error("onverwacht antwoord van de server: {0}")]
+    Unexpected(String),
+}
+
+impl ApiFailure {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiFailure::Refused(problem) => Some(problem.status),
+            _ => None,
+        }
+    }
+
+    /// A conflict the user can resolve by looking again: 409 or 412.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self.status(), Some(409 | 412))
+    }
+}
+
+/// What a poll brought.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncOutcome {
+    /// 304: nothing changed since the cursor.
+    Unchanged,
+    /// Everything since the cursor, all pages followed.
+    Changed {
+        delta: Delta,
+        cursor: String,
+        etag: Option<String>,
+    },
+}
+
+#[derive(Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl ApiClient {
+    pub fn new(base: &str, token: &str) -> Result<Self, ApiFailure> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(15))
+            .user_agent(concat!("regiedesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
+    async fn send<T: DeserializeOwned>(
+        builder: reqwest::RequestBuilder,
+    ) -> Result<(T, Option<String>), ApiFailure> {
+        let response = builder.send().await.map_err(offline)?;
+        let etag = etag_of(&response);
+        if response.status().is_success() {
+            let body = response
+                .json::<T>()
+                .await
+                .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
+            Ok((body, etag))
+        } else {
+            Err(problem_of(response).await)
+        }
+    }
+
+    pub async fn me(&self) -> Result<Me, ApiFailure> {
+        Ok(Self::send(self.request(Method::GET, "/api/v1/me")).await?.0)
+    }
+
+    /// Polls for changes after `since`, following `has_more` to the end.
+    /// With the `etag` of the previous poll an idle server answers 304.
+    pub async fn sync(
+        &self,
+        since: Option<&str>,
+        etag: Option<&str>,
+    ) -> Result<SyncOutcome, ApiFailure> {
+        let mut delta = Delta::default();
+        let mut cursor = since.unwrap_or_default().to_string();
+        let mut first = true;
+        loop {
+            let mut builder = self.request(Method::GET, &format!("/api/v1/sync?since={cursor}"));
+            if let (true, Some(etag)) = (first, etag) {
+                builder = builder.header(IF_NONE_MATCH, etag);
+            }
+            let response = builder.send().await.map_err(offline)?;
+            if response.status() == StatusCode::NOT_MODIFIED {
+                return Ok(SyncOutcome::Unchanged);
+            }
+            let tag = etag_of(&response);
+            if !response.status().is_success() {
+                return Err(problem_of(response).await);
+            }
+            let page: SyncResponse = response
+                .json()
+                .await
+                .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
+            delta.removed_cases.extend(page.removed_cases);
+            delta.cases.extend(page.cases);
+            delta.requests.extend(page.requests);
+            delta.people.extend(page.people);
+            cursor = page.cursor;
+            first = false;
+            if !page.has_more {
+                return Ok(SyncOutcome::Changed {
+                    delta,
+                    cursor,
+                    etag: tag,
+                });
+            }
+        }
+    }
+
+    pub async fn case_detail(&self, id: i64) -> Result<CaseDetailResponse, ApiFailure> {
+        Ok(
+            Self::send(self.request(Method::GET, &format!("/api/v1/cases/{id}")))
+                .await?
+                .0,
+        )
+    }
+
+    /// A change to a case (`assign`, `escalate`, ...) at the version the
+    /// user saw.
+    pub async fn case_action(
+        &self,
+        case_id: i64,
+        action: &str,
+        body: &impl Serialize,
+        version: i64,
+    ) -> Result<Case, ApiFailure> {
+        let builder = self
+            .request(Method::POST, &format!("/api/v1/cases/{case_id}/{action}"))
+            .header(IF_MATCH, format!("\"v{version}\""))
+            .json(body);
+        Ok(Self::send(builder).await?.0)
+    }
+
+    pub async fn decide(
+        &self,
+        request_id: i64,
+        body: &DecisionBody,
+        version: i64,
+    ) -> Result<Request, ApiFailure> {
+        let builder = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/requests/{request_id}/decision"),
+            )
+            .header(IF_MATCH, format!("\"v{version}\""))
+            .json(body);
+        Ok(Self::send(builder).await?.0)
+    }
+}
+
+fn offline(error: reqwest::Error) -> ApiFailure {
+    // The chain names the cause (connection refused, timed out) without
+    // anything from the request body.
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    ApiFailure::Offline(text)
+}
+
+fn etag_of(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get(ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+async fn problem_of(response: reqwest::Response) -> ApiFailure {
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(problem) => ApiFailure::Refused(problem),
+        Err(_) => ApiFailure::Refused(Problem {
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail: format!("de server antwoordde {status}"),
+            current_version: None,
+        }),
+    }
+}
+
+/// Exponential backoff with jitter for polling an unreachable server: 1 s,
+/// 2 s, 4 s ... up to a minute, each ±20 %, so desks that lost the server
+/// together do not all come back at the same instant.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    failures: u32,
+    base: Duration,
+    max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            failures: 0,
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait before the next attempt after one more failure.
+    pub fn failed<R: Rng>(&mut self, rng: &mut R) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        let exp = self
+            .base
+            .saturating_mul(2u32.saturating_pow(self.failures - 1))
+            .min(self.max);
+        exp.mul_f64(rng.random_range(0.8..=1.2))
+    }
+
+    pub fn succeeded(&mut self) {
+        self.failures = 0;
+    }
+
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_a_minute_and_resets() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut backoff = Backoff::default();
+        let waits: Vec<f64> = (0..9)
+            .map(|_| backoff.failed(&mut rng).as_secs_f64())
+            .collect();
+        for (i, wait) in waits.iter().enumerate() {
+            let nominal = (2f64.powi(i as i32)).min(60.0);
+            assert!(
+                (nominal * 0.8..=nominal * 1.2).contains(wait),
+                "attempt {i}: {wait}"
+            );
+        }
+        assert_ne!(waits[7], waits[8], "jitter spreads the retries");
+        backoff.succeeded();
+        assert!(backoff.failed(&mut rng) <= Duration::from_millis(1200));
+    }
+}

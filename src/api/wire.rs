@@ -1,0 +1,146 @@
+//! The wire types of the case API, shared by the server and the desk's
+//! client so the two can never disagree on a field.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::model::{
+    Case, CaseDomain, CaseEvent, CloseResult, Decision, Household, Person, Request, RequestKind,
+    RiskFlag, Source,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// The caller and what they may do.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub person: Person,
+    /// Kinds of request this person may decide (the mandate matrix).
+    pub mandates: Vec<RequestKind>,
+    /// False for a casusregisseur, who sees only their own cases.
+    pub sees_all_cases: bool,
+    pub may_assign: bool,
+    pub may_escalate: bool,
+    pub has_doorzettingsmacht: bool,
+    pub read_only: bool,
+}
+
+/// Everything in the caller's scope that changed after a cursor.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SyncResponse {
+    /// Pass as `since` on the next call.
+    pub cursor: String,
+    /// More changes wait: call again with the new cursor.
+    pub has_more: bool,
+    pub cases: Vec<Case>,
+    pub requests: Vec<Request>,
+    pub people: Vec<Person>,
+    /// Cases that left the caller's scope; apply these before `cases`.
+    pub removed_cases: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHouseholdBody {
+    /// 2 to 32 letters, digits and dashes; never a name.
+    #[schema(pattern = "^[A-Za-z0-9-]{2,32}$")]
+    pub pseudonym: String,
+    #[schema(minimum = 1, maximum = 30)]
+    pub members: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCaseBody {
+    #[schema(minimum = 1)]
+    pub household_id: i64,
+    pub domain: CaseDomain,
+    pub source: Source,
+    #[serde(default)]
+    pub risk_flags: Vec<RiskFlag>,
+}
+
+/// A case with its household, history and requests.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaseDetailResponse {
+    pub case: Case,
+    pub household: Household,
+    pub events: Vec<CaseEvent>,
+    pub requests: Vec<Request>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    /// Login of the new casusregisseur.
+    pub casusregisseur: String,
+    /// Required when the case already has a casusregisseur.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ContactBody {
+    /// When the contact took place (default: now).
+    pub at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    pub result: CloseResult,
+    /// Keep the household in view until this date (waakvlam).
+    pub waakvlam_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequestBody {
+    pub kind: RequestKind,
+    pub provision: Option<String>,
+    /// Why specialist care is needed (required).
+    pub motivation: Option<String>,
+    /// Part of the case's plan; only such requests can be approved.
+    pub in_plan: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    pub decision: Decision,
+    /// Required when rejecting.
+    pub reason: Option<String>,
+}
+
+/// A problem detail (RFC 9457).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// A URI that names the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in words for the user (Dutch, the users' language).
+    pub detail: String,
+    /// For 412: the version the resource is at now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
