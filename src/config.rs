@@ -2,11 +2,13 @@
 //! refused whole, with the file, line and what is wrong, so nothing starts
 //! half-configured.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
+use crate::domain::boards::Board;
 use crate::domain::calendar::{Calendar, DayCounting};
 use crate::domain::norms::{Norms, StagnationThresholds};
 
@@ -14,6 +16,131 @@ use crate::domain::norms::{Norms, StagnationThresholds};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub norms: NormsConfig,
+    pub desk: DeskConfig,
+}
+
+/// The `[desk]` section: how the desk connects, polls and looks.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeskConfig {
+    /// Base URL of the case API.
+    pub server: String,
+    /// API token; `REGIEDESK_TOKEN` wins over this.
+    pub token: Option<String>,
+    /// Seconds between polls when the server is reachable (1 to 300).
+    #[serde(deserialize_with = "poll_seconds")]
+    pub poll_interval_seconds: u32,
+    pub language: Language,
+    pub theme: Theme,
+    /// Desktop notifications for work that newly needs the user.
+    pub notifications: bool,
+    /// The boards shown, in tab order.
+    #[serde(deserialize_with = "boards")]
+    pub boards: Vec<Board>,
+    /// Columns to hide, per board: `stagnatie = ["organisatie"]`.
+    #[serde(deserialize_with = "hidden_columns")]
+    pub hidden_columns: BTreeMap<Board, Vec<String>>,
+}
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        Self {
+            server: "http://127.0.0.1:7878".into(),
+            token: None,
+            poll_interval_seconds: 5,
+            language: Language::Nl,
+            theme: Theme::Colour,
+            notifications: true,
+            boards: Board::ALL.to_vec(),
+            hidden_columns: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Language {
+    /// The Dutch or the English of a text, whichever the user reads.
+    pub fn pick<'a>(self, nl: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Language::Nl => nl,
+            Language::En => en,
+        }
+    }
+}
+
+/// `colour` uses the terminal's own named colours, so it follows a dark or
+/// light palette; `mono` says everything with symbols and bold (as does
+/// `NO_COLOR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    Colour,
+    Mono,
+}
+
+fn poll_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 1, 300, "seconds")
+}
+
+fn boards<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Board>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    let mut boards = Vec::new();
+    for name in names {
+        let board = Board::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown board {name:?}; boards are {}",
+                board_names()
+            ))
+        })?;
+        if boards.contains(&board) {
+            return Err(serde::de::Error::custom(format!(
+                "board {name:?} is listed twice"
+            )));
+        }
+        boards.push(board);
+    }
+    if boards.is_empty() {
+        return Err(serde::de::Error::custom("at least one board must be shown"));
+    }
+    Ok(boards)
+}
+
+fn board_names() -> String {
+    Board::ALL.map(Board::name).join(", ")
+}
+
+fn hidden_columns<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Board, Vec<String>>, D::Error> {
+    let raw = BTreeMap::<String, Vec<String>>::deserialize(d)?;
+    let mut hidden = BTreeMap::new();
+    for (name, columns) in raw {
+        let board = Board::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown board {name:?}; boards are {}",
+                board_names()
+            ))
+        })?;
+        let known = crate::desk::columns::keys(board);
+        for column in &columns {
+            if !known.contains(&column.as_str()) {
+                return Err(serde::de::Error::custom(format!(
+                    "board {name} has no column {column:?}; its columns are {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        hidden.insert(board, columns);
+    }
+    Ok(hidden)
 }
 
 /// The `[norms]` section: how deadlines and stagnation are counted.
@@ -210,6 +337,42 @@ mod tests {
             norms.stagnation.no_plan_days,
             StagnationThresholds::default().no_plan_days
         );
+    }
+
+    #[test]
+    fn the_desk_section_is_read_and_checked() {
+        let config = parse(
+            "[desk]\nserver = \"https://zaken.example.nl\"\npoll_interval_seconds = 10\nlanguage = \"en\"\n\
+             boards = [\"mandaat\", \"caseload\"]\nnotifications = false\n\
+             [desk.hidden_columns]\nstagnatie = [\"organisatie\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.desk.server, "https://zaken.example.nl");
+        assert_eq!(config.desk.poll_interval_seconds, 10);
+        assert_eq!(config.desk.language, Language::En);
+        assert_eq!(config.desk.boards, vec![Board::Mandaat, Board::Caseload]);
+        assert!(!config.desk.notifications);
+        assert_eq!(
+            config.desk.hidden_columns[&Board::Stagnatie],
+            vec!["organisatie".to_string()]
+        );
+        let err = parse("[desk]\nboards = [\"stagnation\"]\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("boards are caseload, stagnatie"),
+            "{err}"
+        );
+        let err = parse("[desk]\nboards = []\n").unwrap_err();
+        assert!(err.contains("at least one board"), "{err}");
+        // The table is checked as a whole, so its header line is named.
+        let err = parse("[desk.hidden_columns]\nmandaat = [\"naam\"]\n").unwrap_err();
+        assert!(
+            err.contains("line 1") && err.contains("no column \"naam\""),
+            "{err}"
+        );
+        let err = parse("[desk]\npoll_interval_seconds = 0\n").unwrap_err();
+        assert!(err.contains("must be 1 to 300 seconds"), "{err}");
+        let err = parse("[desk]\ntheme = \"neon\"\n").unwrap_err();
+        assert!(err.contains("neon"), "{err}");
     }
 
     #[test]

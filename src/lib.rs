@@ -4,5 +4,6 @@
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod desk;
 pub mod domain;
 pub mod server;

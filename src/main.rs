@@ -2,34 +2,50 @@
 //! library.
 
 use std::net::SocketAddr;
-
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use rand::Rng;
 use tracing_subscriber::EnvFilter;
 
+use regiedesk::api::client::ApiClient;
 use regiedesk::clock::Clock;
-use regiedesk::config::Config;
+use regiedesk::config::{Config, Language, Theme};
+use regiedesk::desk::app::Settings;
+use regiedesk::desk::export::{self, Format};
+use regiedesk::desk::{self, notify, screens};
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
-use regiedesk::server::store::{self, Contents};
+use regiedesk::server::launch::{self, Demo};
+use regiedesk::server::simulator::Simulator;
+use regiedesk::server::store;
 use regiedesk::server::{AppState, audit, demo, http::token_hash};
 
 #[derive(Parser)]
 #[command(
     name = "regiedesk",
     version,
-    about = "The procesregisseur's desk and its reference case API"
+    about = "The procesregisseur's desk and its reference case API",
+    long_about = "The procesregisseur's desk and its reference case API.\n\n\
+                  Without a subcommand, opens the desk on the case API named by --server\n\
+                  (or the configuration), with the token in REGIEDESK_TOKEN."
 )]
 struct Cli {
     /// Configuration file (default: regiedesk.toml in the user's config
     /// directory, if it exists). See config/regiedesk.toml.
     #[arg(long, global = true, env = "REGIEDESK_CONFIG")]
-    config: Option<std::path::PathBuf>,
+    config: Option<PathBuf>,
+    /// Base URL of the case API (default: from the configuration).
+    #[arg(long, global = true)]
+    server: Option<String>,
+    /// Language of the desk (default: from the configuration, else nl).
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Language>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -46,16 +62,41 @@ enum Command {
         /// Seed the demo municipality (loopback only; tokens are demo-LOGIN).
         #[arg(long)]
         demo: bool,
+        /// With --demo: keep the municipality busy (referrals, contacts,
+        /// requests, escalations every few seconds).
+        #[arg(long, requires = "demo")]
+        simulate: bool,
     },
-    /// The desk on the demo municipality. Until the desk lands, this runs
-    /// the demo server and says so.
+    /// The desk on the demo municipality: an in-process demo server with a
+    /// live simulator, and the desk logged in as a demo user.
     Demo {
-        /// Log in as this demo login.
+        /// Log in as this demo login (pr-jeugd, pr-volw, pr-dzm, pm,
+        /// consulent, cr-01 ... cr-25).
         #[arg(long = "as", default_value = "pr-jeugd")]
         login: String,
-        #[arg(long, default_value = "127.0.0.1:7878")]
+        /// Where the demo API listens (loopback only; default: a free port).
+        #[arg(long, default_value = "127.0.0.1:0")]
         bind: SocketAddr,
     },
+    /// Write a board as CSV or JSON, derived as the desk derives it.
+    Export {
+        /// caseload, stagnatie, mandaat, doorzettingsmacht (doorstroom later).
+        board: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// The moment to derive the board for (RFC 3339; default: now, or
+        /// REGIEDESK_NOW).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Render every board of the demo into images (SVG, PNG when
+    /// rsvg-convert is installed), with a frozen clock.
+    Screenshots {
+        #[arg(long, default_value = "screenshots")]
+        out: PathBuf,
+    },
+    /// Send a test notification, to see that they reach your desktop.
+    NotifyCheck,
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -110,14 +151,18 @@ enum StaffCommand {
     },
 }
 
+/// The moment screenshots are taken at unless REGIEDESK_NOW says otherwise:
+/// a Tuesday afternoon, so every board has something to show.
+const SCREENSHOT_NOW: &str = "2026-11-24T13:32:00Z";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The desk owns the screen: its logs go to a file, never the terminal.
+    let to_file = matches!(cli.command, None | Some(Command::Demo { .. }));
+    if let Err(error) = init_logging(to_file) {
+        eprintln!("regiedesk: {error:#}");
+        return ExitCode::from(2);
+    }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
@@ -128,26 +173,147 @@ fn main() -> ExitCode {
     }
 }
 
+fn init_logging(to_file: bool) -> anyhow::Result<()> {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    if to_file {
+        let path = match std::env::var_os("REGIEDESK_LOG") {
+            Some(path) => PathBuf::from(path),
+            None => {
+                let dirs = directories::ProjectDirs::from("nl", "regiedesk", "regiedesk")
+                    .context("no home directory for the log file; set REGIEDESK_LOG")?;
+                std::fs::create_dir_all(dirs.data_local_dir())?;
+                dirs.data_local_dir().join("desk.log")
+            }
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the log file {}", path.display()))?;
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    Ok(())
+}
+
+fn settings(config: &Config, lang: Option<Language>, place: String) -> Settings {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Settings {
+        lang: lang.unwrap_or(config.desk.language),
+        mono: no_color || config.desk.theme == Theme::Mono,
+        norms: config.norms.norms(),
+        tabs: config.desk.boards.clone(),
+        hidden: config.desk.hidden_columns.clone(),
+        notifications: config.desk.notifications,
+        place,
+    }
+}
+
+fn place_of(server: &str) -> String {
+    server
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string()
+}
+
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load_or_default(cli.config.as_deref())?;
     let norms = config.norms.norms();
+    let server = cli.server.clone().unwrap_or(config.desk.server.clone());
+    let poll_interval = Duration::from_secs(config.desk.poll_interval_seconds.into());
     match cli.command {
-        Command::Serve {
+        None => {
+            let token = std::env::var("REGIEDESK_TOKEN")
+                .ok()
+                .or(config.desk.token.clone())
+                .context("no API token: set REGIEDESK_TOKEN or `token` in the [desk] section")?;
+            let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
+            desk::run(desk::Launch {
+                client: ApiClient::new(&server, &token)?,
+                clock,
+                settings: settings(&config, cli.lang, place_of(&server)),
+                poll_interval,
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Serve {
             bind,
             database_url,
             demo,
-        } => serve(bind, database_url, demo, norms).await,
-        Command::Demo { login, bind } => {
-            eprintln!(
-                "regiedesk: the desk is not built yet; running the demo server instead.\n\
-                 Log in as {login} with token {}.",
-                demo::demo_token(&login)
-            );
-            serve(bind, None, true, norms).await
+            simulate,
+        }) => serve(bind, database_url, demo, simulate, norms).await,
+        Some(Command::Demo { login, bind }) => {
+            let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
+            let demo = Demo::start(bind, clock, norms, true).await?;
+            tracing::info!(base = %demo.base, "demo server");
+            desk::run(desk::Launch {
+                client: ApiClient::new(&demo.base, &demo::demo_token(&login))?,
+                clock,
+                settings: settings(&config, cli.lang, "demo".into()),
+                poll_interval,
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Audit {
+        Some(Command::Export { board, format, now }) => {
+            let board = export::board(&board)?;
+            let now = match now {
+                Some(text) => Clock::parse_frozen(&text).map_err(anyhow::Error::msg)?,
+                None => Clock::from_env().map_err(anyhow::Error::msg)?,
+            }
+            .now();
+            let token = std::env::var("REGIEDESK_TOKEN")
+                .ok()
+                .or(config.desk.token.clone())
+                .context("no API token: set REGIEDESK_TOKEN or `token` in the [desk] section")?;
+            let client = ApiClient::new(&server, &token)?;
+            let lang = cli.lang.unwrap_or(config.desk.language);
+            let text = export::export(&client, board, format, now, &norms, lang).await?;
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Screenshots { out }) => {
+            let clock = match Clock::from_env().map_err(anyhow::Error::msg)? {
+                Clock::System => Clock::parse_frozen(SCREENSHOT_NOW).map_err(anyhow::Error::msg)?,
+                frozen => frozen,
+            };
+            let mut settings = settings(&config, cli.lang, "Krimpen a/d IJssel (demo)".into());
+            settings.mono = false;
+            for path in screens::screenshots(&out, clock, settings).await? {
+                println!("{path}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::NotifyCheck) => {
+            let news = notify::News {
+                stagnation: ["KST-2026-0001".to_string()].into(),
+                ..notify::News::default()
+            };
+            let lang = cli.lang.unwrap_or(config.desk.language);
+            let (summary, body) = notify::message(lang, &news).expect("news");
+            notify_rust::Notification::new()
+                .appname("regiedesk")
+                .summary(&format!("{summary} (test)"))
+                .body(&body)
+                .show()
+                .context("no notification reached the desktop")?;
+            println!("notification sent");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Audit {
             command: AuditCommand::Verify { database_url },
-        } => {
+        }) => {
             let store = store::connect(&database_url).await?;
             let (entries, appended) = store.audit_chain().await?;
             match audit::verify(&entries, appended) {
@@ -161,7 +327,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Staff { command } => staff(command).await,
+        Some(Command::Staff { command }) => staff(command).await,
     }
 }
 
@@ -179,6 +345,7 @@ async fn serve(
     bind: SocketAddr,
     database_url: Option<String>,
     demo: bool,
+    simulate: bool,
     norms: Norms,
 ) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
@@ -198,26 +365,9 @@ async fn serve(
         bail!("the demo has well-known tokens and only listens on loopback, not {bind}");
     }
     let store = store::connect(&url).await?;
+    let mut households = Vec::new();
     if demo {
-        match store.contents().await? {
-            Contents::Production => {
-                bail!("{url} holds real data; the demo seeds only an empty or demo database")
-            }
-            Contents::Demo => store.reset().await?,
-            Contents::Empty => {}
-        }
-        let seed = demo::build(clock.now(), &norms);
-        let seeder = Person {
-            login: "admin".into(),
-            display_name: "demo".into(),
-            role: Role::Administratief,
-            organisation: "gemeente".into(),
-            specialism: None,
-            capacity: None,
-            active: true,
-        };
-        let audit = audit::AuditDraft::ok(&seeder, clock.now(), "demo.seed");
-        store.seed(&seed, audit).await?;
+        let seed = launch::seed_demo(&store, &url, clock, &norms).await?;
         println!(
             "demo municipality: {} households, {} cases, {} requests",
             seed.households.len(),
@@ -233,6 +383,7 @@ async fn serve(
                 demo::demo_token(&person.login)
             );
         }
+        households = seed.households.iter().map(|h| h.id).collect();
     }
     let state = AppState {
         store,
@@ -242,11 +393,16 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
-    println!("regiedesk case API on http://{}", listener.local_addr()?);
+    let base = format!("http://{}", listener.local_addr()?);
+    println!("regiedesk case API on {base}");
     tracing::info!(%bind, "serving");
+    let simulator = simulate.then(|| Simulator::new(&base, clock, households, 7).spawn());
     axum::serve(listener, regiedesk::server::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    if let Some(simulator) = simulator {
+        simulator.abort();
+    }
     drop(scratch);
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,9 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::wire::{CaseDetailResponse, DecisionBody, Me, Problem, SyncResponse};
+use super::wire::{
+    CaseDetailResponse, DecisionBody, Me, NewCaseBody, NewRequestBody, Problem, SyncResponse,
+};
 use crate::domain::boards::Delta;
 use crate::domain::model::{Case, Request};
 
@@ -157,6 +159,20 @@ impl ApiClient {
         )
     }
 
+    /// POSTs `body`, with `If-Match` when a version is given.
+    async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        version: Option<i64>,
+    ) -> Result<T, ApiFailure> {
+        let mut builder = self.request(Method::POST, path).json(body);
+        if let Some(version) = version {
+            builder = builder.header(IF_MATCH, format!("\"v{version}\""));
+        }
+        Ok(Self::send(builder).await?.0)
+    }
+
     /// A change to a case (`assign`, `escalate`, ...) at the version the
     /// user saw.
     pub async fn case_action(
@@ -166,11 +182,12 @@ impl ApiClient {
         body: &impl Serialize,
         version: i64,
     ) -> Result<Case, ApiFailure> {
-        let builder = self
-            .request(Method::POST, &format!("/api/v1/cases/{case_id}/{action}"))
-            .header(IF_MATCH, format!("\"v{version}\""))
-            .json(body);
-        Ok(Self::send(builder).await?.0)
+        self.post(
+            &format!("/api/v1/cases/{case_id}/{action}"),
+            body,
+            Some(version),
+        )
+        .await
     }
 
     pub async fn decide(
@@ -179,14 +196,32 @@ impl ApiClient {
         body: &DecisionBody,
         version: i64,
     ) -> Result<Request, ApiFailure> {
-        let builder = self
-            .request(
-                Method::POST,
-                &format!("/api/v1/requests/{request_id}/decision"),
-            )
-            .header(IF_MATCH, format!("\"v{version}\""))
-            .json(body);
-        Ok(Self::send(builder).await?.0)
+        self.post(
+            &format!("/api/v1/requests/{request_id}/decision"),
+            body,
+            Some(version),
+        )
+        .await
+    }
+
+    /// A new referral for a household.
+    pub async fn refer(&self, body: &NewCaseBody) -> Result<Case, ApiFailure> {
+        self.post("/api/v1/cases", body, None).await
+    }
+
+    /// The casusregisseur files a request on a case.
+    pub async fn file_request(
+        &self,
+        case_id: i64,
+        body: &NewRequestBody,
+        version: i64,
+    ) -> Result<Request, ApiFailure> {
+        self.post(
+            &format!("/api/v1/cases/{case_id}/requests"),
+            body,
+            Some(version),
+        )
+        .await
     }
 }
 

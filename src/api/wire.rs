@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, CloseResult, Decision, Household, Person, Request, RequestKind,
-    RiskFlag, Source,
+    RiskFlag, Role, Source,
 };
+use crate::domain::permissions;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {
@@ -28,6 +29,26 @@ pub struct Me {
     pub may_escalate: bool,
     pub has_doorzettingsmacht: bool,
     pub read_only: bool,
+}
+
+impl Me {
+    /// What a person may do, from their role and the mandate matrix.
+    pub fn of(person: Person) -> Me {
+        let role = person.role;
+        Me {
+            mandates: RequestKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| permissions::mandate_holders(*k).contains(&role))
+                .collect(),
+            sees_all_cases: role != Role::Casusregisseur,
+            may_assign: role.is_procesregisseur(),
+            may_escalate: role.is_procesregisseur(),
+            has_doorzettingsmacht: role == Role::ProcesregisseurDoorzettingsmacht,
+            read_only: role == Role::Procesmanager,
+            person,
+        }
+    }
 }
 
 /// Everything in the caller's scope that changed after a cursor.
@@ -122,7 +143,7 @@ pub struct NewRequestBody {
     pub in_plan: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     pub decision: Decision,

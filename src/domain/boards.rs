@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::calendar::{DayCounting, local_date};
 use super::model::{Case, Login, Person, Request, RequestKind, RequestStatus, RiskFlag, Role};
@@ -134,7 +134,8 @@ impl Index {
         }
     }
 
-    fn stagnation_of(&self, case_id: i64) -> &[Stagnation] {
+    /// The ways an open case stagnates, as of the last refresh.
+    pub fn stagnation_of(&self, case_id: i64) -> &[Stagnation] {
         self.facts
             .get(&case_id)
             .map_or(&[], |f| f.stagnation.as_slice())
@@ -439,7 +440,7 @@ pub fn landing_board(role: Role) -> Board {
 }
 
 /// The boards, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Board {
     Caseload,

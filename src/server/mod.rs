@@ -5,8 +5,10 @@ pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod launch;
 pub mod openapi;
 pub mod routes;
+pub mod simulator;
 pub mod store;
 
 use std::sync::Arc;

@@ -22,7 +22,7 @@ use crate::api::wire::{
     NewHouseholdBody, NewRequestBody, NoteBody, Problem, ReasonBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
-use crate::domain::model::{Case, Household, Person, Request, RequestKind, RequestStatus, Role};
+use crate::domain::model::{Case, Household, Person, Request, RequestStatus, Role};
 use crate::domain::permissions::{self, CaseAction};
 
 /// A path segment parsed into `T`, failing as a problem+json.
@@ -55,20 +55,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
     (status = 401, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn me(Actor(person): Actor) -> Json<Me> {
-    let role = person.role;
-    Json(Me {
-        mandates: RequestKind::ALL
-            .iter()
-            .copied()
-            .filter(|k| permissions::mandate_holders(*k).contains(&role))
-            .collect(),
-        sees_all_cases: role != Role::Casusregisseur,
-        may_assign: role.is_procesregisseur(),
-        may_escalate: role.is_procesregisseur(),
-        has_doorzettingsmacht: role == Role::ProcesregisseurDoorzettingsmacht,
-        read_only: role == Role::Procesmanager,
-        person,
-    })
+    Json(Me::of(person))
 }
 
 // ---------------------------------------------------------------- sync

@@ -1,0 +1,1332 @@
+//! The desk's one state and its `update`: The Elm Architecture. `update`
+//! changes the state and returns [`Command`]s; it never does I/O, so every
+//! key, sync and answer can be tested as plain data.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Matcher, Utf32Str};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::columns::{self, BoardRows, Column, RowKey, TableRow};
+use super::keymap::{self, Action};
+use super::notify::{self, News, Signals};
+use crate::api::client::ApiFailure;
+use crate::api::wire::{AssignBody, CaseDetailResponse, DecisionBody, Me, ReasonBody};
+use crate::config::Language;
+use crate::domain::boards::{self, Board, Delta, Index, Snapshot};
+use crate::domain::calendar::local_date;
+use crate::domain::model::{Case, Decision, Login, Person, Request};
+use crate::domain::norms::Norms;
+use crate::domain::permissions::{self, CaseAction};
+
+/// Everything that can happen to the desk.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The clock moved (once a second).
+    Tick(DateTime<Utc>),
+    /// A poll brought changes.
+    Synced {
+        delta: Delta,
+        at: DateTime<Utc>,
+    },
+    /// A poll found nothing new (304).
+    SyncIdle {
+        at: DateTime<Utc>,
+    },
+    /// A poll failed; the next attempt is at `retry_at`.
+    SyncFailed {
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
+    DetailLoaded {
+        case_id: i64,
+        result: Result<Box<CaseDetailResponse>, ApiFailure>,
+    },
+    ActionDone {
+        ticket: u64,
+        result: Result<Changed, ApiFailure>,
+    },
+    /// SIGTERM or SIGHUP.
+    Quit,
+}
+
+/// What an accepted change returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Changed {
+    Case(Box<Case>),
+    Request(Box<Request>),
+}
+
+/// Work for the runtime: network calls and notifications.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Load a case's detail and history (an audited read).
+    LoadDetail(i64),
+    Act {
+        ticket: u64,
+        call: ActionCall,
+    },
+    /// Poll now instead of waiting for the interval.
+    SyncNow,
+    Notify {
+        summary: String,
+        body: String,
+    },
+}
+
+/// A change sent to the API at the version the user saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionCall {
+    Case {
+        case_id: i64,
+        action: &'static str,
+        body: serde_json::Value,
+        version: i64,
+    },
+    Decide {
+        request_id: i64,
+        body: DecisionBody,
+        version: i64,
+    },
+}
+
+/// A table on screen: a board, or the drill-down into one person's cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Board(Board),
+    CasesOf,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TableView {
+    pub rows: Vec<TableRow>,
+    /// Indexes into `rows` that pass the filter, in display order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    /// First visible position drawn.
+    pub offset: usize,
+    pub filter: String,
+    /// Sorted by this column (index into the board's columns).
+    pub sort: Option<usize>,
+}
+
+impl TableView {
+    pub fn selected_row(&self) -> Option<&TableRow> {
+        self.visible.get(self.selected).map(|&i| &self.rows[i])
+    }
+
+    /// Replaces the rows, keeping the selection on the same item.
+    fn set_rows(&mut self, rows: Vec<TableRow>) {
+        let key = self.selected_row().map(|r| r.key.clone());
+        self.rows = rows;
+        self.refilter();
+        if let Some(key) = key
+            && let Some(pos) = self.visible.iter().position(|&i| self.rows[i].key == key)
+        {
+            self.selected = pos;
+        }
+        self.clamp();
+    }
+
+    fn refilter(&mut self) {
+        self.visible = if self.filter.trim().is_empty() {
+            (0..self.rows.len()).collect()
+        } else {
+            let pattern = Pattern::parse(&self.filter, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
+            let mut buffer = Vec::new();
+            (0..self.rows.len())
+                .filter(|&i| {
+                    let haystack = self.rows[i].haystack();
+                    pattern
+                        .score(Utf32Str::new(&haystack, &mut buffer), &mut matcher)
+                        .is_some()
+                })
+                .collect()
+        };
+        if let Some(column) = self.sort {
+            let rows = &self.rows;
+            self.visible.sort_by(|&a, &b| {
+                let (a, b) = (
+                    rows[a].cells.get(column).map(|c| c.export_value()),
+                    rows[b].cells.get(column).map(|c| c.export_value()),
+                );
+                match (
+                    a.and_then(|v| v.parse::<f64>().ok()),
+                    b.and_then(|v| v.parse::<f64>().ok()),
+                ) {
+                    // Numbers (lateness, counts) worst first.
+                    (Some(x), Some(y)) => y.total_cmp(&x),
+                    _ => a.cmp(&b),
+                }
+            });
+        }
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    fn move_by(&mut self, delta: isize, page: usize) {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        self.scroll_to_selection(page);
+    }
+
+    fn scroll_to_selection(&mut self, page: usize) {
+        let page = page.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        self.offset = self
+            .offset
+            .min(self.visible.len().saturating_sub(page))
+            .min(self.selected);
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Connection {
+    pub last_sync: Option<DateTime<Utc>>,
+    pub offline: Option<Offline>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offline {
+    pub error: String,
+    pub retry_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    Help,
+    Filter(Input),
+    Palette(Palette),
+    Detail(Detail),
+    Dialog(Dialog),
+}
+
+#[derive(Debug, Default)]
+pub struct Palette {
+    pub input: Input,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaletteCommand {
+    GoBoard(Board),
+    SortBy(usize),
+    SortDefault,
+    ToggleColumn(&'static str),
+    Refresh,
+    Language(Language),
+    Quit,
+}
+
+#[derive(Debug)]
+pub struct Detail {
+    pub case_id: i64,
+    pub state: DetailState,
+    pub scroll: u16,
+}
+
+#[derive(Debug)]
+pub enum DetailState {
+    Loading,
+    Loaded(Box<CaseDetailResponse>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogKind {
+    Approve { request_id: i64 },
+    Reject { request_id: i64 },
+    Reassign { case_id: i64 },
+    Escalate { case_id: i64 },
+    TakeOver { case_id: i64 },
+    Deescalate { case_id: i64 },
+}
+
+impl DialogKind {
+    pub fn case_id(self, snapshot: &Snapshot) -> Option<i64> {
+        match self {
+            DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+                snapshot.requests.get(&request_id).map(|r| r.case_id)
+            }
+            DialogKind::Reassign { case_id }
+            | DialogKind::Escalate { case_id }
+            | DialogKind::TakeOver { case_id }
+            | DialogKind::Deescalate { case_id } => Some(case_id),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flight {
+    Editing,
+    Sending,
+    /// The server (or the desk) refused; the text stays for another try.
+    Refused(String),
+    /// 409/412: the item changed. The next sync brings the new version,
+    /// which a second Enter then acts on, knowingly.
+    Conflict(String),
+}
+
+#[derive(Debug)]
+pub struct Dialog {
+    pub kind: DialogKind,
+    pub reason: Input,
+    pub flight: Flight,
+    /// The version of the case or request the user is looking at.
+    pub version: i64,
+    pub ticket: u64,
+    /// For a reassignment: choosing the new casusregisseur comes first.
+    pub picker: Option<Picker>,
+}
+
+impl Dialog {
+    pub fn reason_required(&self, snapshot: &Snapshot) -> bool {
+        match self.kind {
+            DialogKind::Approve { .. } => false,
+            DialogKind::Reassign { case_id } => snapshot
+                .cases
+                .get(&case_id)
+                .is_some_and(|c| c.casusregisseur.is_some()),
+            _ => true,
+        }
+    }
+
+    /// Still choosing whom to reassign to.
+    pub fn picking(&self) -> bool {
+        self.picker.as_ref().is_some_and(|p| p.chosen.is_none())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Picker {
+    pub filter: Input,
+    pub selected: usize,
+    pub chosen: Option<Login>,
+}
+
+/// A casusregisseur in the reassignment picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub login: Login,
+    pub name: String,
+    pub organisation: String,
+    pub specialism: Option<String>,
+    pub open: u32,
+    pub capacity: Option<u32>,
+    pub current: bool,
+}
+
+/// What the desk is started with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub lang: Language,
+    pub mono: bool,
+    pub norms: Norms,
+    pub tabs: Vec<Board>,
+    pub hidden: BTreeMap<Board, Vec<String>>,
+    pub notifications: bool,
+    /// Shown in the header: the municipality or server.
+    pub place: String,
+}
+
+/// Seconds between two notifications: a burst becomes one.
+const NOTIFY_COOLDOWN_TICKS: u32 = 20;
+
+pub struct App {
+    pub me: Me,
+    pub settings: Settings,
+    pub now: DateTime<Utc>,
+    pub board: Board,
+    /// Drilled into one casusregisseur's cases (`Some(None)`: unassigned).
+    pub drill: Option<Option<Login>>,
+    pub snapshot: Snapshot,
+    index: Index,
+    pub tables: HashMap<View, TableView>,
+    pub overlay: Option<Overlay>,
+    pub connection: Connection,
+    pub status: Option<Status>,
+    pub size: (u16, u16),
+    signals: Option<Signals>,
+    pending: News,
+    cooldown: u32,
+    next_ticket: u64,
+    in_flight: HashMap<u64, String>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(me: Me, settings: Settings, now: DateTime<Utc>, size: (u16, u16)) -> Self {
+        let landing = boards::landing_board(me.person.role);
+        let board = if settings.tabs.contains(&landing) {
+            landing
+        } else {
+            settings.tabs[0]
+        };
+        let mut app = App {
+            me,
+            settings,
+            now,
+            board,
+            drill: None,
+            snapshot: Snapshot::default(),
+            index: Index::default(),
+            tables: HashMap::new(),
+            overlay: None,
+            connection: Connection::default(),
+            status: None,
+            size,
+            signals: None,
+            pending: News::default(),
+            cooldown: 0,
+            next_ticket: 1,
+            in_flight: HashMap::new(),
+            quit: false,
+        };
+        app.rebuild();
+        app
+    }
+
+    pub fn lang(&self) -> Language {
+        self.settings.lang
+    }
+
+    pub fn person(&self) -> &Person {
+        &self.me.person
+    }
+
+    /// The table on screen, if the board has one.
+    pub fn view(&self) -> Option<View> {
+        match (self.board, &self.drill) {
+            (Board::Doorstroom, _) => None,
+            (Board::Caseload, Some(_)) => Some(View::CasesOf),
+            (board, _) => Some(View::Board(board)),
+        }
+    }
+
+    pub fn table(&self) -> Option<&TableView> {
+        self.view().and_then(|v| self.tables.get(&v))
+    }
+
+    fn table_mut(&mut self) -> Option<&mut TableView> {
+        let view = self.view()?;
+        self.tables.get_mut(&view)
+    }
+
+    pub fn columns(&self) -> &'static [Column] {
+        match self.view() {
+            Some(View::CasesOf) => columns::CASES_OF,
+            Some(View::Board(board)) => columns::of(board),
+            None => &[],
+        }
+    }
+
+    /// Whether a column is hidden by configuration or the palette.
+    pub fn hidden(&self, column: &Column) -> bool {
+        self.view()
+            .and_then(|v| match v {
+                View::Board(b) => self.settings.hidden.get(&b),
+                View::CasesOf => None,
+            })
+            .is_some_and(|h| h.iter().any(|k| k == column.key))
+    }
+
+    /// Rows of the table that fit on screen: the frame takes a header,
+    /// tabs, footer, table borders and column headers.
+    pub fn page(&self) -> usize {
+        let banner = u16::from(self.connection.offline.is_some());
+        usize::from(self.size.1.saturating_sub(6 + banner)).max(1)
+    }
+
+    pub fn selected_key(&self) -> Option<&RowKey> {
+        self.table()
+            .and_then(TableView::selected_row)
+            .map(|r| &r.key)
+    }
+
+    pub fn selected_case(&self) -> Option<&Case> {
+        self.selected_key()
+            .and_then(RowKey::case_id)
+            .and_then(|id| self.snapshot.cases.get(&id))
+    }
+
+    /// The count on a tab: the items on that board that need the user.
+    pub fn tab_count(&self, board: Board) -> Option<usize> {
+        let table = self.tables.get(&View::Board(board))?;
+        match board {
+            Board::Caseload | Board::Doorstroom => None,
+            Board::Stagnatie => Some(
+                table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.key.case_id())
+                    .collect::<BTreeSet<_>>()
+                    .len(),
+            ),
+            _ => Some(table.rows.len()),
+        }
+    }
+
+    // ---- derivation --------------------------------------------------
+
+    /// Rebuilds every table from the snapshot and index. Runs after a
+    /// change, never per frame.
+    fn rebuild(&mut self) {
+        let lang = self.lang();
+        let counting = self.settings.norms.counting;
+        let mut tables: Vec<(View, Vec<TableRow>)> = Vec::new();
+        for &board in &self.settings.tabs {
+            if let Some(rows) = BoardRows::derive(
+                board,
+                &self.snapshot,
+                &self.index,
+                &self.me.person,
+                &self.settings.norms,
+                self.now,
+            ) {
+                tables.push((
+                    View::Board(board),
+                    rows.table(&self.snapshot, counting, lang, self.now),
+                ));
+            }
+        }
+        if let Some(login) = &self.drill {
+            let cases = boards::cases_of(&self.snapshot, &self.index, login.as_deref());
+            tables.push((
+                View::CasesOf,
+                columns::cases_of(&cases, &self.index, counting, lang),
+            ));
+        }
+        let page = self.page();
+        for (view, rows) in tables {
+            let table = self.tables.entry(view).or_default();
+            table.set_rows(rows);
+            table.scroll_to_selection(page);
+        }
+    }
+
+    fn apply(&mut self, delta: Delta) {
+        let touched = self.snapshot.apply(delta);
+        self.index
+            .refresh(&self.snapshot, &touched, &self.settings.norms, self.now);
+        self.rebuild();
+    }
+
+    fn signals(&self) -> Signals {
+        let rows = |board| {
+            self.tables
+                .get(&View::Board(board))
+                .map(|t| t.rows.as_slice())
+                .unwrap_or(&[])
+        };
+        Signals::of(
+            rows(Board::Stagnatie),
+            rows(Board::Mandaat),
+            rows(Board::Doorzettingsmacht),
+        )
+    }
+
+    // ---- update ------------------------------------------------------
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Resize(width, height) => {
+                self.size = (width, height);
+                let page = self.page();
+                if let Some(t) = self.table_mut() {
+                    t.scroll_to_selection(page);
+                }
+                Vec::new()
+            }
+            Msg::Tick(now) => self.on_tick(now),
+            Msg::Synced { delta, at } => self.on_synced(delta, at),
+            Msg::SyncIdle { at } => {
+                self.connection.last_sync = Some(at);
+                self.connection.offline = None;
+                Vec::new()
+            }
+            Msg::SyncFailed { error, retry_at } => {
+                self.connection.offline = Some(Offline { error, retry_at });
+                Vec::new()
+            }
+            Msg::DetailLoaded { case_id, result } => {
+                if let Some(Overlay::Detail(detail)) = &mut self.overlay
+                    && detail.case_id == case_id
+                {
+                    detail.state = match result {
+                        Ok(loaded) => DetailState::Loaded(loaded),
+                        Err(failure) => DetailState::Failed(failure.to_string()),
+                    };
+                }
+                Vec::new()
+            }
+            Msg::ActionDone { ticket, result } => self.on_action_done(ticket, result),
+            Msg::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Command> {
+        let new_day = local_date(now) != local_date(self.now);
+        self.now = now;
+        if new_day {
+            // Lateness changes only when the day does.
+            self.index
+                .refresh(&self.snapshot, &[], &self.settings.norms, now);
+            self.rebuild();
+        }
+        self.cooldown = self.cooldown.saturating_sub(1);
+        self.flush_notifications()
+    }
+
+    fn on_synced(&mut self, delta: Delta, at: DateTime<Utc>) -> Vec<Command> {
+        self.connection.last_sync = Some(at);
+        self.connection.offline = None;
+        self.apply(delta);
+        let signals = self.signals();
+        if let Some(before) = &self.signals
+            && self.settings.notifications
+        {
+            let news = notify::news(before, &signals, &self.snapshot);
+            self.pending.merge(news);
+        }
+        self.signals = Some(signals);
+        if let Some(Overlay::Dialog(dialog)) = &mut self.overlay
+            && matches!(dialog.flight, Flight::Conflict(_))
+            && let Some(version) = current_version(&self.snapshot, dialog.kind)
+        {
+            dialog.version = version;
+        }
+        self.flush_notifications()
+    }
+
+    fn flush_notifications(&mut self) -> Vec<Command> {
+        if self.cooldown > 0 || self.pending.is_empty() {
+            return Vec::new();
+        }
+        let news = std::mem::take(&mut self.pending);
+        self.cooldown = NOTIFY_COOLDOWN_TICKS;
+        match notify::message(self.lang(), &news) {
+            Some((summary, body)) => vec![Command::Notify { summary, body }],
+            None => Vec::new(),
+        }
+    }
+
+    fn on_action_done(&mut self, ticket: u64, result: Result<Changed, ApiFailure>) -> Vec<Command> {
+        let done = self.in_flight.remove(&ticket).unwrap_or_default();
+        let dialog_open = matches!(&self.overlay, Some(Overlay::Dialog(d)) if d.ticket == ticket);
+        match result {
+            Ok(changed) => {
+                let delta = match changed {
+                    Changed::Case(case) => Delta {
+                        cases: vec![*case],
+                        ..Delta::default()
+                    },
+                    Changed::Request(request) => Delta {
+                        requests: vec![*request],
+                        ..Delta::default()
+                    },
+                };
+                self.apply(delta);
+                if dialog_open {
+                    self.overlay = None;
+                }
+                self.status = Some(Status {
+                    text: done,
+                    error: false,
+                });
+                vec![Command::SyncNow]
+            }
+            Err(failure) => {
+                let lang = self.lang();
+                let conflict = failure.is_conflict();
+                let text = if conflict {
+                    format!(
+                        "{} {}",
+                        failure,
+                        lang.pick(
+                            "De gegevens zijn ververst; kijk wat er veranderde en druk nogmaals op Enter, of Esc.",
+                            "The data has been refreshed; see what changed and press Enter again, or Esc."
+                        )
+                    )
+                } else {
+                    failure.to_string()
+                };
+                if dialog_open && let Some(Overlay::Dialog(dialog)) = &mut self.overlay {
+                    dialog.flight = if conflict {
+                        Flight::Conflict(text)
+                    } else {
+                        Flight::Refused(text)
+                    };
+                } else {
+                    self.status = Some(Status { text, error: true });
+                }
+                if conflict {
+                    vec![Command::SyncNow]
+                } else {
+                    Vec::new()
+                }
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return Vec::new();
+        }
+        if let Some(overlay) = self.overlay.take() {
+            return self.on_overlay_key(overlay, key);
+        }
+        match keymap::action_for(&key) {
+            Some(action) if self.offers(action) => self.perform(action, key),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether an action is offered here and now: the footer, the help and
+    /// the keys all ask this, so a user is never offered what they may not do.
+    pub fn offers(&self, action: Action) -> bool {
+        let case = self.selected_case();
+        let may = |what: CaseAction| {
+            case.is_some_and(|c| {
+                c.is_open() && permissions::may_act_on_case(&self.me.person, what, c).is_ok()
+            })
+        };
+        match action {
+            Action::Open => self.selected_key().is_some(),
+            Action::Back => {
+                self.drill.is_some() || self.table().is_some_and(|t| !t.filter.is_empty())
+            }
+            Action::Filter | Action::Sort => self.table().is_some(),
+            Action::Approve | Action::Reject => {
+                self.board == Board::Mandaat
+                    && matches!(self.selected_key(), Some(RowKey::Request { .. }))
+            }
+            Action::Reassign => {
+                (self.board == Board::Stagnatie || self.view() == Some(View::CasesOf))
+                    && may(CaseAction::Assign)
+            }
+            Action::Escalate => may(CaseAction::Escalate) && case.is_some_and(|c| !c.escalated),
+            Action::TakeOver => {
+                self.board == Board::Doorzettingsmacht
+                    && may(CaseAction::TakeOver)
+                    && case
+                        .is_some_and(|c| c.casusregisseur.as_deref() != Some(&self.me.person.login))
+            }
+            Action::Deescalate => {
+                self.board == Board::Doorzettingsmacht
+                    && may(CaseAction::Deescalate)
+                    && case.is_some_and(|c| c.escalated)
+            }
+            _ => true,
+        }
+    }
+
+    fn perform(&mut self, action: Action, key: KeyEvent) -> Vec<Command> {
+        let page = self.page();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::GoBoard => {
+                if let KeyCode::Char(c) = key.code
+                    && let Some(digit) = c.to_digit(10)
+                    && let Some(&board) = self.settings.tabs.get(digit as usize - 1)
+                {
+                    self.go(board);
+                }
+            }
+            Action::NextBoard | Action::PrevBoard => {
+                let tabs = &self.settings.tabs;
+                let at = tabs.iter().position(|&b| b == self.board).unwrap_or(0);
+                let next = if action == Action::NextBoard {
+                    (at + 1) % tabs.len()
+                } else {
+                    (at + tabs.len() - 1) % tabs.len()
+                };
+                self.go(tabs[next]);
+            }
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(page as isize)),
+            Action::PageDown => self.move_by(page as isize),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Open => return self.open(),
+            Action::Back => {
+                if let Some(table) = self.table_mut()
+                    && !table.filter.is_empty()
+                {
+                    table.filter.clear();
+                    table.refilter();
+                } else if self.drill.is_some() {
+                    self.drill = None;
+                    self.tables.remove(&View::CasesOf);
+                }
+            }
+            Action::Filter => {
+                let current = self.table().map(|t| t.filter.clone()).unwrap_or_default();
+                self.overlay = Some(Overlay::Filter(Input::new(current)));
+            }
+            Action::Sort => {
+                let count = self.columns().len();
+                if let Some(table) = self.table_mut() {
+                    table.sort = match table.sort {
+                        None => Some(0),
+                        Some(c) if c + 1 < count => Some(c + 1),
+                        Some(_) => None,
+                    };
+                    table.refilter();
+                }
+            }
+            Action::Palette => self.overlay = Some(Overlay::Palette(Palette::default())),
+            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Refresh => return vec![Command::SyncNow],
+            Action::Approve | Action::Reject => {
+                if let Some(RowKey::Request { request_id, .. }) = self.selected_key().cloned()
+                    && let Some(request) = self.snapshot.requests.get(&request_id)
+                {
+                    let kind = if action == Action::Approve {
+                        DialogKind::Approve { request_id }
+                    } else {
+                        DialogKind::Reject { request_id }
+                    };
+                    self.open_dialog(kind, request.version, None);
+                }
+            }
+            Action::Reassign | Action::Escalate | Action::TakeOver | Action::Deescalate => {
+                if let Some(case) = self.selected_case() {
+                    let case_id = case.id;
+                    let version = case.version;
+                    let (kind, picker) = match action {
+                        Action::Reassign => {
+                            (DialogKind::Reassign { case_id }, Some(Picker::default()))
+                        }
+                        Action::Escalate => (DialogKind::Escalate { case_id }, None),
+                        Action::TakeOver => (DialogKind::TakeOver { case_id }, None),
+                        _ => (DialogKind::Deescalate { case_id }, None),
+                    };
+                    self.open_dialog(kind, version, picker);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn open_dialog(&mut self, kind: DialogKind, version: i64, picker: Option<Picker>) {
+        self.status = None;
+        self.overlay = Some(Overlay::Dialog(Dialog {
+            kind,
+            reason: Input::default(),
+            flight: Flight::Editing,
+            version,
+            ticket: 0,
+            picker,
+        }));
+    }
+
+    fn go(&mut self, board: Board) {
+        if self.board != board {
+            self.board = board;
+            self.drill = None;
+            self.tables.remove(&View::CasesOf);
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let page = self.page();
+        if let Some(table) = self.table_mut() {
+            table.move_by(delta, page);
+        }
+    }
+
+    fn open(&mut self) -> Vec<Command> {
+        match self.selected_key().cloned() {
+            Some(RowKey::Person(login)) => {
+                self.drill = Some(login);
+                self.tables.insert(View::CasesOf, TableView::default());
+                self.rebuild();
+                Vec::new()
+            }
+            Some(key) => match key.case_id() {
+                Some(case_id) => {
+                    self.overlay = Some(Overlay::Detail(Detail {
+                        case_id,
+                        state: DetailState::Loading,
+                        scroll: 0,
+                    }));
+                    vec![Command::LoadDetail(case_id)]
+                }
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        }
+    }
+
+    fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
+        match overlay {
+            Overlay::Help => {
+                if !matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+                ) {
+                    self.overlay = Some(Overlay::Help);
+                }
+                Vec::new()
+            }
+            Overlay::Filter(mut input) => {
+                match key.code {
+                    KeyCode::Esc => {
+                        if let Some(table) = self.table_mut() {
+                            table.filter.clear();
+                            table.refilter();
+                        }
+                        return Vec::new();
+                    }
+                    KeyCode::Enter => return Vec::new(),
+                    KeyCode::Up | KeyCode::Down => {
+                        self.move_by(if key.code == KeyCode::Up { -1 } else { 1 });
+                    }
+                    _ => {
+                        input.handle_event(&Event::Key(key));
+                        let page = self.page();
+                        if let Some(table) = self.table_mut() {
+                            table.filter = input.value().to_string();
+                            table.selected = 0;
+                            table.offset = 0;
+                            table.refilter();
+                            table.scroll_to_selection(page);
+                        }
+                    }
+                }
+                self.overlay = Some(Overlay::Filter(input));
+                Vec::new()
+            }
+            Overlay::Palette(mut palette) => {
+                let entries = self.palette_entries(palette.input.value());
+                match key.code {
+                    KeyCode::Esc => return Vec::new(),
+                    KeyCode::Enter => {
+                        return match entries.into_iter().nth(palette.selected) {
+                            Some((_, command)) => self.run_palette(command),
+                            None => Vec::new(),
+                        };
+                    }
+                    KeyCode::Up => palette.selected = palette.selected.saturating_sub(1),
+                    KeyCode::Down => {
+                        palette.selected =
+                            (palette.selected + 1).min(entries.len().saturating_sub(1));
+                    }
+                    _ => {
+                        palette.input.handle_event(&Event::Key(key));
+                        palette.selected = 0;
+                    }
+                }
+                self.overlay = Some(Overlay::Palette(palette));
+                Vec::new()
+            }
+            Overlay::Detail(mut detail) => {
+                match key.code {
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Vec::new(),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        detail.scroll = detail.scroll.saturating_add(1)
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        detail.scroll = detail.scroll.saturating_sub(1)
+                    }
+                    KeyCode::PageDown => detail.scroll = detail.scroll.saturating_add(10),
+                    KeyCode::PageUp => detail.scroll = detail.scroll.saturating_sub(10),
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Detail(detail));
+                Vec::new()
+            }
+            Overlay::Dialog(dialog) => self.on_dialog_key(dialog, key),
+        }
+    }
+
+    fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Command> {
+        let mut commands = Vec::new();
+        match key.code {
+            KeyCode::Esc => {
+                if let Some(picker) = dialog.picker.as_mut().filter(|p| p.chosen.is_some()) {
+                    // Back from the reason to the choice; the reason stays.
+                    picker.chosen = None;
+                } else {
+                    return Vec::new();
+                }
+            }
+            _ if dialog.flight == Flight::Sending => {}
+            KeyCode::Up | KeyCode::Down if dialog.picking() => {
+                let count = self.candidates(&dialog).len();
+                if let Some(picker) = dialog.picker.as_mut() {
+                    picker.selected = if key.code == KeyCode::Up {
+                        picker.selected.saturating_sub(1)
+                    } else {
+                        (picker.selected + 1).min(count.saturating_sub(1))
+                    };
+                }
+            }
+            KeyCode::Enter if dialog.picking() => {
+                let candidates = self.candidates(&dialog);
+                if let Some(picker) = dialog.picker.as_mut()
+                    && let Some(candidate) = candidates.get(picker.selected)
+                {
+                    if candidate.current {
+                        dialog.flight = Flight::Refused(
+                            self.lang()
+                                .pick(
+                                    "Dit is de huidige casusregisseur; kies een ander.",
+                                    "This is the current casusregisseur; choose another.",
+                                )
+                                .to_string(),
+                        );
+                    } else {
+                        picker.chosen = Some(candidate.login.clone());
+                        dialog.flight = Flight::Editing;
+                    }
+                }
+            }
+            KeyCode::Enter => commands = self.submit(&mut dialog),
+            _ => {
+                let event = Event::Key(key);
+                if dialog.picking() {
+                    if let Some(picker) = dialog.picker.as_mut() {
+                        picker.filter.handle_event(&event);
+                        picker.selected = 0;
+                    }
+                } else {
+                    dialog.reason.handle_event(&event);
+                }
+            }
+        }
+        self.overlay = Some(Overlay::Dialog(dialog));
+        commands
+    }
+
+    fn submit(&mut self, dialog: &mut Dialog) -> Vec<Command> {
+        let lang = self.lang();
+        let reason = dialog.reason.value().trim().to_string();
+        if reason.is_empty() && dialog.reason_required(&self.snapshot) {
+            dialog.flight = Flight::Refused(
+                lang.pick("Een reden is verplicht.", "A reason is required.")
+                    .to_string(),
+            );
+            return Vec::new();
+        }
+        let reason = (!reason.is_empty()).then_some(reason);
+        let number = |id: Option<i64>| {
+            id.and_then(|id| self.snapshot.cases.get(&id))
+                .map(|c| c.number.clone())
+                .unwrap_or_default()
+        };
+        let case_body = |reason: Option<String>| {
+            serde_json::to_value(ReasonBody { reason }).expect("serialisable")
+        };
+        let (call, done) = match dialog.kind {
+            DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+                let approve = matches!(dialog.kind, DialogKind::Approve { .. });
+                let request_number = self
+                    .snapshot
+                    .requests
+                    .get(&request_id)
+                    .map(|r| r.number.clone())
+                    .unwrap_or_default();
+                (
+                    ActionCall::Decide {
+                        request_id,
+                        body: DecisionBody {
+                            decision: if approve {
+                                Decision::Approve
+                            } else {
+                                Decision::Reject
+                            },
+                            reason,
+                        },
+                        version: dialog.version,
+                    },
+                    format!(
+                        "{request_number} {}",
+                        if approve {
+                            lang.pick("toegekend", "approved")
+                        } else {
+                            lang.pick("afgewezen", "rejected")
+                        }
+                    ),
+                )
+            }
+            DialogKind::Reassign { case_id } => {
+                let Some(to) = dialog.picker.as_ref().and_then(|p| p.chosen.clone()) else {
+                    return Vec::new();
+                };
+                let done = format!(
+                    "{} {} {}",
+                    number(Some(case_id)),
+                    lang.pick("herverdeeld naar", "reassigned to"),
+                    self.snapshot.name_of(&to)
+                );
+                (
+                    ActionCall::Case {
+                        case_id,
+                        action: "assign",
+                        body: serde_json::to_value(AssignBody {
+                            casusregisseur: to,
+                            reason,
+                        })
+                        .expect("serialisable"),
+                        version: dialog.version,
+                    },
+                    done,
+                )
+            }
+            DialogKind::Escalate { case_id }
+            | DialogKind::TakeOver { case_id }
+            | DialogKind::Deescalate { case_id } => {
+                let (action, word) = match dialog.kind {
+                    DialogKind::Escalate { .. } => {
+                        ("escalate", lang.pick("opgeschaald", "escalated"))
+                    }
+                    DialogKind::TakeOver { .. } => {
+                        ("takeover", lang.pick("overgenomen", "taken over"))
+                    }
+                    _ => ("deescalate", lang.pick("afgeschaald", "de-escalated")),
+                };
+                (
+                    ActionCall::Case {
+                        case_id,
+                        action,
+                        body: case_body(reason),
+                        version: dialog.version,
+                    },
+                    format!("{} {word}", number(Some(case_id))),
+                )
+            }
+        };
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        dialog.ticket = ticket;
+        dialog.flight = Flight::Sending;
+        self.in_flight.insert(ticket, done);
+        vec![Command::Act { ticket, call }]
+    }
+
+    /// The casusregisseurs a case can go to, least loaded first, filtered
+    /// by what the user typed.
+    pub fn candidates(&self, dialog: &Dialog) -> Vec<Candidate> {
+        let Some(case) = dialog
+            .kind
+            .case_id(&self.snapshot)
+            .and_then(|id| self.snapshot.cases.get(&id))
+        else {
+            return Vec::new();
+        };
+        let open = |login: &str| {
+            self.snapshot
+                .cases
+                .values()
+                .filter(|c| c.is_open() && c.casusregisseur.as_deref() == Some(login))
+                .count() as u32
+        };
+        let mut candidates: Vec<Candidate> = self
+            .snapshot
+            .people
+            .values()
+            .filter(|p| p.active && permissions::may_hold_cases(p))
+            .map(|p| Candidate {
+                login: p.login.clone(),
+                name: p.display_name.clone(),
+                organisation: p.organisation.clone(),
+                specialism: p.specialism.clone(),
+                open: open(&p.login),
+                capacity: p.capacity,
+                current: case.casusregisseur.as_deref() == Some(p.login.as_str()),
+            })
+            .collect();
+        let load = |c: &Candidate| match c.capacity {
+            Some(cap) if cap > 0 => f64::from(c.open) / f64::from(cap),
+            _ => f64::INFINITY,
+        };
+        candidates.sort_by(|a, b| load(a).total_cmp(&load(b)).then(a.name.cmp(&b.name)));
+        let filter = dialog
+            .picker
+            .as_ref()
+            .map(|p| p.filter.value().to_string())
+            .unwrap_or_default();
+        if filter.trim().is_empty() {
+            return candidates;
+        }
+        let pattern = Pattern::parse(&filter, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
+        let mut buffer = Vec::new();
+        candidates
+            .into_iter()
+            .filter(|c| {
+                let haystack = format!(
+                    "{} {} {} {}",
+                    c.name,
+                    c.login,
+                    c.organisation,
+                    c.specialism.as_deref().unwrap_or("")
+                );
+                pattern
+                    .score(Utf32Str::new(&haystack, &mut buffer), &mut matcher)
+                    .is_some()
+            })
+            .collect()
+    }
+
+    /// The command palette's entries matching what was typed.
+    pub fn palette_entries(&self, typed: &str) -> Vec<(String, PaletteCommand)> {
+        let lang = self.lang();
+        let mut entries: Vec<(String, PaletteCommand)> = Vec::new();
+        for &board in &self.settings.tabs {
+            entries.push((
+                format!(
+                    "{} {}",
+                    lang.pick("ga naar", "go to"),
+                    board_title(lang, board)
+                ),
+                PaletteCommand::GoBoard(board),
+            ));
+        }
+        for (i, column) in self.columns().iter().enumerate() {
+            entries.push((
+                format!(
+                    "{} {}",
+                    lang.pick("sorteer op", "sort by"),
+                    column.header(lang)
+                ),
+                PaletteCommand::SortBy(i),
+            ));
+        }
+        if self.table().is_some() {
+            entries.push((
+                lang.pick("standaardvolgorde", "default order").to_string(),
+                PaletteCommand::SortDefault,
+            ));
+        }
+        if let Some(View::Board(_)) = self.view() {
+            for column in self.columns().iter().filter(|c| c.priority > 1) {
+                entries.push((
+                    format!(
+                        "{} {}",
+                        lang.pick("kolom aan/uit:", "toggle column:"),
+                        column.header(lang)
+                    ),
+                    PaletteCommand::ToggleColumn(column.key),
+                ));
+            }
+        }
+        entries.push((
+            lang.pick("nu verversen", "refresh now").into(),
+            PaletteCommand::Refresh,
+        ));
+        entries.push((
+            "taal: Nederlands".into(),
+            PaletteCommand::Language(Language::Nl),
+        ));
+        entries.push((
+            "language: English".into(),
+            PaletteCommand::Language(Language::En),
+        ));
+        entries.push((lang.pick("stop", "quit").into(), PaletteCommand::Quit));
+        if typed.trim().is_empty() {
+            return entries;
+        }
+        let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+        let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
+        let mut buffer = Vec::new();
+        let mut scored: Vec<(u32, (String, PaletteCommand))> = entries
+            .into_iter()
+            .filter_map(|e| {
+                pattern
+                    .score(Utf32Str::new(&e.0, &mut buffer), &mut matcher)
+                    .map(|s| (s, e))
+            })
+            .collect();
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        scored.into_iter().map(|(_, e)| e).collect()
+    }
+
+    fn run_palette(&mut self, command: PaletteCommand) -> Vec<Command> {
+        match command {
+            PaletteCommand::GoBoard(board) => self.go(board),
+            PaletteCommand::SortBy(column) => {
+                if let Some(table) = self.table_mut() {
+                    table.sort = Some(column);
+                    table.refilter();
+                }
+            }
+            PaletteCommand::SortDefault => {
+                if let Some(table) = self.table_mut() {
+                    table.sort = None;
+                    table.refilter();
+                }
+            }
+            PaletteCommand::ToggleColumn(key) => {
+                if let Some(View::Board(board)) = self.view() {
+                    let hidden = self.settings.hidden.entry(board).or_default();
+                    if let Some(at) = hidden.iter().position(|k| k == key) {
+                        hidden.remove(at);
+                    } else {
+                        hidden.push(key.to_string());
+                    }
+                }
+            }
+            PaletteCommand::Refresh => return vec![Command::SyncNow],
+            PaletteCommand::Language(lang) => {
+                self.settings.lang = lang;
+                self.rebuild();
+            }
+            PaletteCommand::Quit => self.quit = true,
+        }
+        Vec::new()
+    }
+}
+
+fn current_version(snapshot: &Snapshot, kind: DialogKind) -> Option<i64> {
+    match kind {
+        DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+            snapshot.requests.get(&request_id).map(|r| r.version)
+        }
+        DialogKind::Reassign { case_id }
+        | DialogKind::Escalate { case_id }
+        | DialogKind::TakeOver { case_id }
+        | DialogKind::Deescalate { case_id } => snapshot.cases.get(&case_id).map(|c| c.version),
+    }
+}
+
+pub fn board_title(lang: Language, board: Board) -> &'static str {
+    match board {
+        Board::Caseload => "Caseload",
+        Board::Stagnatie => lang.pick("Stagnatie", "Stagnation"),
+        Board::Mandaat => lang.pick("Mandaat", "Mandate"),
+        Board::Doorzettingsmacht => "Doorzettingsmacht",
+        Board::Doorstroom => lang.pick("Doorstroom", "Throughput"),
+    }
+}

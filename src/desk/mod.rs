@@ -1,0 +1,153 @@
+//! The desk: a terminal UI in The Elm Architecture. [`app`] holds the
+//! state and `update`, [`view`] draws it, and this module is the runtime:
+//! it reads the terminal, runs the sync task and the API calls in tokio
+//! tasks, and feeds everything back into `update` as messages.
+
+pub mod app;
+pub mod columns;
+pub mod export;
+pub mod keymap;
+pub mod labels;
+pub mod notify;
+pub mod screens;
+pub mod svg;
+pub mod sync;
+pub mod view;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::api::client::ApiClient;
+use crate::clock::Clock;
+use app::{ActionCall, App, Changed, Command, Msg, Settings};
+
+/// How the desk is started.
+pub struct Launch {
+    pub client: ApiClient,
+    pub clock: Clock,
+    pub settings: Settings,
+    pub poll_interval: Duration,
+}
+
+/// Runs the desk until the user quits (or SIGTERM/SIGHUP). The terminal is
+/// restored on every way out: normal exit, error, panic (ratatui's hook) and
+/// signals.
+pub async fn run(launch: Launch) -> anyhow::Result<()> {
+    let me = launch.client.me().await.with_context(|| {
+        format!(
+            "cannot open the desk: the case API at {} did not let us in",
+            launch.client.base()
+        )
+    })?;
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, launch, me).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    launch: Launch,
+    me: crate::api::wire::Me,
+) -> anyhow::Result<()> {
+    let Launch {
+        client,
+        clock,
+        settings,
+        poll_interval,
+    } = launch;
+    let size = terminal.size()?;
+    let notifications = settings.notifications;
+    let mut app = App::new(me, settings, clock.now(), (size.width, size.height));
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let poller = sync::spawn(client.clone(), clock, poll_interval, tx.clone());
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    loop {
+        terminal.draw(|frame| view::draw(frame, &app))?;
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return Err(error.into()),
+                None => Msg::Quit,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick(clock.now()),
+            _ = term.recv() => Msg::Quit,
+            _ = hangup.recv() => Msg::Quit,
+        };
+        for command in app.update(msg) {
+            execute(command, &client, &poller, &tx, notifications);
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}
+
+fn execute(
+    command: Command,
+    client: &ApiClient,
+    poller: &sync::Poller,
+    tx: &mpsc::UnboundedSender<Msg>,
+    notifications: bool,
+) {
+    match command {
+        Command::SyncNow => poller.wake(),
+        Command::LoadDetail(case_id) => {
+            let client = client.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let result = client.case_detail(case_id).await.map(Box::new);
+                let _ = tx.send(Msg::DetailLoaded { case_id, result });
+            });
+        }
+        Command::Act { ticket, call } => {
+            let client = client.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let result = act(&client, call).await;
+                let _ = tx.send(Msg::ActionDone { ticket, result });
+            });
+        }
+        Command::Notify { summary, body } => {
+            if notifications {
+                tokio::spawn(notify::send_desktop(summary, body));
+            }
+        }
+    }
+}
+
+/// Sends one change to the API.
+pub async fn act(
+    client: &ApiClient,
+    call: ActionCall,
+) -> Result<Changed, crate::api::client::ApiFailure> {
+    match call {
+        ActionCall::Case {
+            case_id,
+            action,
+            body,
+            version,
+        } => client
+            .case_action(case_id, action, &body, version)
+            .await
+            .map(|case| Changed::Case(Box::new(case))),
+        ActionCall::Decide {
+            request_id,
+            body,
+            version,
+        } => client
+            .decide(request_id, &body, version)
+            .await
+            .map(|request| Changed::Request(Box::new(request))),
+    }
+}

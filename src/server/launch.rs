@@ -1,0 +1,113 @@
+//! Starting a server: the demo municipality in-process (for `regiedesk
+//! demo`, the screenshots and the end-to-end tests) and the seeding that
+//! `serve --demo` shares with it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+
+use super::simulator::Simulator;
+use super::store::{self, Contents, Seed, Store};
+use super::{AppState, audit, demo};
+use crate::clock::Clock;
+use crate::domain::model::{Person, Role};
+use crate::domain::norms::Norms;
+
+/// Seeds the demo municipality into `store`, which must be empty or hold
+/// demo data (it is reset); a store with real data is refused.
+pub async fn seed_demo(
+    store: &Arc<dyn Store>,
+    url: &str,
+    clock: Clock,
+    norms: &Norms,
+) -> anyhow::Result<Seed> {
+    match store.contents().await? {
+        Contents::Production => {
+            bail!("{url} holds real data; the demo seeds only an empty or demo database")
+        }
+        Contents::Demo => store.reset().await?,
+        Contents::Empty => {}
+    }
+    let seed = demo::build(clock.now(), norms);
+    let seeder = Person {
+        login: "admin".into(),
+        display_name: "demo".into(),
+        role: Role::Administratief,
+        organisation: "gemeente".into(),
+        specialism: None,
+        capacity: None,
+        active: true,
+    };
+    let audit = audit::AuditDraft::ok(&seeder, clock.now(), "demo.seed");
+    store.seed(&seed, audit).await?;
+    Ok(seed)
+}
+
+/// The demo running in this process: a throw-away SQLite database, the
+/// seeded municipality, the API on a loopback port and, if asked, the
+/// simulator. Everything stops when this is dropped.
+pub struct Demo {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub households: usize,
+    pub cases: usize,
+    pub requests: usize,
+    server: tokio::task::JoinHandle<()>,
+    simulator: Option<tokio::task::JoinHandle<()>>,
+    _scratch: tempfile::TempDir,
+}
+
+impl Demo {
+    pub async fn start(
+        bind: SocketAddr,
+        clock: Clock,
+        norms: Norms,
+        simulate: bool,
+    ) -> anyhow::Result<Demo> {
+        if !bind.ip().is_loopback() {
+            bail!("the demo has well-known tokens and only listens on loopback, not {bind}");
+        }
+        let scratch = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", scratch.path().join("demo.db").display());
+        let store = store::connect(&url).await?;
+        let seed = seed_demo(&store, &url, clock, &norms).await?;
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind}"))?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let state = AppState {
+            store: store.clone(),
+            clock,
+            norms: Arc::new(norms),
+        };
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, super::router(state)).await {
+                tracing::error!(%error, "demo server stopped");
+            }
+        });
+        let simulator = simulate.then(|| {
+            let households = seed.households.iter().map(|h| h.id).collect();
+            Simulator::new(&base, clock, households, 7).spawn()
+        });
+        Ok(Demo {
+            base,
+            store,
+            households: seed.households.len(),
+            cases: seed.cases.len(),
+            requests: seed.requests.len(),
+            server,
+            simulator,
+            _scratch: scratch,
+        })
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        self.server.abort();
+        if let Some(simulator) = &self.simulator {
+            simulator.abort();
+        }
+    }
+}
