@@ -141,9 +141,9 @@ pub const MANDAAT: &[Column] = &[
     col("zaak", "Zaak", "Case", 13, false, 2),
     col("huishouden", "Huish.", "Househ.", 7, false, 3),
     col("soort", "Soort", "Kind", 12, false, 1),
-    col("voorziening", "Voorziening", "Provision", 14, true, 2),
+    col("voorziening", "Voorziening", "Provision", 14, true, 3),
     col("in_plan", "Plan", "Plan", 4, false, 1),
-    col("ingediend_door", "Ingediend door", "Filed by", 14, false, 3),
+    col("ingediend_door", "Ingediend door", "Filed by", 14, false, 2),
     col("termijn", "Termijn", "Deadline", 12, false, 1),
 ];
 
@@ -255,11 +255,12 @@ fn badges(flags: &[RiskFlag]) -> Cell {
     Cell::toned(text, Tone::Risk)
 }
 
+/// Past the norm is red; due today, or a deadline warned of ahead, amber.
 fn late_tone(days_late: i64) -> Tone {
-    match days_late {
-        d if d > 0 => Tone::Late,
-        d if d >= -1 => Tone::Soon,
-        _ => Tone::InTime,
+    if days_late > 0 {
+        Tone::Late
+    } else {
+        Tone::Soon
     }
 }
 

@@ -103,7 +103,7 @@ pub fn lateness(lang: Language, days_late: i64, working_days: bool) -> String {
     match days_late {
         0 => lang.pick("vandaag", "today").to_string(),
         d if d > 0 => format!("+{d} {unit}"),
-        d => format!("{} {unit} {}", -d, lang.pick("over", "left")),
+        d => format!("{} {} {unit}", lang.pick("nog", "in"), -d),
     }
 }
 
@@ -182,7 +182,8 @@ mod tests {
     fn lateness_and_countdowns_read_as_people_say_them() {
         assert_eq!(lateness(Language::Nl, 3, true), "+3 wd");
         assert_eq!(lateness(Language::Nl, 0, true), "vandaag");
-        assert_eq!(lateness(Language::En, -2, true), "2 wd left");
+        assert_eq!(lateness(Language::Nl, -2, true), "nog 2 wd");
+        assert_eq!(lateness(Language::En, -2, true), "in 2 wd");
         assert_eq!(lateness(Language::Nl, 4, false), "+4 d");
         assert_eq!(countdown(Language::Nl, 6), "nog 6 wd");
         assert_eq!(countdown(Language::Nl, 0), "vandaag");

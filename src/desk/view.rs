@@ -190,7 +190,9 @@ fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 
 fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let lang = app.lang();
-    let mut spans = vec![Span::raw(" ")];
+    // On a narrow terminal the tabs drop their spacing so all five fit.
+    let wide = area.width >= 100;
+    let mut spans = vec![Span::raw(if wide { " " } else { "" })];
     for (i, &board) in app.settings.tabs.iter().enumerate() {
         let active = board == app.board;
         let style = if active {
@@ -214,7 +216,9 @@ fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             _ => {}
         }
         spans.push(Span::styled(" ", style));
-        spans.push(Span::raw(" "));
+        if wide {
+            spans.push(Span::raw(" "));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -235,12 +239,16 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         None => lang.pick("nog geen gegevens", "no data yet").to_string(),
     };
     let retry = (offline.retry_at - app.now).num_seconds().max(0);
-    let text = format!(
-        " ⚠ {}: {data}, {} {retry} s",
+    let what = if area.width >= 100 {
         lang.pick(
             "Geen verbinding met de server",
-            "No connection to the server (verbinding)"
-        ),
+            "No connection to the server (verbinding)",
+        )
+    } else {
+        lang.pick("Geen verbinding", "No connection (verbinding)")
+    };
+    let text = format!(
+        " ⚠ {what}: {data}, {} {retry} s",
         lang.pick("nieuwe poging over", "retrying in"),
     );
     let style = if theme.mono {
@@ -667,7 +675,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         );
         return;
     }
-    const HINTS: [Action; 12] = [
+    const HINTS: [Action; 10] = [
         Action::Open,
         Action::Approve,
         Action::Reject,
@@ -678,55 +686,66 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Action::Back,
         Action::Filter,
         Action::Palette,
-        Action::Help,
-        Action::Quit,
     ];
+    let hints = |actions: &mut dyn Iterator<Item = Action>| {
+        let mut spans = Vec::new();
+        for action in actions.filter(|&a| app.offers(a)) {
+            let binding = keymap::binding(action);
+            let key = binding.keys.first().map(keymap::label).unwrap_or_default();
+            spans.push(Span::styled(key, theme.accent()));
+            spans.push(Span::raw(format!(" {}  ", binding.describe(lang))));
+        }
+        spans
+    };
+    // Help and quit stay in view however narrow the terminal.
+    let always = Line::from(hints(&mut [Action::Help, Action::Quit].into_iter()));
+    let [left, right] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(always.width() as u16 + 1),
+    ])
+    .areas(area);
     let mut spans = vec![Span::raw(" ")];
-    for action in HINTS.into_iter().filter(|&a| app.offers(a)) {
-        let binding = keymap::binding(action);
-        let key = binding.keys.first().map(keymap::label).unwrap_or_default();
-        spans.push(Span::styled(key, theme.accent()));
-        spans.push(Span::raw(format!(" {}  ", binding.describe(lang))));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans.extend(hints(&mut HINTS.into_iter()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(always), right);
 }
 
 fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     let lang = app.lang();
-    let mut lines = Vec::new();
-    for (scope, title) in [
-        (Scope::Everywhere, lang.pick("Overal", "Everywhere")),
-        (
-            Scope::Board,
-            lang.pick("Op dit bord, nu", "On this board, now"),
-        ),
-    ] {
-        lines.push(Line::styled(title.to_string(), theme.accent()));
+    let column = |scope: Scope, title: &str| {
+        let mut lines = vec![Line::styled(title.to_string(), theme.accent())];
         for binding in BINDINGS
             .iter()
             .filter(|b| b.scope == scope && (scope == Scope::Everywhere || app.offers(b.action)))
         {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("  {:<12}", binding.keys_label()),
+                    format!(" {:<11}", binding.keys_label()),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(binding.describe(lang).to_string()),
             ]));
         }
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::styled(
-        lang.pick("Esc of ? sluit", "Esc or ? closes"),
+        lines
+    };
+    let everywhere = column(Scope::Everywhere, lang.pick("Overal", "Everywhere"));
+    let here = column(
+        Scope::Board,
+        lang.pick("Op dit bord, nu", "On this board, now"),
+    );
+    let height = everywhere.len().max(here.len()) as u16 + 4;
+    let area = centered(frame.area(), 76, height);
+    frame.render_widget(Clear, area);
+    let outer = block("Help".into(), theme).title_bottom(Line::styled(
+        lang.pick(" Esc of ? sluit ", " Esc or ? closes "),
         theme.tone(Tone::Dim),
     ));
-    let height = lines.len() as u16 + 2;
-    let area = centered(frame.area(), 46, height);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines).block(block("Help".into(), theme)),
-        area,
-    );
+    let inner = outer.inner(area).inner(Margin::new(1, 1));
+    frame.render_widget(outer, area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    frame.render_widget(Paragraph::new(everywhere), left);
+    frame.render_widget(Paragraph::new(here), right);
 }
 
 fn draw_palette(frame: &mut Frame, app: &App, theme: Theme, input: &Input, selected: usize) {

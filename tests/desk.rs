@@ -1,0 +1,513 @@
+//! The desk's `update` as plain data: keys, filtering, board derivation,
+//! action flows, conflicts, the connection and notifications.
+
+mod desk_fixture;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use desk_fixture::{delta, desk, desk_with, now, settings};
+use regiedesk::api::client::ApiFailure;
+use regiedesk::api::wire::{DecisionBody, Problem};
+use regiedesk::desk::app::{
+    ActionCall, App, Changed, Command, DialogKind, Flight, Msg, Overlay, View,
+};
+use regiedesk::desk::columns::RowKey;
+use regiedesk::desk::keymap::Action;
+use regiedesk::desk::screens::{key, typed};
+use regiedesk::domain::boards::{Board, Delta};
+use regiedesk::domain::model::{Decision, RequestStatus};
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(key(code))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for msg in typed(text) {
+        assert!(app.update(msg).is_empty());
+    }
+}
+
+fn rows(app: &App) -> Vec<RowKey> {
+    let table = app.table().expect("a table");
+    table
+        .visible
+        .iter()
+        .map(|&i| table.rows[i].key.clone())
+        .collect()
+}
+
+fn dialog(app: &App) -> &regiedesk::desk::app::Dialog {
+    match &app.overlay {
+        Some(Overlay::Dialog(dialog)) => dialog,
+        other => panic!("expected a dialog, got {other:?}"),
+    }
+}
+
+fn refused(status: u16, detail: &str) -> ApiFailure {
+    ApiFailure::Refused(Problem {
+        kind: "urn:regiedesk:problem:test".into(),
+        title: "refused".into(),
+        status,
+        detail: detail.into(),
+        current_version: None,
+    })
+}
+
+#[test]
+fn each_role_lands_on_its_board() {
+    assert_eq!(desk("pr-jeugd").board, Board::Stagnatie);
+    assert_eq!(desk("pr-dzm").board, Board::Doorzettingsmacht);
+    assert_eq!(desk("pm").board, Board::Doorstroom);
+    assert_eq!(desk("consulent").board, Board::Mandaat);
+    // A board the configuration leaves out is not landed on.
+    let mut only = settings();
+    only.tabs = vec![Board::Mandaat, Board::Caseload];
+    assert_eq!(desk_with("pr-dzm", only, delta()).board, Board::Mandaat);
+}
+
+#[test]
+fn number_keys_tab_and_shift_tab_switch_boards() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.board, Board::Mandaat);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.board, Board::Doorzettingsmacht);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.board, Board::Caseload, "Tab wraps around");
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    assert_eq!(app.board, Board::Doorstroom);
+    press(&mut app, KeyCode::Char('9'));
+    assert_eq!(app.board, Board::Doorstroom, "no ninth board");
+}
+
+#[test]
+fn the_stagnation_board_is_worst_first_and_its_tab_counts_cases() {
+    let app = desk("pr-jeugd");
+    let keys = rows(&app);
+    // Unassigned since 16 Nov (norm: 1 working day) is later than the first
+    // contact due on Friday 20 Nov.
+    assert_eq!(
+        keys.iter().filter_map(RowKey::case_id).collect::<Vec<_>>()[..2],
+        [1, 2]
+    );
+    assert!(keys.contains(&RowKey::Case(2, Some("first_contact_overdue"))));
+    assert!(keys.contains(&RowKey::Case(1, Some("unassigned"))));
+    let cases: std::collections::BTreeSet<i64> = keys.iter().filter_map(RowKey::case_id).collect();
+    assert_eq!(app.tab_count(Board::Stagnatie), Some(cases.len()));
+    assert_eq!(
+        app.tab_count(Board::Mandaat),
+        Some(1),
+        "pr-jeugd decides the jeugdhulp request, not the Wmo one"
+    );
+    assert_eq!(app.tab_count(Board::Doorzettingsmacht), Some(1));
+}
+
+#[test]
+fn the_filter_is_fuzzy_and_esc_clears_it() {
+    let mut app = desk("pr-jeugd");
+    let all = rows(&app).len();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "bbb");
+    assert_eq!(
+        rows(&app),
+        vec![RowKey::Case(2, Some("first_contact_overdue"))]
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.overlay.is_none(),
+        "Enter keeps the filter and closes the field"
+    );
+    assert_eq!(rows(&app).len(), 1);
+    // Fuzzy: letters in order, not necessarily together.
+    press(&mut app, KeyCode::Char('/'));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "eerst cntct");
+    assert_eq!(
+        rows(&app),
+        vec![RowKey::Case(2, Some("first_contact_overdue"))]
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(rows(&app).len(), all);
+}
+
+#[test]
+fn approving_sends_the_decision_at_the_version_seen_and_shows_the_result() {
+    let mut app = desk("pr-volw");
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(
+        rows(&app),
+        vec![RowKey::Request {
+            request_id: 1,
+            case_id: 4
+        }]
+    );
+    assert!(app.offers(Action::Approve));
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(dialog(&app).kind, DialogKind::Approve { request_id: 1 });
+    type_text(&mut app, "past in plan");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Command::Act { ticket, call } = &commands[0] else {
+        panic!("expected an API call, got {commands:?}");
+    };
+    assert_eq!(
+        call,
+        &ActionCall::Decide {
+            request_id: 1,
+            body: DecisionBody {
+                decision: Decision::Approve,
+                reason: Some("past in plan".into()),
+            },
+            version: 1,
+        }
+    );
+    assert_eq!(dialog(&app).flight, Flight::Sending);
+    // While it is in flight the desk still moves.
+    let mut approved = app.snapshot.requests[&1].clone();
+    approved.status = RequestStatus::Approved;
+    approved.version = 2;
+    let commands = app.update(Msg::ActionDone {
+        ticket: *ticket,
+        result: Ok(Changed::Request(Box::new(approved))),
+    });
+    assert_eq!(commands, vec![Command::SyncNow]);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.status.as_ref().unwrap().text, "AV-2026-0001 toegekend");
+    assert!(rows(&app).is_empty(), "a decided request leaves the board");
+}
+
+#[test]
+fn rejecting_needs_a_reason_and_a_refusal_keeps_the_typed_text() {
+    let mut app = desk("pr-volw");
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('r'));
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
+    assert_eq!(
+        dialog(&app).flight,
+        Flight::Refused("Een reden is verplicht.".into())
+    );
+    type_text(&mut app, "niet nodig volgens plan");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Command::Act { ticket, .. } = commands[0] else {
+        panic!("expected an API call");
+    };
+    app.update(Msg::ActionDone {
+        ticket,
+        result: Err(refused(
+            403,
+            "een consulent heeft geen mandaat voor jeugdhulp",
+        )),
+    });
+    let dialog = dialog(&app);
+    assert_eq!(
+        dialog.flight,
+        Flight::Refused("een consulent heeft geen mandaat voor jeugdhulp".into())
+    );
+    assert_eq!(dialog.reason.value(), "niet nodig volgens plan");
+}
+
+#[test]
+fn a_conflict_refreshes_and_the_next_enter_acts_on_the_new_version() {
+    let mut app = desk("pr-volw");
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('a'));
+    let Command::Act { ticket, .. } = press(&mut app, KeyCode::Enter)[0] else {
+        panic!("expected an API call");
+    };
+    let commands = app.update(Msg::ActionDone {
+        ticket,
+        result: Err(refused(412, "de aanvraag is intussen gewijzigd")),
+    });
+    assert_eq!(commands, vec![Command::SyncNow], "a conflict refreshes");
+    assert!(matches!(&dialog(&app).flight, Flight::Conflict(text) if text.contains("gewijzigd")));
+    // The refresh brings the request at version 3 (its motivation changed).
+    let mut changed = app.snapshot.requests[&1].clone();
+    changed.version = 3;
+    app.update(Msg::Synced {
+        delta: Delta {
+            requests: vec![changed],
+            ..Delta::default()
+        },
+        at: now(),
+    });
+    assert_eq!(dialog(&app).version, 3);
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        &commands[0],
+        Command::Act {
+            call: ActionCall::Decide { version: 3, .. },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn reassigning_picks_a_casusregisseur_then_needs_a_reason() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "BBBB");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.offers(Action::Reassign));
+    press(&mut app, KeyCode::Char('t'));
+    let candidates = app.candidates(dialog(&app));
+    assert!(candidates.iter().any(|c| c.login == "cr-01" && c.current));
+    let loads: Vec<f64> = candidates
+        .iter()
+        .map(|c| f64::from(c.open) / f64::from(c.capacity.unwrap()))
+        .collect();
+    assert!(loads.windows(2).all(|w| w[0] <= w[1]), "least loaded first");
+    // Typing filters the picker.
+    type_text(&mut app, "S. Kok");
+    let candidates = app.candidates(dialog(&app));
+    assert!(candidates.len() < 5, "{candidates:?}");
+    let at = candidates.iter().position(|c| c.login == "cr-17").unwrap();
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(!dialog(&app).picking());
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "a reassignment needs a reason"
+    );
+    type_text(&mut app, "ziekte");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Command::Act { call, .. } = &commands[0] else {
+        panic!("expected an API call");
+    };
+    assert_eq!(
+        call,
+        &ActionCall::Case {
+            case_id: 2,
+            action: "assign",
+            body: serde_json::json!({"casusregisseur": "cr-17", "reason": "ziekte"}),
+            version: 1,
+        }
+    );
+}
+
+#[test]
+fn esc_in_the_reason_goes_back_to_the_choice_and_keeps_the_reason() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "werkdruk");
+    press(&mut app, KeyCode::Esc);
+    assert!(dialog(&app).picking());
+    assert_eq!(dialog(&app).reason.value(), "werkdruk");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn actions_a_user_may_not_do_are_not_offered() {
+    // The procesmanager looks and changes nothing.
+    let mut pm = desk("pm");
+    for board in ['1', '2', '3', '4'] {
+        press(&mut pm, KeyCode::Char(board));
+        for action in [
+            Action::Approve,
+            Action::Reject,
+            Action::Reassign,
+            Action::Escalate,
+            Action::TakeOver,
+            Action::Deescalate,
+        ] {
+            assert!(!pm.offers(action), "pm offered {action:?} on {board}");
+        }
+    }
+    press(&mut pm, KeyCode::Char('t'));
+    assert!(pm.overlay.is_none(), "a key not offered does nothing");
+    // A casusregisseur does not reassign.
+    let mut cr = desk("cr-01");
+    press(&mut cr, KeyCode::Char('2'));
+    assert!(cr.selected_key().is_some());
+    assert!(!cr.offers(Action::Reassign));
+    // Take over and de-escalate belong to the doorzettingsmacht.
+    let dzm = desk("pr-dzm");
+    assert_eq!(dzm.selected_case().map(|c| c.id), Some(3));
+    assert!(dzm.offers(Action::TakeOver) && dzm.offers(Action::Deescalate));
+    assert!(!dzm.offers(Action::Escalate), "already escalated");
+    let mut jeugd = desk("pr-jeugd");
+    press(&mut jeugd, KeyCode::Char('4'));
+    assert!(!jeugd.offers(Action::TakeOver) && !jeugd.offers(Action::Deescalate));
+}
+
+#[test]
+fn offline_keeps_the_data_with_a_banner_until_the_server_returns() {
+    let mut app = desk("pr-jeugd");
+    let before = rows(&app);
+    app.update(Msg::SyncFailed {
+        error: "geen verbinding".into(),
+        retry_at: now() + chrono::TimeDelta::seconds(8),
+    });
+    assert!(app.connection.offline.is_some());
+    assert_eq!(rows(&app), before, "the last data stays");
+    app.update(Msg::SyncIdle { at: now() });
+    assert!(app.connection.offline.is_none());
+}
+
+#[test]
+fn notifications_come_for_new_items_only_and_a_burst_is_one() {
+    let mut app = desk("pr-jeugd");
+    // The first sync set the baseline without a notification; a sync
+    // that adds nothing new says nothing either.
+    assert!(
+        app.update(Msg::Synced {
+            delta: Delta::default(),
+            at: now()
+        })
+        .is_empty()
+    );
+    let mut new_case = delta().cases[0].clone();
+    new_case.id = 6;
+    new_case.number = "KST-2026-0006".into();
+    new_case.pseudonym = "H-FFFF".into();
+    let commands = app.update(Msg::Synced {
+        delta: Delta {
+            cases: vec![new_case.clone()],
+            ..Delta::default()
+        },
+        at: now(),
+    });
+    let [Command::Notify { summary, body }] = commands.as_slice() else {
+        panic!("expected one notification, got {commands:?}");
+    };
+    assert_eq!(summary, "regiedesk: 1 nieuw signaal");
+    assert!(
+        body.contains("KST-2026-0006") && !body.contains("H-FFFF"),
+        "{body}"
+    );
+    // Two more within the cooldown wait and then come as one.
+    for id in [7, 8] {
+        let mut case = new_case.clone();
+        case.id = id;
+        case.number = format!("KST-2026-000{id}");
+        let commands = app.update(Msg::Synced {
+            delta: Delta {
+                cases: vec![case],
+                ..Delta::default()
+            },
+            at: now(),
+        });
+        assert!(commands.is_empty());
+    }
+    let mut notified = Vec::new();
+    for _ in 0..30 {
+        notified.extend(app.update(Msg::Tick(now())));
+    }
+    let [Command::Notify { summary, body }] = notified.as_slice() else {
+        panic!("expected one batched notification, got {notified:?}");
+    };
+    assert_eq!(summary, "regiedesk: 2 nieuwe signalen");
+    assert!(body.contains("KST-2026-0007, KST-2026-0008"), "{body}");
+}
+
+#[test]
+fn enter_on_a_casusregisseur_drills_down_and_esc_comes_back() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "Bakker");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(rows(&app), vec![RowKey::Person(Some("cr-01".into()))]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), Some(View::CasesOf));
+    assert_eq!(
+        rows(&app),
+        vec![RowKey::Case(2, None), RowKey::Case(5, None)],
+        "cr-01's cases, the late one first"
+    );
+    assert!(app.offers(Action::Reassign));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.view(), Some(View::Board(Board::Caseload)));
+}
+
+#[test]
+fn enter_on_a_case_loads_its_detail() {
+    let mut app = desk("pr-jeugd");
+    let case_id = app.selected_case().unwrap().id;
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Command::LoadDetail(case_id)]
+    );
+    assert!(matches!(app.overlay, Some(Overlay::Detail(_))));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn the_palette_goes_to_boards_sorts_and_hides_columns() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "mandaat");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.board, Board::Mandaat);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "kolom organisatie");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.settings.hidden[&Board::Stagnatie],
+        vec!["organisatie".to_string()]
+    );
+}
+
+#[test]
+fn sorting_cycles_through_the_columns_and_back_to_the_board_order() {
+    let mut app = desk("pr-jeugd");
+    let board_order = rows(&app);
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.table().unwrap().sort, Some(0));
+    let by_case: Vec<i64> = rows(&app).iter().filter_map(RowKey::case_id).collect();
+    assert!(by_case.windows(2).all(|w| w[0] <= w[1]), "{by_case:?}");
+    for _ in 0..app.columns().len() {
+        press(&mut app, KeyCode::Char('s'));
+    }
+    assert_eq!(app.table().unwrap().sort, None);
+    assert_eq!(rows(&app), board_order);
+}
+
+#[test]
+fn the_selection_stays_on_its_item_when_data_arrives() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('j'));
+    let selected = app.selected_key().cloned();
+    // A new, worse case arrives above it.
+    let mut worse = delta().cases[0].clone();
+    worse.id = 9;
+    worse.number = "KST-2026-0009".into();
+    worse.referred_at = desk_fixture::at("2026-10-01T09:00:00Z");
+    app.update(Msg::Synced {
+        delta: Delta {
+            cases: vec![worse],
+            ..Delta::default()
+        },
+        at: now(),
+    });
+    assert_eq!(rows(&app)[0], RowKey::Case(9, Some("unassigned")));
+    assert_eq!(app.selected_key().cloned(), selected);
+}
+
+#[test]
+fn q_and_ctrl_c_quit_but_not_while_typing() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit, "q is a letter in the filter");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('e'));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(app.quit, "Ctrl-C quits even from a dialog");
+}

@@ -1,0 +1,184 @@
+//! A small municipality for the desk's update and snapshot tests: five
+//! cases, each on the boards for a reason that can be said in a sentence.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+
+use regiedesk::api::wire::Me;
+use regiedesk::config::Language;
+use regiedesk::desk::app::{App, Msg, Settings};
+use regiedesk::desk::screens;
+use regiedesk::domain::boards::{Board, Delta};
+use regiedesk::domain::model::{
+    Case, CaseDomain, CaseStatus, Household, Person, Request, RequestKind, RequestStatus, RiskFlag,
+    Source,
+};
+use regiedesk::domain::norms::Norms;
+use regiedesk::server::demo;
+
+/// Tuesday 24 November 2026, 14:30 in Amsterdam.
+pub fn now() -> DateTime<Utc> {
+    "2026-11-24T13:30:00Z".parse().unwrap()
+}
+
+pub fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        lang: Language::Nl,
+        mono: false,
+        norms: Norms::default(),
+        tabs: Board::ALL.to_vec(),
+        hidden: Default::default(),
+        notifications: true,
+        place: "Krimpen a/d IJssel (demo)".into(),
+    }
+}
+
+pub fn person(login: &str) -> Person {
+    demo::people()
+        .into_iter()
+        .find(|p| p.login == login)
+        .unwrap_or_else(|| panic!("no demo login {login}"))
+}
+
+fn case(id: i64, pseudonym: &str, domain: CaseDomain, referred: &str) -> Case {
+    let household = Household {
+        id,
+        pseudonym: pseudonym.into(),
+        members: 3,
+    };
+    Case::referral(
+        id,
+        format!("KST-2026-{id:04}"),
+        &household,
+        domain,
+        Source::Huisarts,
+        vec![],
+        at(referred),
+    )
+}
+
+fn assigned(mut case: Case, to: &Person, on: &str) -> Case {
+    let norms = Norms::default();
+    case.status = CaseStatus::Assigned;
+    case.casusregisseur = Some(to.login.clone());
+    case.organisation = Some(to.organisation.clone());
+    case.assigned_at = Some(at(on));
+    case.first_contact_due_at = Some(norms.first_contact_due(at(on)));
+    case.last_activity_at = at(on);
+    case
+}
+
+fn planned(mut case: Case, contact: &str, plan: &str) -> Case {
+    case.status = CaseStatus::Execution;
+    case.first_contact_at = Some(at(contact));
+    case.plan_at = Some(at(plan));
+    case.last_activity_at = now() - chrono::Days::new(2);
+    case
+}
+
+fn request(id: i64, case: &Case, kind: RequestKind, filed: &str) -> Request {
+    Request {
+        id,
+        number: format!("AV-2026-{id:04}"),
+        case_id: case.id,
+        kind,
+        provision: "ambulante begeleiding".into(),
+        motivation: "Het gezinsplan vraagt specialistische hulp.".into(),
+        in_plan: true,
+        filed_by: case.casusregisseur.clone().unwrap(),
+        filed_at: at(filed),
+        decide_by: Norms::default().decide_by(kind, at(filed)),
+        status: RequestStatus::Pending,
+        decided_by: None,
+        decided_at: None,
+        reason: None,
+        version: 1,
+    }
+}
+
+/// The five cases:
+/// 1. `H-AAAA` referred a week ago, nobody assigned: stagnant, unassigned.
+/// 2. `H-BBBB` assigned to cr-01 on Wednesday, no contact: first contact
+///    overdue (due Friday).
+/// 3. `H-CCCC` with cr-02, child safety, escalated by pr-jeugd.
+/// 4. `H-DDDD` adults, with cr-03, a pending Wmo request.
+/// 5. `H-EEEE` youth, with cr-01, a pending jeugdhulp request filed in
+///    October (deadline near).
+pub fn delta() -> Delta {
+    let cr01 = person("cr-01");
+    let cr02 = person("cr-02");
+    let cr03 = person("cr-03");
+    let c1 = case(1, "H-AAAA", CaseDomain::Jeugd, "2026-11-16T09:00:00Z");
+    let c2 = assigned(
+        case(2, "H-BBBB", CaseDomain::Jeugd, "2026-11-17T09:00:00Z"),
+        &cr01,
+        "2026-11-18T10:00:00Z",
+    );
+    let mut c3 = planned(
+        assigned(
+            case(3, "H-CCCC", CaseDomain::Jeugd, "2026-10-01T09:00:00Z"),
+            &cr02,
+            "2026-10-01T12:00:00Z",
+        ),
+        "2026-10-02T09:00:00Z",
+        "2026-10-09T09:00:00Z",
+    );
+    c3.risk_flags = vec![RiskFlag::ChildSafety];
+    c3.escalated = true;
+    c3.escalated_at = Some(at("2026-11-20T10:00:00Z"));
+    c3.escalated_by = Some("pr-jeugd".into());
+    c3.escalation_reason = Some("partijen oneens over veiligheidsplan".into());
+    let c4 = planned(
+        assigned(
+            case(4, "H-DDDD", CaseDomain::Volwassenen, "2026-10-20T09:00:00Z"),
+            &cr03,
+            "2026-10-20T12:00:00Z",
+        ),
+        "2026-10-21T09:00:00Z",
+        "2026-10-28T09:00:00Z",
+    );
+    let c5 = planned(
+        assigned(
+            case(5, "H-EEEE", CaseDomain::Jeugd, "2026-09-01T09:00:00Z"),
+            &cr01,
+            "2026-09-01T12:00:00Z",
+        ),
+        "2026-09-02T09:00:00Z",
+        "2026-09-15T09:00:00Z",
+    );
+    let r1 = request(1, &c4, RequestKind::WmoMaatwerk, "2026-11-20T09:00:00Z");
+    let r2 = request(2, &c5, RequestKind::Jeugdhulp, "2026-10-01T09:00:00Z");
+    Delta {
+        removed_cases: vec![],
+        cases: vec![c1, c2, c3, c4, c5],
+        requests: vec![r1, r2],
+        people: demo::people(),
+    }
+}
+
+/// A desk logged in as `login`, synced with [`delta`].
+pub fn desk(login: &str) -> App {
+    desk_with(login, settings(), delta())
+}
+
+pub fn desk_with(login: &str, settings: Settings, delta: Delta) -> App {
+    let mut app = App::new(Me::of(person(login)), settings, now(), (160, 48));
+    app.update(Msg::Synced { delta, at: now() });
+    app
+}
+
+/// The frame as text, one line per row.
+pub fn screen(app: &App, width: u16, height: u16) -> String {
+    let buffer = screens::render(app, width, height);
+    let mut text = String::new();
+    for y in 0..height {
+        let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
