@@ -302,11 +302,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let lang = cli.lang.unwrap_or(config.desk.language);
             let (summary, body) = notify::message(lang, &news).expect("news");
-            notify_rust::Notification::new()
-                .appname("regiedesk")
-                .summary(&format!("{summary} (test)"))
-                .body(&body)
-                .show()
+            notify::show(&format!("{summary} (test)"), &body)
                 .context("no notification reached the desktop")?;
             println!("notification sent");
             Ok(ExitCode::SUCCESS)

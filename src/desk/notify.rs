@@ -141,20 +141,22 @@ pub fn message(lang: Language, news: &News) -> Option<(String, String)> {
     Some((summary, lines.join("\n")))
 }
 
+/// Shows a notification on the desktop (blocking: it talks D-Bus).
+pub fn show(summary: &str, body: &str) -> Result<(), notify_rust::error::Error> {
+    notify_rust::Notification::new()
+        .appname("regiedesk")
+        .summary(summary)
+        .body(body)
+        .timeout(notify_rust::Timeout::Milliseconds(10_000))
+        .show()
+        .map(|_| ())
+}
+
 /// Sends a notification to the desktop. Errors (no notification daemon,
 /// no session bus) are logged and otherwise ignored: a desk without
 /// notifications is still a desk.
 pub async fn send_desktop(summary: String, body: String) {
-    let shown = tokio::task::spawn_blocking(move || {
-        notify_rust::Notification::new()
-            .appname("regiedesk")
-            .summary(&summary)
-            .body(&body)
-            .timeout(notify_rust::Timeout::Milliseconds(10_000))
-            .show()
-            .map(|_| ())
-    })
-    .await;
+    let shown = tokio::task::spawn_blocking(move || show(&summary, &body)).await;
     match shown {
         Ok(Ok(())) => tracing::debug!("notification shown"),
         Ok(Err(error)) => tracing::debug!(%error, "no notification daemon; notification dropped"),
