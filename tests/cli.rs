@@ -193,3 +193,90 @@ fn a_bad_configuration_stops_regiedesk_with_file_and_line() {
         "{stderr}"
     );
 }
+
+fn export(server: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args(["export", "--server", server])
+        .args(args)
+        .env("REGIEDESK_TOKEN", "demo-pr-jeugd")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("regiedesk runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_the_board_as_the_desk_derives_it() {
+    let s = TestServer::start(Backend::Sqlite).await.unwrap();
+    let case = s.referral(0, "jeugd").await;
+    let number = case["number"].as_str().unwrap().to_string();
+    let pseudonym = case["pseudonym"].as_str().unwrap().to_string();
+    // Three days on, the referral is still unassigned: past the one-day norm.
+    let later = (support::now() + chrono::Days::new(3)).to_rfc3339();
+    let output = export(&s.base, &["stagnatie", "--format", "csv", "--now", &later]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = stdout(&output);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Zaak,Huish.,Soort,Casusregisseur,Organisatie,Te laat")
+    );
+    let row: Vec<&str> = lines
+        .next()
+        .expect("one stagnant case")
+        .split(',')
+        .collect();
+    assert_eq!(
+        row[..3],
+        [number.as_str(), pseudonym.as_str(), "unassigned"]
+    );
+    assert!(row[5].parse::<i64>().unwrap() >= 1, "{row:?}");
+    assert_eq!(lines.next(), None);
+
+    let output = export(&s.base, &["stagnatie", "--format", "json", "--now", &later]);
+    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows[0]["number"], number.as_str());
+    assert_eq!(rows[0]["kind"], "unassigned");
+    // The same referral, exported for the moment it arrived, is not late.
+    let output = export(
+        &s.base,
+        &[
+            "stagnatie",
+            "--format",
+            "json",
+            "--now",
+            &support::now().to_rfc3339(),
+        ],
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn export_of_an_unknown_board_names_the_valid_ones() {
+    let output = export("http://127.0.0.1:9", &["stagnation"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown board \"stagnation\"; boards are caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_desk_does_not_start_without_a_token() {
+    let output = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args(["--server", "http://127.0.0.1:9"])
+        .env_remove("REGIEDESK_TOKEN")
+        .env("REGIEDESK_CONFIG", "/dev/null")
+        .env("REGIEDESK_LOG", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no API token"));
+}

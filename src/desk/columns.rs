@@ -153,7 +153,7 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
     col("risico", "Risico", "Risk", 9, false, 1),
     col(
         "opgeschaald_door",
-        "Opgeschaald door",
+        "Opgeschaald",
         "Escalated by",
         14,
         false,
