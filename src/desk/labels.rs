@@ -159,6 +159,11 @@ pub fn time(at: DateTime<Utc>) -> String {
     local(at).format("%H:%M").to_string()
 }
 
+/// `14:29:07`, to the second: when the desk last heard from the server.
+pub fn time_of_day(at: DateTime<Utc>) -> String {
+    local(at).format("%H:%M:%S").to_string()
+}
+
 /// How old something is: `12 s`, `3 min`, `2 u`, `4 d`.
 pub fn age(lang: Language, seconds: i64) -> String {
     let s = seconds.max(0);
@@ -203,6 +208,7 @@ mod tests {
             "1 mrt 2025"
         );
         assert_eq!(time(at("2026-07-01T10:05:00Z")), "12:05");
+        assert_eq!(time_of_day(at("2026-07-01T10:05:09Z")), "12:05:09");
         assert_eq!(age(Language::Nl, 42), "42 s");
         assert_eq!(age(Language::Nl, 190), "3 min");
         assert_eq!(age(Language::En, 7300), "2 h");

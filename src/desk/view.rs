@@ -156,11 +156,17 @@ fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         app.me.person.display_name,
         labels::role(lang, app.me.person.role)
     );
+    // The poll state and the time of the last successful sync.
+    let synced = app
+        .connection
+        .last_sync
+        .map(|at| format!(" {}", labels::time_of_day(at)))
+        .unwrap_or_default();
     let (symbol, state, tone) = match (&app.connection.offline, app.connection.last_sync) {
-        (Some(_), _) => ("⚠", lang.pick("offline", "offline").to_string(), Tone::Late),
-        (None, Some(at)) => (
+        (Some(_), _) => ("⚠", format!("offline{synced}"), Tone::Late),
+        (None, Some(_)) => (
             "●",
-            labels::age(lang, (app.now - at).num_seconds()),
+            format!("{}{synced}", lang.pick("sync", "sync")),
             Tone::InTime,
         ),
         (None, None) => ("◌", lang.pick("laden", "loading").to_string(), Tone::Soon),
