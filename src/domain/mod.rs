@@ -7,3 +7,4 @@ pub mod lifecycle;
 pub mod model;
 pub mod norms;
 pub mod permissions;
+pub mod stats;

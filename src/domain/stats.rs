@@ -1,0 +1,723 @@
+//! Throughput figures for the procesmanager (seed 004: "afspraak is
+//! afspraak", KPIs on the access process), as plain functions over cases,
+//! requests and people. The store selects the rows that touch a period;
+//! every figure is computed here, the same way for both stores.
+//!
+//! A moment belongs to a day in Europe/Amsterdam; a period is a range of
+//! such days, both ends included.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::calendar::local_date;
+use super::model::{Case, CaseStatus, Person, Request, RequestStatus};
+use super::permissions;
+
+/// The longest period the figures are computed for.
+pub const MAX_PERIOD_YEARS: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    #[default]
+    Week,
+    Month,
+}
+
+/// Days `from` to `to`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// A period that starts after it ends, or spans more than five years,
+    /// is refused (with the words for the user).
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, String> {
+        if from > to {
+            return Err(format!("from ({from}) ligt na to ({to})"));
+        }
+        let limit = from
+            .checked_add_months(Months::new(12 * MAX_PERIOD_YEARS))
+            .unwrap_or(NaiveDate::MAX);
+        if to >= limit {
+            return Err(format!(
+                "een periode is hoogstens {MAX_PERIOD_YEARS} jaar; {from} tot en met {to} is langer"
+            ));
+        }
+        Ok(Period { from, to })
+    }
+
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        let day = local_date(at);
+        self.from <= day && day <= self.to
+    }
+
+    /// The period cut into weeks (Monday to Sunday) or calendar months,
+    /// the first and last clipped to the period.
+    pub fn buckets(&self, by: Bucket) -> Vec<Period> {
+        let mut buckets = Vec::new();
+        let mut start = self.from;
+        while start <= self.to {
+            let next = match by {
+                Bucket::Week => {
+                    start + Days::new(7 - u64::from(start.weekday().num_days_from_monday()))
+                }
+                Bucket::Month => {
+                    let first = start.with_day(1).expect("day 1 exists");
+                    first + Months::new(1)
+                }
+            };
+            let end = (next - Days::new(1)).min(self.to);
+            buckets.push(Period {
+                from: start,
+                to: end,
+            });
+            start = next;
+        }
+        buckets
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Throughput {
+    pub period: Period,
+    pub by: Bucket,
+    pub inflow: Inflow,
+    pub outflow: Outflow,
+    pub first_contact: FirstContact,
+    pub lead_times_days: LeadTimes,
+    pub requests: Requests,
+    pub load: Load,
+    pub series: Vec<SeriesPoint>,
+}
+
+/// Cases referred in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct Inflow {
+    pub total: u32,
+    pub by_source: BTreeMap<String, u32>,
+    pub by_domain: BTreeMap<String, u32>,
+}
+
+/// Cases closed in the period; `waakvlam`: how many of them stay in view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct Outflow {
+    pub total: u32,
+    pub by_result: BTreeMap<String, u32>,
+    pub waakvlam: u32,
+}
+
+/// Of the first contacts due in the period (whose deadline has passed or
+/// that were made), how many were made by the deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+pub struct FirstContact {
+    pub due: u32,
+    pub within_norm: u32,
+    /// `None` when nothing was due.
+    pub within_norm_pct: Option<f64>,
+}
+
+/// Median and 90th percentile (interpolated, as SQL's `percentile_cont`)
+/// of a lead time, in days to one decimal; `n` steps measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+pub struct Quantiles {
+    pub n: u32,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// Each step counted in the period its end falls in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+pub struct LeadTimes {
+    pub referral_to_assignment: Quantiles,
+    pub assignment_to_first_contact: Quantiles,
+    pub first_contact_to_plan: Quantiles,
+    pub request_to_decision: Quantiles,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct RequestCounts {
+    pub approved: u32,
+    pub rejected: u32,
+    pub pending: u32,
+    /// Decided after their legal deadline (`decide_by`).
+    pub decided_late: u32,
+}
+
+/// Requests filed in the period, by their status now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct Requests {
+    #[serde(flatten)]
+    pub all: RequestCounts,
+    pub per_kind: BTreeMap<String, RequestCounts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CasusregisseurLoad {
+    pub casusregisseur: String,
+    pub organisation: String,
+    pub open: u32,
+    pub capacity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationLoad {
+    pub organisation: String,
+    pub open: u32,
+    pub capacity: u32,
+}
+
+/// Open cases now, against capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct Load {
+    pub per_casusregisseur: Vec<CasusregisseurLoad>,
+    pub per_organisation: Vec<OrganisationLoad>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SeriesPoint {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub inflow: u32,
+    pub outflow: u32,
+    pub first_contact_due: u32,
+    pub first_contact_within_norm: u32,
+}
+
+/// Whether a first contact counts in a period, and whether it was in time.
+fn first_contact_in(case: &Case, period: &Period, now: DateTime<Utc>) -> Option<bool> {
+    let due = case.first_contact_due_at?;
+    if !period.contains(due) {
+        return None;
+    }
+    match case.first_contact_at {
+        Some(made) => Some(made <= due),
+        // Not made yet: counts (as missed) once the deadline has passed.
+        None if due < now => Some(false),
+        None => None,
+    }
+}
+
+fn days(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    (to - from).num_seconds() as f64 / 86_400.0
+}
+
+/// Interpolated quantile of sorted values, `q` in 0..=1.
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let low = h.floor() as usize;
+    let high = (low + 1).min(sorted.len() - 1);
+    Some(sorted[low] + (h - low as f64) * (sorted[high] - sorted[low]))
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+pub fn quantiles(mut values: Vec<f64>) -> Quantiles {
+    values.sort_by(f64::total_cmp);
+    Quantiles {
+        n: values.len() as u32,
+        median: quantile(&values, 0.5).map(round1),
+        p90: quantile(&values, 0.9).map(round1),
+    }
+}
+
+fn count_request(counts: &mut RequestCounts, request: &Request) {
+    match request.status {
+        RequestStatus::Approved => counts.approved += 1,
+        RequestStatus::Rejected => counts.rejected += 1,
+        RequestStatus::Pending => counts.pending += 1,
+    }
+    if request.decided_at.is_some_and(|at| at > request.decide_by) {
+        counts.decided_late += 1;
+    }
+}
+
+pub fn load(cases: &[Case], people: &[Person]) -> Load {
+    let mut per_casusregisseur: Vec<CasusregisseurLoad> = people
+        .iter()
+        .filter(|p| p.active && permissions::may_hold_cases(p))
+        .map(|p| CasusregisseurLoad {
+            casusregisseur: p.login.clone(),
+            organisation: p.organisation.clone(),
+            open: cases
+                .iter()
+                .filter(|c| c.is_open() && c.casusregisseur.as_deref() == Some(p.login.as_str()))
+                .count() as u32,
+            capacity: p.capacity.unwrap_or(0),
+        })
+        .collect();
+    per_casusregisseur.sort_by(|a, b| {
+        (&a.organisation, &a.casusregisseur).cmp(&(&b.organisation, &b.casusregisseur))
+    });
+    let mut organisations: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for row in &per_casusregisseur {
+        let entry = organisations.entry(row.organisation.clone()).or_default();
+        entry.0 += row.open;
+        entry.1 += row.capacity;
+    }
+    Load {
+        per_casusregisseur,
+        per_organisation: organisations
+            .into_iter()
+            .map(|(organisation, (open, capacity))| OrganisationLoad {
+                organisation,
+                open,
+                capacity,
+            })
+            .collect(),
+    }
+}
+
+/// The figures for `period`, from the cases and requests that touch it
+/// (more rows do no harm: each figure picks its own) and all open cases.
+pub fn throughput(
+    cases: &[Case],
+    requests: &[Request],
+    people: &[Person],
+    period: Period,
+    by: Bucket,
+    now: DateTime<Utc>,
+) -> Throughput {
+    let mut inflow = Inflow::default();
+    let mut outflow = Outflow::default();
+    let mut first_contact = FirstContact::default();
+    let (mut to_assignment, mut to_contact, mut to_plan, mut to_decision) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for case in cases {
+        if period.contains(case.referred_at) {
+            inflow.total += 1;
+            *inflow
+                .by_source
+                .entry(case.source.as_str().into())
+                .or_default() += 1;
+            *inflow
+                .by_domain
+                .entry(case.domain.as_str().into())
+                .or_default() += 1;
+        }
+        if case.closed_at.is_some_and(|at| period.contains(at)) {
+            outflow.total += 1;
+            if let Some(result) = case.close_result {
+                *outflow.by_result.entry(result.as_str().into()).or_default() += 1;
+            }
+            if case.status == CaseStatus::Waakvlam {
+                outflow.waakvlam += 1;
+            }
+        }
+        if let Some(in_time) = first_contact_in(case, &period, now) {
+            first_contact.due += 1;
+            first_contact.within_norm += u32::from(in_time);
+        }
+        if let Some(assigned) = case.assigned_at.filter(|at| period.contains(*at)) {
+            to_assignment.push(days(case.referred_at, assigned));
+        }
+        if let (Some(assigned), Some(contact)) = (case.assigned_at, case.first_contact_at)
+            // A case reassigned after its first contact has a later
+            // assigned_at; its contact step is not measurable.
+            && period.contains(contact)
+            && contact >= assigned
+        {
+            to_contact.push(days(assigned, contact));
+        }
+        if let (Some(contact), Some(plan)) = (case.first_contact_at, case.plan_at)
+            && period.contains(plan)
+        {
+            to_plan.push(days(contact, plan));
+        }
+    }
+    first_contact.within_norm_pct = (first_contact.due > 0).then(|| {
+        round1(100.0 * f64::from(first_contact.within_norm) / f64::from(first_contact.due))
+    });
+    let mut request_figures = Requests::default();
+    for request in requests {
+        if let Some(decided) = request.decided_at.filter(|at| period.contains(*at)) {
+            to_decision.push(days(request.filed_at, decided));
+        }
+        if period.contains(request.filed_at) {
+            count_request(&mut request_figures.all, request);
+            count_request(
+                request_figures
+                    .per_kind
+                    .entry(request.kind.as_str().into())
+                    .or_default(),
+                request,
+            );
+        }
+    }
+    let series = period
+        .buckets(by)
+        .into_iter()
+        .map(|bucket| {
+            let mut point = SeriesPoint {
+                from: bucket.from,
+                to: bucket.to,
+                inflow: 0,
+                outflow: 0,
+                first_contact_due: 0,
+                first_contact_within_norm: 0,
+            };
+            for case in cases {
+                point.inflow += u32::from(bucket.contains(case.referred_at));
+                point.outflow += u32::from(case.closed_at.is_some_and(|at| bucket.contains(at)));
+                if let Some(in_time) = first_contact_in(case, &bucket, now) {
+                    point.first_contact_due += 1;
+                    point.first_contact_within_norm += u32::from(in_time);
+                }
+            }
+            point
+        })
+        .collect();
+    Throughput {
+        period,
+        by,
+        inflow,
+        outflow,
+        first_contact,
+        lead_times_days: LeadTimes {
+            referral_to_assignment: quantiles(to_assignment),
+            assignment_to_first_contact: quantiles(to_contact),
+            first_contact_to_plan: quantiles(to_plan),
+            request_to_decision: quantiles(to_decision),
+        },
+        requests: request_figures,
+        load: load(cases, people),
+        series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{CaseDomain, CloseResult, Household, RequestKind, Role, Source};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn case(id: i64, source: Source, domain: CaseDomain, referred: &str) -> Case {
+        let household = Household {
+            id,
+            pseudonym: format!("H-{id}"),
+            members: 2,
+        };
+        Case::referral(
+            id,
+            format!("KST-{id}"),
+            &household,
+            domain,
+            source,
+            vec![],
+            at(referred),
+        )
+    }
+
+    fn person(login: &str, org: &str, capacity: u32) -> Person {
+        Person {
+            login: login.into(),
+            display_name: login.into(),
+            role: Role::Casusregisseur,
+            organisation: org.into(),
+            specialism: None,
+            capacity: Some(capacity),
+            active: true,
+        }
+    }
+
+    /// November 2026 (Mon 2 .. Mon 30), now = Wed 25 Nov 12:00 UTC.
+    /// 1: referred 2 Nov (huisarts, jeugd), assigned 3 Nov 12:00, due 5 Nov,
+    ///    contact 4 Nov, plan 11 Nov, closed 20 Nov goals_met.
+    /// 2: referred 5 Nov (school, jeugd), assigned 9 Nov 12:00 (4 days), due
+    ///    11 Nov, contact 13 Nov (late), still open with cr-a.
+    /// 3: referred 10 Nov (huisarts, volwassenen), assigned 10 Nov 18:00
+    ///    (0.25 d), due 24 Nov, no contact yet: missed (due before now).
+    /// 4: referred 20 Oct (outside), closed 23 Nov into waakvlam.
+    /// 5: referred 24 Nov, assigned 24 Nov, due 26 Nov: not yet due.
+    fn fixture() -> (Vec<Case>, Vec<Request>, Vec<Person>) {
+        let mut c1 = case(
+            1,
+            Source::Huisarts,
+            CaseDomain::Jeugd,
+            "2026-11-02T09:00:00Z",
+        );
+        c1.assigned_at = Some(at("2026-11-03T09:00:00Z"));
+        c1.first_contact_due_at = Some(at("2026-11-05T22:59:59Z"));
+        c1.first_contact_at = Some(at("2026-11-04T09:00:00Z"));
+        c1.plan_at = Some(at("2026-11-11T09:00:00Z"));
+        c1.closed_at = Some(at("2026-11-20T09:00:00Z"));
+        c1.close_result = Some(CloseResult::GoalsMet);
+        c1.status = CaseStatus::Closed;
+        c1.casusregisseur = Some("cr-a".into());
+        let mut c2 = case(2, Source::School, CaseDomain::Jeugd, "2026-11-05T09:00:00Z");
+        c2.assigned_at = Some(at("2026-11-09T09:00:00Z"));
+        c2.first_contact_due_at = Some(at("2026-11-11T22:59:59Z"));
+        c2.first_contact_at = Some(at("2026-11-13T09:00:00Z"));
+        c2.status = CaseStatus::Contacted;
+        c2.casusregisseur = Some("cr-a".into());
+        let mut c3 = case(
+            3,
+            Source::Huisarts,
+            CaseDomain::Volwassenen,
+            "2026-11-10T09:00:00Z",
+        );
+        c3.assigned_at = Some(at("2026-11-10T15:00:00Z"));
+        c3.first_contact_due_at = Some(at("2026-11-24T22:59:59Z"));
+        c3.status = CaseStatus::Assigned;
+        c3.casusregisseur = Some("cr-b".into());
+        let mut c4 = case(
+            4,
+            Source::Politie,
+            CaseDomain::Volwassenen,
+            "2026-10-20T09:00:00Z",
+        );
+        c4.closed_at = Some(at("2026-11-23T09:00:00Z"));
+        c4.close_result = Some(CloseResult::ReferredOn);
+        c4.status = CaseStatus::Waakvlam;
+        let mut c5 = case(5, Source::Cjg, CaseDomain::Jeugd, "2026-11-24T09:00:00Z");
+        c5.assigned_at = Some(at("2026-11-24T10:00:00Z"));
+        c5.first_contact_due_at = Some(at("2026-11-26T22:59:59Z"));
+        c5.status = CaseStatus::Assigned;
+        c5.casusregisseur = Some("cr-b".into());
+        let request =
+            |id, kind, filed: &str, decided: Option<&str>, status, decide_by: &str| Request {
+                id,
+                number: format!("AV-{id}"),
+                case_id: 1,
+                kind,
+                provision: "x".into(),
+                motivation: "y".into(),
+                in_plan: true,
+                filed_by: "cr-a".into(),
+                filed_at: at(filed),
+                decide_by: at(decide_by),
+                status,
+                decided_by: decided.map(|_| "pr".into()),
+                decided_at: decided.map(at),
+                reason: None,
+                version: 1,
+            };
+        let requests = vec![
+            // Decided in 2 days, in time.
+            request(
+                1,
+                RequestKind::Jeugdhulp,
+                "2026-11-12T09:00:00Z",
+                Some("2026-11-14T09:00:00Z"),
+                RequestStatus::Approved,
+                "2027-01-07T22:59:59Z",
+            ),
+            // Decided in 20 days, after its deadline.
+            request(
+                2,
+                RequestKind::WmoMaatwerk,
+                "2026-11-02T09:00:00Z",
+                Some("2026-11-22T09:00:00Z"),
+                RequestStatus::Rejected,
+                "2026-11-16T22:59:59Z",
+            ),
+            request(
+                3,
+                RequestKind::WmoMaatwerk,
+                "2026-11-20T09:00:00Z",
+                None,
+                RequestStatus::Pending,
+                "2026-12-04T22:59:59Z",
+            ),
+            // Filed in October, decided in November: a lead time, not a count.
+            request(
+                4,
+                RequestKind::Jeugdhulp,
+                "2026-10-20T09:00:00Z",
+                Some("2026-11-03T09:00:00Z"),
+                RequestStatus::Approved,
+                "2026-12-15T22:59:59Z",
+            ),
+        ];
+        let people = vec![
+            person("cr-a", "Kwadraad", 10),
+            person("cr-b", "MEE", 4),
+            person("cr-c", "MEE", 6),
+        ];
+        (vec![c1, c2, c3, c4, c5], requests, people)
+    }
+
+    fn november(by: Bucket) -> Throughput {
+        let (cases, requests, people) = fixture();
+        let period = Period::new(day("2026-11-01"), day("2026-11-30")).unwrap();
+        throughput(
+            &cases,
+            &requests,
+            &people,
+            period,
+            by,
+            at("2026-11-25T12:00:00Z"),
+        )
+    }
+
+    #[test]
+    fn inflow_counts_referrals_in_the_period_by_source_and_domain() {
+        let t = november(Bucket::Week);
+        assert_eq!(t.inflow.total, 4, "1, 2, 3 and 5; 4 came in October");
+        assert_eq!(
+            t.inflow.by_source,
+            BTreeMap::from([
+                ("cjg".into(), 1),
+                ("huisarts".into(), 2),
+                ("school".into(), 1)
+            ])
+        );
+        assert_eq!(
+            t.inflow.by_domain,
+            BTreeMap::from([("jeugd".into(), 3), ("volwassenen".into(), 1)])
+        );
+    }
+
+    #[test]
+    fn outflow_counts_closures_and_waakvlam() {
+        let t = november(Bucket::Week);
+        assert_eq!(t.outflow.total, 2);
+        assert_eq!(
+            t.outflow.by_result,
+            BTreeMap::from([("goals_met".into(), 1), ("referred_on".into(), 1)])
+        );
+        assert_eq!(t.outflow.waakvlam, 1);
+    }
+
+    #[test]
+    fn first_contact_within_norm_counts_what_was_due() {
+        let t = november(Bucket::Week);
+        // Due: 1 (in time), 2 (late), 3 (missed, due 24 Nov < now); 5 is
+        // due 26 Nov, after now, and not yet counted.
+        assert_eq!(t.first_contact.due, 3);
+        assert_eq!(t.first_contact.within_norm, 1);
+        assert_eq!(t.first_contact.within_norm_pct, Some(33.3));
+    }
+
+    #[test]
+    fn lead_times_are_median_and_p90_in_days() {
+        let t = november(Bucket::Week);
+        // Assignment: 1 d (case 1), 4 d (case 2), 0.25 d (case 3), 1/24 d
+        // (case 5): sorted 0.04, 0.25, 1, 4 -> median 0.625, p90 = 1 + 0.7*3.
+        let a = &t.lead_times_days.referral_to_assignment;
+        assert_eq!((a.n, a.median, a.p90), (4, Some(0.6), Some(3.1)));
+        // First contact: 1 d (case 1), 4 d (case 2).
+        let c = &t.lead_times_days.assignment_to_first_contact;
+        assert_eq!((c.n, c.median, c.p90), (2, Some(2.5), Some(3.7)));
+        // Plan: case 1 only, 7 days.
+        let p = &t.lead_times_days.first_contact_to_plan;
+        assert_eq!((p.n, p.median, p.p90), (1, Some(7.0), Some(7.0)));
+        // Decisions in November: 2 d, 20 d, 14 d (request 4, filed in October).
+        let d = &t.lead_times_days.request_to_decision;
+        assert_eq!((d.n, d.median, d.p90), (3, Some(14.0), Some(18.8)));
+    }
+
+    #[test]
+    fn requests_filed_in_the_period_by_status_and_kind() {
+        let t = november(Bucket::Week);
+        assert_eq!(
+            t.requests.all,
+            RequestCounts {
+                approved: 1,
+                rejected: 1,
+                pending: 1,
+                decided_late: 1
+            }
+        );
+        assert_eq!(
+            t.requests.per_kind["wmo_maatwerk"],
+            RequestCounts {
+                approved: 0,
+                rejected: 1,
+                pending: 1,
+                decided_late: 1
+            }
+        );
+        assert_eq!(
+            t.requests.per_kind["jeugdhulp"],
+            RequestCounts {
+                approved: 1,
+                rejected: 0,
+                pending: 0,
+                decided_late: 0
+            }
+        );
+    }
+
+    #[test]
+    fn load_is_open_cases_now_per_person_and_organisation() {
+        let t = november(Bucket::Week);
+        let open: Vec<(&str, u32, u32)> = t
+            .load
+            .per_casusregisseur
+            .iter()
+            .map(|l| (l.casusregisseur.as_str(), l.open, l.capacity))
+            .collect();
+        assert_eq!(open, vec![("cr-a", 1, 10), ("cr-b", 2, 4), ("cr-c", 0, 6)]);
+        assert_eq!(
+            t.load.per_organisation,
+            vec![
+                OrganisationLoad {
+                    organisation: "Kwadraad".into(),
+                    open: 1,
+                    capacity: 10
+                },
+                OrganisationLoad {
+                    organisation: "MEE".into(),
+                    open: 2,
+                    capacity: 10
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_series_splits_the_period_and_adds_up() {
+        let t = november(Bucket::Week);
+        let weeks: Vec<(NaiveDate, NaiveDate)> = t.series.iter().map(|p| (p.from, p.to)).collect();
+        assert_eq!(
+            weeks[0],
+            (day("2026-11-01"), day("2026-11-01")),
+            "Sunday 1 Nov alone"
+        );
+        assert_eq!(weeks[1], (day("2026-11-02"), day("2026-11-08")));
+        assert_eq!(weeks.last(), Some(&(day("2026-11-30"), day("2026-11-30"))));
+        assert_eq!(weeks.len(), 6);
+        let inflow: Vec<u32> = t.series.iter().map(|p| p.inflow).collect();
+        assert_eq!(inflow, vec![0, 2, 1, 0, 1, 0]);
+        assert_eq!(
+            t.series.iter().map(|p| p.outflow).sum::<u32>(),
+            t.outflow.total
+        );
+        assert_eq!(
+            t.series.iter().map(|p| p.first_contact_due).sum::<u32>(),
+            t.first_contact.due
+        );
+        let months = november(Bucket::Month).series;
+        assert_eq!(months.len(), 1);
+        assert_eq!(months[0].inflow, 4);
+    }
+
+    #[test]
+    fn a_period_is_checked() {
+        assert!(Period::new(day("2026-11-30"), day("2026-11-01")).is_err());
+        assert!(Period::new(day("2021-01-01"), day("2025-12-31")).is_ok());
+        let err = Period::new(day("2021-01-01"), day("2026-01-01")).unwrap_err();
+        assert!(err.contains("5 jaar"), "{err}");
+        let year = Period::new(day("2026-01-01"), day("2026-12-31")).unwrap();
+        assert_eq!(year.buckets(Bucket::Month).len(), 12);
+        assert_eq!(year.buckets(Bucket::Month)[1].to, day("2026-02-28"));
+    }
+}
