@@ -21,6 +21,8 @@ both_stores!(
     concurrent_writers_never_make_sync_skip_a_change,
     reads_and_changes_are_audited_in_an_intact_chain,
     escalation_take_over_and_deescalation,
+    throughput_figures_agree_with_the_cases,
+    throughput_is_for_the_procesmanager_and_procesregisseurs,
 );
 
 async fn requests_without_a_valid_token_get_401(s: TestServer) {
@@ -810,4 +812,170 @@ async fn escalation_take_over_and_deescalation(s: TestServer) {
         .unwrap();
     assert_eq!(takeover["on_behalf_of"], "burgemeester");
     assert_eq!(takeover["reason"], "doorzetten");
+}
+
+async fn throughput_figures_agree_with_the_cases(s: TestServer) {
+    // Five referrals today: three assigned, one of them planned with an
+    // approved request; two still unassigned.
+    let planned = s.planned_case(0, "jeugd", "cr-01").await;
+    let request = s.request(planned, "cr-01", "jeugdhulp", true).await;
+    expect(
+        s.decide("pr-jeugd", &request, json!({"decision": "approve"}))
+            .await,
+        200,
+    )
+    .await;
+    for (n, holder) in [(1, Some("cr-02")), (2, Some("cr-02")), (3, None), (4, None)] {
+        let id = s
+            .referral(n, if n % 2 == 0 { "jeugd" } else { "volwassenen" })
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        if let Some(holder) = holder {
+            expect(
+                s.act("pr-volw", id, "assign", json!({"casusregisseur": holder}))
+                    .await,
+                200,
+            )
+            .await;
+        }
+    }
+    let sync = expect(s.get("pm", "/api/v1/sync").await, 200).await;
+    let cases = sync["cases"].as_array().unwrap();
+    let stats = expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-11-18&to=2026-11-24&by=week",
+        )
+        .await,
+        200,
+    )
+    .await;
+    // Inflow equals the cases the sync says were referred in the range.
+    let referred = cases
+        .iter()
+        .filter(|c| c["referred_at"].as_str().unwrap() >= "2026-11-17T23:00:00Z")
+        .count();
+    assert_eq!(stats["inflow"]["total"], referred as u64);
+    assert_eq!(referred, 5);
+    let by_source: u64 = stats["inflow"]["by_source"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_source, 5);
+    assert_eq!(stats["inflow"]["by_domain"]["jeugd"], 3);
+    // Load: open assigned cases, summed over people and organisations.
+    let open_assigned = cases
+        .iter()
+        .filter(|c| c["closed_at"].is_null() && !c["casusregisseur"].is_null())
+        .count() as u64;
+    let per_person: u64 = stats["load"]["per_casusregisseur"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["open"].as_u64().unwrap())
+        .sum();
+    let per_organisation: u64 = stats["load"]["per_organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["open"].as_u64().unwrap())
+        .sum();
+    assert_eq!((per_person, per_organisation), (open_assigned, 3));
+    // Three assignments today, each the same day as its referral.
+    let assignment = &stats["lead_times_days"]["referral_to_assignment"];
+    assert_eq!(assignment["n"], 3);
+    assert_eq!(assignment["median"], 0.0);
+    assert_eq!(stats["requests"]["approved"], 1);
+    assert_eq!(stats["requests"]["per_kind"]["jeugdhulp"]["approved"], 1);
+    assert_eq!(stats["lead_times_days"]["request_to_decision"]["n"], 1);
+    // Nothing is due yet: first contact is due two working days on.
+    assert_eq!(stats["first_contact"]["due"], 0);
+    assert!(stats["first_contact"]["within_norm_pct"].is_null());
+    // The series: Wed 18 .. Sun 22, then Mon 23 .. Tue 24.
+    let series = stats["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2);
+    assert_eq!(series[1]["from"], "2026-11-23");
+    assert_eq!(series[1]["inflow"], 5);
+    // A period before any of it holds no inflow but the same load.
+    let before = expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-01-01&to=2026-06-30&by=month",
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(before["inflow"]["total"], 0);
+    assert_eq!(before["series"].as_array().unwrap().len(), 6);
+    assert_eq!(before["load"], stats["load"]);
+}
+
+async fn throughput_is_for_the_procesmanager_and_procesregisseurs(s: TestServer) {
+    let path = "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30";
+    expect(s.get("pr-jeugd", path).await, 200).await;
+    expect(s.get("pr-dzm", path).await, 200).await;
+    let problem = expect(s.get("cr-01", path).await, 403).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("doorstroomcijfers")
+    );
+    expect(s.get("consulent", path).await, 403).await;
+    let problem = expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-11-30&to=2026-11-01",
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(problem["detail"].as_str().unwrap().contains("ligt na"));
+    expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2020-01-01&to=2026-11-01",
+        )
+        .await,
+        422,
+    )
+    .await;
+    expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=0000-01-01&to=0001-01-01",
+        )
+        .await,
+        422,
+    )
+    .await;
+    expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-13-01&to=2026-11-01",
+        )
+        .await,
+        400,
+    )
+    .await;
+    expect(
+        s.get("pm", "/api/v1/stats/throughput?from=2026-11-01")
+            .await,
+        400,
+    )
+    .await;
+    expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30&by=day",
+        )
+        .await,
+        400,
+    )
+    .await;
 }

@@ -174,6 +174,16 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
 
 /// The last second of a local date, 23:59:59 Europe/Amsterdam, as an instant.
 /// Every deadline in regiedesk is the end of its day.
+/// The first moment of a day in Europe/Amsterdam (midnight is never in a
+/// DST gap there), as UTC.
+pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    Amsterdam
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest()
+        .expect("midnight exists in Europe/Amsterdam")
+        .with_timezone(&Utc)
+}
+
 pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
     let local = date.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"));
     // 23:59:59 is never inside a DST gap or fold in Europe/Amsterdam (the

@@ -181,6 +181,16 @@ pub fn may_read_audit(actor: &Person) -> Result<(), Denied> {
     }
 }
 
+/// Whether `actor` sees the throughput figures: the procesmanager, who
+/// steers on them, and the procesregisseurs.
+pub fn may_read_stats(actor: &Person) -> Result<(), Denied> {
+    if actor.role == Role::Procesmanager || actor.role.is_procesregisseur() {
+        Ok(())
+    } else {
+        deny("alleen de procesmanager en de procesregisseurs zien de doorstroomcijfers")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

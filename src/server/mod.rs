@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/requests/{id}", get(routes::request_detail))
         .route("/requests/{id}/decision", post(routes::decide))
         .route("/audit", get(routes::audit))
+        .route("/stats/throughput", get(routes::throughput))
         .route("/openapi.json", get(|| async { Json(openapi::spec()) }));
     Router::new()
         .route("/healthz", get(routes::healthz))

@@ -31,6 +31,7 @@ use super::routes;
         routes::request_detail,
         routes::decide,
         routes::audit,
+        routes::throughput,
     ),
     modifiers(&BearerToken),
     security(("bearer" = []))

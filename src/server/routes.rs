@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
@@ -21,9 +21,11 @@ use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, Health, Me, NewCaseBody,
     NewHouseholdBody, NewRequestBody, NoteBody, Problem, ReasonBody, SyncResponse,
 };
+use crate::domain::calendar::start_of_day;
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{Case, Household, Person, Request, RequestStatus, Role};
 use crate::domain::permissions::{self, CaseAction};
+use crate::domain::stats::{self, Bucket, Period, Throughput};
 
 /// A path segment parsed into `T`, failing as a problem+json.
 #[derive(FromRequestParts)]
@@ -700,4 +702,60 @@ pub async fn audit(
             .audit_entries(params.case, params.since, limit)
             .await?,
     ))
+}
+
+// ---------------------------------------------------------------- stats
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThroughputParams {
+    /// First day of the period (YYYY-MM-DD, Europe/Amsterdam), included.
+    pub from: NaiveDate,
+    /// Last day of the period, included; at most five years after `from`.
+    pub to: NaiveDate,
+    /// The series per `week` (default) or `month`.
+    pub by: Option<Bucket>,
+}
+
+/// Throughput figures of a period: inflow, outflow, first contact within
+/// the norm, lead times, requests, load and a series (procesmanager and
+/// procesregisseurs).
+#[utoipa::path(get, path = "/api/v1/stats/throughput", params(ThroughputParams), responses(
+    (status = 200, body = Throughput),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn throughput(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    QueryOf(params): QueryOf<ThroughputParams>,
+) -> Result<Json<Throughput>, ApiError> {
+    permissions::may_read_stats(&actor)?;
+    // Both stores hold years 1..9999; a period outside them holds nothing
+    // and cannot be turned into moments.
+    for day in [params.from, params.to] {
+        if !(1..=9998).contains(&day.year()) {
+            return Err(ApiError::Unprocessable(format!(
+                "{day} ligt buiten het bereik van de gegevens"
+            )));
+        }
+    }
+    let period = Period::new(params.from, params.to).map_err(ApiError::Unprocessable)?;
+    let facts = state
+        .store
+        .throughput_facts(
+            start_of_day(period.from),
+            start_of_day(period.to + chrono::Days::new(1)),
+        )
+        .await?;
+    Ok(Json(stats::throughput(
+        &facts.cases,
+        &facts.requests,
+        &facts.people,
+        period,
+        params.by.unwrap_or_default(),
+        state.clock.now(),
+    )))
 }
