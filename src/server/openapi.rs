@@ -102,8 +102,9 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 19);
+        assert_eq!(paths.len(), 20);
         for path in [
+            "/api/v1/stats/throughput",
             "/api/v1/sync",
             "/api/v1/cases/{id}/assign",
             "/api/v1/requests/{id}/decision",
