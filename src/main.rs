@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use rand::Rng;
 use tracing_subscriber::EnvFilter;
@@ -19,6 +20,7 @@ use regiedesk::desk::export::{self, Format};
 use regiedesk::desk::{self, notify, screens};
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
+use regiedesk::domain::stats::{Bucket, Period};
 use regiedesk::server::launch::{self, Demo};
 use regiedesk::server::simulator::Simulator;
 use regiedesk::server::store;
@@ -80,7 +82,7 @@ enum Command {
     },
     /// Write a board as CSV or JSON, derived as the desk derives it.
     Export {
-        /// caseload, stagnatie, mandaat, doorzettingsmacht (doorstroom later).
+        /// caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom.
         board: String,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
@@ -88,6 +90,15 @@ enum Command {
         /// REGIEDESK_NOW).
         #[arg(long)]
         now: Option<String>,
+        /// doorstroom: first day of the period (default: 1 January).
+        #[arg(long, requires = "to")]
+        from: Option<NaiveDate>,
+        /// doorstroom: last day of the period, included (default: today).
+        #[arg(long, requires = "from")]
+        to: Option<NaiveDate>,
+        /// doorstroom: the series per week or month.
+        #[arg(long, value_enum, default_value = "month")]
+        by: ExportBucket,
     },
     /// Render every board of the demo into images (SVG, PNG when
     /// rsvg-convert is installed), with a frozen clock.
@@ -107,6 +118,12 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportBucket {
+    Week,
+    Month,
 }
 
 #[derive(Subcommand)]
@@ -266,7 +283,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Export { board, format, now }) => {
+        Some(Command::Export {
+            board,
+            format,
+            now,
+            from,
+            to,
+            by,
+        }) => {
+            let period = match (from, to) {
+                (Some(from), Some(to)) => Some(Period::new(from, to).map_err(anyhow::Error::msg)?),
+                _ => None,
+            };
+            let figures = export::Figures {
+                period,
+                by: match by {
+                    ExportBucket::Week => Bucket::Week,
+                    ExportBucket::Month => Bucket::Month,
+                },
+            };
             let board = export::board(&board)?;
             let now = match now {
                 Some(text) => Clock::parse_frozen(&text).map_err(anyhow::Error::msg)?,
@@ -279,7 +314,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("no API token: set REGIEDESK_TOKEN or `token` in the [desk] section")?;
             let client = ApiClient::new(&server, &token)?;
             let lang = cli.lang.unwrap_or(config.desk.language);
-            let text = export::export(&client, board, format, now, &norms, lang).await?;
+            let text = export::export(&client, board, format, now, &norms, lang, figures).await?;
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }

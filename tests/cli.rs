@@ -280,3 +280,53 @@ fn the_desk_does_not_start_without_a_token() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no API token"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_doorstroom_writes_the_servers_figures() {
+    let s = TestServer::start(Backend::Sqlite).await.unwrap();
+    s.referral(0, "jeugd").await;
+    s.referral(1, "volwassenen").await;
+    let range = ["--from", "2026-11-18", "--to", "2026-11-24", "--by", "week"];
+    let output = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args([
+            "export",
+            "doorstroom",
+            "--format",
+            "csv",
+            "--server",
+            &s.base,
+        ])
+        .args(range)
+        .env("REGIEDESK_TOKEN", "demo-pm")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = stdout(&output);
+    assert!(csv.starts_with("cijfer,waarde\n"), "{csv}");
+    assert!(csv.contains("\ninflow.total,2\n"), "{csv}");
+    assert!(csv.contains("\ninflow.by_domain.volwassenen,1\n"), "{csv}");
+    assert!(csv.contains("\nseries.1.from,2026-11-23\n"), "{csv}");
+    let output = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args([
+            "export",
+            "doorstroom",
+            "--format",
+            "json",
+            "--server",
+            &s.base,
+        ])
+        .args(range)
+        .env("REGIEDESK_TOKEN", "demo-cr-01")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a casusregisseur gets no figures"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("doorstroomcijfers"));
+}

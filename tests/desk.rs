@@ -511,3 +511,78 @@ fn q_and_ctrl_c_quit_but_not_while_typing() {
     )));
     assert!(app.quit, "Ctrl-C quits even from a dialog");
 }
+
+#[test]
+fn the_doorstroom_board_asks_for_its_figures_and_drops_stale_answers() {
+    use regiedesk::domain::stats::{Bucket, Period, throughput};
+    let mut app = desk("pm");
+    let [Command::LoadStats { period, by }] = app.start()[..] else {
+        panic!("the procesmanager lands on Doorstroom and asks for figures");
+    };
+    assert_eq!(by, Bucket::Month);
+    assert_eq!(period.from, "2026-01-01".parse().unwrap(), "this year");
+    // `p` moves to this week; `b` to weeks. Each asks again.
+    let commands = press(&mut app, KeyCode::Char('p'));
+    let [Command::LoadStats { period: week, .. }] = commands[..] else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(week.from, "2026-11-23".parse().unwrap());
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('b'))[..],
+        [Command::LoadStats {
+            by: Bucket::Week,
+            ..
+        }]
+    ));
+    // The answer for the year arrives late: it is not shown as this week's.
+    let d = delta();
+    let year = throughput(&d.cases, &d.requests, &d.people, period, by, now());
+    app.update(Msg::StatsLoaded {
+        period,
+        by,
+        result: Ok(Box::new(year)),
+    });
+    assert!(app.doorstroom.figures.is_none());
+    let figures = throughput(&d.cases, &d.requests, &d.people, week, Bucket::Week, now());
+    app.update(Msg::StatsLoaded {
+        period: week,
+        by: Bucket::Week,
+        result: Ok(Box::new(figures)),
+    });
+    assert_eq!(app.doorstroom.figures.as_ref().unwrap().period, week);
+    assert!(!app.doorstroom.loading);
+    // A custom period that is not one keeps the text and says why.
+    press(&mut app, KeyCode::Char('c'));
+    for _ in 0..25 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "2026-06-01 2026-01-01");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let Some(Overlay::Period(input, Some(error))) = &app.overlay else {
+        panic!("the period overlay stays open with the error");
+    };
+    assert_eq!(input.value(), "2026-06-01 2026-01-01");
+    assert!(error.contains("ligt na"), "{error}");
+    for _ in 0..21 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "2026-01-01 2026-06-30");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        commands,
+        vec![Command::LoadStats {
+            period: Period::new("2026-01-01".parse().unwrap(), "2026-06-30".parse().unwrap())
+                .unwrap(),
+            by: Bucket::Week,
+        }]
+    );
+}
+
+#[test]
+fn a_casusregisseur_is_not_offered_the_figures() {
+    let mut app = desk("cr-01");
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.board, Board::Doorstroom);
+    assert!(!app.offers(Action::Period));
+    assert!(press(&mut app, KeyCode::Char('p')).is_empty());
+}

@@ -70,7 +70,32 @@ fn doorzettingsmacht() {
 
 #[test]
 fn doorstroom() {
-    snap("doorstroom", &desk("pm"));
+    let mut app = desk("pm");
+    let commands = app.start();
+    let [Command::LoadStats { period, by }] = commands.as_slice() else {
+        panic!("the procesmanager's desk asks for the figures: {commands:?}");
+    };
+    let d = delta();
+    let figures =
+        regiedesk::domain::stats::throughput(&d.cases, &d.requests, &d.people, *period, *by, now());
+    app.update(Msg::StatsLoaded {
+        period: *period,
+        by: *by,
+        result: Ok(Box::new(figures)),
+    });
+    snap("doorstroom", &app);
+}
+
+#[test]
+fn doorstroom_custom_period_refused() {
+    let mut app = desk("pm");
+    app.update(key(KeyCode::Char('c')));
+    for _ in 0..25 {
+        app.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "2026-06-01 2026-01-01");
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("doorstroom_custom_period_80x24", screen(&app, 80, 24));
 }
 
 #[test]

@@ -14,6 +14,7 @@ use super::wire::{
 };
 use crate::domain::boards::Delta;
 use crate::domain::model::{Case, Request};
+use crate::domain::stats::{Bucket, Period, Throughput};
 
 /// Why a call to the case API did not succeed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -202,6 +203,19 @@ impl ApiClient {
             Some(version),
         )
         .await
+    }
+
+    /// The throughput figures of a period.
+    pub async fn throughput(&self, period: Period, by: Bucket) -> Result<Throughput, ApiFailure> {
+        let by = match by {
+            Bucket::Week => "week",
+            Bucket::Month => "month",
+        };
+        let path = format!(
+            "/api/v1/stats/throughput?from={}&to={}&by={by}",
+            period.from, period.to
+        );
+        Ok(Self::send(self.request(Method::GET, &path)).await?.0)
     }
 
     /// A new referral for a household.

@@ -12,6 +12,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::columns::{self, BoardRows, Column, RowKey, TableRow};
+use super::doorstroom::{Doorstroom, Preset, REFRESH_AFTER, parse_period};
 use super::keymap::{self, Action};
 use super::notify::{self, News, Signals};
 use crate::api::client::ApiFailure;
@@ -22,6 +23,7 @@ use crate::domain::calendar::local_date;
 use crate::domain::model::{Case, Decision, Login, Person, Request};
 use crate::domain::norms::Norms;
 use crate::domain::permissions::{self, CaseAction};
+use crate::domain::stats::{Bucket, Period, Throughput};
 
 /// Everything that can happen to the desk.
 #[derive(Debug)]
@@ -52,6 +54,12 @@ pub enum Msg {
         ticket: u64,
         result: Result<Changed, ApiFailure>,
     },
+    /// The throughput figures the Doorstroom board asked for.
+    StatsLoaded {
+        period: Period,
+        by: Bucket,
+        result: Result<Box<Throughput>, ApiFailure>,
+    },
     /// SIGTERM or SIGHUP.
     Quit,
 }
@@ -74,6 +82,11 @@ pub enum Command {
     },
     /// Poll now instead of waiting for the interval.
     SyncNow,
+    /// Ask the server for the throughput figures of a period.
+    LoadStats {
+        period: Period,
+        by: Bucket,
+    },
     Notify {
         summary: String,
         body: String,
@@ -220,6 +233,9 @@ pub enum Overlay {
     Palette(Palette),
     Detail(Detail),
     Dialog(Dialog),
+    /// Typing a period of one's own for the Doorstroom board; the error
+    /// stays beside what was typed.
+    Period(Input, Option<String>),
 }
 
 #[derive(Debug, Default)]
@@ -360,6 +376,7 @@ pub struct App {
     pub board: Board,
     /// Drilled into one casusregisseur's cases (`Some(None)`: unassigned).
     pub drill: Option<Option<Login>>,
+    pub doorstroom: Doorstroom,
     pub snapshot: Snapshot,
     index: Index,
     pub tables: HashMap<View, TableView>,
@@ -389,6 +406,7 @@ impl App {
             now,
             board,
             drill: None,
+            doorstroom: Doorstroom::default(),
             snapshot: Snapshot::default(),
             index: Index::default(),
             tables: HashMap::new(),
@@ -405,6 +423,33 @@ impl App {
         };
         app.rebuild();
         app
+    }
+
+    /// What the desk asks for as it opens (the landing board's figures).
+    pub fn start(&mut self) -> Vec<Command> {
+        if self.board == Board::Doorstroom {
+            self.load_stats()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Whether the user may see the throughput figures at all.
+    pub fn sees_stats(&self) -> bool {
+        permissions::may_read_stats(&self.me.person).is_ok()
+    }
+
+    fn load_stats(&mut self) -> Vec<Command> {
+        if !self.sees_stats() {
+            return Vec::new();
+        }
+        let doorstroom = &mut self.doorstroom;
+        doorstroom.loading = true;
+        doorstroom.age = 0;
+        vec![Command::LoadStats {
+            period: doorstroom.preset.period(local_date(self.now)),
+            by: doorstroom.by,
+        }]
     }
 
     pub fn lang(&self) -> Language {
@@ -582,6 +627,21 @@ impl App {
                 Vec::new()
             }
             Msg::ActionDone { ticket, result } => self.on_action_done(ticket, result),
+            Msg::StatsLoaded { period, by, result } => {
+                let doorstroom = &mut self.doorstroom;
+                // An answer for a period the user has since left is dropped.
+                if period == doorstroom.preset.period(local_date(self.now)) && by == doorstroom.by {
+                    doorstroom.loading = false;
+                    match result {
+                        Ok(figures) => {
+                            doorstroom.figures = Some(figures);
+                            doorstroom.error = None;
+                        }
+                        Err(failure) => doorstroom.error = Some(failure.to_string()),
+                    }
+                }
+                Vec::new()
+            }
             Msg::Quit => {
                 self.quit = true;
                 Vec::new()
@@ -599,6 +659,7 @@ impl App {
             self.rebuild();
         }
         self.cooldown = self.cooldown.saturating_sub(1);
+        self.doorstroom.age = self.doorstroom.age.saturating_add(1);
         self.flush_notifications()
     }
 
@@ -614,13 +675,21 @@ impl App {
             self.pending.merge(news);
         }
         self.signals = Some(signals);
+        let mut commands = Vec::new();
+        if self.board == Board::Doorstroom
+            && !self.doorstroom.loading
+            && self.doorstroom.age >= REFRESH_AFTER
+        {
+            commands = self.load_stats();
+        }
         if let Some(Overlay::Dialog(dialog)) = &mut self.overlay
             && matches!(dialog.flight, Flight::Conflict(_))
             && let Some(version) = current_version(&self.snapshot, dialog.kind)
         {
             dialog.version = version;
         }
-        self.flush_notifications()
+        commands.extend(self.flush_notifications());
+        commands
     }
 
     fn flush_notifications(&mut self) -> Vec<Command> {
@@ -725,6 +794,9 @@ impl App {
                 self.drill.is_some() || self.table().is_some_and(|t| !t.filter.is_empty())
             }
             Action::Filter | Action::Sort => self.table().is_some(),
+            Action::Period | Action::Bucket | Action::CustomPeriod => {
+                self.board == Board::Doorstroom && self.sees_stats()
+            }
             Action::Approve | Action::Reject => {
                 self.board == Board::Mandaat
                     && matches!(self.selected_key(), Some(RowKey::Request { .. }))
@@ -758,7 +830,7 @@ impl App {
                     && let Some(digit) = c.to_digit(10)
                     && let Some(&board) = self.settings.tabs.get(digit as usize - 1)
                 {
-                    self.go(board);
+                    return self.go(board);
                 }
             }
             Action::NextBoard | Action::PrevBoard => {
@@ -769,7 +841,7 @@ impl App {
                 } else {
                     (at + tabs.len() - 1) % tabs.len()
                 };
-                self.go(tabs[next]);
+                return self.go(tabs[next]);
             }
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -806,7 +878,31 @@ impl App {
             }
             Action::Palette => self.overlay = Some(Overlay::Palette(Palette::default())),
             Action::Help => self.overlay = Some(Overlay::Help),
-            Action::Refresh => return vec![Command::SyncNow],
+            Action::Refresh => {
+                let mut commands = vec![Command::SyncNow];
+                if self.board == Board::Doorstroom {
+                    commands.extend(self.load_stats());
+                }
+                return commands;
+            }
+            Action::Period => {
+                self.doorstroom.preset = self.doorstroom.preset.next();
+                return self.load_stats();
+            }
+            Action::Bucket => {
+                self.doorstroom.by = match self.doorstroom.by {
+                    Bucket::Week => Bucket::Month,
+                    Bucket::Month => Bucket::Week,
+                };
+                return self.load_stats();
+            }
+            Action::CustomPeriod => {
+                let current = self.doorstroom.preset.period(local_date(self.now));
+                self.overlay = Some(Overlay::Period(
+                    Input::new(format!("{} {}", current.from, current.to)),
+                    None,
+                ));
+            }
             Action::Approve | Action::Reject => {
                 if let Some(RowKey::Request { request_id, .. }) = self.selected_key().cloned()
                     && let Some(request) = self.snapshot.requests.get(&request_id)
@@ -850,12 +946,17 @@ impl App {
         }));
     }
 
-    fn go(&mut self, board: Board) {
+    fn go(&mut self, board: Board) -> Vec<Command> {
         if self.board != board {
             self.board = board;
             self.drill = None;
             self.tables.remove(&View::CasesOf);
         }
+        let stale = self.doorstroom.figures.is_none() || self.doorstroom.age >= REFRESH_AFTER;
+        if board == Board::Doorstroom && stale && !self.doorstroom.loading {
+            return self.load_stats();
+        }
+        Vec::new()
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -967,6 +1068,24 @@ impl App {
                 Vec::new()
             }
             Overlay::Dialog(dialog) => self.on_dialog_key(dialog, key),
+            Overlay::Period(mut input, _) => match key.code {
+                KeyCode::Esc => Vec::new(),
+                KeyCode::Enter => match parse_period(input.value(), self.lang()) {
+                    Ok(period) => {
+                        self.doorstroom.preset = Preset::Custom(period);
+                        self.load_stats()
+                    }
+                    Err(error) => {
+                        self.overlay = Some(Overlay::Period(input, Some(error)));
+                        Vec::new()
+                    }
+                },
+                _ => {
+                    input.handle_event(&Event::Key(key));
+                    self.overlay = Some(Overlay::Period(input, None));
+                    Vec::new()
+                }
+            },
         }
     }
 
@@ -1275,7 +1394,7 @@ impl App {
 
     fn run_palette(&mut self, command: PaletteCommand) -> Vec<Command> {
         match command {
-            PaletteCommand::GoBoard(board) => self.go(board),
+            PaletteCommand::GoBoard(board) => return self.go(board),
             PaletteCommand::SortBy(column) => {
                 if let Some(table) = self.table_mut() {
                     table.sort = Some(column);

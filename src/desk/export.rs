@@ -2,14 +2,17 @@
 //! reports, derived by the same code through the same API client as the
 //! desk.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use super::columns::{self, BoardRows};
+use super::doorstroom::Preset;
 use crate::api::client::{ApiClient, SyncOutcome};
 use crate::config::Language;
 use crate::domain::boards::{Board, Index, Snapshot};
+use crate::domain::calendar::local_date;
 use crate::domain::norms::Norms;
+use crate::domain::stats::{Bucket, Period};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -27,6 +30,13 @@ pub fn board(name: &str) -> anyhow::Result<Board> {
     })
 }
 
+/// The period and bucketing of `export doorstroom`.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures {
+    pub period: Option<Period>,
+    pub by: Bucket,
+}
+
 pub async fn export(
     client: &ApiClient,
     board: Board,
@@ -34,9 +44,28 @@ pub async fn export(
     now: DateTime<Utc>,
     norms: &Norms,
     lang: Language,
+    figures: Figures,
 ) -> anyhow::Result<String> {
     if board == Board::Doorstroom {
-        bail!("the doorstroom board is not built yet; it comes with the throughput figures");
+        let period = figures
+            .period
+            .unwrap_or_else(|| Preset::Year.period(local_date(now)));
+        let throughput = client.throughput(period, figures.by).await?;
+        let value = serde_json::to_value(&throughput)?;
+        return match format {
+            Format::Json => Ok(serde_json::to_string_pretty(&value)? + "\n"),
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                writer
+                    .write_record([lang.pick("cijfer", "figure"), lang.pick("waarde", "value")])?;
+                let mut rows = Vec::new();
+                flatten("", &value, &mut rows);
+                for (key, value) in rows {
+                    writer.write_record([key, value])?;
+                }
+                Ok(String::from_utf8(writer.into_inner()?)?)
+            }
+        };
     }
     let me = client.me().await?;
     let mut snapshot = Snapshot::default();
@@ -61,9 +90,58 @@ pub async fn export(
     }
 }
 
+/// Every figure as a dotted path and its value: `inflow.by_source.cjg`,
+/// `series.3.inflow`. Missing figures (no data) are empty.
+fn flatten(prefix: &str, value: &serde_json::Value, rows: &mut Vec<(String, String)>) {
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                flatten(&key(k), v, rows);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&key(&i.to_string()), v, rows);
+            }
+        }
+        serde_json::Value::Null => rows.push((prefix.to_string(), String::new())),
+        serde_json::Value::String(s) => rows.push((prefix.to_string(), s.clone())),
+        other => rows.push((prefix.to_string(), other.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_flatten_into_dotted_paths() {
+        let value = serde_json::json!({
+            "inflow": {"total": 3, "by_source": {"cjg": 1}},
+            "first_contact": {"within_norm_pct": null},
+            "series": [{"from": "2026-11-02", "inflow": 2}],
+        });
+        let mut rows = Vec::new();
+        flatten("", &value, &mut rows);
+        let rows: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("first_contact.within_norm_pct", ""),
+                ("inflow.by_source.cjg", "1"),
+                ("inflow.total", "3"),
+                ("series.0.from", "2026-11-02"),
+                ("series.0.inflow", "2"),
+            ]
+        );
+    }
 
     #[test]
     fn an_unknown_board_names_the_valid_ones() {

@@ -30,6 +30,9 @@ pub enum Action {
     Escalate,
     TakeOver,
     Deescalate,
+    Period,
+    Bucket,
+    CustomPeriod,
 }
 
 /// Where a binding applies, for grouping in the help overlay.
@@ -198,6 +201,21 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Escalate, Board, [key('e')], "opschalen", "escalate"),
     bind!(TakeOver, Board, [key('o')], "overnemen", "take over"),
     bind!(Deescalate, Board, [key('d')], "afschalen", "de-escalate"),
+    bind!(Period, Board, [key('p')], "periode", "period"),
+    bind!(
+        Bucket,
+        Board,
+        [key('b')],
+        "per week / maand",
+        "by week / month"
+    ),
+    bind!(
+        CustomPeriod,
+        Board,
+        [key('c')],
+        "eigen periode",
+        "custom period"
+    ),
 ];
 
 /// The action a key stands for on a board (not inside a dialog).
@@ -262,7 +280,12 @@ mod tests {
             action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
-        assert_eq!(action_for(&press(KeyCode::Char('c'), none)), None);
+        // Plain `c` is not Ctrl-C.
+        assert_eq!(
+            action_for(&press(KeyCode::Char('c'), none)),
+            Some(Action::CustomPeriod)
+        );
+        assert_eq!(action_for(&press(KeyCode::Char('x'), none)), None);
         assert_eq!(
             action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Action::Bottom)

@@ -143,6 +143,15 @@ pub fn day(lang: Language, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A calendar date: `1 jan 2026`.
+pub fn date(lang: Language, date: chrono::NaiveDate) -> String {
+    let month = match lang {
+        Language::Nl => MONTHS_NL[date.month0() as usize],
+        Language::En => MONTHS_EN[date.month0() as usize],
+    };
+    format!("{} {month} {}", date.day(), date.year())
+}
+
 /// The header clock: `di 24 nov 14:32`.
 pub fn clock(lang: Language, now: DateTime<Utc>) -> String {
     let t = local(now);

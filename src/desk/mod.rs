@@ -4,7 +4,9 @@
 //! tasks, and feeds everything back into `update` as messages.
 
 pub mod app;
+pub mod charts;
 pub mod columns;
+pub mod doorstroom;
 pub mod export;
 pub mod keymap;
 pub mod labels;
@@ -63,10 +65,14 @@ async fn event_loop(
     let size = terminal.size()?;
     let notifications = settings.notifications;
     let mut app = App::new(me, settings, clock.now(), (size.width, size.height));
+    let first = app.start();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let poller = sync::spawn(client.clone(), clock, poll_interval, tx.clone());
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    for command in first {
+        execute(command, &client, &poller, &tx, notifications);
+    }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
@@ -116,6 +122,14 @@ fn execute(
             tokio::spawn(async move {
                 let result = act(&client, call).await;
                 let _ = tx.send(Msg::ActionDone { ticket, result });
+            });
+        }
+        Command::LoadStats { period, by } => {
+            let client = client.clone();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let result = client.throughput(period, by).await.map(Box::new);
+                let _ = tx.send(Msg::StatsLoaded { period, by, result });
             });
         }
         Command::Notify { summary, body } => {

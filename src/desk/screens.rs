@@ -10,7 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::app::{App, Msg, Settings};
+use super::app::{App, Command, Msg, Settings};
 use super::svg;
 use crate::api::client::{ApiClient, SyncOutcome};
 use crate::clock::Clock;
@@ -52,7 +52,19 @@ pub async fn desk_on(
             at: clock.now(),
         });
     }
+    let commands = app.start();
+    answer(&mut app, &client, commands).await;
     Ok(app)
+}
+
+/// Carries out the figures requests among `commands`, as the runtime would.
+async fn answer(app: &mut App, client: &ApiClient, commands: Vec<Command>) {
+    for command in commands {
+        if let Command::LoadStats { period, by } = command {
+            let result = client.throughput(period, by).await.map(Box::new);
+            app.update(Msg::StatsLoaded { period, by, result });
+        }
+    }
 }
 
 /// One picture for the README: who is logged in, which keys lead there.
@@ -136,8 +148,10 @@ pub async fn screenshots(
         let size = (160, 48);
         let mut app = desk_on(&demo.base, shot.login, settings.clone(), clock, size).await?;
         app.board = shot.board;
+        let client = ApiClient::new(&demo.base, &demo_token(shot.login))?;
         for msg in shot.keys {
-            app.update(msg);
+            let commands = app.update(msg);
+            answer(&mut app, &client, commands).await;
         }
         let buffer = render(&app, size.0, size.1);
         let svg_path = out.join(format!("{}.svg", shot.file));

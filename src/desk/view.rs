@@ -120,6 +120,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 dim(frame);
                 draw_dialog(frame, app, theme, dialog);
             }
+            Overlay::Period(input, error) => {
+                dim(frame);
+                super::charts::draw_period(frame, app, theme, input, error.as_deref());
+            }
         }
     }
 }
@@ -270,7 +274,7 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 
 fn draw_body(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let Some(view) = app.view() else {
-        draw_doorstroom(frame, app, theme, area);
+        super::charts::draw(frame, app, theme, area);
         return;
     };
     let Some(table) = app.tables.get(&view) else {
@@ -491,24 +495,6 @@ fn empty_text(app: &App) -> String {
     .to_string()
 }
 
-fn draw_doorstroom(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let lang = app.lang();
-    let text = lang.pick(
-        "Het doorstroombord (instroom, uitstroom, eerste contact binnen de norm, \
-         doorlooptijden) is nog niet gebouwd.\nHet komt met de doorstroomcijfers van de server.",
-        "The throughput board (inflow, outflow, first contact within the norm, lead \
-         times) is not built yet.\nIt comes with the server's throughput figures.",
-    );
-    frame.render_widget(
-        Paragraph::new(text)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true })
-            .block(block(board_title(lang, Board::Doorstroom).into(), theme))
-            .style(theme.tone(Tone::Dim)),
-        area,
-    );
-}
-
 /// The detail pane beside a table: what the sync already brought about the
 /// selected case (no audited read; `Enter` loads the history).
 fn draw_pane(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -681,7 +667,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         );
         return;
     }
-    const HINTS: [Action; 10] = [
+    const HINTS: [Action; 13] = [
         Action::Open,
         Action::Approve,
         Action::Reject,
@@ -691,6 +677,9 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Action::Deescalate,
         Action::Back,
         Action::Filter,
+        Action::Period,
+        Action::Bucket,
+        Action::CustomPeriod,
         Action::Palette,
     ];
     let hints = |actions: &mut dyn Iterator<Item = Action>| {

@@ -39,7 +39,7 @@ impl Period {
     /// is refused (with the words for the user).
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, String> {
         if from > to {
-            return Err(format!("from ({from}) ligt na to ({to})"));
+            return Err(format!("het begin ({from}) ligt na het einde ({to})"));
         }
         let limit = from
             .checked_add_months(Months::new(12 * MAX_PERIOD_YEARS))
