@@ -242,20 +242,44 @@ fn count_request(counts: &mut RequestCounts, request: &Request) {
     }
 }
 
+/// Open cases now per holder: everyone who may be assigned cases, and
+/// anyone else who holds one (the doorzettingsmacht regisseur after a take
+/// over), so the rows add up to every open assigned case.
 pub fn load(cases: &[Case], people: &[Person]) -> Load {
-    let mut per_casusregisseur: Vec<CasusregisseurLoad> = people
+    let mut rows: BTreeMap<&str, CasusregisseurLoad> = people
         .iter()
-        .filter(|p| p.active && permissions::may_hold_cases(p))
-        .map(|p| CasusregisseurLoad {
-            casusregisseur: p.login.clone(),
-            organisation: p.organisation.clone(),
-            open: cases
-                .iter()
-                .filter(|c| c.is_open() && c.casusregisseur.as_deref() == Some(p.login.as_str()))
-                .count() as u32,
-            capacity: p.capacity.unwrap_or(0),
+        .filter(|p| permissions::may_hold_cases(p))
+        .map(|p| {
+            (
+                p.login.as_str(),
+                CasusregisseurLoad {
+                    casusregisseur: p.login.clone(),
+                    organisation: p.organisation.clone(),
+                    open: 0,
+                    capacity: p.capacity.unwrap_or(0),
+                },
+            )
         })
         .collect();
+    for case in cases.iter().filter(|c| c.is_open()) {
+        let Some(holder) = case.casusregisseur.as_deref() else {
+            continue;
+        };
+        let row = rows.entry(holder).or_insert_with(|| {
+            let person = people.iter().find(|p| p.login == holder);
+            CasusregisseurLoad {
+                casusregisseur: holder.to_string(),
+                organisation: person
+                    .map(|p| p.organisation.clone())
+                    .or_else(|| case.organisation.clone())
+                    .unwrap_or_default(),
+                open: 0,
+                capacity: person.and_then(|p| p.capacity).unwrap_or(0),
+            }
+        });
+        row.open += 1;
+    }
+    let mut per_casusregisseur: Vec<CasusregisseurLoad> = rows.into_values().collect();
     per_casusregisseur.sort_by(|a, b| {
         (&a.organisation, &a.casusregisseur).cmp(&(&b.organisation, &b.casusregisseur))
     });
@@ -666,6 +690,26 @@ mod tests {
             .map(|l| (l.casusregisseur.as_str(), l.open, l.capacity))
             .collect();
         assert_eq!(open, vec![("cr-a", 1, 10), ("cr-b", 2, 4), ("cr-c", 0, 6)]);
+        // A case taken over by the doorzettingsmacht regisseur counts too.
+        let (mut cases, _, mut people) = fixture();
+        cases[1].casusregisseur = Some("pr-dzm".into());
+        let mut dzm = person("pr-dzm", "gemeente", 8);
+        dzm.role = Role::ProcesregisseurDoorzettingsmacht;
+        people.push(dzm);
+        let load = load(&cases, &people);
+        let open_assigned = cases
+            .iter()
+            .filter(|c| c.is_open() && c.casusregisseur.is_some())
+            .count() as u32;
+        assert_eq!(
+            load.per_casusregisseur.iter().map(|l| l.open).sum::<u32>(),
+            open_assigned
+        );
+        assert!(
+            load.per_casusregisseur
+                .iter()
+                .any(|l| l.casusregisseur == "pr-dzm" && l.open == 1)
+        );
         assert_eq!(
             t.load.per_organisation,
             vec![
