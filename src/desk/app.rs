@@ -152,16 +152,9 @@ impl TableView {
         self.visible = if self.filter.trim().is_empty() {
             (0..self.rows.len()).collect()
         } else {
-            let pattern = Pattern::parse(&self.filter, CaseMatching::Ignore, Normalization::Smart);
-            let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
-            let mut buffer = Vec::new();
+            let mut score = fuzzy(&self.filter);
             (0..self.rows.len())
-                .filter(|&i| {
-                    let haystack = self.rows[i].haystack();
-                    pattern
-                        .score(Utf32Str::new(&haystack, &mut buffer), &mut matcher)
-                        .is_some()
-                })
+                .filter(|&i| score(&self.rows[i].haystack()).is_some())
                 .collect()
         };
         if let Some(column) = self.sort {
@@ -1264,13 +1257,18 @@ impl App {
         else {
             return Vec::new();
         };
-        let open = |login: &str| {
-            self.snapshot
-                .cases
-                .values()
-                .filter(|c| c.is_open() && c.casusregisseur.as_deref() == Some(login))
-                .count() as u32
-        };
+        // One pass over the cases, not one per person.
+        let mut held: HashMap<&str, u32> = HashMap::new();
+        for holder in self
+            .snapshot
+            .cases
+            .values()
+            .filter(|c| c.is_open())
+            .filter_map(|c| c.casusregisseur.as_deref())
+        {
+            *held.entry(holder).or_default() += 1;
+        }
+        let open = |login: &str| held.get(login).copied().unwrap_or(0);
         let mut candidates: Vec<Candidate> = self
             .snapshot
             .people
@@ -1299,22 +1297,18 @@ impl App {
         if filter.trim().is_empty() {
             return candidates;
         }
-        let pattern = Pattern::parse(&filter, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
-        let mut buffer = Vec::new();
+        let mut score = fuzzy(&filter);
         candidates
             .into_iter()
             .filter(|c| {
-                let haystack = format!(
+                score(&format!(
                     "{} {} {} {}",
                     c.name,
                     c.login,
                     c.organisation,
                     c.specialism.as_deref().unwrap_or("")
-                );
-                pattern
-                    .score(Utf32Str::new(&haystack, &mut buffer), &mut matcher)
-                    .is_some()
+                ))
+                .is_some()
             })
             .collect()
     }
@@ -1377,16 +1371,10 @@ impl App {
         if typed.trim().is_empty() {
             return entries;
         }
-        let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
-        let mut buffer = Vec::new();
+        let mut score = fuzzy(typed);
         let mut scored: Vec<(u32, (String, PaletteCommand))> = entries
             .into_iter()
-            .filter_map(|e| {
-                pattern
-                    .score(Utf32Str::new(&e.0, &mut buffer), &mut matcher)
-                    .map(|s| (s, e))
-            })
+            .filter_map(|e| score(&e.0).map(|s| (s, e)))
             .collect();
         scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         scored.into_iter().map(|(_, e)| e).collect()
@@ -1426,6 +1414,15 @@ impl App {
         }
         Vec::new()
     }
+}
+
+/// A fuzzy matcher for what the user typed: letters in order, case and
+/// accents ignored; `Some(score)` for a match.
+fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
+    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
+    let mut buffer = Vec::new();
+    move |haystack| pattern.score(Utf32Str::new(haystack, &mut buffer), &mut matcher)
 }
 
 fn current_version(snapshot: &Snapshot, kind: DialogKind) -> Option<i64> {

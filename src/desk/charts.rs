@@ -13,7 +13,7 @@ use ratatui::widgets::{
 use tui_input::Input;
 
 use super::app::{App, board_title};
-use super::columns::Tone;
+use super::columns::{Tone, load_tone};
 use super::labels;
 use super::view::Theme;
 use crate::config::Language;
@@ -422,13 +422,7 @@ fn draw_load(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
         } else {
             0.0
         };
-        let tone = if ratio > 1.0 {
-            Tone::Late
-        } else if ratio >= 0.9 {
-            Tone::Soon
-        } else {
-            Tone::InTime
-        };
+        let tone = load_tone(ratio);
         frame.render_widget(
             LineGauge::default()
                 .ratio(ratio.min(1.0))

@@ -239,6 +239,17 @@ impl TableRow {
     }
 }
 
+/// Load against capacity: over it red, from 90 % amber, else green.
+pub fn load_tone(ratio: f64) -> Tone {
+    if ratio > 1.0 {
+        Tone::Late
+    } else if ratio >= 0.9 {
+        Tone::Soon
+    } else {
+        Tone::InTime
+    }
+}
+
 fn holder(snapshot: &Snapshot, login: Option<&str>) -> Cell {
     match login {
         Some(login) => Cell::plain(snapshot.name_of(login)).with_value(login),
@@ -270,17 +281,10 @@ pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
             let load = match row.capacity {
                 Some(capacity) => {
                     let ratio = row.load();
-                    let tone = if ratio > 1.0 {
-                        Tone::Late
-                    } else if ratio >= 0.9 {
-                        Tone::Soon
-                    } else {
-                        Tone::InTime
-                    };
                     Cell {
                         text: format!("{}/{capacity}", row.open),
                         value: None,
-                        tone,
+                        tone: load_tone(ratio),
                         gauge: Some(ratio),
                     }
                 }

@@ -12,7 +12,7 @@ use tui_input::Input;
 use super::app::{
     App, Candidate, DetailState, Dialog, DialogKind, Flight, Overlay, TableView, View, board_title,
 };
-use super::columns::{Cell, Tone};
+use super::columns::{Cell, Tone, load_tone};
 use super::keymap::{self, Action, BINDINGS, Scope};
 use super::labels;
 use crate::config::Language;
@@ -1131,13 +1131,7 @@ fn draw_candidates(
             };
             let gauge = Cell {
                 text: format!("{}/{}", c.open, c.capacity.unwrap_or(0)),
-                tone: if ratio > 1.0 {
-                    Tone::Late
-                } else if ratio >= 0.9 {
-                    Tone::Soon
-                } else {
-                    Tone::InTime
-                },
+                tone: load_tone(ratio),
                 gauge: Some(ratio),
                 value: None,
             };
