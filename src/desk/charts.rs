@@ -7,15 +7,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Axis, Bar, BarChart, BarGroup, Block, Chart, Clear, Dataset, GraphType, LineGauge, Paragraph,
-    Wrap,
+    Axis, Bar, BarChart, BarGroup, Chart, Clear, Dataset, GraphType, LineGauge, Paragraph, Wrap,
 };
 use tui_input::Input;
 
 use super::app::{App, board_title};
 use super::columns::{Tone, load_tone};
 use super::labels;
-use super::view::Theme;
+use super::view::{Theme, block};
 use crate::config::Language;
 use crate::domain::boards::Board;
 use crate::domain::calendar::local_date;
@@ -33,17 +32,12 @@ fn decimal(lang: Language, x: f64) -> String {
     }
 }
 
-fn panel(title: String, theme: Theme) -> Block<'static> {
-    Block::bordered().title(Span::styled(
-        format!(" {title} "),
-        if theme.mono {
-            Style::default().add_modifier(Modifier::BOLD)
-        } else {
-            Style::default()
-                .fg(Color::Cyan)
-                .add_modifier(Modifier::BOLD)
-        },
-    ))
+/// Draws a titled box and returns the room inside it.
+fn framed(frame: &mut Frame, title: &str, theme: Theme, area: Rect) -> Rect {
+    let outer = block(title.to_string(), theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    inner
 }
 
 fn colour(theme: Theme, colour: Color) -> Style {
@@ -52,6 +46,15 @@ fn colour(theme: Theme, colour: Color) -> Style {
     } else {
         Style::default().fg(colour)
     }
+}
+
+/// One series of a chart, drawn as a line.
+fn line<'a>(theme: Theme, line_colour: Color, data: &'a [(f64, f64)]) -> Dataset<'a> {
+    Dataset::default()
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(colour(theme, line_colour))
+        .data(data)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -72,9 +75,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if doorstroom.loading {
         title.push_str(lang.pick(" · laden…", " · loading…"));
     }
-    let outer = panel(title, theme);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
+    let inner = framed(frame, &title, theme, area);
     if !app.sees_stats() {
         frame.render_widget(
             Paragraph::new(lang.pick(
@@ -132,13 +133,12 @@ fn x_labels(lang: Language, series: &[SeriesPoint]) -> Vec<Span<'static>> {
 }
 
 fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, area: Rect) {
-    let block = panel(
-        lang.pick("Instroom en uitstroom", "Inflow and outflow")
-            .into(),
+    let inner = framed(
+        frame,
+        lang.pick("Instroom en uitstroom", "Inflow and outflow"),
         theme,
+        area,
     );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let [numbers, chart_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     frame.render_widget(
@@ -175,16 +175,8 @@ fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
         .unwrap_or(0)
         .max(1);
     let chart = Chart::new(vec![
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(colour(theme, Color::Cyan))
-            .data(&inflow),
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(colour(theme, Color::Magenta))
-            .data(&outflow),
+        line(theme, Color::Cyan, &inflow),
+        line(theme, Color::Magenta, &outflow),
     ])
     .x_axis(
         Axis::default()
@@ -200,16 +192,15 @@ fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
 }
 
 fn draw_first_contact(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, area: Rect) {
-    let block = panel(
+    let inner = framed(
+        frame,
         lang.pick(
             "Eerste contact binnen de norm",
             "First contact within the norm",
-        )
-        .into(),
+        ),
         theme,
+        area,
     );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let [numbers, chart_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let fc = &t.first_contact;
@@ -259,16 +250,8 @@ fn draw_first_contact(frame: &mut Frame, lang: Language, theme: Theme, t: &Throu
         (last, FIRST_CONTACT_TARGET_PCT),
     ];
     let chart = Chart::new(vec![
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(colour(theme, Color::Yellow))
-            .data(&target),
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(colour(theme, Color::Green))
-            .data(&share),
+        line(theme, Color::Yellow, &target),
+        line(theme, Color::Green, &share),
     ])
     .x_axis(
         Axis::default()
@@ -284,13 +267,12 @@ fn draw_first_contact(frame: &mut Frame, lang: Language, theme: Theme, t: &Throu
 }
 
 fn draw_lead_times(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, area: Rect) {
-    let block = panel(
-        lang.pick("Doorlooptijden in dagen", "Lead times in days")
-            .into(),
+    let inner = framed(
+        frame,
+        lang.pick("Doorlooptijden in dagen", "Lead times in days"),
         theme,
+        area,
     );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let lt = &t.lead_times_days;
     let steps: [(&str, &Quantiles); 4] = [
         (
@@ -391,16 +373,15 @@ fn draw_lead_times(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughp
 }
 
 fn draw_load(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, area: Rect) {
-    let block = panel(
+    let inner = framed(
+        frame,
         lang.pick(
             "Belasting per organisatie (nu)",
             "Load per organisation (now)",
-        )
-        .into(),
+        ),
         theme,
+        area,
     );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let rows = &t.load.per_organisation;
     let (open, capacity) = rows
         .iter()
@@ -452,9 +433,12 @@ pub fn draw_period(frame: &mut Frame, app: &App, theme: Theme, input: &Input, er
         height: 7.min(area.height),
     };
     frame.render_widget(Clear, rect);
-    let block = panel(lang.pick("Eigen periode", "Custom period").into(), theme);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = framed(
+        frame,
+        lang.pick("Eigen periode", "Custom period"),
+        theme,
+        rect,
+    );
     let lines = vec![
         Line::raw(lang.pick(
             "Van en tot en met (JJJJ-MM-DD JJJJ-MM-DD):",

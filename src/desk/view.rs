@@ -146,7 +146,8 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn block(title: String, theme: Theme) -> Block<'static> {
+/// A bordered box with the title in the accent style.
+pub(super) fn block(title: String, theme: Theme) -> Block<'static> {
     Block::bordered()
         .border_type(BorderType::Plain)
         .title(Span::styled(format!(" {title} "), theme.accent()))
@@ -894,46 +895,29 @@ fn dialog_title(app: &App, dialog: &Dialog) -> String {
             .map(|c| c.number.clone())
             .unwrap_or_default()
     };
-    match dialog.kind {
-        DialogKind::Approve { request_id } => format!(
-            "{} · {}",
+    let (what, number) = match dialog.kind {
+        DialogKind::Approve { request_id } => (
             lang.pick("Aanvraag toekennen", "Approve request"),
-            request_number(request_id)
+            request_number(request_id),
         ),
-        DialogKind::Reject { request_id } => format!(
-            "{} · {}",
+        DialogKind::Reject { request_id } => (
             lang.pick("Aanvraag afwijzen", "Reject request"),
-            request_number(request_id)
+            request_number(request_id),
         ),
         DialogKind::Reassign { case_id } => {
-            format!(
-                "{} · {}",
-                lang.pick("Herverdelen", "Reassign"),
-                case_number(case_id)
-            )
+            (lang.pick("Herverdelen", "Reassign"), case_number(case_id))
         }
         DialogKind::Escalate { case_id } => {
-            format!(
-                "{} · {}",
-                lang.pick("Opschalen", "Escalate"),
-                case_number(case_id)
-            )
+            (lang.pick("Opschalen", "Escalate"), case_number(case_id))
         }
         DialogKind::TakeOver { case_id } => {
-            format!(
-                "{} · {}",
-                lang.pick("Overnemen", "Take over"),
-                case_number(case_id)
-            )
+            (lang.pick("Overnemen", "Take over"), case_number(case_id))
         }
         DialogKind::Deescalate { case_id } => {
-            format!(
-                "{} · {}",
-                lang.pick("Afschalen", "De-escalate"),
-                case_number(case_id)
-            )
+            (lang.pick("Afschalen", "De-escalate"), case_number(case_id))
         }
-    }
+    };
+    format!("{what} · {number}")
 }
 
 fn dialog_verb(lang: Language, kind: DialogKind) -> &'static str {
