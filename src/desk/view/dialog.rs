@@ -1,0 +1,297 @@
+//! The dialogs of the inline actions and the reassignment picker.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Margin, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::table::cell_line;
+use super::{Theme, block, centered};
+use crate::config::Language;
+use crate::desk::app::{App, Candidate, Dialog, DialogKind, Flight};
+use crate::desk::columns::{Cell, Tone, load_tone};
+use crate::desk::labels;
+
+fn dialog_title(app: &App, dialog: &Dialog) -> String {
+    let lang = app.lang();
+    let request_number = |id: i64| {
+        app.snapshot
+            .requests
+            .get(&id)
+            .map(|r| r.number.clone())
+            .unwrap_or_default()
+    };
+    let case_number = |id: i64| {
+        app.snapshot
+            .cases
+            .get(&id)
+            .map(|c| c.number.clone())
+            .unwrap_or_default()
+    };
+    let (what, number) = match dialog.kind {
+        DialogKind::Approve { request_id } => (
+            lang.pick("Aanvraag toekennen", "Approve request"),
+            request_number(request_id),
+        ),
+        DialogKind::Reject { request_id } => (
+            lang.pick("Aanvraag afwijzen", "Reject request"),
+            request_number(request_id),
+        ),
+        DialogKind::Reassign { case_id } => {
+            (lang.pick("Herverdelen", "Reassign"), case_number(case_id))
+        }
+        DialogKind::Escalate { case_id } => {
+            (lang.pick("Opschalen", "Escalate"), case_number(case_id))
+        }
+        DialogKind::TakeOver { case_id } => {
+            (lang.pick("Overnemen", "Take over"), case_number(case_id))
+        }
+        DialogKind::Deescalate { case_id } => {
+            (lang.pick("Afschalen", "De-escalate"), case_number(case_id))
+        }
+    };
+    format!("{what} · {number}")
+}
+
+fn dialog_verb(lang: Language, kind: DialogKind) -> &'static str {
+    match kind {
+        DialogKind::Approve { .. } => lang.pick("toekennen", "approve"),
+        DialogKind::Reject { .. } => lang.pick("afwijzen", "reject"),
+        DialogKind::Reassign { .. } => lang.pick("herverdelen", "reassign"),
+        DialogKind::Escalate { .. } => lang.pick("opschalen", "escalate"),
+        DialogKind::TakeOver { .. } => lang.pick("overnemen", "take over"),
+        DialogKind::Deescalate { .. } => lang.pick("afschalen", "de-escalate"),
+    }
+}
+
+pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &Dialog) {
+    let lang = app.lang();
+    let mut context: Vec<Line> = Vec::new();
+    let case = dialog
+        .kind
+        .case_id(&app.snapshot)
+        .and_then(|id| app.snapshot.cases.get(&id));
+    match dialog.kind {
+        DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+            if let Some(r) = app.snapshot.requests.get(&request_id) {
+                context.push(Line::raw(format!(
+                    "{} · {} · {}",
+                    case.map(|c| c.number.as_str()).unwrap_or(""),
+                    labels::request_kind(lang, r.kind),
+                    r.provision
+                )));
+                context.push(Line::raw(format!(
+                    "{} {}, {} · {} {}",
+                    lang.pick("Ingediend door", "Filed by"),
+                    app.snapshot.name_of(&r.filed_by),
+                    labels::day(lang, r.filed_at, app.now),
+                    lang.pick("beslissen vóór", "decide by"),
+                    labels::day(lang, r.decide_by, app.now)
+                )));
+                if !r.in_plan {
+                    context.push(Line::styled(
+                        lang.pick(
+                            "✗ Niet in het plan: toekennen kan niet.",
+                            "✗ Not in the plan: cannot be approved.",
+                        ),
+                        theme.tone(Tone::Late),
+                    ));
+                }
+                context.push(Line::styled(r.motivation.clone(), theme.tone(Tone::Dim)));
+            }
+        }
+        _ => {
+            if let Some(c) = case {
+                context.push(Line::raw(format!(
+                    "{} · {} · Casusregisseur: {}",
+                    c.number,
+                    labels::domain(lang, c.domain),
+                    c.casusregisseur
+                        .as_deref()
+                        .map(|l| app.snapshot.name_of(l))
+                        .unwrap_or_else(|| "—".into())
+                )));
+            }
+        }
+    }
+    let picking = dialog.picking();
+    let candidates = if picking {
+        app.candidates(dialog)
+    } else {
+        Vec::new()
+    };
+    let list_height: u16 = if picking { 8 } else { 0 };
+    let height = context.len() as u16 + 2 + 3 + list_height + 1 + 1 + 2;
+    let area = centered(frame.area(), 72, height);
+    frame.render_widget(Clear, area);
+    let outer = block(dialog_title(app, dialog), theme);
+    let inner = outer.inner(area).inner(Margin::new(1, 0));
+    frame.render_widget(outer, area);
+    let [
+        context_area,
+        label_area,
+        input_area,
+        list_area,
+        flight_area,
+        hint_area,
+    ] = Layout::vertical([
+        Constraint::Length(context.len() as u16 + 1),
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Length(list_height),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(context), context_area);
+    let (label, input) = if picking {
+        (
+            lang.pick(
+                "Kies de nieuwe casusregisseur (typ om te zoeken)",
+                "Choose the new casusregisseur (type to search)",
+            )
+            .to_string(),
+            &dialog.picker.as_ref().expect("picking").filter,
+        )
+    } else {
+        let chosen = dialog
+            .picker
+            .as_ref()
+            .and_then(|p| p.chosen.as_deref())
+            .map(|l| format!("{} {} · ", lang.pick("Naar", "To"), app.snapshot.name_of(l)))
+            .unwrap_or_default();
+        let required = if dialog.reason_required(&app.snapshot) {
+            lang.pick("Reden (verplicht)", "Reason (required)")
+        } else {
+            lang.pick("Reden (optioneel)", "Reason (optional)")
+        };
+        (format!("{chosen}{required}"), &dialog.reason)
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            label,
+            Style::default().add_modifier(Modifier::BOLD),
+        )),
+        label_area,
+    );
+    let field = Block::bordered();
+    let field_inner = field.inner(input_area);
+    let scroll = input.visual_scroll(field_inner.width.saturating_sub(1) as usize);
+    frame.render_widget(
+        Paragraph::new(input.value().to_string())
+            .scroll((0, scroll as u16))
+            .block(field),
+        input_area,
+    );
+    if dialog.flight != Flight::Sending {
+        frame.set_cursor_position(Position::new(
+            field_inner.x + (input.visual_cursor().saturating_sub(scroll)) as u16,
+            field_inner.y,
+        ));
+    }
+    if picking {
+        draw_candidates(frame, app, theme, dialog, &candidates, list_area);
+    }
+    let flight = match &dialog.flight {
+        Flight::Editing => Line::raw(""),
+        Flight::Sending => Line::styled(
+            lang.pick("⏳ Bezig met versturen…", "⏳ Sending…"),
+            theme.tone(Tone::Soon),
+        ),
+        Flight::Refused(text) => Line::styled(format!("⚠ {text}"), theme.tone(Tone::Late)),
+        Flight::Conflict(text) => Line::styled(format!("⚠ {text}"), theme.tone(Tone::Soon)),
+    };
+    frame.render_widget(
+        Paragraph::new(flight).wrap(Wrap { trim: true }),
+        flight_area,
+    );
+    let hint = if picking {
+        lang.pick("⏎ kiezen · Esc annuleren", "⏎ choose · Esc cancel")
+            .to_string()
+    } else {
+        format!(
+            "⏎ {} · Esc {}",
+            dialog_verb(lang, dialog.kind),
+            if dialog.picker.is_some() {
+                lang.pick("terug", "back")
+            } else {
+                lang.pick("annuleren", "cancel")
+            }
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(hint, theme.tone(Tone::Dim))).alignment(Alignment::Right),
+        hint_area,
+    );
+}
+
+fn draw_candidates(
+    frame: &mut Frame,
+    app: &App,
+    theme: Theme,
+    dialog: &Dialog,
+    candidates: &[Candidate],
+    area: Rect,
+) {
+    let lang = app.lang();
+    let selected = dialog.picker.as_ref().map_or(0, |p| p.selected);
+    let skip = selected.saturating_sub(usize::from(area.height).saturating_sub(1));
+    let lines: Vec<Line> = candidates
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(area.height.into())
+        .map(|(i, c)| {
+            let ratio = match c.capacity {
+                Some(cap) if cap > 0 => f64::from(c.open) / f64::from(cap),
+                _ => 0.0,
+            };
+            let gauge = Cell {
+                text: format!("{}/{}", c.open, c.capacity.unwrap_or(0)),
+                tone: load_tone(ratio),
+                gauge: Some(ratio),
+                value: None,
+            };
+            let mut spans = vec![Span::raw(format!(
+                "{} {:<18} {:<12} {:<10} ",
+                if c.current { "•" } else { " " },
+                truncate(&c.name, 18),
+                truncate(&c.organisation, 12),
+                truncate(c.specialism.as_deref().unwrap_or(""), 10)
+            ))];
+            spans.extend(cell_line(&gauge, 16, theme).spans);
+            if c.current {
+                spans.push(Span::styled(
+                    format!(" ({})", lang.pick("huidig", "current")),
+                    theme.tone(Tone::Dim),
+                ));
+            }
+            let style = if i == selected {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            Line::from(spans).style(style)
+        })
+        .collect();
+    if lines.is_empty() {
+        frame.render_widget(
+            Paragraph::new(lang.pick("Niemand gevonden.", "Nobody found."))
+                .style(theme.tone(Tone::Dim)),
+            area,
+        );
+    } else {
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}

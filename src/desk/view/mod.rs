@@ -1,0 +1,343 @@
+//! `view`: draws the state, changes nothing. Only the visible rows of a
+//! table are turned into widgets, so a frame costs what the screen shows.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+
+use super::app::{App, Overlay, board_title};
+use super::columns::Tone;
+use super::keymap::{self, Action};
+use super::labels;
+use crate::domain::boards::Board;
+
+mod case;
+mod dialog;
+mod popups;
+mod table;
+
+use case::draw_detail;
+use dialog::draw_dialog;
+use popups::{draw_help, draw_palette};
+use table::draw_body;
+
+/// Colours with a meaning, or (mono, `NO_COLOR`) symbols and bold.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub mono: bool,
+}
+
+impl Theme {
+    pub fn tone(self, tone: Tone) -> Style {
+        let style = Style::default();
+        if self.mono {
+            return match tone {
+                Tone::Late => style.add_modifier(Modifier::BOLD),
+                Tone::Soon => style.add_modifier(Modifier::BOLD),
+                Tone::Dim => style.add_modifier(Modifier::DIM),
+                Tone::Risk => style.add_modifier(Modifier::REVERSED),
+                Tone::Plain | Tone::InTime => style,
+            };
+        }
+        // Named colours follow the terminal's own palette, so they read on
+        // dark and light backgrounds alike.
+        match tone {
+            Tone::Late => style.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Tone::Soon => style.fg(Color::Yellow),
+            Tone::InTime => style.fg(Color::Green),
+            Tone::Dim => style.add_modifier(Modifier::DIM),
+            Tone::Risk => style
+                .fg(Color::Red)
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            Tone::Plain => style,
+        }
+    }
+
+    /// Under mono, the meaning of a colour as a symbol.
+    pub fn marker(self, tone: Tone) -> &'static str {
+        match (self.mono, tone) {
+            (true, Tone::Late) => "!",
+            (true, Tone::Soon) => "~",
+            _ => "",
+        }
+    }
+
+    fn accent(self) -> Style {
+        if self.mono {
+            Style::default().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
+        }
+    }
+
+    fn selected(self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+}
+
+/// Below this width the case detail opens full-screen instead of beside
+/// the table.
+pub const DETAIL_PANE_FROM: u16 = 140;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme {
+        mono: app.settings.mono,
+    };
+    let area = frame.area();
+    let banner = u16::from(app.connection.offline.is_some());
+    let [header, tabs, banner_area, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(banner),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, app, theme, header);
+    draw_tabs(frame, app, theme, tabs);
+    if banner > 0 {
+        draw_banner(frame, app, theme, banner_area);
+    }
+    draw_body(frame, app, theme, body);
+    draw_footer(frame, app, theme, footer);
+    if let Some(overlay) = &app.overlay {
+        match overlay {
+            // The filter is typed into the table's title.
+            Overlay::Filter(_) => {}
+            Overlay::Help => {
+                dim(frame);
+                draw_help(frame, app, theme);
+            }
+            Overlay::Palette(palette) => {
+                dim(frame);
+                draw_palette(frame, app, theme, &palette.input, palette.selected);
+            }
+            Overlay::Detail(_) => {
+                dim(frame);
+                draw_detail(frame, app, theme);
+            }
+            Overlay::Dialog(dialog) => {
+                dim(frame);
+                draw_dialog(frame, app, theme, dialog);
+            }
+            Overlay::Period(input, error) => {
+                dim(frame);
+                super::charts::draw_period(frame, app, theme, input, error.as_deref());
+            }
+        }
+    }
+}
+
+fn dim(frame: &mut Frame) {
+    let area = frame.area();
+    frame
+        .buffer_mut()
+        .set_style(area, Style::default().add_modifier(Modifier::DIM));
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// A bordered box with the title in the accent style.
+pub(super) fn block(title: String, theme: Theme) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Plain)
+        .title(Span::styled(format!(" {title} "), theme.accent()))
+}
+
+fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let lang = app.lang();
+    let who = format!(
+        " regiedesk · {} · {}, {}",
+        app.settings.place,
+        app.me.person.display_name,
+        labels::role(lang, app.me.person.role)
+    );
+    // The poll state and the time of the last successful sync.
+    let synced = app
+        .connection
+        .last_sync
+        .map(|at| format!(" {}", labels::time_of_day(at)))
+        .unwrap_or_default();
+    let (symbol, state, tone) = match (&app.connection.offline, app.connection.last_sync) {
+        (Some(_), _) => ("⚠", format!("offline{synced}"), Tone::Late),
+        (None, Some(_)) => (
+            "●",
+            format!("{}{synced}", lang.pick("sync", "sync")),
+            Tone::InTime,
+        ),
+        (None, None) => ("◌", lang.pick("laden", "loading").to_string(), Tone::Soon),
+    };
+    let right = format!("{}  {symbol} {state} ", labels::clock(lang, app.now));
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(right.chars().count() as u16),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            who,
+            Style::default().add_modifier(Modifier::BOLD),
+        )),
+        left_area,
+    );
+    let clock = labels::clock(lang, app.now);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(format!("{clock}  ")),
+            Span::styled(format!("{symbol} {state} "), theme.tone(tone)),
+        ])),
+        right_area,
+    );
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let lang = app.lang();
+    // On a narrow terminal the tabs drop their spacing so all five fit.
+    let wide = area.width >= 100;
+    let mut spans = vec![Span::raw(if wide { " " } else { "" })];
+    for (i, &board) in app.settings.tabs.iter().enumerate() {
+        let active = board == app.board;
+        let style = if active {
+            theme.selected().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(
+            format!(" {} {}", i + 1, board_title(lang, board)),
+            style,
+        ));
+        match app.tab_count(board) {
+            Some(n) if n > 0 => {
+                let tone = if board == Board::Mandaat || board == Board::Doorzettingsmacht {
+                    Tone::Soon
+                } else {
+                    Tone::Late
+                };
+                spans.push(Span::styled(format!(" {n}"), style.patch(theme.tone(tone))));
+            }
+            _ => {}
+        }
+        spans.push(Span::styled(" ", style));
+        if wide {
+            spans.push(Span::raw(" "));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let Some(offline) = &app.connection.offline else {
+        return;
+    };
+    let lang = app.lang();
+    let data = match app.connection.last_sync {
+        Some(at) => format!(
+            "{} {} ({} {})",
+            lang.pick("gegevens van", "data from"),
+            labels::time(at),
+            labels::age(lang, (app.now - at).num_seconds()),
+            lang.pick("oud", "old")
+        ),
+        None => lang.pick("nog geen gegevens", "no data yet").to_string(),
+    };
+    let retry = (offline.retry_at - app.now).num_seconds().max(0);
+    let what = if area.width >= 100 {
+        lang.pick(
+            "Geen verbinding met de server",
+            "No connection to the server (verbinding)",
+        )
+    } else {
+        lang.pick("Geen verbinding", "No connection (verbinding)")
+    };
+    let text = format!(
+        " ⚠ {what}: {data}, {} {retry} s",
+        lang.pick("nieuwe poging over", "retrying in"),
+    );
+    let style = if theme.mono {
+        Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::default()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD)
+    };
+    frame.render_widget(Paragraph::new(text).style(style), area);
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let lang = app.lang();
+    if let Some(status) = &app.status {
+        let (symbol, tone) = if status.error {
+            ("✗", Tone::Late)
+        } else {
+            ("✓", Tone::InTime)
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" {symbol} {}", status.text),
+                theme.tone(tone),
+            )),
+            area,
+        );
+        return;
+    }
+    if matches!(app.overlay, Some(Overlay::Filter(_))) {
+        frame.render_widget(
+            Paragraph::new(lang.pick(
+                " typ om te filteren · ⏎ houden · Esc wissen",
+                " type to filter · ⏎ keep · Esc clear",
+            )),
+            area,
+        );
+        return;
+    }
+    const HINTS: [Action; 13] = [
+        Action::Open,
+        Action::Approve,
+        Action::Reject,
+        Action::Reassign,
+        Action::Escalate,
+        Action::TakeOver,
+        Action::Deescalate,
+        Action::Back,
+        Action::Filter,
+        Action::Period,
+        Action::Bucket,
+        Action::CustomPeriod,
+        Action::Palette,
+    ];
+    let hints = |actions: &mut dyn Iterator<Item = Action>| {
+        let mut spans = Vec::new();
+        for action in actions.filter(|&a| app.offers(a)) {
+            let binding = keymap::binding(action);
+            let key = binding.keys.first().map(keymap::label).unwrap_or_default();
+            spans.push(Span::styled(key, theme.accent()));
+            spans.push(Span::raw(format!(" {}  ", binding.describe(lang))));
+        }
+        spans
+    };
+    // Help and quit stay in view however narrow the terminal.
+    let always = Line::from(hints(&mut [Action::Help, Action::Quit].into_iter()));
+    let [left, right] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(always.width() as u16 + 1),
+    ])
+    .areas(area);
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(hints(&mut HINTS.into_iter()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(always), right);
+}

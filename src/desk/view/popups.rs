@@ -1,0 +1,99 @@
+//! Help and the command palette.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use tui_input::Input;
+
+use super::{Theme, block, centered};
+use crate::desk::app::App;
+use crate::desk::columns::Tone;
+use crate::desk::keymap::{BINDINGS, Scope};
+
+pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
+    let lang = app.lang();
+    let column = |scope: Scope, title: &str| {
+        let mut lines = vec![Line::styled(title.to_string(), theme.accent())];
+        for binding in BINDINGS
+            .iter()
+            .filter(|b| b.scope == scope && (scope == Scope::Everywhere || app.offers(b.action)))
+        {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {:<11}", binding.keys_label()),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(binding.describe(lang).to_string()),
+            ]));
+        }
+        lines
+    };
+    let everywhere = column(Scope::Everywhere, lang.pick("Overal", "Everywhere"));
+    let here = column(
+        Scope::Board,
+        lang.pick("Op dit bord, nu", "On this board, now"),
+    );
+    let height = everywhere.len().max(here.len()) as u16 + 4;
+    let area = centered(frame.area(), 76, height);
+    frame.render_widget(Clear, area);
+    let outer = block("Help".into(), theme).title_bottom(Line::styled(
+        lang.pick(" Esc of ? sluit ", " Esc or ? closes "),
+        theme.tone(Tone::Dim),
+    ));
+    let inner = outer.inner(area).inner(Margin::new(1, 1));
+    frame.render_widget(outer, area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    frame.render_widget(Paragraph::new(everywhere), left);
+    frame.render_widget(Paragraph::new(here), right);
+}
+
+pub(super) fn draw_palette(
+    frame: &mut Frame,
+    app: &App,
+    theme: Theme,
+    input: &Input,
+    selected: usize,
+) {
+    let lang = app.lang();
+    let entries = app.palette_entries(input.value());
+    let shown = 10usize;
+    let area = frame.area();
+    let width = 56.min(area.width);
+    let height = (shown as u16 + 4).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 2.min(area.height.saturating_sub(height)),
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let outer = block(lang.pick("Opdracht", "Command").into(), theme);
+    let inner = outer.inner(rect);
+    frame.render_widget(outer, rect);
+    let [input_area, list_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(format!(": {}", input.value())), input_area);
+    frame.set_cursor_position(Position::new(
+        input_area.x + 2 + input.visual_cursor() as u16,
+        input_area.y,
+    ));
+    let skip = selected.saturating_sub(shown - 1);
+    let lines: Vec<Line> = entries
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(shown)
+        .map(|(i, (label, _))| {
+            let style = if i == selected {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            Line::styled(format!(" {label}"), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area.inner(Margin::new(0, 0)));
+}

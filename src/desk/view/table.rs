@@ -1,0 +1,236 @@
+//! A board or drill-down as a table, and the columns that fit.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table};
+
+use super::case::draw_pane;
+use super::{DETAIL_PANE_FROM, Theme, block};
+use crate::desk::app::{App, Overlay, TableView, View, board_title};
+use crate::desk::columns::{Cell, Tone};
+use crate::domain::boards::Board;
+
+pub(super) fn draw_body(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let Some(view) = app.view() else {
+        crate::desk::charts::draw(frame, app, theme, area);
+        return;
+    };
+    let Some(table) = app.tables.get(&view) else {
+        return;
+    };
+    let wide = area.width >= DETAIL_PANE_FROM && view != View::Board(Board::Caseload);
+    let (table_area, pane) = if wide {
+        let [t, p] = Layout::horizontal([Constraint::Min(60), Constraint::Length(46)]).areas(area);
+        (t, Some(p))
+    } else {
+        (area, None)
+    };
+    draw_table(frame, app, theme, table, table_area);
+    if let Some(pane) = pane {
+        draw_pane(frame, app, theme, pane);
+    }
+}
+
+fn table_title(app: &App, table: &TableView) -> String {
+    let lang = app.lang();
+    let name = match (app.view(), &app.drill) {
+        (Some(View::CasesOf), Some(login)) => format!(
+            "Caseload › {}",
+            login
+                .as_deref()
+                .map(|l| app.snapshot.name_of(l))
+                .unwrap_or_else(|| lang.pick("niet toegewezen", "unassigned").to_string())
+        ),
+        _ => board_title(lang, app.board).to_string(),
+    };
+    let count = table.visible.len();
+    let unit = match (app.view(), count) {
+        (Some(View::Board(Board::Caseload)), 1) => lang.pick("casusregisseur", "casusregisseur"),
+        (Some(View::Board(Board::Caseload)), _) => lang.pick("casusregisseurs", "casusregisseurs"),
+        (Some(View::Board(Board::Mandaat)), 1) => lang.pick("aanvraag", "request"),
+        (Some(View::Board(Board::Mandaat)), _) => lang.pick("aanvragen", "requests"),
+        (_, 1) => lang.pick("zaak", "case"),
+        _ => lang.pick("zaken", "cases"),
+    };
+    let mut title = format!("{name} · {count} {unit}");
+    if app.view() == Some(View::Board(Board::Stagnatie)) {
+        // One row per way a case stagnates; the tab counts cases.
+        let cases = table
+            .visible
+            .iter()
+            .filter_map(|&i| table.rows[i].key.case_id())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        title = format!(
+            "{name} · {cases} {} · {count} {}",
+            lang.pick("zaken", "cases"),
+            lang.pick("signalen", "signals")
+        );
+    }
+    let editing = matches!(app.overlay, Some(Overlay::Filter(_)));
+    if !table.filter.is_empty() || editing {
+        title.push_str(&format!(" · filter: {}", table.filter));
+        if editing {
+            title.push('▏');
+        }
+    }
+    if let Some(column) = table.sort.and_then(|c| app.columns().get(c)) {
+        title.push_str(&format!(
+            " · {} {}",
+            lang.pick("gesorteerd op", "sorted by"),
+            column.header(lang).to_lowercase()
+        ));
+    }
+    title
+}
+
+/// The columns that fit: hidden ones out, then the least important give
+/// way until the rest fit; what is left over goes to the growing columns.
+fn fit_columns(app: &App, width: u16) -> Vec<(usize, u16)> {
+    let columns = app.columns();
+    let mut shown: Vec<usize> = (0..columns.len())
+        .filter(|&i| !app.hidden(&columns[i]))
+        .collect();
+    let need =
+        |shown: &[usize]| -> u16 { shown.iter().map(|&i| columns[i].width + 1).sum::<u16>() };
+    while need(&shown) > width && shown.len() > 1 {
+        let (at, _) = shown
+            .iter()
+            .enumerate()
+            .rev()
+            .max_by_key(|(_, i)| columns[**i].priority)
+            .expect("not empty");
+        if columns[shown[at]].priority == 1 {
+            break;
+        }
+        shown.remove(at);
+    }
+    let spare = width.saturating_sub(need(&shown));
+    let growing = shown.iter().filter(|&&i| columns[i].grow).count() as u16;
+    shown
+        .iter()
+        .map(|&i| {
+            let extra = if columns[i].grow && growing > 0 {
+                spare / growing
+            } else {
+                0
+            };
+            (i, columns[i].width + extra)
+        })
+        .collect()
+}
+
+fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, area: Rect) {
+    let lang = app.lang();
+    let block = block(table_title(app, table), theme);
+    let inner = block.inner(area);
+    let fitted = fit_columns(app, inner.width);
+    let columns = app.columns();
+    if table.visible.is_empty() {
+        let text = if table.filter.is_empty() {
+            empty_text(app)
+        } else {
+            lang.pick(
+                "Niets gevonden voor dit filter.",
+                "Nothing matches this filter.",
+            )
+            .to_string()
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .alignment(Alignment::Center)
+                .block(block)
+                .style(theme.tone(Tone::Dim)),
+            area,
+        );
+        return;
+    }
+    let header = Row::new(fitted.iter().map(|&(i, _)| {
+        Span::styled(
+            columns[i].header(lang),
+            Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
+    }));
+    let page = usize::from(inner.height.saturating_sub(1));
+    let rows = table
+        .visible
+        .iter()
+        .enumerate()
+        .skip(table.offset)
+        .take(page)
+        .map(|(position, &index)| {
+            let row = &table.rows[index];
+            let cells = fitted.iter().map(|&(i, width)| {
+                row.cells
+                    .get(i)
+                    .map(|cell| cell_line(cell, width, theme))
+                    .unwrap_or_default()
+            });
+            let style = if position == table.selected {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            Row::new(cells).style(style)
+        });
+    let widths = fitted.iter().map(|&(_, w)| Constraint::Length(w));
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .block(block),
+        area,
+    );
+}
+
+pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'static> {
+    let style = theme.tone(cell.tone);
+    let marker = theme.marker(cell.tone);
+    if let Some(ratio) = cell.gauge {
+        // A fixed bar width keeps the gauges of a column aligned.
+        let bar = width.saturating_sub(7).min(10);
+        let filled = ((ratio.min(1.0) * f64::from(bar)).round() as u16).min(bar);
+        return Line::from(vec![
+            Span::styled("█".repeat(filled.into()), style),
+            Span::styled(
+                "░".repeat((bar - filled).into()),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+            Span::styled(format!(" {marker}{}", cell.text), style),
+        ]);
+    }
+    if cell.tone == Tone::Risk && !cell.text.is_empty() {
+        let mut spans = Vec::new();
+        for badge in cell.text.split(' ') {
+            spans.push(Span::styled(badge.to_string(), style));
+            spans.push(Span::raw(" "));
+        }
+        return Line::from(spans);
+    }
+    Line::from(Span::styled(format!("{marker}{}", cell.text), style))
+}
+
+fn empty_text(app: &App) -> String {
+    let lang = app.lang();
+    if app.connection.last_sync.is_none() {
+        return lang.pick("Gegevens laden…", "Loading…").to_string();
+    }
+    match app.view() {
+        Some(View::Board(Board::Stagnatie)) => lang.pick(
+            "Geen stagnerende zaken. Alles binnen de norm.",
+            "No stagnant cases.",
+        ),
+        Some(View::Board(Board::Mandaat)) => lang.pick(
+            "Geen aanvragen die op uw besluit wachten.",
+            "No requests await your decision.",
+        ),
+        Some(View::Board(Board::Doorzettingsmacht)) => lang.pick(
+            "Geen opgeschaalde of hoogrisicozaken die vastlopen.",
+            "No escalated or stalling high-risk cases.",
+        ),
+        _ => lang.pick("Geen open zaken.", "No open cases."),
+    }
+    .to_string()
+}
