@@ -51,6 +51,8 @@ fn desk(delta: Delta) -> App {
         tabs: Board::ALL.to_vec(),
         hidden: Default::default(),
         notifications: false,
+        focus: Default::default(),
+        mouse: true,
         place: "bench".into(),
     };
     let pr = demo::people()

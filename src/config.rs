@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::domain::boards::Board;
 use crate::domain::calendar::{Calendar, DayCounting};
+use crate::domain::model::CaseDomain;
 use crate::domain::norms::{Norms, StagnationThresholds};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -40,6 +41,11 @@ pub struct DeskConfig {
     /// Columns to hide, per board: `stagnatie = ["organisatie"]`.
     #[serde(deserialize_with = "hidden_columns")]
     pub hidden_columns: BTreeMap<Board, Vec<String>>,
+    /// The case domains on the boards (`["jeugd"]`); empty: all of them.
+    pub domains: Vec<CaseDomain>,
+    /// Click rows and tabs, scroll with the wheel. Off keeps the
+    /// terminal's own text selection.
+    pub mouse: bool,
 }
 
 impl Default for DeskConfig {
@@ -53,6 +59,8 @@ impl Default for DeskConfig {
             notifications: true,
             boards: Board::ALL.to_vec(),
             hidden_columns: BTreeMap::new(),
+            domains: Vec::new(),
+            mouse: true,
         }
     }
 }

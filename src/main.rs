@@ -18,6 +18,7 @@ use regiedesk::config::{Config, Language, Theme};
 use regiedesk::desk::app::Settings;
 use regiedesk::desk::export::{self, Format};
 use regiedesk::desk::{self, notify, screens};
+use regiedesk::domain::boards::Focus;
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
 use regiedesk::domain::stats::{Bucket, Period};
@@ -231,6 +232,10 @@ fn settings(config: &Config, lang: Option<Language>, place: String) -> Settings 
         tabs: config.desk.boards.clone(),
         hidden: config.desk.hidden_columns.clone(),
         notifications: config.desk.notifications,
+        mouse: config.desk.mouse,
+        focus: Focus {
+            domains: config.desk.domains.clone(),
+        },
         place,
     }
 }
@@ -314,7 +319,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("no API token: set REGIEDESK_TOKEN or `token` in the [desk] section")?;
             let client = ApiClient::new(&server, &token)?;
             let lang = cli.lang.unwrap_or(config.desk.language);
-            let text = export::export(&client, board, format, now, &norms, lang, figures).await?;
+            let text = export::export(
+                &client,
+                board,
+                format,
+                now,
+                &norms,
+                lang,
+                figures,
+                &Focus {
+                    domains: config.desk.domains.clone(),
+                },
+            )
+            .await?;
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }

@@ -139,7 +139,8 @@ fn offline_banner() {
     let mut app = desk("pr-jeugd");
     app.update(Msg::Tick(now() + chrono::TimeDelta::seconds(190)));
     app.update(Msg::SyncFailed {
-        error: "geen verbinding met de server".into(),
+        error: "er luistert niets op dit adres".into(),
+        denied: false,
         retry_at: now() + chrono::TimeDelta::seconds(198),
     });
     snap("offline", &app);

@@ -38,6 +38,11 @@ impl ApiFailure {
         }
     }
 
+    /// The server does not accept the token (401) or the person (403).
+    pub fn is_denied(&self) -> bool {
+        matches!(self.status(), Some(401 | 403))
+    }
+
     /// A conflict the user can resolve by looking again: 409 or 412.
     pub fn is_conflict(&self) -> bool {
         matches!(self.status(), Some(409 | 412))
@@ -239,16 +244,31 @@ impl ApiClient {
     }
 }
 
+/// A transport error in the user's words; the library's own (English)
+/// chain goes to the log only.
 fn offline(error: reqwest::Error) -> ApiFailure {
-    // The chain names the cause (connection refused, timed out) without
-    // anything from the request body.
-    let mut text = error.to_string();
+    let mut chain = error.to_string();
     let mut source = std::error::Error::source(&error);
     while let Some(cause) = source {
-        text = format!("{text}: {cause}");
+        chain = format!("{chain}: {cause}");
         source = cause.source();
     }
-    ApiFailure::Offline(text)
+    tracing::debug!(error = %chain, "request failed");
+    let lower = chain.to_lowercase();
+    let why = if error.is_timeout() {
+        "de server antwoordde niet op tijd"
+    } else if lower.contains("dns") || lower.contains("lookup") {
+        "het adres van de server is onbekend"
+    } else if lower.contains("refused") {
+        "er luistert niets op dit adres"
+    } else if lower.contains("certificate") || lower.contains("tls") {
+        "de beveiligde verbinding kwam niet tot stand"
+    } else if error.is_connect() {
+        "de server is niet bereikbaar"
+    } else {
+        "de verbinding werd verbroken"
+    };
+    ApiFailure::Offline(why.to_string())
 }
 
 fn etag_of(response: &reqwest::Response) -> Option<String> {

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::labels;
 use crate::config::Language;
 use crate::domain::boards::{
-    self, Board, CaseloadRow, DoorzettingsmachtRow, Index, MandateRow, Snapshot, StagnationRow,
+    self, Board, CaseloadRow, DoorzettingsmachtRow, Focus, Index, MandateRow, Signal, Snapshot,
+    StagnationRow, Why,
 };
 use crate::domain::calendar::DayCounting;
 use crate::domain::model::Person;
@@ -62,18 +63,35 @@ impl Cell {
         self
     }
 
+    /// Columns the cell needs on screen: a gauge draws a bar before its text.
+    pub fn width(&self) -> u16 {
+        let text = unicode_width::UnicodeWidthStr::width(self.text.as_str()) as u16;
+        if self.gauge.is_some() {
+            text + GAUGE_BAR + 2
+        } else {
+            text + 1
+        }
+    }
+
     pub fn export_value(&self) -> &str {
         self.value.as_deref().unwrap_or(&self.text)
     }
 }
+
+/// Cells a load gauge's bar takes before its number.
+pub const GAUGE_BAR: u16 = 10;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub key: &'static str,
     pub nl: &'static str,
     pub en: &'static str,
-    /// Width the column needs; a `grow` column also takes what is left.
+    /// The least width the column is drawn with.
     pub width: u16,
+    /// The most the content may claim; longer text is cut only when the
+    /// screen has no room left.
+    pub max: u16,
+    /// Takes what is left over once every column has its content's width.
     pub grow: bool,
     /// 1 is always shown; higher numbers give way first on narrow screens.
     pub priority: u8,
@@ -90,6 +108,7 @@ const fn col(
     nl: &'static str,
     en: &'static str,
     width: u16,
+    max: u16,
     grow: bool,
     priority: u8,
 ) -> Column {
@@ -98,75 +117,113 @@ const fn col(
         nl,
         en,
         width,
+        max,
         grow,
         priority,
     }
 }
 
+const CASUSREGISSEUR: Column = col(
+    "casusregisseur",
+    "Casusregisseur",
+    "Casusregisseur",
+    10,
+    24,
+    false,
+    1,
+);
+
 pub const CASELOAD: &[Column] = &[
+    CASUSREGISSEUR,
     col(
-        "casusregisseur",
-        "Casusregisseur",
-        "Casusregisseur",
-        16,
-        true,
+        "organisatie",
+        "Organisatie",
+        "Organisation",
+        8,
+        18,
+        false,
+        3,
+    ),
+    col("specialisme", "Specialisme", "Specialism", 8, 30, false, 5),
+    col("belasting", "Belasting", "Load", 14, 22, false, 1),
+    col(
+        "contact_te_laat",
+        "Contact laat",
+        "Contact late",
+        12,
+        12,
+        false,
         1,
     ),
-    col("organisatie", "Organisatie", "Organisation", 12, false, 2),
-    col("specialisme", "Specialisme", "Specialism", 12, false, 4),
-    col("belasting", "Belasting", "Load", 16, false, 1),
-    col("te_laat", "Te laat", "Overdue", 7, false, 1),
-    col("vastgelopen", "Vast", "Stuck", 5, false, 3),
-    col("hoog_risico", "Risico", "Risk", 6, false, 2),
+    // Counts: as wide as their header, so a narrow screen drops a count
+    // rather than cutting what it counts.
+    col("geen_plan", "Geen plan", "No plan", 9, 9, false, 2),
+    col("geen_activiteit", "Geen act.", "No activ.", 9, 9, false, 3),
+    col("vastgelopen", "Vast", "Stuck", 5, 5, false, 2),
+    col("termijn_om", "Termijn om", "Term passed", 11, 11, false, 3),
+    col("hoog_risico", "Risico", "Risk", 6, 6, false, 2),
 ];
 
 pub const STAGNATIE: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, false, 1),
-    col("huishouden", "Huish.", "Househ.", 7, false, 2),
-    col("soort", "Soort", "Kind", 16, false, 1),
+    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("huishouden", "Huish.", "Househ.", 6, 8, false, 4),
+    col("signalen", "Signalen", "Signals", 14, 80, true, 1),
+    col("te_laat", "Te laat", "Late", 7, 10, false, 1),
+    col("risico", "Risico", "Risk", 6, 18, false, 2),
+    CASUSREGISSEUR,
     col(
-        "casusregisseur",
-        "Casusregisseur",
-        "Casusregisseur",
-        14,
-        true,
-        1,
+        "organisatie",
+        "Organisatie",
+        "Organisation",
+        8,
+        18,
+        false,
+        5,
     ),
-    col("organisatie", "Organisatie", "Organisation", 14, false, 3),
-    col("te_laat", "Te laat", "Late", 9, false, 1),
 ];
 
 pub const MANDAAT: &[Column] = &[
-    col("aanvraag", "Aanvraag", "Request", 12, false, 1),
-    col("zaak", "Zaak", "Case", 13, false, 2),
-    col("huishouden", "Huish.", "Househ.", 7, false, 3),
-    col("soort", "Soort", "Kind", 12, false, 1),
-    col("voorziening", "Voorziening", "Provision", 14, true, 3),
-    col("in_plan", "Plan", "Plan", 4, false, 1),
-    col("ingediend_door", "Ingediend door", "Filed by", 14, false, 2),
-    col("termijn", "Termijn", "Deadline", 12, false, 1),
+    col("aanvraag", "Aanvraag", "Request", 12, 12, false, 1),
+    col("zaak", "Zaak", "Case", 13, 13, false, 3),
+    col("huishouden", "Huish.", "Househ.", 6, 8, false, 5),
+    col("soort", "Soort", "Kind", 8, 14, false, 2),
+    col("voorziening", "Voorziening", "Provision", 14, 60, true, 1),
+    col("in_plan", "Plan", "Plan", 4, 4, false, 4),
+    col(
+        "ingediend_door",
+        "Ingediend door",
+        "Filed by",
+        10,
+        24,
+        false,
+        3,
+    ),
+    col("termijn", "Termijn", "Deadline", 10, 14, false, 1),
 ];
 
 pub const DOORZETTINGSMACHT: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, false, 1),
-    col("huishouden", "Huish.", "Househ.", 7, false, 2),
-    col("risico", "Risico", "Risk", 9, false, 1),
+    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("huishouden", "Huish.", "Househ.", 6, 8, false, 5),
+    col("risico", "Risico", "Risk", 6, 18, false, 2),
+    col("waarom", "Waarom", "Why", 10, 36, false, 1),
     col(
         "opgeschaald_door",
-        "Opgeschaald",
+        "Opgeschaald door",
         "Escalated by",
-        14,
+        10,
+        24,
         false,
-        2,
+        4,
     ),
-    col("sinds", "Sinds", "Since", 7, false, 1),
-    col("reden", "Reden", "Reason", 16, true, 3),
-    col("overgenomen", "Overgen.", "Taken", 8, false, 2),
+    col("sinds", "Sinds", "Since", 6, 12, false, 3),
+    col("reden", "Reden", "Reason", 16, 90, true, 1),
+    col("overgenomen", "Overgen.", "Taken", 4, 8, false, 4),
     col(
         "casusregisseur",
         "Casusregisseur",
         "Casusregisseur",
-        14,
+        10,
+        24,
         false,
         4,
     ),
@@ -174,13 +231,13 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
 
 /// The drill-down into one casusregisseur's cases (not configurable).
 pub const CASES_OF: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, false, 1),
-    col("huishouden", "Huish.", "Househ.", 7, false, 2),
-    col("domein", "Domein", "Domain", 11, false, 3),
-    col("fase", "Fase", "Stage", 11, false, 2),
-    col("stagnatie", "Stagnatie", "Stagnation", 16, true, 1),
-    col("te_laat", "Te laat", "Late", 9, false, 1),
-    col("risico", "Risico", "Risk", 9, false, 1),
+    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("huishouden", "Huish.", "Househ.", 6, 8, false, 3),
+    col("domein", "Domein", "Domain", 5, 11, false, 4),
+    col("fase", "Fase", "Stage", 5, 11, false, 3),
+    col("signalen", "Signalen", "Signals", 14, 80, true, 1),
+    col("te_laat", "Te laat", "Late", 7, 10, false, 1),
+    col("risico", "Risico", "Risk", 6, 18, false, 2),
 ];
 
 pub fn of(board: Board) -> &'static [Column] {
@@ -204,8 +261,7 @@ pub fn keys(board: Board) -> Vec<&'static str> {
 pub enum RowKey {
     /// A casusregisseur (`None`: the unassigned referrals).
     Person(Option<Login>),
-    /// A case, with the stagnation kind when the board lists one per row.
-    Case(i64, Option<&'static str>),
+    Case(i64),
     Request {
         request_id: i64,
         case_id: i64,
@@ -216,7 +272,7 @@ impl RowKey {
     pub fn case_id(&self) -> Option<i64> {
         match self {
             RowKey::Person(_) => None,
-            RowKey::Case(id, _) => Some(*id),
+            RowKey::Case(id) => Some(*id),
             RowKey::Request { case_id, .. } => Some(*case_id),
         }
     }
@@ -275,28 +331,44 @@ fn late_tone(days_late: i64) -> Tone {
     }
 }
 
+/// A count that is dim when zero.
+fn count(n: u32, tone: Tone) -> Cell {
+    if n == 0 {
+        Cell::toned("0", Tone::Dim)
+    } else {
+        Cell::toned(n.to_string(), tone)
+    }
+}
+
+/// Load against capacity as a gauge with the number beside it, and how
+/// far over capacity in words a monochrome screen also shows: `17/15 +2`.
+pub fn load_cell(open: u32, capacity: Option<u32>) -> Cell {
+    match capacity {
+        Some(capacity) => {
+            let ratio = if capacity > 0 {
+                f64::from(open) / f64::from(capacity)
+            } else {
+                f64::INFINITY
+            };
+            let over = open.saturating_sub(capacity);
+            Cell {
+                text: if over > 0 {
+                    format!("{open}/{capacity} +{over}")
+                } else {
+                    format!("{open}/{capacity}")
+                },
+                value: Some(format!("{:.2}", ratio.min(99.0))),
+                tone: load_tone(ratio),
+                gauge: Some(ratio),
+            }
+        }
+        None => Cell::plain(open.to_string()),
+    }
+}
+
 pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
     rows.iter()
         .map(|row| {
-            let load = match row.capacity {
-                Some(capacity) => {
-                    let ratio = row.load();
-                    Cell {
-                        text: format!("{}/{capacity}", row.open),
-                        value: None,
-                        tone: load_tone(ratio),
-                        gauge: Some(ratio),
-                    }
-                }
-                None => Cell::plain(row.open.to_string()),
-            };
-            let count = |n: u32, tone: Tone| {
-                if n == 0 {
-                    Cell::toned("0", Tone::Dim)
-                } else {
-                    Cell::toned(n.to_string(), tone)
-                }
-            };
             let name = match &row.login {
                 Some(login) => Cell::plain(row.name.clone()).with_value(login.clone()),
                 None => Cell::toned(lang.pick("niet toegewezen", "unassigned"), Tone::Late)
@@ -308,14 +380,58 @@ pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
                     name,
                     Cell::plain(row.organisation.clone()),
                     Cell::plain(row.specialism.clone().unwrap_or_default()),
-                    load,
-                    count(row.overdue, Tone::Late),
+                    load_cell(row.open, row.capacity),
+                    count(row.first_contact_late, Tone::Late),
+                    count(row.no_plan, Tone::Soon),
+                    count(row.no_activity, Tone::Soon),
                     count(row.stuck, Tone::Late),
+                    count(row.decision_late, Tone::Late),
                     count(row.high_risk, Tone::Risk),
                 ],
             }
         })
         .collect()
+}
+
+/// Every signal of a case, most severe first: `eerste contact te laat +3 wd · geen plan`.
+/// The export value lists the signal keys.
+fn signals_cell(signals: &[Signal], lang: Language, working_days: bool) -> Cell {
+    if signals.is_empty() {
+        return Cell::toned("—", Tone::Dim).with_value("");
+    }
+    let text = signals
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if i == 0 {
+                labels::signal(lang, s).to_string()
+            } else {
+                format!(
+                    "{} {}",
+                    labels::signal(lang, s),
+                    labels::lateness(lang, s.days_late, working_days)
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let value = signals
+        .iter()
+        .map(|s| signal_key(s))
+        .collect::<Vec<_>>()
+        .join(";");
+    Cell::toned(text, late_tone(signals[0].days_late)).with_value(value)
+}
+
+fn lateness_cell(signal: Option<&Signal>, lang: Language, working_days: bool) -> Cell {
+    match signal {
+        Some(s) => Cell::toned(
+            labels::lateness(lang, s.days_late, working_days),
+            late_tone(s.days_late),
+        )
+        .with_value(s.days_late.to_string()),
+        None => Cell::toned(lang.pick("op koers", "on track"), Tone::InTime).with_value(""),
+    }
 }
 
 pub fn stagnation(
@@ -324,37 +440,35 @@ pub fn stagnation(
     counting: DayCounting,
     lang: Language,
 ) -> Vec<TableRow> {
+    let working_days = counting == DayCounting::WorkingDays;
     rows.iter()
-        .map(|row| {
-            let kind = labels::stagnation_kind(lang, row.kind);
-            TableRow {
-                key: RowKey::Case(row.case_id, Some(kind_key(row.kind))),
-                cells: vec![
-                    Cell::plain(row.number.clone()),
-                    Cell::plain(row.pseudonym.clone()),
-                    Cell::plain(kind).with_value(kind_key(row.kind)),
-                    holder(snapshot, row.casusregisseur.as_deref()),
-                    Cell::plain(row.organisation.clone().unwrap_or_default()),
-                    Cell::toned(
-                        labels::lateness(lang, row.days_late, counting == DayCounting::WorkingDays),
-                        late_tone(row.days_late),
-                    )
-                    .with_value(row.days_late.to_string()),
-                ],
-            }
+        .map(|row| TableRow {
+            key: RowKey::Case(row.case_id),
+            cells: vec![
+                Cell::plain(row.number.clone()),
+                Cell::plain(row.pseudonym.clone()),
+                signals_cell(&row.signals, lang, working_days),
+                lateness_cell(Some(row.worst()), lang, working_days),
+                badges(&row.risk_flags),
+                holder(snapshot, row.casusregisseur.as_deref()),
+                Cell::plain(row.organisation.clone().unwrap_or_default()),
+            ],
         })
         .collect()
 }
 
-fn kind_key(kind: crate::domain::norms::StagnationKind) -> &'static str {
+/// The stable name of a signal in CSV: the kind, and for a decision term
+/// whether it passed.
+fn signal_key(signal: &Signal) -> &'static str {
     use crate::domain::norms::StagnationKind::*;
-    match kind {
+    match signal.kind {
         FirstContactOverdue => "first_contact_overdue",
         Unassigned => "unassigned",
         NoActivity => "no_activity",
         NoPlan => "no_plan",
         Stuck => "stuck",
-        RequestDeadline => "request_deadline",
+        RequestDeadline if signal.days_late > 0 => "decision_overdue",
+        RequestDeadline => "decision_due",
     }
 }
 
@@ -402,23 +516,29 @@ pub fn doorzettingsmacht(
 ) -> Vec<TableRow> {
     rows.iter()
         .map(|row| TableRow {
-            key: RowKey::Case(row.case_id, None),
+            key: RowKey::Case(row.case_id),
             cells: vec![
                 Cell::plain(row.number.clone()),
                 Cell::plain(row.pseudonym.clone()),
                 badges(&row.risk_flags),
+                Cell::toned(
+                    row.why
+                        .iter()
+                        .map(|w| labels::why(lang, *w))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Tone::Soon,
+                )
+                .with_value(
+                    row.why
+                        .iter()
+                        .map(|w| why_key(*w))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
                 match &row.escalated_by {
-                    Some(login) if row.escalated => {
-                        Cell::plain(snapshot.name_of(login)).with_value(login.clone())
-                    }
-                    _ => Cell::toned(
-                        if row.stuck {
-                            lang.pick("vastgelopen", "stuck")
-                        } else {
-                            lang.pick("hoog risico", "high risk")
-                        },
-                        Tone::Soon,
-                    ),
+                    Some(login) if row.escalated => holder(snapshot, Some(login)),
+                    _ => holder(snapshot, None),
                 },
                 match row.escalated_at.filter(|_| row.escalated) {
                     Some(at) => Cell::plain(labels::day(lang, at, now)).with_value(at.to_rfc3339()),
@@ -434,6 +554,14 @@ pub fn doorzettingsmacht(
             ],
         })
         .collect()
+}
+
+fn why_key(why: Why) -> &'static str {
+    match why {
+        Why::Escalated => "escalated",
+        Why::Stuck => "stuck",
+        Why::HighRiskStagnant => "high_risk",
+    }
 }
 
 pub fn status(lang: Language, status: CaseStatus) -> &'static str {
@@ -454,35 +582,27 @@ pub fn cases_of(
     counting: DayCounting,
     lang: Language,
 ) -> Vec<TableRow> {
+    let working_days = counting == DayCounting::WorkingDays;
     cases
         .iter()
         .map(|case| {
-            let worst = index
-                .stagnation_of(case.id)
-                .iter()
-                .max_by_key(|s| s.days_late);
-            let (kind, late) = match worst {
-                Some(s) => (
-                    Cell::plain(labels::stagnation_kind(lang, s.kind)),
-                    Cell::toned(
-                        labels::lateness(lang, s.days_late, counting == DayCounting::WorkingDays),
-                        late_tone(s.days_late),
-                    )
-                    .with_value(s.days_late.to_string()),
-                ),
-                None => (
-                    Cell::toned("—", Tone::Dim).with_value(""),
-                    Cell::toned(lang.pick("op koers", "on track"), Tone::InTime).with_value(""),
-                ),
+            let signals = boards::signals(index.stagnation_of(case.id), case.is_high_risk());
+            let late = match signals.first() {
+                None if case.casusregisseur.is_none() => Cell::toned(
+                    lang.pick("wacht op toewijzing", "awaits assignment"),
+                    Tone::Soon,
+                )
+                .with_value(""),
+                first => lateness_cell(first, lang, working_days),
             };
             TableRow {
-                key: RowKey::Case(case.id, None),
+                key: RowKey::Case(case.id),
                 cells: vec![
                     Cell::plain(case.number.clone()),
                     Cell::plain(case.pseudonym.clone()),
                     Cell::plain(labels::domain(lang, case.domain)),
                     Cell::plain(status(lang, case.status)),
-                    kind,
+                    signals_cell(&signals, lang, working_days),
                     late,
                     badges(&case.risk_flags),
                 ],
@@ -510,13 +630,18 @@ impl BoardRows {
         viewer: &Person,
         norms: &Norms,
         now: DateTime<Utc>,
+        focus: &Focus,
     ) -> Option<Self> {
         Some(match board {
-            Board::Caseload => BoardRows::Caseload(boards::caseload(snapshot, index)),
-            Board::Stagnatie => BoardRows::Stagnatie(boards::stagnation(snapshot, index)),
-            Board::Mandaat => BoardRows::Mandaat(boards::mandate(snapshot, viewer, norms, now)),
+            Board::Caseload => {
+                BoardRows::Caseload(boards::caseload(snapshot, index, viewer, focus))
+            }
+            Board::Stagnatie => BoardRows::Stagnatie(boards::stagnation(snapshot, index, focus)),
+            Board::Mandaat => {
+                BoardRows::Mandaat(boards::mandate(snapshot, viewer, norms, now, focus))
+            }
             Board::Doorzettingsmacht => {
-                BoardRows::Doorzettingsmacht(boards::doorzettingsmacht(snapshot, index))
+                BoardRows::Doorzettingsmacht(boards::doorzettingsmacht(snapshot, index, focus))
             }
             Board::Doorstroom => return None,
         })

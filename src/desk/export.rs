@@ -9,7 +9,7 @@ use super::columns::{self, BoardRows};
 use super::doorstroom::Preset;
 use crate::api::client::{ApiClient, SyncOutcome};
 use crate::config::Language;
-use crate::domain::boards::{Board, Index, Snapshot};
+use crate::domain::boards::{Board, Focus, Index, Snapshot};
 use crate::domain::calendar::local_date;
 use crate::domain::norms::Norms;
 use crate::domain::stats::{Bucket, Period};
@@ -37,6 +37,7 @@ pub struct Figures {
     pub by: Bucket,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn export(
     client: &ApiClient,
     board: Board,
@@ -45,6 +46,7 @@ pub async fn export(
     norms: &Norms,
     lang: Language,
     figures: Figures,
+    focus: &Focus,
 ) -> anyhow::Result<String> {
     if board == Board::Doorstroom {
         let period = figures
@@ -74,7 +76,7 @@ pub async fn export(
     }
     let mut index = Index::default();
     index.refresh(&snapshot, &[], norms, now);
-    let rows = BoardRows::derive(board, &snapshot, &index, &me.person, norms, now)
+    let rows = BoardRows::derive(board, &snapshot, &index, &me.person, norms, now, focus)
         .expect("every board but doorstroom has rows");
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(&rows.to_json())? + "\n"),

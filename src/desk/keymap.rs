@@ -17,10 +17,16 @@ pub enum Action {
     Bottom,
     PageUp,
     PageDown,
+    HalfPageUp,
+    HalfPageDown,
     Open,
     Back,
     Filter,
     Sort,
+    SortReverse,
+    NextMatch,
+    PrevMatch,
+    Copy,
     Palette,
     Help,
     Refresh,
@@ -33,6 +39,21 @@ pub enum Action {
     Period,
     Bucket,
     CustomPeriod,
+}
+
+impl Action {
+    /// Actions that change a case or request on the server.
+    pub fn changes_a_case(self) -> bool {
+        matches!(
+            self,
+            Action::Approve
+                | Action::Reject
+                | Action::Reassign
+                | Action::Escalate
+                | Action::TakeOver
+                | Action::Deescalate
+        )
+    }
 }
 
 /// Where a binding applies, for grouping in the help overlay.
@@ -169,7 +190,27 @@ pub const BINDINGS: &[Binding] = &[
         "pagina omhoog",
         "page up"
     ),
-    bind!(Palette, Everywhere, [key(':')], "opdracht", "command"),
+    bind!(
+        HalfPageDown,
+        Everywhere,
+        [ctrl('d')],
+        "halve pagina omlaag",
+        "half page down"
+    ),
+    bind!(
+        HalfPageUp,
+        Everywhere,
+        [ctrl('u')],
+        "halve pagina omhoog",
+        "half page up"
+    ),
+    bind!(
+        Palette,
+        Everywhere,
+        [key(':')],
+        "opdracht / ga naar zaak",
+        "command / go to case"
+    ),
     bind!(Help, Everywhere, [key('?')], "help", "help"),
     bind!(
         Refresh,
@@ -195,6 +236,28 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(Filter, Board, [key('/')], "filter", "filter"),
     bind!(Sort, Board, [key('s')], "sorteer", "sort"),
+    bind!(
+        SortReverse,
+        Board,
+        [key('S')],
+        "sorteerrichting om",
+        "reverse sort"
+    ),
+    bind!(
+        NextMatch,
+        Board,
+        [key('n')],
+        "volgende treffer",
+        "next match"
+    ),
+    bind!(
+        PrevMatch,
+        Board,
+        [key('N')],
+        "vorige treffer",
+        "previous match"
+    ),
+    bind!(Copy, Board, [key('y')], "kopieer nummer", "copy number"),
     bind!(Approve, Board, [key('a')], "toekennen", "approve"),
     bind!(Reject, Board, [key('r')], "afwijzen", "reject"),
     bind!(Reassign, Board, [key('t')], "herverdelen", "reassign"),

@@ -4,9 +4,72 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::config::Language;
+use crate::domain::boards::{Severity, Signal, Why};
 use crate::domain::calendar::local_date;
-use crate::domain::model::{CaseDomain, EventKind, RequestKind, RequestStatus, Role, Source};
+use crate::domain::model::{
+    CaseDomain, EventKind, RequestKind, RequestStatus, RiskFlag, Role, Source,
+};
 use crate::domain::norms::StagnationKind;
+
+/// A face of stagnation as a board says it, telling a passed decision term
+/// from one about to pass.
+pub fn signal(lang: Language, signal: &Signal) -> &'static str {
+    match (signal.kind, signal.severity) {
+        (StagnationKind::RequestDeadline, Severity::DecisionOverdue) => {
+            lang.pick("beslistermijn verstreken", "decision term passed")
+        }
+        (StagnationKind::RequestDeadline, _) => lang.pick("beslistermijn nadert", "decision due"),
+        (StagnationKind::FirstContactOverdue, _) => {
+            lang.pick("eerste contact te laat", "first contact late")
+        }
+        (kind, _) => stagnation_kind(lang, kind),
+    }
+}
+
+/// What a severity means, for the legend in the help.
+pub fn severity(lang: Language, severity: Severity) -> &'static str {
+    match severity {
+        Severity::DecisionOverdue => lang.pick(
+            "wettelijke beslistermijn verstreken",
+            "legal decision term passed",
+        ),
+        Severity::HighRiskUnassigned => lang.pick(
+            "hoog risico zonder casusregisseur",
+            "high risk without casusregisseur",
+        ),
+        Severity::HouseholdWaiting => lang.pick(
+            "huishouden wacht: niet toegewezen of eerste contact te laat",
+            "household waiting: unassigned or first contact late",
+        ),
+        Severity::DecisionDue => lang.pick("beslistermijn nadert", "decision term near"),
+        Severity::Stuck => lang.pick("vastgelopen gemeld", "reported stuck"),
+        Severity::NoPlan => lang.pick("geen plan na eerste contact", "no plan after first contact"),
+        Severity::NoActivity => lang.pick("geen geregistreerde activiteit", "no recorded activity"),
+    }
+}
+
+/// A risk flag in full words.
+pub fn risk_flag(lang: Language, flag: RiskFlag) -> &'static str {
+    match flag {
+        RiskFlag::ChildSafety => lang.pick("kindveiligheid", "child safety"),
+        RiskFlag::DomesticViolence => lang.pick("huiselijk geweld", "domestic violence"),
+        RiskFlag::CareAvoider => lang.pick("zorgmijder", "care avoider"),
+        RiskFlag::Aggression => {
+            lang.pick("agressie tegen hulpverleners", "aggression against workers")
+        }
+        RiskFlag::PressPolitical => lang.pick("pers- of politiek gevoelig", "press or political"),
+        RiskFlag::Justice => lang.pick("justitie betrokken", "justice involved"),
+    }
+}
+
+/// Why a case is on the doorzettingsmacht board.
+pub fn why(lang: Language, why: Why) -> &'static str {
+    match why {
+        Why::Escalated => lang.pick("opgeschaald", "escalated"),
+        Why::Stuck => lang.pick("vastgelopen", "stuck"),
+        Why::HighRiskStagnant => lang.pick("hoog risico", "high risk"),
+    }
+}
 
 pub fn stagnation_kind(lang: Language, kind: StagnationKind) -> &'static str {
     match kind {

@@ -18,7 +18,6 @@ pub mod view;
 
 use std::time::Duration;
 
-use anyhow::Context;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
@@ -39,16 +38,79 @@ pub struct Launch {
 /// restored on every way out: normal exit, error, panic (ratatui's hook) and
 /// signals.
 pub async fn run(launch: Launch) -> anyhow::Result<()> {
-    let me = launch.client.me().await.with_context(|| {
-        format!(
-            "cannot open the desk: the case API at {} did not let us in",
-            launch.client.base()
-        )
-    })?;
+    let mouse = launch.settings.mouse;
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, launch, me).await;
+    if mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    let result = match connect(&mut terminal, &launch).await {
+        Ok(Some(me)) => event_loop(&mut terminal, launch, me).await,
+        Ok(None) => Ok(()),
+        Err(error) => Err(error),
+    };
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
     ratatui::restore();
     result
+}
+
+/// Asks the server who the user is, and keeps asking (1 s, 2 s, 4 s … up
+/// to a minute) while it cannot be reached or refuses, with a screen that
+/// says so: the desk opens whether or not the server is up. `None`: the
+/// user quit while waiting.
+async fn connect(
+    terminal: &mut ratatui::DefaultTerminal,
+    launch: &Launch,
+) -> anyhow::Result<Option<crate::api::wire::Me>> {
+    let mut events = EventStream::new();
+    let mut wait = Duration::from_secs(1);
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    loop {
+        let failure = match launch.client.me().await {
+            Ok(me) => return Ok(Some(me)),
+            Err(failure) => failure,
+        };
+        let waiting = view::Connecting {
+            lang: launch.settings.lang,
+            mono: launch.settings.mono,
+            server: launch.client.base().to_string(),
+            denied: failure.is_denied(),
+            error: failure.to_string(),
+            now: launch.clock.now(),
+            retry_at: launch.clock.now() + chrono::TimeDelta::from_std(wait).unwrap_or_default(),
+        };
+        let retry = tokio::time::sleep(wait);
+        tokio::pin!(retry);
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            let now = launch.clock.now();
+            terminal.draw(|frame| view::draw_connecting(frame, &waiting, now))?;
+            tokio::select! {
+                _ = &mut retry => break,
+                _ = tick.tick() => {}
+                _ = term.recv() => return Ok(None),
+                event = events.next() => match event {
+                    Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                        use crossterm::event::{KeyCode, KeyModifiers};
+                        match key.code {
+                            KeyCode::Char('q') => return Ok(None),
+                            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                                return Ok(None);
+                            }
+                            // Ctrl-R: try now.
+                            KeyCode::Char('r') if key.modifiers.contains(KeyModifiers::CONTROL) => break,
+                            _ => {}
+                        }
+                    }
+                    Some(Err(error)) => return Err(error.into()),
+                    None => return Ok(None),
+                    _ => {}
+                },
+            }
+        }
+        wait = (wait * 2).min(Duration::from_secs(60));
+    }
 }
 
 async fn event_loop(
@@ -81,6 +143,7 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
                 Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error.into()),
                 None => Msg::Quit,
@@ -131,6 +194,14 @@ fn execute(
                 let result = client.throughput(period, by).await.map(Box::new);
                 let _ = tx.send(Msg::StatsLoaded { period, by, result });
             });
+        }
+        Command::Copy(number) => {
+            use crossterm::clipboard::CopyToClipboard;
+            // Numbers only: nothing that identifies a person.
+            let _ = crossterm::execute!(
+                std::io::stdout(),
+                CopyToClipboard::to_clipboard_from(number)
+            );
         }
         Command::Notify { summary, body } => {
             if notifications {

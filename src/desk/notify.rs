@@ -12,8 +12,8 @@ use crate::domain::boards::Snapshot;
 /// The items on the user's boards that a notification is about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Signals {
-    /// (case, kind of stagnation)
-    stagnation: BTreeSet<(i64, &'static str)>,
+    /// Stagnant cases.
+    stagnation: BTreeSet<i64>,
     /// Requests awaiting the user's mandate.
     mandate: BTreeSet<i64>,
     /// Escalated or high-risk cases on the doorzettingsmacht board.
@@ -23,13 +23,7 @@ pub struct Signals {
 impl Signals {
     pub fn of(stagnation: &[TableRow], mandate: &[TableRow], urgent: &[TableRow]) -> Self {
         Signals {
-            stagnation: stagnation
-                .iter()
-                .filter_map(|r| match r.key {
-                    RowKey::Case(id, Some(kind)) => Some((id, kind)),
-                    _ => None,
-                })
-                .collect(),
+            stagnation: stagnation.iter().filter_map(|r| r.key.case_id()).collect(),
             mandate: mandate
                 .iter()
                 .filter_map(|r| match r.key {
@@ -65,14 +59,12 @@ impl News {
 /// What is in `after` and was not in `before`, as case and request numbers.
 pub fn news(before: &Signals, after: &Signals, snapshot: &Snapshot) -> News {
     let case_number = |id: &i64| snapshot.cases.get(id).map(|c| c.number.clone());
-    let before_cases: BTreeSet<i64> = before.stagnation.iter().map(|(id, _)| *id).collect();
     News {
         // A case counts once, whichever new way it stagnates.
         stagnation: after
             .stagnation
             .difference(&before.stagnation)
-            .filter(|(id, _)| !before_cases.contains(id))
-            .filter_map(|(id, _)| case_number(id))
+            .filter_map(case_number)
             .collect(),
         mandate: after
             .mandate
@@ -202,16 +194,12 @@ mod tests {
     #[test]
     fn only_what_newly_enters_a_board_is_news() {
         let snap = snapshot(&[1, 2, 3]);
-        let before = Signals::of(&[row(RowKey::Case(1, Some("no_plan")))], &[], &[]);
+        let before = Signals::of(&[row(RowKey::Case(1))], &[], &[]);
         let after = Signals::of(
-            &[
-                row(RowKey::Case(1, Some("no_plan"))),
-                // Another face of a case already stagnant: not news.
-                row(RowKey::Case(1, Some("stuck"))),
-                row(RowKey::Case(2, Some("unassigned"))),
-            ],
+            // Case 1 may stagnate in another way now: it is not news.
+            &[row(RowKey::Case(1)), row(RowKey::Case(2))],
             &[],
-            &[row(RowKey::Case(3, None))],
+            &[row(RowKey::Case(3))],
         );
         let news = news(&before, &after, &snap);
         assert_eq!(

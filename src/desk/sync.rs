@@ -74,6 +74,7 @@ pub fn spawn(
                         tracing::warn!(error = %failure, "sync refused");
                     }
                     let _ = tx.send(Msg::SyncFailed {
+                        denied: failure.is_denied(),
                         error: failure.to_string(),
                         retry_at: clock.now()
                             + TimeDelta::from_std(wait).unwrap_or(TimeDelta::zero()),

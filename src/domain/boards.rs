@@ -12,8 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{DayCounting, local_date};
-use super::model::{Case, Login, Person, Request, RequestKind, RequestStatus, RiskFlag, Role};
+use super::calendar::local_date;
+use super::model::{
+    Case, CaseDomain, Login, Person, Request, RequestKind, RequestStatus, RiskFlag, Role,
+};
 use super::norms::{Norms, Stagnation, StagnationKind};
 use super::permissions;
 
@@ -67,6 +69,19 @@ impl Snapshot {
         self.people
             .get(login)
             .map_or_else(|| login.to_string(), |p| p.display_name.clone())
+    }
+}
+
+/// The part of the municipality a procesregisseur chose to look at: the
+/// case domains on their boards (empty: every domain).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    pub domains: Vec<CaseDomain>,
+}
+
+impl Focus {
+    pub fn includes(&self, case: &Case) -> bool {
+        self.domains.is_empty() || self.domains.contains(&case.domain)
     }
 }
 
@@ -142,7 +157,8 @@ impl Index {
     }
 }
 
-/// One row of the caseload board: a casusregisseur and their load.
+/// One row of the caseload board: a casusregisseur and their load, with
+/// how many of their open cases show each face of stagnation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseloadRow {
     /// `None` for the row of unassigned referrals.
@@ -152,8 +168,13 @@ pub struct CaseloadRow {
     pub specialism: Option<String>,
     pub open: u32,
     pub capacity: Option<u32>,
-    pub overdue: u32,
+    /// Open cases whose first contact is past the norm.
+    pub first_contact_late: u32,
+    pub no_plan: u32,
+    pub no_activity: u32,
     pub stuck: u32,
+    /// Pending requests past their legal decision term.
+    pub decision_late: u32,
     pub high_risk: u32,
 }
 
@@ -165,65 +186,101 @@ impl CaseloadRow {
             _ => 0.0,
         }
     }
+
+    /// Open cases beyond capacity (0 when within it or none is set).
+    pub fn over_capacity(&self) -> u32 {
+        self.capacity.map_or(0, |c| self.open.saturating_sub(c))
+    }
+
+    fn empty(login: Option<Login>, name: String, organisation: String) -> Self {
+        CaseloadRow {
+            login,
+            name,
+            organisation,
+            specialism: None,
+            open: 0,
+            capacity: None,
+            first_contact_late: 0,
+            no_plan: 0,
+            no_activity: 0,
+            stuck: 0,
+            decision_late: 0,
+            high_risk: 0,
+        }
+    }
+
+    fn count(&mut self, case: &Case, stagnation: &[Stagnation]) {
+        self.open += 1;
+        let has = |kind| stagnation.iter().any(|s| s.kind == kind);
+        self.first_contact_late += u32::from(has(StagnationKind::FirstContactOverdue));
+        self.no_plan += u32::from(has(StagnationKind::NoPlan));
+        self.no_activity += u32::from(has(StagnationKind::NoActivity));
+        self.stuck += u32::from(case.stuck_reported);
+        self.decision_late += u32::from(
+            stagnation
+                .iter()
+                .any(|s| s.kind == StagnationKind::RequestDeadline && s.days_late > 0),
+        );
+        self.high_risk += u32::from(case.is_high_risk());
+    }
 }
 
 /// The caseload board: unassigned referrals first, then everyone who holds
-/// cases, by organisation and name.
-pub fn caseload(snapshot: &Snapshot, index: &Index) -> Vec<CaseloadRow> {
+/// cases, by organisation and name. A casusregisseur sees only their own
+/// row: the sync brings them no one else's cases, so other rows would show
+/// a false "0". With a focus, the board lists who holds cases in the
+/// focused domains (and who holds none); a person's load stays their whole
+/// load, since capacity is for all of it.
+pub fn caseload(
+    snapshot: &Snapshot,
+    index: &Index,
+    viewer: &Person,
+    focus: &Focus,
+) -> Vec<CaseloadRow> {
+    let only = (viewer.role == Role::Casusregisseur).then_some(viewer.login.as_str());
     let mut rows: BTreeMap<Option<Login>, CaseloadRow> = BTreeMap::new();
     for person in snapshot
         .people
         .values()
         .filter(|p| p.active && p.capacity.is_some())
+        .filter(|p| only.is_none_or(|login| p.login == login))
     {
-        rows.insert(
+        let mut row = CaseloadRow::empty(
             Some(person.login.clone()),
-            CaseloadRow {
-                login: Some(person.login.clone()),
-                name: person.display_name.clone(),
-                organisation: person.organisation.clone(),
-                specialism: person.specialism.clone(),
-                open: 0,
-                capacity: person.capacity,
-                overdue: 0,
-                stuck: 0,
-                high_risk: 0,
-            },
+            person.display_name.clone(),
+            person.organisation.clone(),
         );
+        row.specialism = person.specialism.clone();
+        row.capacity = person.capacity;
+        rows.insert(Some(person.login.clone()), row);
     }
+    let mut in_focus: BTreeMap<Option<Login>, bool> = BTreeMap::new();
     for case in snapshot.cases.values().filter(|c| c.is_open()) {
-        let row = rows
-            .entry(case.casusregisseur.clone())
-            .or_insert_with(|| CaseloadRow {
-                login: case.casusregisseur.clone(),
-                name: case
-                    .casusregisseur
-                    .as_deref()
-                    .map_or_else(|| "niet toegewezen".to_string(), |l| snapshot.name_of(l)),
-                organisation: case.organisation.clone().unwrap_or_default(),
-                specialism: None,
-                open: 0,
-                capacity: None,
-                overdue: 0,
-                stuck: 0,
-                high_risk: 0,
-            });
-        row.open += 1;
-        let stagnation = index.stagnation_of(case.id);
-        if stagnation
-            .iter()
-            .any(|s| s.kind == StagnationKind::FirstContactOverdue)
-        {
-            row.overdue += 1;
+        if only.is_some() && case.casusregisseur.as_deref() != only {
+            continue;
         }
-        if case.stuck_reported {
-            row.stuck += 1;
+        let focused = focus.includes(case);
+        // Unassigned referrals outside the focus are someone else's work.
+        if case.casusregisseur.is_none() && !focused {
+            continue;
         }
-        if case.is_high_risk() {
-            row.high_risk += 1;
-        }
+        *in_focus.entry(case.casusregisseur.clone()).or_default() |= focused;
+        rows.entry(case.casusregisseur.clone())
+            .or_insert_with(|| {
+                CaseloadRow::empty(
+                    case.casusregisseur.clone(),
+                    case.casusregisseur
+                        .as_deref()
+                        .map_or_else(|| "niet toegewezen".to_string(), |l| snapshot.name_of(l)),
+                    case.organisation.clone().unwrap_or_default(),
+                )
+            })
+            .count(case, index.stagnation_of(case.id));
     }
-    let mut rows: Vec<CaseloadRow> = rows.into_values().collect();
+    let mut rows: Vec<CaseloadRow> = rows
+        .into_values()
+        .filter(|r| r.open == 0 || in_focus.get(&r.login).copied().unwrap_or(false))
+        .collect();
     rows.sort_by(|a, b| {
         (a.login.is_some(), &a.organisation, &a.name).cmp(&(
             b.login.is_some(),
@@ -236,67 +293,147 @@ pub fn caseload(snapshot: &Snapshot, index: &Index) -> Vec<CaseloadRow> {
 
 /// The open cases of one casusregisseur (`None`: the unassigned ones), for
 /// the caseload drill-down: most worrying first.
+/// Every open case is listed, also outside the focus: this is the whole
+/// load of one person.
 pub fn cases_of<'a>(snapshot: &'a Snapshot, index: &Index, login: Option<&str>) -> Vec<&'a Case> {
     let mut cases: Vec<&Case> = snapshot
         .cases
         .values()
         .filter(|c| c.is_open() && c.casusregisseur.as_deref() == login)
         .collect();
-    let worst = |c: &Case| {
-        index
-            .stagnation_of(c.id)
-            .iter()
-            .map(|s| s.days_late)
-            .max()
-            .unwrap_or(i64::MIN)
-    };
-    cases.sort_by(|a, b| worst(b).cmp(&worst(a)).then(a.number.cmp(&b.number)));
+    let worst = |c: &Case| worst_first(index.stagnation_of(c.id), c.is_high_risk(), c);
+    cases.sort_by(|a, b| worst(a).cmp(&worst(b)).then(a.number.cmp(&b.number)));
     cases
 }
 
-/// One row of the stagnation board: a case and one way it stagnates.
+/// How bad a face of stagnation is, most severe first. The order is the
+/// desk's judgement of what hurts a household or the municipality most:
+/// a legal decision term that has passed (the household waits for care it
+/// may be owed, and the municipality is in default); a high-risk case
+/// nobody holds; a household still waiting for its first contact or for
+/// anyone at all; a decision term about to pass; a casusregisseur who says
+/// the case is stuck; no plan long after first contact; no recorded
+/// activity for a long time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    DecisionOverdue,
+    HighRiskUnassigned,
+    HouseholdWaiting,
+    DecisionDue,
+    Stuck,
+    NoPlan,
+    NoActivity,
+}
+
+/// The severity of one face of stagnation of a case.
+pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
+    match stagnation.kind {
+        StagnationKind::RequestDeadline if stagnation.days_late > 0 => Severity::DecisionOverdue,
+        StagnationKind::RequestDeadline => Severity::DecisionDue,
+        StagnationKind::Unassigned if high_risk => Severity::HighRiskUnassigned,
+        StagnationKind::Unassigned | StagnationKind::FirstContactOverdue => {
+            Severity::HouseholdWaiting
+        }
+        StagnationKind::Stuck => Severity::Stuck,
+        StagnationKind::NoPlan => Severity::NoPlan,
+        StagnationKind::NoActivity => Severity::NoActivity,
+    }
+}
+
+/// A sort key putting the worst case first: its most severe face, then
+/// the longest past that norm, then high risk before the rest. Cases that
+/// do not stagnate come last.
+fn worst_first(
+    stagnation: &[Stagnation],
+    high_risk: bool,
+    case: &Case,
+) -> (Severity, i64, bool, DateTime<Utc>) {
+    let worst = stagnation
+        .iter()
+        .map(|s| (severity(s, high_risk), -s.days_late))
+        .min();
+    match worst {
+        Some((severity, late)) => (severity, late, !high_risk, case.referred_at),
+        None => (Severity::NoActivity, i64::MAX, !high_risk, case.referred_at),
+    }
+}
+
+/// One row of the stagnation board: a case and every way it stagnates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StagnationRow {
     pub case_id: i64,
     pub number: String,
     pub pseudonym: String,
+    pub domain: CaseDomain,
+    /// Every face, most severe first.
+    pub signals: Vec<Signal>,
+    pub casusregisseur: Option<Login>,
+    pub organisation: Option<String>,
+    pub risk_flags: Vec<RiskFlag>,
+    pub high_risk: bool,
+}
+
+/// One face of stagnation of a case, with how bad it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signal {
     pub kind: StagnationKind,
+    pub severity: Severity,
     pub request_id: Option<i64>,
     /// Counted days past the norm (0 = due today, negative = days left).
     pub days_late: i64,
     pub norm_at: DateTime<Utc>,
-    pub casusregisseur: Option<Login>,
-    pub organisation: Option<String>,
-    pub high_risk: bool,
 }
 
-/// The stagnation board, worst first: longest past the norm, then the
-/// faces in the order of [`StagnationKind`], then case number.
-pub fn stagnation(snapshot: &Snapshot, index: &Index) -> Vec<StagnationRow> {
+impl StagnationRow {
+    /// The most severe face; every row has at least one.
+    pub fn worst(&self) -> &Signal {
+        &self.signals[0]
+    }
+}
+
+/// The faces of stagnation of a case as signals, most severe first.
+pub fn signals(stagnation: &[Stagnation], high_risk: bool) -> Vec<Signal> {
+    let mut signals: Vec<Signal> = stagnation
+        .iter()
+        .map(|s| Signal {
+            kind: s.kind,
+            severity: severity(s, high_risk),
+            request_id: s.request_id,
+            days_late: s.days_late,
+            norm_at: s.norm_at,
+        })
+        .collect();
+    signals.sort_by(|a, b| {
+        (a.severity, -a.days_late, a.kind).cmp(&(b.severity, -b.days_late, b.kind))
+    });
+    signals
+}
+
+/// The stagnation board: one row per stagnant case in focus, worst first
+/// by [`Severity`], then lateness, then high risk, then case number.
+pub fn stagnation(snapshot: &Snapshot, index: &Index, focus: &Focus) -> Vec<StagnationRow> {
     let mut rows: Vec<StagnationRow> = index
         .facts
         .iter()
+        .filter(|(_, facts)| !facts.stagnation.is_empty())
         .filter_map(|(id, facts)| snapshot.cases.get(id).map(|case| (case, facts)))
-        .flat_map(|(case, facts)| {
-            facts.stagnation.iter().map(move |s| StagnationRow {
-                case_id: case.id,
-                number: case.number.clone(),
-                pseudonym: case.pseudonym.clone(),
-                kind: s.kind,
-                request_id: s.request_id,
-                days_late: s.days_late,
-                norm_at: s.norm_at,
-                casusregisseur: case.casusregisseur.clone(),
-                organisation: case.organisation.clone(),
-                high_risk: facts.high_risk,
-            })
+        .filter(|(case, _)| focus.includes(case))
+        .map(|(case, facts)| StagnationRow {
+            case_id: case.id,
+            number: case.number.clone(),
+            pseudonym: case.pseudonym.clone(),
+            domain: case.domain,
+            signals: signals(&facts.stagnation, facts.high_risk),
+            casusregisseur: case.casusregisseur.clone(),
+            organisation: case.organisation.clone(),
+            risk_flags: case.risk_flags.clone(),
+            high_risk: facts.high_risk,
         })
         .collect();
     rows.sort_by(|a, b| {
-        b.days_late
-            .cmp(&a.days_late)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.number.cmp(&b.number))
+        let key = |r: &StagnationRow| (r.worst().severity, -r.worst().days_late, !r.high_risk);
+        key(a).cmp(&key(b)).then_with(|| a.number.cmp(&b.number))
     });
     rows
 }
@@ -328,8 +465,8 @@ pub fn mandate(
     viewer: &Person,
     norms: &Norms,
     now: DateTime<Utc>,
+    focus: &Focus,
 ) -> Vec<MandateRow> {
-    let today = local_date(now);
     let mut rows: Vec<MandateRow> = snapshot
         .requests
         .values()
@@ -340,24 +477,11 @@ pub fn mandate(
             snapshot
                 .cases
                 .get(&r.case_id)
-                .filter(|c| c.is_open())
+                .filter(|c| c.is_open() && focus.includes(c))
                 .map(|c| (r, c))
         })
         .map(|(r, c)| {
-            let due = local_date(r.decide_by);
-            let days_left = if due >= today {
-                i64::from(
-                    norms
-                        .calendar
-                        .days_between(today, due, DayCounting::WorkingDays),
-                )
-            } else {
-                -i64::from(
-                    norms
-                        .calendar
-                        .days_between(due, today, DayCounting::WorkingDays),
-                )
-            };
+            let days_left = norms.working_days_left(r.decide_by, now);
             MandateRow {
                 request_id: r.id,
                 number: r.number.clone(),
@@ -380,6 +504,18 @@ pub fn mandate(
     rows
 }
 
+/// Why a case is on the doorzettingsmacht board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    /// Someone escalated it.
+    Escalated,
+    /// Its casusregisseur reports it stuck (and it is high-risk).
+    Stuck,
+    /// High-risk and stagnating by the norms.
+    HighRiskStagnant,
+}
+
 /// One row of the doorzettingsmacht board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DoorzettingsmachtRow {
@@ -387,6 +523,8 @@ pub struct DoorzettingsmachtRow {
     pub number: String,
     pub pseudonym: String,
     pub risk_flags: Vec<RiskFlag>,
+    /// Every reason it is on the board, in the order of [`Why`].
+    pub why: Vec<Why>,
     pub escalated: bool,
     pub escalated_by: Option<Login>,
     pub escalated_at: Option<DateTime<Utc>>,
@@ -399,27 +537,45 @@ pub struct DoorzettingsmachtRow {
 /// The doorzettingsmacht board: open cases that are escalated, or
 /// high-risk and stuck or stagnant. Escalated first, longest escalated
 /// first; then the rest by case number.
-pub fn doorzettingsmacht(snapshot: &Snapshot, index: &Index) -> Vec<DoorzettingsmachtRow> {
+pub fn doorzettingsmacht(
+    snapshot: &Snapshot,
+    index: &Index,
+    focus: &Focus,
+) -> Vec<DoorzettingsmachtRow> {
     let mut rows: Vec<DoorzettingsmachtRow> = snapshot
         .cases
         .values()
-        .filter(|c| c.is_open())
-        .filter(|c| {
-            c.escalated
-                || (c.is_high_risk() && (c.stuck_reported || !index.stagnation_of(c.id).is_empty()))
-        })
-        .map(|c| DoorzettingsmachtRow {
-            case_id: c.id,
-            number: c.number.clone(),
-            pseudonym: c.pseudonym.clone(),
-            risk_flags: c.risk_flags.clone(),
-            escalated: c.escalated,
-            escalated_by: c.escalated_by.clone(),
-            escalated_at: c.escalated_at,
-            escalation_reason: c.escalation_reason.clone(),
-            taken_over: c.taken_over,
-            stuck: c.stuck_reported,
-            casusregisseur: c.casusregisseur.clone(),
+        .filter(|c| c.is_open() && focus.includes(c))
+        .filter_map(|c| {
+            let high_risk = c.is_high_risk();
+            let mut why = Vec::new();
+            if c.escalated {
+                why.push(Why::Escalated);
+            }
+            if high_risk && c.stuck_reported {
+                why.push(Why::Stuck);
+            }
+            let stagnant = index
+                .stagnation_of(c.id)
+                .iter()
+                .any(|s| s.kind != StagnationKind::Stuck);
+            if high_risk && stagnant {
+                why.push(Why::HighRiskStagnant);
+            }
+            (!why.is_empty()).then(|| DoorzettingsmachtRow {
+                case_id: c.id,
+                number: c.number.clone(),
+                pseudonym: c.pseudonym.clone(),
+                risk_flags: c.risk_flags.clone(),
+                why,
+                escalated: c.escalated,
+                escalated_by: c.escalated_by.clone(),
+                escalated_at: c.escalated_at,
+                escalation_reason: c.escalation_reason.clone(),
+                taken_over: c.taken_over,
+                stuck: c.stuck_reported,
+                casusregisseur: c.casusregisseur.clone(),
+            })
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -613,10 +769,19 @@ mod tests {
         (snapshot, index)
     }
 
+    fn all() -> Focus {
+        Focus::default()
+    }
+
+    fn viewer(login: &str, role: Role) -> Person {
+        person(login, role, "gemeente", None)
+    }
+
     #[test]
-    fn caseload_counts_open_cases_per_casusregisseur_with_unassigned_first() {
+    fn caseload_counts_open_cases_and_every_signal_per_casusregisseur() {
         let (snapshot, index) = fixture();
-        let rows = caseload(&snapshot, &index);
+        let pr = viewer("pr-jeugd", Role::ProcesregisseurJeugd);
+        let rows = caseload(&snapshot, &index, &pr, &all());
         let summary: Vec<_> = rows
             .iter()
             .map(|r| {
@@ -624,56 +789,183 @@ mod tests {
                     r.login.as_deref(),
                     r.open,
                     r.capacity,
-                    r.overdue,
-                    r.stuck,
-                    r.high_risk,
+                    [
+                        r.first_contact_late,
+                        r.no_plan,
+                        r.no_activity,
+                        r.stuck,
+                        r.decision_late,
+                        r.high_risk,
+                    ],
                 )
             })
             .collect();
         assert_eq!(
             summary,
             [
-                (None, 1, None, 0, 0, 0),
-                (Some("cr-02"), 2, Some(10), 0, 0, 0),
-                (Some("cr-03"), 0, Some(10), 0, 0, 0),
-                (Some("cr-01"), 2, Some(2), 1, 1, 1),
+                (None, 1, None, [0, 0, 0, 0, 0, 0]),
+                // Case 5's jeugdhulp request was due on Fri 20 Nov.
+                (Some("cr-02"), 2, Some(10), [0, 0, 0, 0, 1, 0]),
+                (Some("cr-03"), 0, Some(10), [0, 0, 0, 0, 0, 0]),
+                (Some("cr-01"), 2, Some(2), [1, 0, 0, 1, 0, 1]),
             ]
         );
         assert_eq!(rows[3].load(), 1.0);
+        assert_eq!(rows[3].over_capacity(), 0);
         assert_eq!(rows[0].name, "niet toegewezen");
     }
 
     #[test]
-    fn stagnation_lists_every_face_worst_first() {
+    fn a_casusregisseur_sees_only_their_own_caseload_row() {
+        let (mut snapshot, mut index) = fixture();
+        // What cr-01's sync brings: their own cases, and everyone's names.
+        snapshot
+            .cases
+            .retain(|_, c| c.casusregisseur.as_deref() == Some("cr-01"));
+        index.refresh(&snapshot, &[], &Norms::default(), at(NOW));
+        let cr = person("cr-01", Role::Casusregisseur, "MEE", Some(2));
+        let rows = caseload(&snapshot, &index, &cr, &all());
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.login.as_deref(), r.open))
+                .collect::<Vec<_>>(),
+            [(Some("cr-01"), 2)],
+            "no colleague with a false 0"
+        );
+    }
+
+    #[test]
+    fn over_capacity_is_a_number() {
+        let mut row = CaseloadRow::empty(Some("x".into()), "x".into(), "o".into());
+        row.capacity = Some(15);
+        row.open = 17;
+        assert_eq!(row.over_capacity(), 2);
+        row.open = 15;
+        assert_eq!(row.over_capacity(), 0);
+    }
+
+    #[test]
+    fn stagnation_is_one_row_per_case_worst_first_by_severity() {
         let (snapshot, index) = fixture();
-        let rows: Vec<_> = stagnation(&snapshot, &index)
+        let rows: Vec<_> = stagnation(&snapshot, &index, &all())
             .into_iter()
-            .map(|r| (r.number, r.kind, r.days_late))
+            .map(|r| {
+                (
+                    r.case_id,
+                    r.signals
+                        .iter()
+                        .map(|s| (s.severity, s.days_late))
+                        .collect::<Vec<_>>(),
+                )
+            })
             .collect();
         assert_eq!(
             rows,
             [
-                // Due Fri 20 Nov: Mon and Tue late.
-                (
-                    "KST-2026-0001".to_string(),
-                    StagnationKind::FirstContactOverdue,
-                    2
-                ),
-                // Referred Thu 19 Nov, to be assigned by the end of Fri 20.
-                ("KST-2026-0003".to_string(), StagnationKind::Unassigned, 2),
-                (
-                    "KST-2026-0005".to_string(),
-                    StagnationKind::RequestDeadline,
-                    2
-                ),
-                ("KST-2026-0002".to_string(), StagnationKind::Stuck, 1),
-                (
-                    "KST-2026-0004".to_string(),
-                    StagnationKind::RequestDeadline,
-                    -1
-                ),
+                // The jeugdhulp request of case 5 was due Fri 20 Nov.
+                (5, vec![(Severity::DecisionOverdue, 2)]),
+                // First contact due Fri 20 Nov: Mon and Tue late; referred
+                // Thu 19 Nov, to be assigned by the end of Fri 20. Same
+                // severity and lateness: by number.
+                (1, vec![(Severity::HouseholdWaiting, 2)]),
+                (3, vec![(Severity::HouseholdWaiting, 2)]),
+                (4, vec![(Severity::DecisionDue, -1)]),
+                (2, vec![(Severity::Stuck, 1)]),
             ]
         );
+    }
+
+    #[test]
+    fn severity_follows_the_documented_order() {
+        let s = |kind, days_late| Stagnation {
+            kind,
+            case_id: 1,
+            request_id: None,
+            norm_at: at(NOW),
+            days_late,
+        };
+        use StagnationKind::*;
+        let order = [
+            severity(&s(RequestDeadline, 1), false),
+            severity(&s(Unassigned, 0), true),
+            severity(&s(FirstContactOverdue, 30), false),
+            severity(&s(RequestDeadline, 0), false),
+            severity(&s(Stuck, 40), true),
+            severity(&s(NoPlan, 72), false),
+            severity(&s(NoActivity, 90), false),
+        ];
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+        assert_eq!(
+            severity(&s(Unassigned, 3), false),
+            Severity::HouseholdWaiting
+        );
+        // A case's signals: most severe first, whatever the lateness.
+        let listed = signals(&[s(NoPlan, 72), s(FirstContactOverdue, 1)], false);
+        assert_eq!(listed[0].kind, FirstContactOverdue);
+    }
+
+    #[test]
+    fn a_high_risk_referral_nobody_holds_comes_before_late_first_contacts() {
+        let (mut snapshot, mut index) = fixture();
+        let mut flagged = snapshot.cases[&3].clone();
+        flagged.risk_flags = vec![RiskFlag::DomesticViolence, RiskFlag::Justice];
+        let touched = snapshot.apply(Delta {
+            cases: vec![flagged],
+            ..Delta::default()
+        });
+        index.refresh(&snapshot, &touched, &Norms::default(), at(NOW));
+        let order: Vec<i64> = stagnation(&snapshot, &index, &all())
+            .iter()
+            .map(|r| r.case_id)
+            .collect();
+        assert_eq!(order[..3], [5, 3, 1]);
+    }
+
+    #[test]
+    fn a_focus_limits_every_board_to_its_domains() {
+        let (mut snapshot, mut index) = fixture();
+        let mut adult = snapshot.cases[&1].clone();
+        adult.domain = CaseDomain::Volwassenen;
+        let touched = snapshot.apply(Delta {
+            cases: vec![adult],
+            ..Delta::default()
+        });
+        index.refresh(&snapshot, &touched, &Norms::default(), at(NOW));
+        let jeugd = Focus {
+            domains: vec![CaseDomain::Jeugd],
+        };
+        let ids: Vec<i64> = stagnation(&snapshot, &index, &jeugd)
+            .iter()
+            .map(|r| r.case_id)
+            .collect();
+        assert!(!ids.contains(&1) && ids.contains(&3), "{ids:?}");
+        let volw = Focus {
+            domains: vec![CaseDomain::Volwassenen],
+        };
+        let ids: Vec<i64> = stagnation(&snapshot, &index, &volw)
+            .iter()
+            .map(|r| r.case_id)
+            .collect();
+        assert_eq!(ids, [1]);
+        // cr-01 holds case 1 (volwassenen) and case 2 (jeugd): in the
+        // volwassenen focus cr-01 is listed with the whole load; cr-02
+        // holds only jeugd cases and is not; the jeugd unassigned
+        // referral is not either.
+        let pr = viewer("pr-volw", Role::ProcesregisseurVolwassenen);
+        let rows = caseload(&snapshot, &index, &pr, &volw);
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.login.as_deref(), r.open))
+                .collect::<Vec<_>>(),
+            [(Some("cr-03"), 0), (Some("cr-01"), 2)]
+        );
+        let dzm = person(
+            "pr-dzm",
+            Role::ProcesregisseurDoorzettingsmacht,
+            "gemeente",
+            None,
+        );
+        assert!(mandate(&snapshot, &dzm, &Norms::default(), at(NOW), &volw).is_empty());
     }
 
     #[test]
@@ -682,7 +974,7 @@ mod tests {
         let now = at(NOW);
         let norms = Norms::default();
         let jeugd = person("pr-jeugd", Role::ProcesregisseurJeugd, "gemeente", None);
-        let rows = mandate(&snapshot, &jeugd, &norms, now);
+        let rows = mandate(&snapshot, &jeugd, &norms, now, &all());
         // Request 3 was filed by pr-jeugd himself; request 2 is Wmo.
         assert_eq!(
             rows.iter()
@@ -696,7 +988,7 @@ mod tests {
             "gemeente",
             None,
         );
-        let rows = mandate(&snapshot, &dzm, &norms, now);
+        let rows = mandate(&snapshot, &dzm, &norms, now, &all());
         assert_eq!(
             rows.iter()
                 .map(|r| (r.request_id, r.days_left))
@@ -704,17 +996,21 @@ mod tests {
             [(3, -2), (1, 1), (2, 18)]
         );
         let cr = person("cr-02", Role::Casusregisseur, "Kwadraad", Some(10));
-        assert!(mandate(&snapshot, &cr, &norms, now).is_empty());
+        assert!(mandate(&snapshot, &cr, &norms, now, &all()).is_empty());
     }
 
     #[test]
     fn doorzettingsmacht_shows_escalated_and_stagnant_high_risk_cases() {
         let (snapshot, index) = fixture();
-        let rows: Vec<_> = doorzettingsmacht(&snapshot, &index)
+        let rows: Vec<_> = doorzettingsmacht(&snapshot, &index, &all())
             .into_iter()
-            .map(|r| (r.case_id, r.escalated))
+            .map(|r| (r.case_id, r.why))
             .collect();
-        assert_eq!(rows, [(5, true), (2, false)]);
+        assert_eq!(
+            rows,
+            [(5, vec![Why::Escalated]), (2, vec![Why::Stuck])],
+            "why each case is there, apart from who escalated it"
+        );
     }
 
     #[test]
@@ -730,7 +1026,11 @@ mod tests {
         });
         assert_eq!(touched, [1]);
         index.refresh(&snapshot, &touched, &Norms::default(), at(NOW));
-        assert!(stagnation(&snapshot, &index).iter().all(|r| r.case_id != 1));
+        assert!(
+            stagnation(&snapshot, &index, &all())
+                .iter()
+                .all(|r| r.case_id != 1)
+        );
 
         let touched = snapshot.apply(Delta {
             removed_cases: vec![4],
@@ -738,7 +1038,11 @@ mod tests {
         });
         index.refresh(&snapshot, &touched, &Norms::default(), at(NOW));
         assert!(!snapshot.requests.values().any(|r| r.case_id == 4));
-        assert!(stagnation(&snapshot, &index).iter().all(|r| r.case_id != 4));
+        assert!(
+            stagnation(&snapshot, &index, &all())
+                .iter()
+                .all(|r| r.case_id != 4)
+        );
     }
 
     #[test]
@@ -752,11 +1056,11 @@ mod tests {
             &Norms::default(),
             at("2026-11-25T09:00:00Z"),
         );
-        let unassigned = stagnation(&snapshot, &index)
+        let unassigned = stagnation(&snapshot, &index, &all())
             .into_iter()
             .find(|r| r.case_id == 3)
             .unwrap();
-        assert_eq!(unassigned.days_late, 3);
+        assert_eq!(unassigned.worst().days_late, 3);
     }
 
     #[test]

@@ -8,3 +8,4 @@ pub mod model;
 pub mod norms;
 pub mod permissions;
 pub mod stats;
+pub mod suggest;

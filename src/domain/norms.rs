@@ -122,6 +122,12 @@ impl Norms {
         (now > norm).then_some(norm)
     }
 
+    /// Working days left until a legal deadline: 0 on the day itself,
+    /// negative once it has passed.
+    pub fn working_days_left(&self, deadline: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+        -self.lateness(deadline, now, DayCounting::WorkingDays)
+    }
+
     /// How late `now` is against a deadline at the end of a day: 0 on the
     /// day itself, positive after it, negative (days left) before it.
     fn lateness(&self, deadline: DateTime<Utc>, now: DateTime<Utc>, counting: DayCounting) -> i64 {

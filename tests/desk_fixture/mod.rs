@@ -33,6 +33,8 @@ pub fn settings() -> Settings {
         tabs: Board::ALL.to_vec(),
         hidden: Default::default(),
         notifications: true,
+        focus: Default::default(),
+        mouse: true,
         place: "Krimpen a/d IJssel (demo)".into(),
     }
 }

@@ -1,16 +1,15 @@
 //! Dialogs for the inline actions and the reassignment picker.
 
-use std::collections::HashMap;
-
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{ActionCall, App, Command, Overlay, fuzzy};
 use crate::api::wire::{AssignBody, DecisionBody, ReasonBody};
+use crate::config::Language;
 use crate::domain::boards::Snapshot;
-use crate::domain::model::{Decision, Login};
-use crate::domain::permissions;
+use crate::domain::model::{Case, CaseStatus, Decision, Login, Request, RequestStatus};
+use crate::domain::suggest::{self, Candidate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
@@ -22,7 +21,157 @@ pub enum DialogKind {
     Deescalate { case_id: i64 },
 }
 
+/// Why a dialog's item can no longer be acted on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gone {
+    Missing(String),
+    Closed(String),
+    Decided {
+        number: String,
+        status: RequestStatus,
+    },
+}
+
+impl Gone {
+    fn say(&self, lang: Language) -> String {
+        match self {
+            Gone::Missing(number) => format!(
+                "{number} {}",
+                lang.pick(
+                    "is niet meer zichtbaar voor u; er wordt niets verstuurd.",
+                    "is no longer visible to you; nothing will be sent."
+                )
+            ),
+            Gone::Closed(number) => format!(
+                "{number} {}",
+                lang.pick(
+                    "is intussen gesloten; er wordt niets verstuurd.",
+                    "was closed meanwhile; nothing will be sent."
+                )
+            ),
+            Gone::Decided { number, status } => format!(
+                "{number} {} ({}); {}",
+                lang.pick("is intussen beslist", "was decided meanwhile"),
+                crate::desk::labels::request_status(lang, *status),
+                lang.pick("er wordt niets verstuurd.", "nothing will be sent.")
+            ),
+        }
+    }
+}
+
+impl Seen {
+    pub fn version(&self) -> i64 {
+        match self {
+            Seen::Case(case) => case.version,
+            Seen::Request(request) => request.version,
+        }
+    }
+
+    pub fn number(&self) -> &str {
+        match self {
+            Seen::Case(case) => &case.number,
+            Seen::Request(request) => &request.number,
+        }
+    }
+}
+
+/// What changed between what the user saw and what the sync brought, in
+/// a few words.
+fn describe_change(lang: Language, snapshot: &Snapshot, before: &Seen, now: &Seen) -> String {
+    let name = |login: Option<&str>| login.map_or_else(|| "—".to_string(), |l| snapshot.name_of(l));
+    let mut changes = Vec::new();
+    match (before, now) {
+        (Seen::Case(a), Seen::Case(b)) => {
+            if a.casusregisseur != b.casusregisseur {
+                changes.push(format!(
+                    "{} {} → {}",
+                    lang.pick("casusregisseur", "casusregisseur"),
+                    name(a.casusregisseur.as_deref()),
+                    name(b.casusregisseur.as_deref())
+                ));
+            }
+            if a.status != b.status {
+                changes.push(format!(
+                    "{} {} → {}",
+                    lang.pick("fase", "stage"),
+                    crate::desk::columns::status(lang, a.status),
+                    crate::desk::columns::status(lang, b.status)
+                ));
+            }
+            if a.escalated != b.escalated {
+                changes.push(
+                    if b.escalated {
+                        lang.pick("opgeschaald", "escalated")
+                    } else {
+                        lang.pick("afgeschaald", "de-escalated")
+                    }
+                    .to_string(),
+                );
+            }
+            if a.stuck_reported != b.stuck_reported {
+                changes.push(
+                    if b.stuck_reported {
+                        lang.pick("vastgelopen gemeld", "reported stuck")
+                    } else {
+                        lang.pick("niet meer vastgelopen", "no longer stuck")
+                    }
+                    .to_string(),
+                );
+            }
+            if a.risk_flags != b.risk_flags {
+                changes.push(lang.pick("risico's", "risks").to_string());
+            }
+        }
+        (Seen::Request(a), Seen::Request(b)) => {
+            if a.decide_by != b.decide_by {
+                changes.push(lang.pick("termijn", "deadline").to_string());
+            }
+            if a.motivation != b.motivation || a.provision != b.provision {
+                changes.push(lang.pick("aanvraag", "request").to_string());
+            }
+        }
+        _ => {}
+    }
+    if changes.is_empty() {
+        changes.push(lang.pick("andere gegevens", "other details").to_string());
+    }
+    format!("{} · {}", now.number(), changes.join(", "))
+}
+
 impl DialogKind {
+    /// The item the dialog acts on, as the snapshot has it now, if it can
+    /// still be acted on.
+    pub fn target(self, snapshot: &Snapshot) -> Result<Seen, Gone> {
+        match self {
+            DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+                let request = snapshot
+                    .requests
+                    .get(&request_id)
+                    .ok_or_else(|| Gone::Missing(format!("#{request_id}")))?;
+                if request.status != RequestStatus::Pending {
+                    return Err(Gone::Decided {
+                        number: request.number.clone(),
+                        status: request.status,
+                    });
+                }
+                Ok(Seen::Request(Box::new(request.clone())))
+            }
+            DialogKind::Reassign { case_id }
+            | DialogKind::Escalate { case_id }
+            | DialogKind::TakeOver { case_id }
+            | DialogKind::Deescalate { case_id } => {
+                let case = snapshot
+                    .cases
+                    .get(&case_id)
+                    .ok_or_else(|| Gone::Missing(format!("#{case_id}")))?;
+                if matches!(case.status, CaseStatus::Closed | CaseStatus::Waakvlam) {
+                    return Err(Gone::Closed(case.number.clone()));
+                }
+                Ok(Seen::Case(Box::new(case.clone())))
+            }
+        }
+    }
+
     pub fn case_id(self, snapshot: &Snapshot) -> Option<i64> {
         match self {
             DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
@@ -42,9 +191,21 @@ pub enum Flight {
     Sending,
     /// The server (or the desk) refused; the text stays for another try.
     Refused(String),
-    /// 409/412: the item changed. The next sync brings the new version,
-    /// which a second Enter then acts on, knowingly.
+    /// 409/412, or a sync changed the item under the open dialog: the
+    /// dialog says what changed and takes the new version, which a second
+    /// Enter then acts on, knowingly.
     Conflict(String),
+    /// The case or request is no longer there to act on (decided, closed,
+    /// out of the user's sight); Enter sends nothing.
+    Gone(String),
+}
+
+/// The case or request as the user saw it when the dialog opened, and
+/// after every change the dialog has reported since.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seen {
+    Case(Box<Case>),
+    Request(Box<Request>),
 }
 
 #[derive(Debug)]
@@ -57,6 +218,7 @@ pub struct Dialog {
     pub ticket: u64,
     /// For a reassignment: choosing the new casusregisseur comes first.
     pub picker: Option<Picker>,
+    pub seen: Seen,
 }
 
 impl Dialog {
@@ -82,21 +244,49 @@ pub struct Picker {
     pub filter: Input,
     pub selected: usize,
     pub chosen: Option<Login>,
-}
-
-/// A casusregisseur in the reassignment picker.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
-    pub login: Login,
-    pub name: String,
-    pub organisation: String,
-    pub specialism: Option<String>,
-    pub open: u32,
-    pub capacity: Option<u32>,
-    pub current: bool,
+    /// The suggestion order, fixed when the picker opened.
+    pub order: Vec<Login>,
 }
 
 impl App {
+    /// After a sync: tells the open dialog what changed under it, or that
+    /// its case or request is gone. The dialog stays on its own item.
+    pub(super) fn recheck_dialog(&mut self) {
+        let lang = self.lang();
+        let Some(Overlay::Dialog(dialog)) = &mut self.overlay else {
+            return;
+        };
+        if dialog.flight == Flight::Sending {
+            return;
+        }
+        let now = match dialog.kind.target(&self.snapshot) {
+            Err(gone) => {
+                dialog.flight = Flight::Gone(gone.say(lang));
+                return;
+            }
+            Ok(now) => now,
+        };
+        if now.version() == dialog.version {
+            return;
+        }
+        let what = describe_change(lang, &self.snapshot, &dialog.seen, &now);
+        let news = format!(
+            "{} {what}. {}",
+            lang.pick("Intussen gewijzigd:", "Changed meanwhile:"),
+            lang.pick(
+                "Kijk of uw actie nog klopt en druk nogmaals op Enter, of Esc.",
+                "Check that your action still fits and press Enter again, or Esc."
+            )
+        );
+        dialog.flight = match &dialog.flight {
+            // A refusal from the server (412/409) stays, with what changed.
+            Flight::Conflict(server) => Flight::Conflict(format!("{server} {news}")),
+            _ => Flight::Conflict(news),
+        };
+        dialog.version = now.version();
+        dialog.seen = now;
+    }
+
     pub(super) fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Command> {
         let mut commands = Vec::new();
         match key.code {
@@ -158,6 +348,9 @@ impl App {
 
     pub(super) fn submit(&mut self, dialog: &mut Dialog) -> Vec<Command> {
         let lang = self.lang();
+        if let Flight::Gone(_) = dialog.flight {
+            return Vec::new();
+        }
         let reason = dialog.reason.value().trim().to_string();
         if reason.is_empty() && dialog.reason_required(&self.snapshot) {
             dialog.flight = Flight::Refused(
@@ -262,8 +455,9 @@ impl App {
         vec![Command::Act { ticket, call }]
     }
 
-    /// The casusregisseurs a case can go to, least loaded first, filtered
-    /// by what the user typed.
+    /// Who the case can go to, in the order fixed when the picker opened
+    /// (best suggestion first), filtered by what the user typed. The
+    /// figures beside each name are today's.
     pub fn candidates(&self, dialog: &Dialog) -> Vec<Candidate> {
         let Some(case) = dialog
             .kind
@@ -272,38 +466,19 @@ impl App {
         else {
             return Vec::new();
         };
-        // One pass over the cases, not one per person.
-        let mut held: HashMap<&str, u32> = HashMap::new();
-        for holder in self
-            .snapshot
-            .cases
-            .values()
-            .filter(|c| c.is_open())
-            .filter_map(|c| c.casusregisseur.as_deref())
+        let mut candidates = suggest::candidates(case, &self.snapshot, &self.index);
+        if let Some(picker) = &dialog.picker
+            && !picker.order.is_empty()
         {
-            *held.entry(holder).or_default() += 1;
+            let rank = |login: &str| {
+                picker
+                    .order
+                    .iter()
+                    .position(|l| l == login)
+                    .unwrap_or(usize::MAX)
+            };
+            candidates.sort_by_key(|c| rank(&c.login));
         }
-        let open = |login: &str| held.get(login).copied().unwrap_or(0);
-        let mut candidates: Vec<Candidate> = self
-            .snapshot
-            .people
-            .values()
-            .filter(|p| p.active && permissions::may_hold_cases(p))
-            .map(|p| Candidate {
-                login: p.login.clone(),
-                name: p.display_name.clone(),
-                organisation: p.organisation.clone(),
-                specialism: p.specialism.clone(),
-                open: open(&p.login),
-                capacity: p.capacity,
-                current: case.casusregisseur.as_deref() == Some(p.login.as_str()),
-            })
-            .collect();
-        let load = |c: &Candidate| match c.capacity {
-            Some(cap) if cap > 0 => f64::from(c.open) / f64::from(cap),
-            _ => f64::INFINITY,
-        };
-        candidates.sort_by(|a, b| load(a).total_cmp(&load(b)).then(a.name.cmp(&b.name)));
         let filter = dialog
             .picker
             .as_ref()
@@ -326,17 +501,5 @@ impl App {
                 .is_some()
             })
             .collect()
-    }
-}
-
-pub(super) fn current_version(snapshot: &Snapshot, kind: DialogKind) -> Option<i64> {
-    match kind {
-        DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
-            snapshot.requests.get(&request_id).map(|r| r.version)
-        }
-        DialogKind::Reassign { case_id }
-        | DialogKind::Escalate { case_id }
-        | DialogKind::TakeOver { case_id }
-        | DialogKind::Deescalate { case_id } => snapshot.cases.get(&case_id).map(|c| c.version),
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Matcher, Utf32Str};
 use tui_input::Input;
@@ -18,26 +18,30 @@ use super::notify::{self, News, Signals};
 use crate::api::client::ApiFailure;
 use crate::api::wire::{CaseDetailResponse, DecisionBody, Me};
 use crate::config::Language;
-use crate::domain::boards::{self, Board, Delta, Index, Snapshot};
+use crate::domain::boards::{self, Board, Delta, Focus, Index, Snapshot};
 use crate::domain::calendar::local_date;
 use crate::domain::model::{Case, Login, Person, Request};
 use crate::domain::norms::Norms;
 use crate::domain::permissions::{self, CaseAction};
 use crate::domain::stats::{Bucket, Period, Throughput};
+use crate::domain::suggest;
 
 mod dialog;
+mod mouse;
 mod palette;
 mod table;
 
-use dialog::current_version;
-pub use dialog::{Candidate, Dialog, DialogKind, Flight, Picker};
+pub use crate::domain::suggest::Candidate;
+pub use dialog::{Dialog, DialogKind, Flight, Gone, Picker, Seen};
+pub use mouse::Tab;
 pub use palette::{Palette, PaletteCommand};
-pub use table::TableView;
+pub use table::{Sort, TableView};
 
 /// Everything that can happen to the desk.
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    Mouse(MouseEvent),
     Resize(u16, u16),
     /// The clock moved (once a second).
     Tick(DateTime<Utc>),
@@ -53,6 +57,9 @@ pub enum Msg {
     /// A poll failed; the next attempt is at `retry_at`.
     SyncFailed {
         error: String,
+        /// The server refused the token or the person (401/403), as
+        /// opposed to not answering.
+        denied: bool,
         retry_at: DateTime<Utc>,
     },
     DetailLoaded {
@@ -100,6 +107,9 @@ pub enum Command {
         summary: String,
         body: String,
     },
+    /// Put a case or request number on the clipboard (OSC 52, which
+    /// also reaches the clipboard through tmux and ssh).
+    Copy(String),
 }
 
 /// A change sent to the API at the version the user saw.
@@ -134,14 +144,22 @@ pub struct Connection {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offline {
     pub error: String,
+    pub denied: bool,
     pub retry_at: DateTime<Utc>,
 }
 
+/// A one-line message in the footer; it gives the key hints back after a
+/// few seconds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub text: String,
     pub error: bool,
+    pub until: DateTime<Utc>,
 }
+
+/// How long a confirmation and an error stay in the footer.
+const STATUS_SECONDS: i64 = 4;
+const ERROR_SECONDS: i64 = 10;
 
 #[derive(Debug)]
 pub enum Overlay {
@@ -178,9 +196,18 @@ pub struct Settings {
     pub tabs: Vec<Board>,
     pub hidden: BTreeMap<Board, Vec<String>>,
     pub notifications: bool,
+    /// Click and wheel; off leaves the terminal's own text selection.
+    pub mouse: bool,
+    /// The case domains on the boards (palette: "domein …").
+    pub focus: Focus,
     /// Shown in the header: the municipality or server.
     pub place: String,
 }
+
+/// From this width the selected case's facts stand beside the table.
+pub const DETAIL_PANE_FROM: u16 = 140;
+/// Width of that pane.
+pub const DETAIL_PANE_WIDTH: u16 = 46;
 
 /// Seconds between two notifications: a burst becomes one.
 const NOTIFY_COOLDOWN_TICKS: u32 = 20;
@@ -312,6 +339,16 @@ impl App {
             .is_some_and(|h| h.iter().any(|k| k == column.key))
     }
 
+    /// Columns the table takes: all, unless the detail pane stands beside it.
+    pub fn table_width(&self) -> u16 {
+        let (width, _) = self.size;
+        if width >= DETAIL_PANE_FROM && self.view() != Some(View::Board(Board::Caseload)) {
+            width.saturating_sub(DETAIL_PANE_WIDTH)
+        } else {
+            width
+        }
+    }
+
     /// Rows of the table that fit on screen: the frame takes a header,
     /// tabs, footer, table borders and column headers.
     pub fn page(&self) -> usize {
@@ -329,6 +366,16 @@ impl App {
         self.selected_key()
             .and_then(RowKey::case_id)
             .and_then(|id| self.snapshot.cases.get(&id))
+    }
+
+    /// The ways an open case stagnates, as the boards last derived them.
+    pub fn stagnation_of(&self, case_id: i64) -> &[crate::domain::norms::Stagnation] {
+        self.index.stagnation_of(case_id)
+    }
+
+    /// Working days from today to a legal deadline (negative: past).
+    pub fn working_days_until(&self, deadline: DateTime<Utc>) -> i64 {
+        self.settings.norms.working_days_left(deadline, self.now)
     }
 
     /// The count on a tab: the items on that board that need the user.
@@ -364,6 +411,7 @@ impl App {
                 &self.me.person,
                 &self.settings.norms,
                 self.now,
+                &self.settings.focus,
             ) {
                 tables.push((
                     View::Board(board),
@@ -412,6 +460,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
             Msg::Resize(width, height) => {
                 self.size = (width, height);
                 let page = self.page();
@@ -427,8 +476,16 @@ impl App {
                 self.connection.offline = None;
                 Vec::new()
             }
-            Msg::SyncFailed { error, retry_at } => {
-                self.connection.offline = Some(Offline { error, retry_at });
+            Msg::SyncFailed {
+                error,
+                denied,
+                retry_at,
+            } => {
+                self.connection.offline = Some(Offline {
+                    error,
+                    denied,
+                    retry_at,
+                });
                 Vec::new()
             }
             Msg::DetailLoaded { case_id, result } => {
@@ -468,6 +525,9 @@ impl App {
     fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Command> {
         let new_day = local_date(now) != local_date(self.now);
         self.now = now;
+        if self.status.as_ref().is_some_and(|s| now >= s.until) {
+            self.status = None;
+        }
         if new_day {
             // Lateness changes only when the day does.
             self.index
@@ -482,7 +542,25 @@ impl App {
     fn on_synced(&mut self, delta: Delta, at: DateTime<Utc>) -> Vec<Command> {
         self.connection.last_sync = Some(at);
         self.connection.offline = None;
+        let selected = self.selected_key().cloned();
         self.apply(delta);
+        if let Some(key) = selected
+            && self.selected_key() != Some(&key)
+            && let Some(number) = self.number_of(&key)
+        {
+            // The row under the cursor left the board: say so, so nobody
+            // acts on the neighbour that is now selected without noticing.
+            self.say(
+                format!(
+                    "{number} {}",
+                    self.lang().pick(
+                        "staat niet meer op dit bord; de selectie is verschoven.",
+                        "has left this board; the selection moved."
+                    )
+                ),
+                false,
+            );
+        }
         let signals = self.signals();
         if let Some(before) = &self.signals
             && self.settings.notifications
@@ -498,12 +576,7 @@ impl App {
         {
             commands = self.load_stats();
         }
-        if let Some(Overlay::Dialog(dialog)) = &mut self.overlay
-            && matches!(dialog.flight, Flight::Conflict(_))
-            && let Some(version) = current_version(&self.snapshot, dialog.kind)
-        {
-            dialog.version = version;
-        }
+        self.recheck_dialog();
         commands.extend(self.flush_notifications());
         commands
     }
@@ -539,10 +612,7 @@ impl App {
                 if dialog_open {
                     self.overlay = None;
                 }
-                self.status = Some(Status {
-                    text: done,
-                    error: false,
-                });
+                self.say(done, false);
                 vec![Command::SyncNow]
             }
             Err(failure) => {
@@ -567,7 +637,7 @@ impl App {
                         Flight::Refused(text)
                     };
                 } else {
-                    self.status = Some(Status { text, error: true });
+                    self.say(text, true);
                 }
                 if conflict {
                     vec![Command::SyncNow]
@@ -586,13 +656,49 @@ impl App {
             self.quit = true;
             return Vec::new();
         }
+        if let KeyCode::Char(c) = key.code
+            && key.modifiers == KeyModifiers::ALT
+        {
+            // A terminal sends Esc quickly followed by a key as Alt+key;
+            // the user meant Esc, then the key. No binding uses Alt.
+            let mut commands = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            commands.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+            return commands;
+        }
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
         }
         match keymap::action_for(&key) {
             Some(action) if self.offers(action) => self.perform(action, key),
+            Some(action) if action.changes_a_case() && self.read_only() => {
+                self.say(
+                    self.lang()
+                        .pick(
+                            "Alleen lezen: de procesmanager volgt de cijfers en handelt niet op zaken.",
+                            "Read only: the procesmanager follows the figures and does not act on cases.",
+                        )
+                        .to_string(),
+                    false,
+                );
+                Vec::new()
+            }
             _ => Vec::new(),
         }
+    }
+
+    /// Shows a line in the footer for a few seconds.
+    fn say(&mut self, text: String, error: bool) {
+        let seconds = if error { ERROR_SECONDS } else { STATUS_SECONDS };
+        self.status = Some(Status {
+            text,
+            error,
+            until: self.now + chrono::Duration::seconds(seconds),
+        });
+    }
+
+    /// Whether the user may look but never change anything.
+    pub fn read_only(&self) -> bool {
+        self.me.person.role == crate::domain::model::Role::Procesmanager
     }
 
     /// Whether an action is offered here and now: the footer, the help and
@@ -610,6 +716,11 @@ impl App {
                 self.drill.is_some() || self.table().is_some_and(|t| !t.filter.is_empty())
             }
             Action::Filter | Action::Sort => self.table().is_some(),
+            Action::SortReverse => self.table().is_some_and(|t| t.sort.is_some()),
+            Action::NextMatch | Action::PrevMatch => {
+                self.table().is_some_and(|t| !t.filter.is_empty())
+            }
+            Action::Copy => self.selected_key().is_some_and(|k| k.case_id().is_some()),
             Action::Period | Action::Bucket | Action::CustomPeriod => {
                 self.board == Board::Doorstroom && self.sees_stats()
             }
@@ -663,6 +774,24 @@ impl App {
             Action::Down => self.move_by(1),
             Action::PageUp => self.move_by(-(page as isize)),
             Action::PageDown => self.move_by(page as isize),
+            Action::HalfPageUp => self.move_by(-((page / 2).max(1) as isize)),
+            Action::HalfPageDown => self.move_by((page / 2).max(1) as isize),
+            Action::NextMatch | Action::PrevMatch => {
+                // Every row shown matches the filter: step through them,
+                // round the end.
+                if let Some(table) = self.table_mut() {
+                    let count = table.visible.len();
+                    if count > 0 {
+                        table.selected = if action == Action::NextMatch {
+                            (table.selected + 1) % count
+                        } else {
+                            (table.selected + count - 1) % count
+                        };
+                        table.scroll_to_selection(page);
+                    }
+                }
+            }
+            Action::Copy => return self.copy_number(),
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::Open => return self.open(),
@@ -682,14 +811,30 @@ impl App {
                 self.overlay = Some(Overlay::Filter(Input::new(current)));
             }
             Action::Sort => {
-                let count = self.columns().len();
+                let columns = self.columns();
+                let shown: Vec<usize> = (0..columns.len())
+                    .filter(|&i| !self.hidden(&columns[i]))
+                    .collect();
                 if let Some(table) = self.table_mut() {
-                    table.sort = match table.sort {
-                        None => Some(0),
-                        Some(c) if c + 1 < count => Some(c + 1),
-                        Some(_) => None,
+                    let next = match table.sort {
+                        None => shown.first(),
+                        Some(sort) => shown.iter().find(|&&i| i > sort.column),
                     };
+                    table.sort = next.map(|&column| Sort {
+                        column,
+                        descending: table.numeric(column),
+                    });
                     table.refilter();
+                    table.scroll_to_selection(page);
+                }
+            }
+            Action::SortReverse => {
+                if let Some(table) = self.table_mut()
+                    && let Some(sort) = table.sort.as_mut()
+                {
+                    sort.descending = !sort.descending;
+                    table.refilter();
+                    table.scroll_to_selection(page);
                 }
             }
             Action::Palette => self.overlay = Some(Overlay::Palette(Palette::default())),
@@ -720,45 +865,83 @@ impl App {
                 ));
             }
             Action::Approve | Action::Reject => {
-                if let Some(RowKey::Request { request_id, .. }) = self.selected_key().cloned()
-                    && let Some(request) = self.snapshot.requests.get(&request_id)
-                {
+                if let Some(RowKey::Request { request_id, .. }) = self.selected_key().cloned() {
                     let kind = if action == Action::Approve {
                         DialogKind::Approve { request_id }
                     } else {
                         DialogKind::Reject { request_id }
                     };
-                    self.open_dialog(kind, request.version, None);
+                    self.open_dialog(kind, None);
                 }
             }
             Action::Reassign | Action::Escalate | Action::TakeOver | Action::Deescalate => {
                 if let Some(case) = self.selected_case() {
                     let case_id = case.id;
-                    let version = case.version;
                     let (kind, picker) = match action {
                         Action::Reassign => {
-                            (DialogKind::Reassign { case_id }, Some(Picker::default()))
+                            let order = suggest::candidates(case, &self.snapshot, &self.index)
+                                .into_iter()
+                                .map(|c| c.login)
+                                .collect();
+                            (
+                                DialogKind::Reassign { case_id },
+                                Some(Picker {
+                                    order,
+                                    ..Picker::default()
+                                }),
+                            )
                         }
                         Action::Escalate => (DialogKind::Escalate { case_id }, None),
                         Action::TakeOver => (DialogKind::TakeOver { case_id }, None),
                         _ => (DialogKind::Deescalate { case_id }, None),
                     };
-                    self.open_dialog(kind, version, picker);
+                    self.open_dialog(kind, picker);
                 }
             }
         }
         Vec::new()
     }
 
-    fn open_dialog(&mut self, kind: DialogKind, version: i64, picker: Option<Picker>) {
+    /// The number of the request or case a row points at.
+    fn number_of(&self, key: &RowKey) -> Option<String> {
+        match key {
+            RowKey::Request { request_id, .. } => self
+                .snapshot
+                .requests
+                .get(request_id)
+                .map(|r| r.number.clone()),
+            key => key
+                .case_id()
+                .and_then(|id| self.snapshot.cases.get(&id))
+                .map(|c| c.number.clone()),
+        }
+    }
+
+    /// Copies the selected request's or case's number to the clipboard.
+    fn copy_number(&mut self) -> Vec<Command> {
+        let Some(number) = self.selected_key().and_then(|k| self.number_of(k)) else {
+            return Vec::new();
+        };
+        self.say(
+            format!("{number} {}", self.lang().pick("gekopieerd", "copied")),
+            false,
+        );
+        vec![Command::Copy(number)]
+    }
+
+    fn open_dialog(&mut self, kind: DialogKind, picker: Option<Picker>) {
+        let Ok(seen) = kind.target(&self.snapshot) else {
+            return;
+        };
         self.status = None;
         self.overlay = Some(Overlay::Dialog(Dialog {
             kind,
             reason: Input::default(),
             flight: Flight::Editing,
-            version,
+            version: seen.version(),
             ticket: 0,
             picker,
+            seen,
         }));
     }
 
@@ -791,18 +974,21 @@ impl App {
                 Vec::new()
             }
             Some(key) => match key.case_id() {
-                Some(case_id) => {
-                    self.overlay = Some(Overlay::Detail(Detail {
-                        case_id,
-                        state: DetailState::Loading,
-                        scroll: 0,
-                    }));
-                    vec![Command::LoadDetail(case_id)]
-                }
+                Some(case_id) => self.open_detail(case_id),
                 None => Vec::new(),
             },
             None => Vec::new(),
         }
+    }
+
+    /// Opens a case's detail and history: an audited read on the server.
+    fn open_detail(&mut self, case_id: i64) -> Vec<Command> {
+        self.overlay = Some(Overlay::Detail(Detail {
+            case_id,
+            state: DetailState::Loading,
+            scroll: 0,
+        }));
+        vec![Command::LoadDetail(case_id)]
     }
 
     fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
@@ -834,9 +1020,11 @@ impl App {
                         let page = self.page();
                         if let Some(table) = self.table_mut() {
                             table.filter = input.value().to_string();
-                            table.selected = 0;
-                            table.offset = 0;
-                            table.refilter();
+                            // The selected row stays selected while it
+                            // matches; otherwise the first match is.
+                            if !table.refilter() {
+                                table.selected = 0;
+                            }
                             table.scroll_to_selection(page);
                         }
                     }

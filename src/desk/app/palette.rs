@@ -4,7 +4,8 @@ use tui_input::Input;
 
 use super::{App, Command, View, board_title, fuzzy};
 use crate::config::Language;
-use crate::domain::boards::Board;
+use crate::domain::boards::{Board, Focus};
+use crate::domain::model::{Case, CaseDomain, Role};
 
 #[derive(Debug, Default)]
 pub struct Palette {
@@ -20,13 +21,33 @@ pub enum PaletteCommand {
     ToggleColumn(&'static str),
     Refresh,
     Language(Language),
+    /// Show only these case domains (empty: all).
+    Focus(Vec<CaseDomain>),
+    /// Go to a case: its row on a board, or its history when it is on none.
+    GoCase(i64),
     Quit,
+}
+
+/// The digits or number a user typed to find a case: `0876`,
+/// `KST-2026-0876`, `kst 876`. At least three digits, so `:` followed by
+/// a board name never turns into a case search.
+fn case_query(typed: &str) -> Option<String> {
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    let rest = typed
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '-' | ' '))
+        .collect::<String>()
+        .to_lowercase();
+    (digits.len() >= 3 && (rest.is_empty() || rest == "kst")).then_some(digits)
 }
 
 impl App {
     /// The command palette's entries matching what was typed.
     pub fn palette_entries(&self, typed: &str) -> Vec<(String, PaletteCommand)> {
         let lang = self.lang();
+        if let Some(digits) = case_query(typed) {
+            return self.case_entries(&digits);
+        }
         let mut entries: Vec<(String, PaletteCommand)> = Vec::new();
         for &board in &self.settings.tabs {
             entries.push((
@@ -70,6 +91,26 @@ impl App {
             lang.pick("nu verversen", "refresh now").into(),
             PaletteCommand::Refresh,
         ));
+        // A casusregisseur sees only their own cases: no domains to choose.
+        if self.me.person.role != Role::Casusregisseur {
+            for (label, domains) in [
+                (lang.pick("domein: alle zaken", "domain: all cases"), vec![]),
+                (
+                    lang.pick("domein: alleen jeugd", "domain: youth only"),
+                    vec![CaseDomain::Jeugd],
+                ),
+                (
+                    lang.pick("domein: alleen volwassenen", "domain: adults only"),
+                    vec![CaseDomain::Volwassenen],
+                ),
+            ] {
+                let current = self.settings.focus.domains == domains;
+                entries.push((
+                    format!("{label}{}", if current { " ✓" } else { "" }),
+                    PaletteCommand::Focus(domains),
+                ));
+            }
+        }
         entries.push((
             "taal: Nederlands".into(),
             PaletteCommand::Language(Language::Nl),
@@ -96,7 +137,10 @@ impl App {
             PaletteCommand::GoBoard(board) => return self.go(board),
             PaletteCommand::SortBy(column) => {
                 if let Some(table) = self.table_mut() {
-                    table.sort = Some(column);
+                    table.sort = Some(super::Sort {
+                        column,
+                        descending: table.numeric(column),
+                    });
                     table.refilter();
                 }
             }
@@ -121,8 +165,93 @@ impl App {
                 self.settings.lang = lang;
                 self.rebuild();
             }
+            PaletteCommand::Focus(domains) => {
+                self.settings.focus = Focus { domains };
+                self.rebuild();
+            }
+            PaletteCommand::GoCase(case_id) => return self.go_to_case(case_id),
             PaletteCommand::Quit => self.quit = true,
         }
         Vec::new()
+    }
+
+    /// Cases whose number holds the typed digits, exact ends first.
+    fn case_entries(&self, digits: &str) -> Vec<(String, PaletteCommand)> {
+        let lang = self.lang();
+        let wanted = digits.trim_start_matches('0');
+        let mut found: Vec<(bool, &Case)> = self
+            .snapshot
+            .cases
+            .values()
+            .filter_map(|c| {
+                let own: String = c.number.chars().filter(char::is_ascii_digit).collect();
+                let serial = c.number.rsplit('-').next().unwrap_or("");
+                let exact = serial.trim_start_matches('0') == wanted || own == digits;
+                (exact || own.contains(digits)).then_some((exact, c))
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.number.cmp(&a.1.number)));
+        found
+            .into_iter()
+            .take(20)
+            .map(|(_, c)| {
+                let place = match self.board_of(c.id) {
+                    Some(board) => board_title(lang, board).to_string(),
+                    None => lang
+                        .pick("op geen bord: geschiedenis", "on no board: history")
+                        .to_string(),
+                };
+                (
+                    format!(
+                        "{} {} · {} · {place}",
+                        lang.pick("zaak", "case"),
+                        c.number,
+                        crate::desk::columns::status(lang, c.status)
+                    ),
+                    PaletteCommand::GoCase(c.id),
+                )
+            })
+            .collect()
+    }
+
+    /// The board a case is on: the current one if it is there, else the
+    /// first in tab order.
+    fn board_of(&self, case_id: i64) -> Option<Board> {
+        let on = |board: Board| {
+            self.tables
+                .get(&View::Board(board))
+                .is_some_and(|t| t.rows.iter().any(|r| r.key.case_id() == Some(case_id)))
+        };
+        if on(self.board) {
+            return Some(self.board);
+        }
+        self.settings.tabs.iter().copied().find(|&b| on(b))
+    }
+
+    /// Selects the case on its board (clearing a filter that hides it), or
+    /// opens its history when it is on no board.
+    fn go_to_case(&mut self, case_id: i64) -> Vec<Command> {
+        let Some(board) = self.board_of(case_id) else {
+            return self.open_detail(case_id);
+        };
+        let commands = self.go(board);
+        self.drill = None;
+        let page = self.page();
+        if let Some(table) = self.table_mut() {
+            let shown = |t: &super::TableView| {
+                t.visible
+                    .iter()
+                    .position(|&i| t.rows[i].key.case_id() == Some(case_id))
+            };
+            if shown(table).is_none() {
+                table.filter.clear();
+                table.refilter();
+            }
+            if let Some(position) = shown(table) {
+                table.selected = position;
+                table.scroll_to_selection(page);
+            }
+        }
+        commands
     }
 }

@@ -11,8 +11,10 @@ use super::{Theme, block, centered};
 use crate::desk::app::{App, DetailState, Overlay};
 use crate::desk::columns::Tone;
 use crate::desk::labels;
-use crate::domain::boards::Board;
-use crate::domain::model::Case;
+use crate::domain::boards::{self, Board, Signal};
+use crate::domain::calendar::DayCounting;
+use crate::domain::model::{Case, Request, RequestStatus};
+use crate::domain::norms::StagnationKind;
 
 /// The detail pane beside a table: what the sync already brought about the
 /// selected case (no audited read; `Enter` loads the history).
@@ -23,28 +25,13 @@ pub(super) fn draw_pane(frame: &mut Frame, app: &App, theme: Theme, area: Rect) 
         return;
     };
     let mut lines = case_facts(app, case, theme);
-    let requests: Vec<_> = app.snapshot.requests_of(case.id).collect();
-    if !requests.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            lang.pick("Aanvragen", "Requests"),
-            Style::default().add_modifier(Modifier::BOLD),
-        ));
-        for r in requests {
-            lines.push(Line::raw(format!(
-                "{} {} · {}",
-                r.number,
-                labels::request_kind(lang, r.kind),
-                labels::request_status(lang, r.status)
-            )));
-            if app.board == Board::Mandaat {
-                lines.push(Line::styled(
-                    format!("  {}", r.motivation),
-                    theme.tone(Tone::Dim),
-                ));
-            }
-        }
-    }
+    let requests: Vec<&Request> = app.snapshot.requests_of(case.id).collect();
+    lines.extend(request_lines(
+        app,
+        &requests,
+        theme,
+        app.board == Board::Mandaat,
+    ));
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         lang.pick(
@@ -64,6 +51,15 @@ pub(super) fn draw_pane(frame: &mut Frame, app: &App, theme: Theme, area: Rect) 
     );
 }
 
+fn bold(text: &str) -> Line<'static> {
+    Line::styled(
+        text.to_string(),
+        Style::default().add_modifier(Modifier::BOLD),
+    )
+}
+
+/// What a case is, who holds it, why it stagnates and its path so far:
+/// what the sync brought, no audited read.
 fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
     let lang = app.lang();
     let day = |at: DateTime<Utc>| labels::day(lang, at, app.now);
@@ -74,41 +70,61 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
         labels::source(lang, case.source),
         crate::desk::columns::status(lang, case.status)
     ))];
-    if !case.risk_flags.is_empty() {
-        let mut spans = Vec::new();
-        for flag in &case.risk_flags {
-            spans.push(Span::styled(
-                format!("⚑ {}", flag.badge()),
-                theme.tone(Tone::Risk),
-            ));
-            spans.push(Span::raw(" "));
-        }
-        lines.push(Line::from(spans));
+    for flag in &case.risk_flags {
+        lines.push(Line::from(vec![
+            Span::styled(format!("⚑ {}", flag.badge()), theme.tone(Tone::Risk)),
+            Span::raw(format!(" {}", labels::risk_flag(lang, *flag))),
+        ]));
     }
     let holder = case
         .casusregisseur
         .as_deref()
-        .map(|l| app.snapshot.name_of(l))
-        .unwrap_or_else(|| "—".into());
+        .map(|l| {
+            let organisation = app
+                .snapshot
+                .people
+                .get(l)
+                .map(|p| format!(" ({})", p.organisation))
+                .unwrap_or_default();
+            format!("{}{organisation}", app.snapshot.name_of(l))
+        })
+        .unwrap_or_else(|| lang.pick("niemand", "nobody").into());
     lines.push(Line::raw(format!("Casusregisseur: {holder}")));
-    lines.push(Line::raw(format!(
-        "{:<20}{}",
+    if case.taken_over {
+        lines.push(Line::styled(
+            lang.pick(
+                "overgenomen door de doorzettingsmacht",
+                "taken over by the doorzettingsmacht",
+            ),
+            theme.tone(Tone::Soon),
+        ));
+    }
+    let signals = boards::signals(app.stagnation_of(case.id), case.is_high_risk());
+    if !signals.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(bold(lang.pick("Signalen", "Signals")));
+        for signal in &signals {
+            lines.push(Line::styled(
+                signal_line(app, case, signal),
+                theme.tone(if signal.days_late > 0 {
+                    Tone::Late
+                } else {
+                    Tone::Soon
+                }),
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    let fact = |label: &str, value: String| Line::raw(format!("{label:<20}{value}"));
+    lines.push(fact(
         lang.pick("aangemeld", "referred"),
-        day(case.referred_at)
-    )));
+        day(case.referred_at),
+    ));
     if let Some(at) = case.assigned_at {
-        lines.push(Line::raw(format!(
-            "{:<20}{}",
-            lang.pick("toegewezen", "assigned"),
-            day(at)
-        )));
+        lines.push(fact(lang.pick("toegewezen", "assigned"), day(at)));
     }
     match (case.first_contact_at, case.first_contact_due_at) {
-        (Some(at), _) => lines.push(Line::raw(format!(
-            "{:<20}{}",
-            lang.pick("eerste contact", "first contact"),
-            day(at)
-        ))),
+        (Some(at), _) => lines.push(fact(lang.pick("eerste contact", "first contact"), day(at))),
         (None, Some(due)) => lines.push(Line::styled(
             format!(
                 "{:<20}{}",
@@ -124,28 +140,16 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
         _ => {}
     }
     if let Some(at) = case.plan_at {
-        lines.push(Line::raw(format!(
-            "{:<20}{}",
-            lang.pick("plan", "plan"),
-            day(at)
-        )));
+        lines.push(fact(lang.pick("plan", "plan"), day(at)));
     }
-    lines.push(Line::raw(format!(
-        "{:<20}{}",
+    lines.push(fact(
         lang.pick("laatste activiteit", "last activity"),
-        day(case.last_activity_at)
-    )));
-    if case.stuck_reported {
-        lines.push(Line::styled(
-            lang.pick("vastgelopen gemeld", "reported stuck")
-                .to_string(),
-            theme.tone(Tone::Late),
-        ));
-    }
+        day(case.last_activity_at),
+    ));
     if case.escalated {
         lines.push(Line::styled(
             format!(
-                "{} {} {}",
+                "{:<20}{} {}",
                 lang.pick("opgeschaald", "escalated"),
                 case.escalated_at.map(day).unwrap_or_default(),
                 case.escalated_by
@@ -155,6 +159,135 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
             ),
             theme.tone(Tone::Soon),
         ));
+        if let Some(reason) = &case.escalation_reason {
+            lines.push(Line::styled(format!("  “{reason}”"), theme.tone(Tone::Dim)));
+        }
+    }
+    lines
+}
+
+/// One signal with its norm and since when: `geen plan · norm 10 wd na
+/// eerste contact · sinds 12 aug · +72 wd`.
+fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
+    let lang = app.lang();
+    let norms = &app.settings.norms;
+    let working_days = norms.counting == DayCounting::WorkingDays;
+    let unit = if working_days {
+        "wd"
+    } else {
+        lang.pick("d", "d")
+    };
+    let t = &norms.stagnation;
+    let norm = match signal.kind {
+        StagnationKind::Unassigned => Some(format!(
+            "{} {} {unit} {}",
+            lang.pick("norm", "norm"),
+            t.unassigned_days,
+            lang.pick("na aanmelding", "after referral")
+        )),
+        StagnationKind::FirstContactOverdue => Some(format!(
+            "{} {} {unit} {}",
+            lang.pick("norm", "norm"),
+            norms.first_contact_days,
+            lang.pick("na toewijzing", "after assignment")
+        )),
+        StagnationKind::NoActivity => Some(format!(
+            "{} {} {unit} {}",
+            lang.pick("norm", "norm"),
+            t.no_activity_days,
+            lang.pick("zonder activiteit", "without activity")
+        )),
+        StagnationKind::NoPlan => Some(format!(
+            "{} {} {unit} {}",
+            lang.pick("norm", "norm"),
+            t.no_plan_days,
+            lang.pick("na eerste contact", "after first contact")
+        )),
+        StagnationKind::Stuck => None,
+        StagnationKind::RequestDeadline => signal
+            .request_id
+            .and_then(|id| app.snapshot.requests.get(&id))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.number,
+                    lang.pick("wettelijke termijn", "legal term")
+                )
+            }),
+    };
+    let since = match signal.kind {
+        StagnationKind::Stuck => format!(
+            "{} {}",
+            lang.pick("gemeld", "reported"),
+            case.stuck_reported_at
+                .map(|at| labels::day(lang, at, app.now))
+                .unwrap_or_default()
+        ),
+        StagnationKind::RequestDeadline if signal.days_late <= 0 => format!(
+            "{} {}",
+            lang.pick("uiterlijk", "by"),
+            labels::day(lang, signal.norm_at, app.now)
+        ),
+        _ => format!(
+            "{} {}",
+            lang.pick("sinds", "since"),
+            labels::day(lang, signal.norm_at, app.now)
+        ),
+    };
+    let mut parts = vec![labels::signal(lang, signal).to_string()];
+    parts.extend(norm);
+    parts.push(since);
+    if signal.kind != StagnationKind::Stuck {
+        parts.push(labels::lateness(lang, signal.days_late, working_days));
+    }
+    parts.join(" · ")
+}
+
+/// A case's requests with their deadlines; on the Mandaat board with the
+/// motivation too.
+fn request_lines(
+    app: &App,
+    requests: &[&Request],
+    theme: Theme,
+    motivation: bool,
+) -> Vec<Line<'static>> {
+    let lang = app.lang();
+    if requests.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::raw(""), bold(lang.pick("Aanvragen", "Requests"))];
+    for r in requests {
+        let state = match r.status {
+            RequestStatus::Pending => {
+                let left = app.working_days_until(r.decide_by);
+                format!(
+                    "{} {} ({})",
+                    lang.pick("beslissen vóór", "decide by"),
+                    labels::day(lang, r.decide_by, app.now),
+                    labels::countdown(lang, left)
+                )
+            }
+            status => labels::request_status(lang, status).to_string(),
+        };
+        let tone = match r.status {
+            RequestStatus::Pending if r.decide_by < app.now => Tone::Late,
+            _ => Tone::Plain,
+        };
+        lines.push(Line::styled(
+            format!(
+                "{} {} · {} · {state}",
+                r.number,
+                labels::request_kind(lang, r.kind),
+                r.provision
+            ),
+            theme.tone(tone),
+        ));
+        if motivation {
+            lines.push(Line::styled(
+                format!("  {}", r.motivation),
+                theme.tone(Tone::Dim),
+            ));
+        }
     }
     lines
 }

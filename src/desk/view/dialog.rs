@@ -10,8 +10,9 @@ use super::table::cell_line;
 use super::{Theme, block, centered};
 use crate::config::Language;
 use crate::desk::app::{App, Candidate, Dialog, DialogKind, Flight};
-use crate::desk::columns::{Cell, Tone, load_tone};
+use crate::desk::columns::{Tone, load_cell};
 use crate::desk::labels;
+use crate::domain::model::Role;
 
 fn dialog_title(app: &App, dialog: &Dialog) -> String {
     let lang = app.lang();
@@ -77,18 +78,39 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
             if let Some(r) = app.snapshot.requests.get(&request_id) {
                 context.push(Line::raw(format!(
                     "{} · {} · {}",
+                    r.number,
                     case.map(|c| c.number.as_str()).unwrap_or(""),
                     labels::request_kind(lang, r.kind),
-                    r.provision
                 )));
+                context.push(Line::from(vec![
+                    Span::styled(
+                        format!("{}: ", lang.pick("Voorziening", "Provision")),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(r.provision.clone()),
+                ]));
+                let left = app.working_days_until(r.decide_by);
                 context.push(Line::raw(format!(
-                    "{} {}, {} · {} {}",
+                    "{} {}, {} · {} {} ({})",
                     lang.pick("Ingediend door", "Filed by"),
                     app.snapshot.name_of(&r.filed_by),
                     labels::day(lang, r.filed_at, app.now),
                     lang.pick("beslissen vóór", "decide by"),
-                    labels::day(lang, r.decide_by, app.now)
+                    labels::day(lang, r.decide_by, app.now),
+                    labels::countdown(lang, left)
                 )));
+                if r.decide_by < app.now {
+                    context.push(Line::styled(
+                        format!(
+                            "⚠ {}",
+                            lang.pick(
+                                "De wettelijke beslistermijn is verstreken: beslis vandaag.",
+                                "The legal decision term has passed: decide today.",
+                            )
+                        ),
+                        theme.tone(Tone::Late),
+                    ));
+                }
                 if !r.in_plan {
                     context.push(Line::styled(
                         lang.pick(
@@ -98,20 +120,40 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                         theme.tone(Tone::Late),
                     ));
                 }
-                context.push(Line::styled(r.motivation.clone(), theme.tone(Tone::Dim)));
+                context.push(Line::styled(
+                    format!("{}:", lang.pick("Motivering", "Motivation")),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ));
+                context.push(Line::raw(r.motivation.clone()));
             }
         }
         _ => {
             if let Some(c) = case {
                 context.push(Line::raw(format!(
-                    "{} · {} · Casusregisseur: {}",
+                    "{} · {} · {} · Casusregisseur: {}",
                     c.number,
+                    c.pseudonym,
                     labels::domain(lang, c.domain),
                     c.casusregisseur
                         .as_deref()
                         .map(|l| app.snapshot.name_of(l))
                         .unwrap_or_else(|| "—".into())
                 )));
+                if !c.risk_flags.is_empty() {
+                    context.push(Line::raw(
+                        c.risk_flags
+                            .iter()
+                            .map(|f| format!("⚑ {}", labels::risk_flag(lang, *f)))
+                            .collect::<Vec<_>>()
+                            .join("  "),
+                    ));
+                }
+                if let (true, Some(reason)) = (c.escalated, &c.escalation_reason) {
+                    context.push(Line::raw(format!(
+                        "{}: {reason}",
+                        lang.pick("Opgeschaald", "Escalated")
+                    )));
+                }
             }
         }
     }
@@ -122,12 +164,31 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
         Vec::new()
     };
     let list_height: u16 = if picking { 8 } else { 0 };
-    let height = context.len() as u16 + 2 + 3 + list_height + 1 + 1 + 2;
-    let area = centered(frame.area(), 72, height);
+    let width = frame.area().width.min(78);
+    // Inside the border and a margin of one on each side.
+    let text_width = width.saturating_sub(4).max(1);
+    let context = Paragraph::new(context).wrap(Wrap { trim: false });
+    let context_height = context.line_count(text_width) as u16;
+    let flight = match &dialog.flight {
+        Flight::Editing => Line::raw(""),
+        Flight::Sending => Line::styled(
+            lang.pick("⏳ Bezig met versturen…", "⏳ Sending…"),
+            theme.tone(Tone::Soon),
+        ),
+        Flight::Refused(text) => Line::styled(format!("⚠ {text}"), theme.tone(Tone::Late)),
+        Flight::Conflict(text) => Line::styled(format!("⚠ {text}"), theme.tone(Tone::Soon)),
+        Flight::Gone(text) => Line::styled(format!("✗ {text}"), theme.tone(Tone::Late)),
+    };
+    let flight = Paragraph::new(flight).wrap(Wrap { trim: true });
+    let flight_height = (flight.line_count(text_width) as u16).clamp(1, 4);
+    let height = context_height + 1 + 1 + 3 + list_height + flight_height + 1 + 2;
+    let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let outer = block(dialog_title(app, dialog), theme);
     let inner = outer.inner(area).inner(Margin::new(1, 0));
     frame.render_widget(outer, area);
+    // When the terminal is short, the context gives way first: the field,
+    // the answer and the keys stay.
     let [
         context_area,
         label_area,
@@ -136,15 +197,15 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
         flight_area,
         hint_area,
     ] = Layout::vertical([
-        Constraint::Length(context.len() as u16 + 1),
+        Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(3),
         Constraint::Length(list_height),
-        Constraint::Length(1),
+        Constraint::Length(flight_height),
         Constraint::Length(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(context), context_area);
+    frame.render_widget(context, context_area);
     let (label, input) = if picking {
         (
             lang.pick(
@@ -193,19 +254,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
     if picking {
         draw_candidates(frame, app, theme, dialog, &candidates, list_area);
     }
-    let flight = match &dialog.flight {
-        Flight::Editing => Line::raw(""),
-        Flight::Sending => Line::styled(
-            lang.pick("⏳ Bezig met versturen…", "⏳ Sending…"),
-            theme.tone(Tone::Soon),
-        ),
-        Flight::Refused(text) => Line::styled(format!("⚠ {text}"), theme.tone(Tone::Late)),
-        Flight::Conflict(text) => Line::styled(format!("⚠ {text}"), theme.tone(Tone::Soon)),
-    };
-    frame.render_widget(
-        Paragraph::new(flight).wrap(Wrap { trim: true }),
-        flight_area,
-    );
+    frame.render_widget(flight, flight_area);
     let hint = if picking {
         lang.pick("⏎ kiezen · Esc annuleren", "⏎ choose · Esc cancel")
             .to_string()
@@ -243,27 +292,30 @@ fn draw_candidates(
         .skip(skip)
         .take(area.height.into())
         .map(|(i, c)| {
-            let ratio = match c.capacity {
-                Some(cap) if cap > 0 => f64::from(c.open) / f64::from(cap),
-                _ => 0.0,
-            };
-            let gauge = Cell {
-                text: format!("{}/{}", c.open, c.capacity.unwrap_or(0)),
-                tone: load_tone(ratio),
-                gauge: Some(ratio),
-                value: None,
-            };
             let mut spans = vec![Span::raw(format!(
-                "{} {:<18} {:<12} {:<10} ",
+                "{} {:<16} {:<11} {:<13} ",
                 if c.current { "•" } else { " " },
-                truncate(&c.name, 18),
-                truncate(&c.organisation, 12),
-                truncate(c.specialism.as_deref().unwrap_or(""), 10)
+                super::ellipsis(&c.name, 16),
+                super::ellipsis(&c.organisation, 11),
+                super::ellipsis(c.specialism.as_deref().unwrap_or(""), 13)
             ))];
-            spans.extend(cell_line(&gauge, 16, theme).spans);
+            spans.extend(cell_line(&load_cell(c.open, c.capacity), 15, theme).spans);
+            let count = |n: u32, word: &str| {
+                Span::styled(
+                    format!(" {word} {n}"),
+                    theme.tone(if n > 0 { Tone::Late } else { Tone::Dim }),
+                )
+            };
+            spans.push(count(c.late, lang.pick("laat", "late")));
+            spans.push(count(c.stuck, lang.pick("vast", "stuck")));
             if c.current {
                 spans.push(Span::styled(
                     format!(" ({})", lang.pick("huidig", "current")),
+                    theme.tone(Tone::Dim),
+                ));
+            } else if c.role != Role::Casusregisseur {
+                spans.push(Span::styled(
+                    format!(" ({})", labels::role(lang, c.role)),
                     theme.tone(Tone::Dim),
                 ));
             }
@@ -283,15 +335,5 @@ fn draw_candidates(
         );
     } else {
         frame.render_widget(Paragraph::new(lines), area);
-    }
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
     }
 }

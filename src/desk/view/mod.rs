@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-use super::app::{App, Overlay, board_title};
+use super::app::{App, Overlay};
 use super::columns::Tone;
 use super::keymap::{self, Action};
 use super::labels;
@@ -79,9 +79,7 @@ impl Theme {
     }
 }
 
-/// Below this width the case detail opens full-screen instead of beside
-/// the table.
-pub const DETAIL_PANE_FROM: u16 = 140;
+pub use crate::desk::app::{DETAIL_PANE_FROM, DETAIL_PANE_WIDTH};
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let theme = Theme {
@@ -159,12 +157,9 @@ pub(super) fn block(title: String, theme: Theme) -> Block<'static> {
 
 fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let lang = app.lang();
-    let who = format!(
-        " regiedesk · {} · {}, {}",
-        app.settings.place,
-        app.me.person.display_name,
-        labels::role(lang, app.me.person.role)
-    );
+    let person = &app.me.person;
+    let role = labels::role(lang, person.role);
+    let place = &app.settings.place;
     // The poll state and the time of the last successful sync.
     let synced = app
         .connection
@@ -172,6 +167,11 @@ fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .map(|at| format!(" {}", labels::time_of_day(at)))
         .unwrap_or_default();
     let (symbol, state, tone) = match (&app.connection.offline, app.connection.last_sync) {
+        (Some(offline), _) if offline.denied => (
+            "⚠",
+            lang.pick("geweigerd", "refused").to_string(),
+            Tone::Late,
+        ),
         (Some(_), _) => ("⚠", format!("offline{synced}"), Tone::Late),
         (None, Some(_)) => (
             "●",
@@ -185,10 +185,18 @@ fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Constraint::Min(0),
         Constraint::Length(right.chars().count() as u16),
     ])
+    .spacing(1)
     .areas(area);
     frame.render_widget(
         Paragraph::new(Span::styled(
-            who,
+            header_text(
+                left_area.width.into(),
+                &[
+                    format!(" regiedesk · {place} · {}, {role}", person.display_name),
+                    format!(" {place} · {}, {role}", person.display_name),
+                    format!(" {}, {role}", person.display_name),
+                ],
+            ),
             Style::default().add_modifier(Modifier::BOLD),
         )),
         left_area,
@@ -203,37 +211,48 @@ fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     );
 }
 
+/// The longest of the texts (longest first) that fits; the last one cut.
+fn header_text(width: usize, texts: &[String]) -> String {
+    texts
+        .iter()
+        .find(|t| t.chars().count() <= width)
+        .cloned()
+        .unwrap_or_else(|| ellipsis(texts.last().map_or("", String::as_str), width))
+}
+
+/// Text cut to `width` characters with an ellipsis, so a cut never runs
+/// into what stands beside it unnoticed.
+pub(super) fn ellipsis(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let lang = app.lang();
-    // On a narrow terminal the tabs drop their spacing so all five fit.
-    let wide = area.width >= 100;
-    let mut spans = vec![Span::raw(if wide { " " } else { "" })];
-    for (i, &board) in app.settings.tabs.iter().enumerate() {
-        let active = board == app.board;
-        let style = if active {
+    let mut spans = Vec::new();
+    let mut x = 0;
+    for tab in app.tab_strip(area.width) {
+        spans.push(Span::raw(" ".repeat(usize::from(tab.x - x))));
+        let style = if tab.board == app.board {
             theme.selected().add_modifier(Modifier::BOLD)
         } else {
             Style::default()
         };
-        spans.push(Span::styled(
-            format!(" {} {}", i + 1, board_title(lang, board)),
-            style,
-        ));
-        match app.tab_count(board) {
-            Some(n) if n > 0 => {
-                let tone = if board == Board::Mandaat || board == Board::Doorzettingsmacht {
-                    Tone::Soon
-                } else {
-                    Tone::Late
-                };
-                spans.push(Span::styled(format!(" {n}"), style.patch(theme.tone(tone))));
-            }
-            _ => {}
+        spans.push(Span::styled(tab.label.clone(), style));
+        if let Some(n) = tab.count {
+            let tone = if tab.board == Board::Mandaat || tab.board == Board::Doorzettingsmacht {
+                Tone::Soon
+            } else {
+                Tone::Late
+            };
+            spans.push(Span::styled(format!(" {n}"), style.patch(theme.tone(tone))));
         }
         spans.push(Span::styled(" ", style));
-        if wide {
-            spans.push(Span::raw(" "));
-        }
+        x = tab.x + tab.width;
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -254,17 +273,36 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         None => lang.pick("nog geen gegevens", "no data yet").to_string(),
     };
     let retry = (offline.retry_at - app.now).num_seconds().max(0);
-    let what = if area.width >= 100 {
-        lang.pick(
-            "Geen verbinding met de server",
-            "No connection to the server (verbinding)",
+    let what = if offline.denied {
+        // A refused token is not a lost connection: waiting will not
+        // help, a new token will.
+        format!(
+            "{} ({})",
+            lang.pick(
+                "Uw toegang is geweigerd of ingetrokken; vraag uw beheerder om een nieuw token",
+                "Your access was refused or revoked; ask your administrator for a new token"
+            ),
+            offline.error
+        )
+    } else if area.width >= 100 {
+        format!(
+            "{} ({})",
+            lang.pick(
+                "Geen verbinding met de server",
+                "No connection to the server (verbinding)",
+            ),
+            offline.error
         )
     } else {
         lang.pick("Geen verbinding", "No connection (verbinding)")
+            .to_string()
     };
-    let text = format!(
-        " ⚠ {what}: {data}, {} {retry} s",
-        lang.pick("nieuwe poging over", "retrying in"),
+    let text = ellipsis(
+        &format!(
+            " ⚠ {what}: {data}, {} {retry} s",
+            lang.pick("nieuwe poging over", "retrying in"),
+        ),
+        area.width.into(),
     );
     let style = if theme.mono {
         Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
@@ -340,4 +378,113 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     spans.extend(hints(&mut HINTS.into_iter()));
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(Paragraph::new(always), right);
+}
+
+/// What the desk shows while it cannot reach the server (or the server
+/// refuses the token) at start.
+#[derive(Debug, Clone)]
+pub struct Connecting {
+    pub lang: crate::config::Language,
+    pub mono: bool,
+    pub server: String,
+    pub denied: bool,
+    pub error: String,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub retry_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The screen before the first answer: the banner a lost connection gets
+/// later, the server's address, and what the user can do.
+pub fn draw_connecting(
+    frame: &mut Frame,
+    waiting: &Connecting,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let lang = waiting.lang;
+    let theme = Theme { mono: waiting.mono };
+    let area = frame.area();
+    let [header, banner, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            ellipsis(
+                &format!(" regiedesk · {}", waiting.server),
+                header.width.into(),
+            ),
+            Style::default().add_modifier(Modifier::BOLD),
+        )),
+        header,
+    );
+    let retry = (waiting.retry_at - now).num_seconds().max(0);
+    let what = if waiting.denied {
+        lang.pick(
+            "Uw toegang is geweigerd of ingetrokken",
+            "Your access was refused or revoked",
+        )
+    } else {
+        lang.pick(
+            "Geen verbinding met de server",
+            "No connection to the server (verbinding)",
+        )
+    };
+    let style = if theme.mono {
+        Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::default()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(Modifier::BOLD)
+    };
+    frame.render_widget(
+        Paragraph::new(ellipsis(
+            &format!(
+                " ⚠ {what}: {}, {} {retry} s",
+                waiting.error,
+                lang.pick("nieuwe poging over", "retrying in")
+            ),
+            banner.width.into(),
+        ))
+        .style(style),
+        banner,
+    );
+    let advice = if waiting.denied {
+        lang.pick(
+            "De server kent dit token niet (meer). Vraag uw beheerder om een nieuw token en zet het in REGIEDESK_TOKEN.",
+            "The server does not (or no longer) accept this token. Ask your administrator for a new one and put it in REGIEDESK_TOKEN.",
+        )
+    } else {
+        lang.pick(
+            "De desk opent zodra de server antwoordt; u hoeft niets te doen.",
+            "The desk opens as soon as the server answers; there is nothing you need to do.",
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::raw(""),
+            Line::raw(format!(
+                "{} {}",
+                lang.pick("Server:", "Server:"),
+                waiting.server
+            )),
+            Line::raw(""),
+            Line::raw(advice.to_string()),
+        ])
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .block(block(lang.pick("Verbinden…", "Connecting…").into(), theme)),
+        body,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" Ctrl-R", theme.accent()),
+            Span::raw(lang.pick(" nu opnieuw  ", " try now  ")),
+            Span::styled("q", theme.accent()),
+            Span::raw(lang.pick(" stop", " quit")),
+        ])),
+        footer,
+    );
 }

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::case::draw_pane;
-use super::{DETAIL_PANE_FROM, Theme, block};
+use super::{DETAIL_PANE_FROM, DETAIL_PANE_WIDTH, Theme, block};
 use crate::desk::app::{App, Overlay, TableView, View, board_title};
-use crate::desk::columns::{Cell, Tone};
+use crate::desk::columns::{Cell, GAUGE_BAR, Tone};
 use crate::domain::boards::Board;
 
 pub(super) fn draw_body(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -22,7 +22,9 @@ pub(super) fn draw_body(frame: &mut Frame, app: &App, theme: Theme, area: Rect) 
     };
     let wide = area.width >= DETAIL_PANE_FROM && view != View::Board(Board::Caseload);
     let (table_area, pane) = if wide {
-        let [t, p] = Layout::horizontal([Constraint::Min(60), Constraint::Length(46)]).areas(area);
+        let [t, p] =
+            Layout::horizontal([Constraint::Min(60), Constraint::Length(DETAIL_PANE_WIDTH)])
+                .areas(area);
         (t, Some(p))
     } else {
         (area, None)
@@ -76,25 +78,59 @@ fn table_title(app: &App, table: &TableView) -> String {
             title.push('▏');
         }
     }
-    if let Some(column) = table.sort.and_then(|c| app.columns().get(c)) {
+    if let Some(sort) = table.sort
+        && let Some(column) = app.columns().get(sort.column)
+    {
         title.push_str(&format!(
-            " · {} {}",
+            " · {} {} {}",
             lang.pick("gesorteerd op", "sorted by"),
-            column.header(lang).to_lowercase()
+            column.header(lang).to_lowercase(),
+            arrow(sort.descending)
         ));
     }
     title
 }
 
-/// The columns that fit: hidden ones out, then the least important give
-/// way until the rest fit; what is left over goes to the growing columns.
-fn fit_columns(app: &App, width: u16) -> Vec<(usize, u16)> {
+/// ▼ largest (or Z) first, ▲ smallest (or A) first.
+fn arrow(descending: bool) -> &'static str {
+    if descending { "▼" } else { "▲" }
+}
+
+/// The columns that fit. Each wants what its header and widest cell need
+/// (within its own bounds); hidden ones are out; while the rest do not
+/// fit, the least important give way, then the widest shrink toward their
+/// least width. Room left over goes to the growing columns (reasons,
+/// provisions, signals), so text is cut only when the screen is full.
+fn fit_columns(app: &App, table: &TableView, width: u16) -> Vec<(usize, u16)> {
+    let lang = app.lang();
     let columns = app.columns();
+    let want = |i: usize| {
+        let column = &columns[i];
+        // One more for the sort arrow.
+        let header = column.header(lang).chars().count() as u16 + 1;
+        let content = table.content.get(i).copied().unwrap_or(0);
+        header
+            .max(content)
+            .clamp(column.width, column.max.max(column.width))
+    };
     let mut shown: Vec<usize> = (0..columns.len())
         .filter(|&i| !app.hidden(&columns[i]))
         .collect();
-    let need =
-        |shown: &[usize]| -> u16 { shown.iter().map(|&i| columns[i].width + 1).sum::<u16>() };
+    // The essential columns (priority 1) count with what their content
+    // wants, the others with their least width: a less important column
+    // gives way before an essential one is cut.
+    let need = |shown: &[usize]| -> u16 {
+        shown
+            .iter()
+            .map(|&i| {
+                if columns[i].priority == 1 {
+                    want(i) + 1
+                } else {
+                    columns[i].width + 1
+                }
+            })
+            .sum()
+    };
     while need(&shown) > width && shown.len() > 1 {
         let (at, _) = shown
             .iter()
@@ -107,26 +143,37 @@ fn fit_columns(app: &App, width: u16) -> Vec<(usize, u16)> {
         }
         shown.remove(at);
     }
-    let spare = width.saturating_sub(need(&shown));
-    let growing = shown.iter().filter(|&&i| columns[i].grow).count() as u16;
-    shown
-        .iter()
-        .map(|&i| {
-            let extra = if columns[i].grow && growing > 0 {
-                spare / growing
-            } else {
-                0
-            };
-            (i, columns[i].width + extra)
-        })
-        .collect()
+    let mut widths: Vec<u16> = shown.iter().map(|&i| want(i)).collect();
+    let total = |widths: &[u16]| -> u16 { widths.iter().map(|w| w + 1).sum() };
+    // Shrink the widest column (above its least width) one cell at a time.
+    while total(&widths) > width {
+        let widest = (0..widths.len())
+            .filter(|&k| widths[k] > columns[shown[k]].width)
+            .max_by_key(|&k| (widths[k] - columns[shown[k]].width, columns[shown[k]].grow));
+        match widest {
+            Some(k) => widths[k] -= 1,
+            None => break,
+        }
+    }
+    let spare = width.saturating_sub(total(&widths));
+    let growing: Vec<usize> = (0..shown.len())
+        .filter(|&k| columns[shown[k]].grow)
+        .collect();
+    if let Some(&last) = growing.last() {
+        let share = spare / growing.len() as u16;
+        for &k in &growing {
+            widths[k] += share;
+        }
+        widths[last] += spare - share * growing.len() as u16;
+    }
+    shown.into_iter().zip(widths).collect()
 }
 
 fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, area: Rect) {
     let lang = app.lang();
     let block = block(table_title(app, table), theme);
     let inner = block.inner(area);
-    let fitted = fit_columns(app, inner.width);
+    let fitted = fit_columns(app, table, inner.width);
     let columns = app.columns();
     if table.visible.is_empty() {
         let text = if table.filter.is_empty() {
@@ -148,8 +195,12 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
         return;
     }
     let header = Row::new(fitted.iter().map(|&(i, _)| {
+        let mut text = columns[i].header(lang).to_string();
+        if let Some(sort) = table.sort.filter(|s| s.column == i) {
+            text = format!("{text}{}", arrow(sort.descending));
+        }
         Span::styled(
-            columns[i].header(lang),
+            text,
             Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )
     }));
@@ -190,7 +241,9 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'static> 
     let marker = theme.marker(cell.tone);
     if let Some(ratio) = cell.gauge {
         // A fixed bar width keeps the gauges of a column aligned.
-        let bar = width.saturating_sub(7).min(10);
+        let bar = width
+            .saturating_sub(cell.text.chars().count() as u16 + 2)
+            .min(GAUGE_BAR);
         let filled = ((ratio.min(1.0) * f64::from(bar)).round() as u16).min(bar);
         return Line::from(vec![
             Span::styled("█".repeat(filled.into()), style),
