@@ -969,10 +969,30 @@ async fn throughput_is_for_the_procesmanager_and_procesregisseurs(s: TestServer)
         400,
     )
     .await;
-    expect(
+    // Per day for a month; not for a year; no other cuts.
+    let days = expect(
         s.get(
             "pm",
             "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30&by=day",
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(days["series"].as_array().unwrap().len(), 30);
+    expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-01-01&to=2026-12-31&by=day",
+        )
+        .await,
+        422,
+    )
+    .await;
+    expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30&by=hour",
         )
         .await,
         400,

@@ -222,24 +222,32 @@ async fn export_writes_the_board_as_the_desk_derives_it() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("Zaak,Huish.,Soort,Casusregisseur,Organisatie,Te laat")
+        Some("Zaak,Huish.,Signalen,Te laat,Risico,Casusregisseur,Organisatie")
     );
     let row: Vec<&str> = lines
         .next()
         .expect("one stagnant case")
         .split(',')
         .collect();
+    // The cells as the desk shows them: labels, lateness in working days,
+    // a dash for nobody.
     assert_eq!(
         row[..3],
-        [number.as_str(), pseudonym.as_str(), "unassigned"]
+        [number.as_str(), pseudonym.as_str(), "niet toegewezen"]
     );
-    assert!(row[5].parse::<i64>().unwrap() >= 1, "{row:?}");
+    assert!(
+        row[3].starts_with('+') && row[3].ends_with(" wd"),
+        "{row:?}"
+    );
+    assert_eq!(row[5], "—");
     assert_eq!(lines.next(), None);
 
+    // JSON keeps the raw fields.
     let output = export(&s.base, &["stagnatie", "--format", "json", "--now", &later]);
     let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rows[0]["number"], number.as_str());
-    assert_eq!(rows[0]["kind"], "unassigned");
+    assert_eq!(rows[0]["signals"][0]["kind"], "unassigned");
+    assert!(rows[0]["signals"][0]["days_late"].as_i64().unwrap() >= 1);
     // The same referral, exported for the moment it arrived, is not late.
     let output = export(
         &s.base,

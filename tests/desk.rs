@@ -517,19 +517,20 @@ fn the_doorstroom_board_asks_for_its_figures_and_drops_stale_answers() {
     };
     assert_eq!(by, Bucket::Month);
     assert_eq!(period.from, "2026-01-01".parse().unwrap(), "this year");
-    // `p` moves to this week; `b` to weeks. Each asks again.
+    // `p` moves to this week, which is shown per day; choosing weeks or
+    // months (`b`) is for longer periods.
     let commands = press(&mut app, KeyCode::Char('p'));
-    let [Command::LoadStats { period: week, .. }] = commands[..] else {
+    let [
+        Command::LoadStats {
+            period: week,
+            by: Bucket::Day,
+        },
+    ] = commands[..]
+    else {
         panic!("{commands:?}");
     };
     assert_eq!(week.from, "2026-11-23".parse().unwrap());
-    assert!(matches!(
-        press(&mut app, KeyCode::Char('b'))[..],
-        [Command::LoadStats {
-            by: Bucket::Week,
-            ..
-        }]
-    ));
+    assert!(!app.offers(Action::Bucket));
     // The answer for the year arrives late: it is not shown as this week's.
     let d = delta();
     let year = throughput(&d.cases, &d.requests, &d.people, period, by, now());
@@ -539,10 +540,10 @@ fn the_doorstroom_board_asks_for_its_figures_and_drops_stale_answers() {
         result: Ok(Box::new(year)),
     });
     assert!(app.doorstroom.figures.is_none());
-    let figures = throughput(&d.cases, &d.requests, &d.people, week, Bucket::Week, now());
+    let figures = throughput(&d.cases, &d.requests, &d.people, week, Bucket::Day, now());
     app.update(Msg::StatsLoaded {
         period: week,
-        by: Bucket::Week,
+        by: Bucket::Day,
         result: Ok(Box::new(figures)),
     });
     assert_eq!(app.doorstroom.figures.as_ref().unwrap().period, week);
@@ -569,7 +570,7 @@ fn the_doorstroom_board_asks_for_its_figures_and_drops_stale_answers() {
         vec![Command::LoadStats {
             period: Period::new("2026-01-01".parse().unwrap(), "2026-06-30".parse().unwrap())
                 .unwrap(),
-            by: Bucket::Week,
+            by: Bucket::Month,
         }]
     );
 }

@@ -220,3 +220,157 @@ fn case_detail_with_history() {
     });
     snap("case_detail", &app);
 }
+
+// ---- issue 9: what a person needs on screen to decide -------------------
+
+/// The desk in monochrome (NO_COLOR or `theme = "mono"`).
+fn mono() -> regiedesk::desk::app::Settings {
+    let mut mono = settings();
+    mono.mono = true;
+    mono
+}
+
+#[test]
+fn stagnatie_with_every_signal_risk_and_the_pane() {
+    // Case 5 gets a late first contact too, and a plan overdue since
+    // August on top; case 1 a domestic-violence flag.
+    let mut d = delta();
+    d.cases[0].risk_flags = vec![
+        regiedesk::domain::model::RiskFlag::DomesticViolence,
+        regiedesk::domain::model::RiskFlag::Justice,
+    ];
+    let c5 = &mut d.cases[4];
+    c5.plan_at = None;
+    c5.first_contact_at = Some(at("2026-08-03T09:00:00Z"));
+    c5.last_activity_at = at("2026-08-03T09:00:00Z");
+    let app = desk_with("pr-jeugd", settings(), d.clone());
+    snap("stagnatie_signals", &app);
+    let mut app = desk_with("pr-jeugd", settings(), d);
+    app.update(key(KeyCode::Char('j')));
+    app.update(key(KeyCode::Char('j')));
+    insta::assert_snapshot!("stagnatie_pane_220x60", screen(&app, 220, 60));
+}
+
+#[test]
+fn approve_dialog_shows_the_whole_motivation_and_a_passed_deadline() {
+    let mut d = delta();
+    let request = &mut d.requests[0];
+    request.provision = "begeleiding individueel, 6 uur per week, 26 weken".into();
+    request.motivation = "Moeder is na een beroerte niet meer in staat de administratie en \
+        het huishouden te overzien. Het gezinsplan (afspraak 3) vraagt begeleiding thuis tot \
+        de mantelzorg van de dochter is geregeld; de huisarts ondersteunt dit."
+        .into();
+    request.decide_by = at("2026-11-20T22:59:59Z");
+    let mut app = desk_with("pr-volw", settings(), d);
+    keys(&mut app, &[KeyCode::Char('3'), KeyCode::Char('a')]);
+    snap("approve_dialog_late", &app);
+}
+
+#[test]
+fn a_dialog_reports_what_a_sync_changed_under_it() {
+    let mut app = desk("pr-jeugd");
+    keys(&mut app, &[KeyCode::Char('j'), KeyCode::Char('e')]);
+    type_text(&mut app, "geen contact na drie pogingen");
+    let mut moved = app.snapshot.cases[&2].clone();
+    moved.casusregisseur = Some("cr-02".into());
+    moved.version = 2;
+    app.update(Msg::Synced {
+        delta: regiedesk::domain::boards::Delta {
+            cases: vec![moved],
+            ..Default::default()
+        },
+        at: now(),
+    });
+    snap("escalate_dialog_changed", &app);
+}
+
+#[test]
+fn a_refused_token_is_not_a_lost_connection() {
+    let mut app = desk("pr-jeugd");
+    app.update(Msg::SyncFailed {
+        error: "token onbekend of ingetrokken".into(),
+        denied: true,
+        retry_at: now() + chrono::TimeDelta::seconds(30),
+    });
+    snap("access_refused", &app);
+}
+
+#[test]
+fn the_desk_opens_while_the_server_cannot_be_reached() {
+    use regiedesk::desk::view::{Connecting, draw_connecting};
+    for (name, denied, error) in [
+        ("connecting", false, "er luistert niets op dit adres"),
+        ("connecting_refused", true, "token onbekend of ingetrokken"),
+    ] {
+        let waiting = Connecting {
+            lang: regiedesk::config::Language::Nl,
+            mono: false,
+            server: "http://127.0.0.1:7878".into(),
+            denied,
+            error: error.into(),
+            now: now(),
+            retry_at: now() + chrono::TimeDelta::seconds(4),
+        };
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|frame| draw_connecting(frame, &waiting, now()))
+            .unwrap();
+        insta::assert_snapshot!(format!("{name}_80x24"), terminal.backend());
+    }
+}
+
+fn doorstroom_for(app: &mut App) {
+    let commands = app.start();
+    let [Command::LoadStats { period, by }] = commands.as_slice() else {
+        panic!("the procesmanager's desk asks for the figures: {commands:?}");
+    };
+    let d = delta();
+    let figures =
+        regiedesk::domain::stats::throughput(&d.cases, &d.requests, &d.people, *period, *by, now());
+    app.update(Msg::StatsLoaded {
+        period: *period,
+        by: *by,
+        result: Ok(Box::new(figures)),
+    });
+}
+
+#[test]
+fn doorstroom_without_colour_tells_the_series_apart() {
+    let mut app = desk_with("pm", mono(), delta());
+    doorstroom_for(&mut app);
+    snap("doorstroom_mono", &app);
+}
+
+#[test]
+fn doorstroom_this_month_is_per_day() {
+    let mut app = desk("pm");
+    // `p` from the year: week, then month.
+    keys(&mut app, &[KeyCode::Char('p'), KeyCode::Char('p')]);
+    let commands = app.update(key(KeyCode::Char('r')));
+    let _ = commands;
+    let period = app.doorstroom.preset.period(now().date_naive());
+    let by = app.doorstroom.bucket();
+    assert_eq!(by, regiedesk::domain::stats::Bucket::Day);
+    let d = delta();
+    let figures =
+        regiedesk::domain::stats::throughput(&d.cases, &d.requests, &d.people, period, by, now());
+    app.update(Msg::StatsLoaded {
+        period,
+        by,
+        result: Ok(Box::new(figures)),
+    });
+    insta::assert_snapshot!("doorstroom_month_by_day_160x48", screen(&app, 160, 48));
+}
+
+#[test]
+fn wide_boards_give_names_and_reasons_their_room() {
+    for (login, board) in [("pr-jeugd", '1'), ("pr-volw", '3'), ("pr-dzm", '4')] {
+        let mut app = desk(login);
+        keys(&mut app, &[KeyCode::Char(board)]);
+        insta::assert_snapshot!(
+            format!("board_{board}_{login}_220x60"),
+            screen(&app, 220, 60)
+        );
+    }
+}

@@ -213,6 +213,7 @@ impl ApiClient {
     /// The throughput figures of a period.
     pub async fn throughput(&self, period: Period, by: Bucket) -> Result<Throughput, ApiFailure> {
         let by = match by {
+            Bucket::Day => "day",
             Bucket::Week => "week",
             Bucket::Month => "month",
         };

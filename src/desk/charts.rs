@@ -48,13 +48,78 @@ fn colour(theme: Theme, colour: Color) -> Style {
     }
 }
 
-/// One series of a chart, drawn as a line.
-fn line<'a>(theme: Theme, line_colour: Color, data: &'a [(f64, f64)]) -> Dataset<'a> {
+/// How a series is told apart: by colour, or without colour by its own
+/// marker. The legend shows the same symbol the chart draws.
+#[derive(Debug, Clone, Copy)]
+struct Series {
+    colour: Color,
+    /// The marker drawn without colour, and its symbol for the legend.
+    mono: (Marker, &'static str),
+}
+
+const INFLOW: Series = Series {
+    colour: Color::Cyan,
+    mono: (Marker::Dot, "•"),
+};
+const OUTFLOW: Series = Series {
+    colour: Color::Magenta,
+    mono: (Marker::Block, "█"),
+};
+const SHARE: Series = Series {
+    colour: Color::Green,
+    mono: (Marker::Dot, "•"),
+};
+const TARGET: Series = Series {
+    colour: Color::Yellow,
+    mono: (Marker::Bar, "▄"),
+};
+
+impl Series {
+    /// The legend's symbol for this series.
+    fn symbol(self, theme: Theme) -> Span<'static> {
+        if theme.mono {
+            Span::raw(format!("{} ", self.mono.1))
+        } else {
+            Span::styled("━ ", colour(theme, self.colour))
+        }
+    }
+}
+
+/// One series of a chart, drawn as a line (as points without colour, so
+/// two series never look alike).
+fn line<'a>(theme: Theme, series: Series, data: &'a [(f64, f64)]) -> Dataset<'a> {
+    let (marker, graph) = if theme.mono {
+        (series.mono.0, GraphType::Scatter)
+    } else {
+        (Marker::Braille, GraphType::Line)
+    };
     Dataset::default()
-        .marker(Marker::Braille)
-        .graph_type(GraphType::Line)
-        .style(colour(theme, line_colour))
+        .marker(marker)
+        .graph_type(graph)
+        .style(colour(theme, series.colour))
         .data(data)
+}
+
+/// Under the chart: the series' last bucket is still running (or the
+/// first began before the period), so its counts are not a whole one.
+fn partial_note(lang: Language, series: &[SeriesPoint]) -> Option<String> {
+    let cut: Vec<&SeriesPoint> = series.iter().filter(|p| p.partial).collect();
+    if cut.is_empty() {
+        return None;
+    }
+    Some(
+        cut.iter()
+            .map(|p| {
+                format!(
+                    "◔ {} – {} {}",
+                    labels::date(lang, p.from),
+                    labels::date(lang, p.to),
+                    lang.pick("telt niet voluit", "is not a full one")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+    )
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -67,7 +132,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         doorstroom.preset.label(lang),
         labels::date(lang, period.from),
         labels::date(lang, period.to),
-        match doorstroom.by {
+        match doorstroom.bucket() {
+            Bucket::Day => lang.pick("per dag", "by day"),
             Bucket::Week => lang.pick("per week", "by week"),
             Bucket::Month => lang.pick("per maand", "by month"),
         }
@@ -119,7 +185,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     draw_flow(frame, lang, theme, figures, flow);
     draw_first_contact(frame, lang, theme, figures, norm);
     draw_lead_times(frame, lang, theme, figures, lead);
-    draw_load(frame, lang, theme, figures, load);
+    draw_load(frame, lang, theme, figures, app.unassigned_open(), load);
 }
 
 fn x_labels(lang: Language, series: &[SeriesPoint]) -> Vec<Span<'static>> {
@@ -139,13 +205,21 @@ fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
         theme,
         area,
     );
-    let [numbers, chart_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let note = partial_note(lang, &t.series);
+    let [numbers, chart_area, note_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(u16::from(note.is_some())),
+    ])
+    .areas(inner);
+    if let Some(note) = note {
+        frame.render_widget(Paragraph::new(note).style(theme.tone(Tone::Dim)), note_area);
+    }
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("━ ", colour(theme, Color::Cyan)),
+            INFLOW.symbol(theme),
             Span::raw(format!("in {}  ", t.inflow.total)),
-            Span::styled("━ ", colour(theme, Color::Magenta)),
+            OUTFLOW.symbol(theme),
             Span::raw(format!(
                 "{} {}  waakvlam {}",
                 lang.pick("uit", "out"),
@@ -175,8 +249,8 @@ fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
         .unwrap_or(0)
         .max(1);
     let chart = Chart::new(vec![
-        line(theme, Color::Cyan, &inflow),
-        line(theme, Color::Magenta, &outflow),
+        line(theme, INFLOW, &inflow),
+        line(theme, OUTFLOW, &outflow),
     ])
     .x_axis(
         Axis::default()
@@ -221,11 +295,17 @@ fn draw_first_contact(frame: &mut Frame, lang: Language, theme: Theme, t: &Throu
                 theme.tone(tone).add_modifier(Modifier::BOLD),
             ),
             Span::raw(format!(
-                "{} {} {} {} · {} {} %",
+                "{} {} {} {} · ",
                 fc.within_norm,
                 lang.pick("van", "of"),
                 fc.due,
                 lang.pick("op tijd", "in time"),
+            )),
+            SHARE.symbol(theme),
+            Span::raw(format!("{}  ", lang.pick("aandeel", "share"))),
+            TARGET.symbol(theme),
+            Span::raw(format!(
+                "{} {} %",
                 lang.pick("streef", "target"),
                 FIRST_CONTACT_TARGET_PCT
             )),
@@ -250,8 +330,8 @@ fn draw_first_contact(frame: &mut Frame, lang: Language, theme: Theme, t: &Throu
         (last, FIRST_CONTACT_TARGET_PCT),
     ];
     let chart = Chart::new(vec![
-        line(theme, Color::Yellow, &target),
-        line(theme, Color::Green, &share),
+        line(theme, TARGET, &target),
+        line(theme, SHARE, &share),
     ])
     .x_axis(
         Axis::default()
@@ -372,7 +452,14 @@ fn draw_lead_times(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughp
     frame.render_widget(chart, bars);
 }
 
-fn draw_load(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, area: Rect) {
+fn draw_load(
+    frame: &mut Frame,
+    lang: Language,
+    theme: Theme,
+    t: &Throughput,
+    unassigned: usize,
+    area: Rect,
+) {
     let inner = framed(
         frame,
         lang.pick(
@@ -391,9 +478,10 @@ fn draw_load(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
     let areas = Layout::vertical(constraints).split(inner);
     frame.render_widget(
         Paragraph::new(format!(
-            "{} {open} {} {capacity}",
-            lang.pick("open", "open"),
-            lang.pick("van capaciteit", "of capacity")
+            "{} {open} {} {capacity} · {unassigned} {}",
+            lang.pick("bij casusregisseurs", "held"),
+            lang.pick("van capaciteit", "of capacity"),
+            lang.pick("nog niet toegewezen", "not yet assigned")
         )),
         areas[0],
     );

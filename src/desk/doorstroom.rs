@@ -90,6 +90,17 @@ pub struct Doorstroom {
     pub age: u32,
 }
 
+impl Doorstroom {
+    /// How the series is cut: a week or a month per day, longer periods
+    /// per week or month as the user chose (`b`).
+    pub fn bucket(&self) -> Bucket {
+        match self.preset {
+            Preset::Week | Preset::Month => Bucket::Day,
+            _ => self.by,
+        }
+    }
+}
+
 /// Seconds before the figures are refreshed when new data comes in.
 pub const REFRESH_AFTER: u32 = 30;
 

@@ -85,7 +85,8 @@ pub async fn export(
             let mut writer = csv::Writer::from_writer(Vec::new());
             writer.write_record(columns::of(board).iter().map(|c| c.header(lang)))?;
             for row in &table {
-                writer.write_record(row.cells.iter().map(|c| c.export_value()))?;
+                // The cells as the desk shows them; JSON has the raw fields.
+                writer.write_record(row.cells.iter().map(|c| c.text.as_str()))?;
             }
             Ok(String::from_utf8(writer.into_inner()?)?)
         }

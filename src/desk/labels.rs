@@ -19,6 +19,9 @@ pub fn signal(lang: Language, signal: &Signal) -> &'static str {
             lang.pick("beslistermijn verstreken", "decision term passed")
         }
         (StagnationKind::RequestDeadline, _) => lang.pick("beslistermijn nadert", "decision due"),
+        (StagnationKind::Unassigned, Severity::HighRiskUnassigned) => {
+            lang.pick("niet toegewezen, hoog risico", "unassigned, high risk")
+        }
         (StagnationKind::FirstContactOverdue, _) => {
             lang.pick("eerste contact te laat", "first contact late")
         }

@@ -326,6 +326,18 @@ pub enum Severity {
     NoActivity,
 }
 
+impl Severity {
+    pub const ALL: [Severity; 7] = [
+        Severity::DecisionOverdue,
+        Severity::HighRiskUnassigned,
+        Severity::HouseholdWaiting,
+        Severity::DecisionDue,
+        Severity::Stuck,
+        Severity::NoPlan,
+        Severity::NoActivity,
+    ];
+}
+
 /// The severity of one face of stagnation of a case.
 pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
     match stagnation.kind {

@@ -22,9 +22,28 @@ pub const MAX_PERIOD_YEARS: u32 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
+    /// Per day: for a week or a month (at most [`MAX_DAYS_BY_DAY`] days).
+    Day,
     #[default]
     Week,
     Month,
+}
+
+/// The longest period a series per day is given for.
+pub const MAX_DAYS_BY_DAY: i64 = 92;
+
+impl Bucket {
+    /// Whether a series of `period` can be cut this way.
+    pub fn fits(self, period: &Period) -> Result<(), String> {
+        let days = (period.to - period.from).num_days() + 1;
+        if self == Bucket::Day && days > MAX_DAYS_BY_DAY {
+            return Err(format!(
+                "per dag kan voor hoogstens {MAX_DAYS_BY_DAY} dagen; {} tot en met {} zijn er {days}",
+                period.from, period.to
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Days `from` to `to`, both included.
@@ -57,13 +76,14 @@ impl Period {
         self.from <= day && day <= self.to
     }
 
-    /// The period cut into weeks (Monday to Sunday) or calendar months,
-    /// the first and last clipped to the period.
+    /// The period cut into days, weeks (Monday to Sunday) or calendar
+    /// months, the first and last clipped to the period.
     pub fn buckets(&self, by: Bucket) -> Vec<Period> {
         let mut buckets = Vec::new();
         let mut start = self.from;
         while start <= self.to {
             let next = match by {
+                Bucket::Day => start + Days::new(1),
                 Bucket::Week => {
                     start + Days::new(7 - u64::from(start.weekday().num_days_from_monday()))
                 }
@@ -179,6 +199,27 @@ pub struct Load {
     pub per_organisation: Vec<OrganisationLoad>,
 }
 
+/// The whole day, week or month that `day` lies in.
+fn whole_bucket(day: NaiveDate, by: Bucket) -> Period {
+    match by {
+        Bucket::Day => Period { from: day, to: day },
+        Bucket::Week => {
+            let from = day - Days::new(u64::from(day.weekday().num_days_from_monday()));
+            Period {
+                from,
+                to: from + Days::new(6),
+            }
+        }
+        Bucket::Month => {
+            let from = day.with_day(1).expect("day 1 exists");
+            Period {
+                from,
+                to: from + Months::new(1) - Days::new(1),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SeriesPoint {
     pub from: NaiveDate,
@@ -187,6 +228,11 @@ pub struct SeriesPoint {
     pub outflow: u32,
     pub first_contact_due: u32,
     pub first_contact_within_norm: u32,
+    /// The bucket is cut short by the period (a month that is still
+    /// running, a week that started before the period): its counts are
+    /// not those of a whole week or month.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// Whether a first contact counts in a period, and whether it was in time.
@@ -382,7 +428,9 @@ pub fn throughput(
         .buckets(by)
         .into_iter()
         .map(|bucket| {
+            let whole = whole_bucket(bucket.from, by);
             let mut point = SeriesPoint {
+                partial: whole != bucket,
                 from: bucket.from,
                 to: bucket.to,
                 inflow: 0,
@@ -725,6 +773,37 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_month_per_day_has_a_point_a_day_and_cut_buckets_are_partial() {
+        let t = november(Bucket::Day);
+        assert_eq!(t.series.len(), 30);
+        assert!(t.series.iter().all(|p| p.from == p.to && !p.partial));
+        assert_eq!(
+            t.series.iter().map(|p| p.inflow).sum::<u32>(),
+            t.inflow.total
+        );
+        // By week, Sunday 1 Nov and Monday 30 Nov are weeks cut short.
+        let weeks = november(Bucket::Week).series;
+        let partial: Vec<bool> = weeks.iter().map(|p| p.partial).collect();
+        assert_eq!(partial, [true, false, false, false, false, true]);
+        // A year up to today: the running month is partial.
+        let (cases, requests, people) = fixture();
+        let year = Period::new(day("2026-01-01"), day("2026-11-24")).unwrap();
+        let t = throughput(
+            &cases,
+            &requests,
+            &people,
+            year,
+            Bucket::Month,
+            at("2026-11-24T12:00:00Z"),
+        );
+        assert!(t.series[..10].iter().all(|p| !p.partial));
+        assert!(t.series[10].partial, "November is still running");
+        // Per day is for short periods only.
+        assert!(Bucket::Day.fits(&year).is_err());
+        assert!(Bucket::Month.fits(&year).is_ok());
     }
 
     #[test]

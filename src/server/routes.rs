@@ -713,7 +713,8 @@ pub struct ThroughputParams {
     pub from: NaiveDate,
     /// Last day of the period, included; at most five years after `from`.
     pub to: NaiveDate,
-    /// The series per `week` (default) or `month`.
+    /// The series per `day` (periods of at most 92 days), `week` (default)
+    /// or `month`.
     pub by: Option<Bucket>,
 }
 
@@ -743,6 +744,8 @@ pub async fn throughput(
         }
     }
     let period = Period::new(params.from, params.to).map_err(ApiError::Unprocessable)?;
+    let by = params.by.unwrap_or_default();
+    by.fits(&period).map_err(ApiError::Unprocessable)?;
     let facts = state
         .store
         .throughput_facts(
@@ -755,7 +758,7 @@ pub async fn throughput(
         &facts.requests,
         &facts.people,
         period,
-        params.by.unwrap_or_default(),
+        by,
         state.clock.now(),
     )))
 }

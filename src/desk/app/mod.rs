@@ -291,7 +291,7 @@ impl App {
         doorstroom.age = 0;
         vec![Command::LoadStats {
             period: doorstroom.preset.period(local_date(self.now)),
-            by: doorstroom.by,
+            by: doorstroom.bucket(),
         }]
     }
 
@@ -376,6 +376,16 @@ impl App {
     /// Working days from today to a legal deadline (negative: past).
     pub fn working_days_until(&self, deadline: DateTime<Utc>) -> i64 {
         self.settings.norms.working_days_left(deadline, self.now)
+    }
+
+    /// Open referrals nobody holds yet (the Doorstroom load counts only
+    /// what casusregisseurs hold).
+    pub fn unassigned_open(&self) -> usize {
+        self.snapshot
+            .cases
+            .values()
+            .filter(|c| c.is_open() && c.casusregisseur.is_none())
+            .count()
     }
 
     /// The count on a tab: the items on that board that need the user.
@@ -503,7 +513,9 @@ impl App {
             Msg::StatsLoaded { period, by, result } => {
                 let doorstroom = &mut self.doorstroom;
                 // An answer for a period the user has since left is dropped.
-                if period == doorstroom.preset.period(local_date(self.now)) && by == doorstroom.by {
+                if period == doorstroom.preset.period(local_date(self.now))
+                    && by == doorstroom.bucket()
+                {
                     doorstroom.loading = false;
                     match result {
                         Ok(figures) => {
@@ -721,8 +733,15 @@ impl App {
                 self.table().is_some_and(|t| !t.filter.is_empty())
             }
             Action::Copy => self.selected_key().is_some_and(|k| k.case_id().is_some()),
-            Action::Period | Action::Bucket | Action::CustomPeriod => {
+            Action::Period | Action::CustomPeriod => {
                 self.board == Board::Doorstroom && self.sees_stats()
+            }
+            // A week or a month is shown per day; weeks or months are a
+            // choice for longer periods.
+            Action::Bucket => {
+                self.board == Board::Doorstroom
+                    && self.sees_stats()
+                    && self.doorstroom.bucket() != Bucket::Day
             }
             Action::Approve | Action::Reject => {
                 self.board == Board::Mandaat
@@ -853,7 +872,7 @@ impl App {
             Action::Bucket => {
                 self.doorstroom.by = match self.doorstroom.by {
                     Bucket::Week => Bucket::Month,
-                    Bucket::Month => Bucket::Week,
+                    Bucket::Month | Bucket::Day => Bucket::Week,
                 };
                 return self.load_stats();
             }

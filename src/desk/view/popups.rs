@@ -4,13 +4,16 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use tui_input::Input;
 
 use super::{Theme, block, centered};
 use crate::desk::app::App;
 use crate::desk::columns::Tone;
 use crate::desk::keymap::{BINDINGS, Scope};
+use crate::desk::labels;
+use crate::domain::boards::Severity;
+use crate::domain::model::RiskFlag;
 
 pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     let lang = app.lang();
@@ -35,8 +38,32 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
         Scope::Board,
         lang.pick("Op dit bord, nu", "On this board, now"),
     );
-    let height = everywhere.len().max(here.len()) as u16 + 4;
-    let area = centered(frame.area(), 76, height);
+    let mut here = here;
+    here.push(Line::raw(""));
+    here.push(Line::styled(lang.pick("Risico's", "Risks"), theme.accent()));
+    for &flag in RiskFlag::ALL {
+        here.push(Line::from(vec![
+            Span::styled(format!(" {}", flag.badge()), theme.tone(Tone::Risk)),
+            Span::raw(format!(" {}", labels::risk_flag(lang, flag))),
+        ]));
+    }
+    here.push(Line::raw(""));
+    here.push(Line::styled(
+        lang.pick("Stagnatie, ergste eerst", "Stagnation, worst first"),
+        theme.accent(),
+    ));
+    here.push(Line::raw(
+        Severity::ALL
+            .iter()
+            .map(|s| labels::severity(lang, *s))
+            .collect::<Vec<_>>()
+            .join(" › "),
+    ));
+    let width = frame.area().width.min(80);
+    let column_width = (width.saturating_sub(4) / 2).max(1);
+    let here = Paragraph::new(here).wrap(Wrap { trim: false });
+    let height = (everywhere.len() as u16).max(here.line_count(column_width) as u16) + 4;
+    let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let outer = block("Help".into(), theme).title_bottom(Line::styled(
         lang.pick(" Esc of ? sluit ", " Esc or ? closes "),
@@ -47,7 +74,7 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     frame.render_widget(Paragraph::new(everywhere), left);
-    frame.render_widget(Paragraph::new(here), right);
+    frame.render_widget(here, right);
 }
 
 pub(super) fn draw_palette(

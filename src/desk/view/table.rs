@@ -123,7 +123,8 @@ fn fit_columns(app: &App, table: &TableView, width: u16) -> Vec<(usize, u16)> {
         shown
             .iter()
             .map(|&i| {
-                if columns[i].priority == 1 {
+                // A growing column takes what is left: it asks only its least.
+                if columns[i].priority == 1 && !columns[i].grow {
                     want(i) + 1
                 } else {
                     columns[i].width + 1
