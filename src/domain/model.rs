@@ -307,6 +307,10 @@ pub struct Case {
     /// household's wait.
     pub first_contact_due_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
+    /// The clock of the "no activity" signal: the referral, then the first
+    /// assignment, then the last thing the casusregisseur recorded (first
+    /// contact, plan, activity, stuck report, request). Changing hands,
+    /// escalation and decisions do not move it.
     pub last_activity_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_result: Option<CloseResult>,

@@ -648,6 +648,8 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                     .max(case.last_activity_at);
                 case.stuck_reported = true;
                 case.stuck_reported_at = Some(at);
+                // The report is the casusregisseur's own record: activity.
+                case.last_activity_at = at;
                 record(
                     &mut case,
                     &mut history,
