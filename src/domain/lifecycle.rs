@@ -116,20 +116,20 @@ fn step(
     now: DateTime<Utc>,
 ) -> Transition {
     after.version = before.version + 1;
-    let previous_casusregisseur = match (&before.casusregisseur, &after.casusregisseur) {
-        (Some(old), new) if new.as_ref() != Some(old) => Some(old.clone()),
-        _ => None,
+    // When the case changed hands, the history says from whom to whom.
+    let (from, to) = if before.casusregisseur != after.casusregisseur {
+        (before.casusregisseur.clone(), after.casusregisseur.clone())
+    } else {
+        (None, None)
     };
     Transition {
-        case: after,
         event: CaseEvent {
-            at: now,
-            actor: actor.login.clone(),
-            kind,
-            note,
-            request_id: None,
+            from: from.clone(),
+            to,
+            ..CaseEvent::new(now, &actor.login, kind, note)
         },
-        previous_casusregisseur,
+        case: after,
+        previous_casusregisseur: from,
     }
 }
 
@@ -531,14 +531,9 @@ pub fn decide(
     next.reason = reason.clone();
     next.version = request.version + 1;
     let event = CaseEvent {
-        at: now,
-        actor: actor.login.clone(),
-        kind: EventKind::RequestDecided,
-        note: Some(match &reason {
-            Some(r) => format!("{}: {r}", next.status),
-            None => next.status.to_string(),
-        }),
         request_id: Some(request.id),
+        decision: Some(decision),
+        ..CaseEvent::new(now, &actor.login, EventKind::RequestDecided, reason)
     };
     Ok((next, event))
 }
@@ -623,6 +618,10 @@ mod tests {
         assert_eq!(t.case.version, 2);
         assert_eq!(t.event.kind, EventKind::Assigned);
         assert_eq!(t.previous_casusregisseur, None);
+        assert_eq!(
+            (t.event.from.as_deref(), t.event.to.as_deref()),
+            (None, Some("cr-01"))
+        );
     }
 
     #[test]
@@ -645,6 +644,10 @@ mod tests {
         assert_eq!(t.previous_casusregisseur.as_deref(), Some("cr-01"));
         assert_eq!(t.event.kind, EventKind::Reassigned);
         assert_eq!(t.event.note.as_deref(), Some("specialisme past beter"));
+        assert_eq!(
+            (t.event.from.as_deref(), t.event.to.as_deref()),
+            (Some("cr-01"), Some("cr-02"))
+        );
     }
 
     #[test]
@@ -810,6 +813,10 @@ mod tests {
             .unwrap()
             .case;
         assert!(escalated.escalated && escalated.stuck_reported);
+        let line = escalate(&stuck, &pr(), Some("hoog risico"), at(NOW))
+            .unwrap()
+            .event;
+        assert_eq!((line.from, line.to, line.decision), (None, None, None));
         assert_eq!(escalated.escalated_by.as_deref(), Some("pr-jeugd"));
         assert!(matches!(
             escalate(&escalated, &pr(), Some("nog eens"), at(NOW)),
@@ -826,6 +833,10 @@ mod tests {
         assert_eq!(taken.case.casusregisseur.as_deref(), Some("pr-dzm"));
         assert!(taken.case.taken_over && !taken.case.stuck_reported && taken.case.escalated);
         assert_eq!(taken.previous_casusregisseur.as_deref(), Some("cr-01"));
+        assert_eq!(
+            (taken.event.from.as_deref(), taken.event.to.as_deref()),
+            (Some("cr-01"), Some("pr-dzm"))
+        );
         assert!(matches!(
             take_over(&taken.case, &dzm, Some("x"), at(NOW), &Norms::default()),
             Err(Refusal::Conflict(_))
@@ -1030,6 +1041,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.case.status, CaseStatus::Execution);
+        assert_eq!(t.event.note.as_deref(), Some("ambulante gezinsbegeleiding"));
         Request {
             id: 5,
             number: "AV-2026-0005".into(),
@@ -1093,9 +1105,10 @@ mod tests {
         assert_eq!(approved.decided_by.as_deref(), Some("pr-jeugd"));
         assert_eq!(approved.version, 2);
         assert_eq!(
-            (event.kind, event.request_id),
-            (EventKind::RequestDecided, Some(5))
+            (event.kind, event.request_id, event.decision),
+            (EventKind::RequestDecided, Some(5), Some(Decision::Approve))
         );
+        assert_eq!(event.note, None, "no reason given, no note");
         let again = decide(
             &approved,
             &case,
@@ -1106,7 +1119,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(&again, Refusal::Conflict(m) if m.contains("al beslist")));
-        let (rejected, _) = decide(
+        let (rejected, event) = decide(
             &request,
             &case,
             &pr(),
@@ -1118,6 +1131,11 @@ mod tests {
         assert_eq!(
             (rejected.status, rejected.reason.as_deref()),
             (RequestStatus::Rejected, Some("past niet"))
+        );
+        assert_eq!(
+            (event.decision, event.note.as_deref()),
+            (Some(Decision::Reject), Some("past niet")),
+            "the note is the reason only"
         );
     }
 
