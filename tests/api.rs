@@ -10,6 +10,7 @@ both_stores!(
     requests_without_a_valid_token_get_401,
     me_tells_each_login_what_it_may_do,
     a_case_runs_its_path_and_its_detail_shows_the_history,
+    the_history_says_from_whom_to_whom_and_what_was_decided,
     the_mandate_matrix_and_four_eyes_are_enforced,
     decisions_need_if_match_reason_and_happen_once,
     one_household_has_one_open_case,
@@ -149,6 +150,104 @@ async fn a_case_runs_its_path_and_its_detail_shows_the_history(s: TestServer) {
             .unwrap()
             .contains("zonder besluit")
     );
+}
+
+async fn the_history_says_from_whom_to_whom_and_what_was_decided(s: TestServer) {
+    // Assigned to cr-01 (by pr-volw), then reassigned to cr-02.
+    let id = s.planned_case(0, "jeugd", "cr-01").await;
+    expect(
+        s.act(
+            "pr-jeugd",
+            id,
+            "assign",
+            json!({"casusregisseur": "cr-02", "reason": "specialisme past beter"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // Two requests: one rejected with a reason, one approved without.
+    let rejected = s.request(id, "cr-02", "jeugdhulp", true).await;
+    expect(
+        s.decide(
+            "pr-jeugd",
+            &rejected,
+            json!({"decision": "reject", "reason": "voorliggende voorziening volstaat"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let approved = s.request(id, "cr-02", "jeugdhulp", true).await;
+    expect(
+        s.decide("pr-dzm", &approved, json!({"decision": "approve"}))
+            .await,
+        200,
+    )
+    .await;
+    expect(
+        s.act("pr-dzm", id, "takeover", json!({"reason": "doorzetten"}))
+            .await,
+        200,
+    )
+    .await;
+
+    let detail = expect(s.get("pr-jeugd", &format!("/api/v1/cases/{id}")).await, 200).await;
+    let events = detail["events"].as_array().unwrap();
+    let lines = |kind: &str| -> Vec<&serde_json::Value> {
+        events.iter().filter(|e| e["kind"] == kind).collect()
+    };
+    let assigned = lines("assigned")[0];
+    assert_eq!(
+        (&assigned["actor"], &assigned["from"], &assigned["to"]),
+        (&json!("pr-volw"), &json!(null), &json!("cr-01"))
+    );
+    let reassigned = lines("reassigned")[0];
+    assert_eq!(
+        (&reassigned["from"], &reassigned["to"], &reassigned["note"]),
+        (
+            &json!("cr-01"),
+            &json!("cr-02"),
+            &json!("specialisme past beter")
+        )
+    );
+    let taken = lines("taken_over")[0];
+    assert_eq!(
+        (&taken["actor"], &taken["from"], &taken["to"]),
+        (&json!("pr-dzm"), &json!("cr-02"), &json!("pr-dzm"))
+    );
+    let filed = lines("request_filed");
+    assert_eq!(filed.len(), 2);
+    assert_eq!(filed[0]["note"], "ambulante begeleiding", "the provision");
+    assert_eq!(filed[0]["request_id"], rejected["id"]);
+    let decided = lines("request_decided");
+    assert_eq!(decided.len(), 2);
+    assert_eq!(
+        (
+            &decided[0]["decision"],
+            &decided[0]["note"],
+            &decided[0]["actor"]
+        ),
+        (
+            &json!("reject"),
+            &json!("voorliggende voorziening volstaat"),
+            &json!("pr-jeugd")
+        ),
+        "the note is the reason, without the outcome"
+    );
+    assert_eq!(decided[0]["request_id"], rejected["id"]);
+    assert_eq!(
+        (&decided[1]["decision"], &decided[1]["note"]),
+        (&json!("approve"), &json!(null))
+    );
+    assert_eq!(decided[1]["request_id"], approved["id"]);
+    // Lines that are neither a change of hands nor a decision carry none.
+    for line in lines("first_contact").iter().chain(&lines("plan")) {
+        assert_eq!(
+            (&line["from"], &line["to"], &line["decision"]),
+            (&json!(null), &json!(null), &json!(null))
+        );
+    }
 }
 
 async fn the_mandate_matrix_and_four_eyes_are_enforced(s: TestServer) {

@@ -2,6 +2,12 @@
 //! state and returns the next one plus the history line to record, or says
 //! why the step cannot be taken. Permissions are checked before these run
 //! (see `permissions`); these check only what the state allows.
+//!
+//! `last_activity_at`, the clock of the "no activity" stagnation signal,
+//! starts at the first assignment and then moves only for what the
+//! casusregisseur records: first contact, plan, activity, a stuck report
+//! and filing a request. Reassignment, take over, escalation,
+//! de-escalation, a decision and closing leave it where it was.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -110,26 +116,32 @@ fn step(
     now: DateTime<Utc>,
 ) -> Transition {
     after.version = before.version + 1;
-    let previous_casusregisseur = match (&before.casusregisseur, &after.casusregisseur) {
-        (Some(old), new) if new.as_ref() != Some(old) => Some(old.clone()),
-        _ => None,
+    // When the case changed hands, the history says from whom to whom.
+    let (from, to) = if before.casusregisseur != after.casusregisseur {
+        (before.casusregisseur.clone(), after.casusregisseur.clone())
+    } else {
+        (None, None)
     };
     Transition {
-        case: after,
         event: CaseEvent {
-            at: now,
-            actor: actor.login.clone(),
-            kind,
-            note,
-            request_id: None,
+            from: from.clone(),
+            to,
+            ..CaseEvent::new(now, &actor.login, kind, note)
         },
-        previous_casusregisseur,
+        case: after,
+        previous_casusregisseur: from,
     }
 }
 
 /// The case in the hands of `holder` from `now`. The first-contact deadline
 /// is fixed at the first assignment: handing a case on does not restart
 /// the household's wait. A new holder starts without the old stuck report.
+///
+/// The no-activity clock (`last_activity_at`) starts at the first
+/// assignment: before it, nobody held the case who could have acted. After
+/// it, only what the casusregisseur records moves the clock; changing
+/// hands is not activity with the household, so a reassignment or a take
+/// over does not hide a case that has been quiet for weeks.
 fn handed_to(
     case: &Case,
     holder: &Person,
@@ -147,7 +159,9 @@ fn handed_to(
     if next.status == CaseStatus::Referred {
         next.status = CaseStatus::Assigned;
     }
-    next.last_activity_at = now;
+    if case.assigned_at.is_none() {
+        next.last_activity_at = now;
+    }
     next.taken_over = taken_over;
     next.stuck_reported = false;
     next.stuck_reported_at = None;
@@ -272,6 +286,8 @@ pub fn record_activity(
 
 /// The casusregisseur reports the case stuck: it goes on the stagnation
 /// board until a procesregisseur acts (reassigns, takes over, de-escalates).
+/// The report is something the casusregisseur records, so it counts as
+/// activity.
 pub fn report_stuck(
     case: &Case,
     actor: &Person,
@@ -286,6 +302,7 @@ pub fn report_stuck(
     let mut next = case.clone();
     next.stuck_reported = true;
     next.stuck_reported_at = Some(now);
+    next.last_activity_at = now;
     Ok(step(case, next, actor, EventKind::Stuck, Some(note), now))
 }
 
@@ -514,14 +531,9 @@ pub fn decide(
     next.reason = reason.clone();
     next.version = request.version + 1;
     let event = CaseEvent {
-        at: now,
-        actor: actor.login.clone(),
-        kind: EventKind::RequestDecided,
-        note: Some(match &reason {
-            Some(r) => format!("{}: {r}", next.status),
-            None => next.status.to_string(),
-        }),
         request_id: Some(request.id),
+        decision: Some(decision),
+        ..CaseEvent::new(now, &actor.login, EventKind::RequestDecided, reason)
     };
     Ok((next, event))
 }
@@ -606,6 +618,10 @@ mod tests {
         assert_eq!(t.case.version, 2);
         assert_eq!(t.event.kind, EventKind::Assigned);
         assert_eq!(t.previous_casusregisseur, None);
+        assert_eq!(
+            (t.event.from.as_deref(), t.event.to.as_deref()),
+            (None, Some("cr-01"))
+        );
     }
 
     #[test]
@@ -628,6 +644,10 @@ mod tests {
         assert_eq!(t.previous_casusregisseur.as_deref(), Some("cr-01"));
         assert_eq!(t.event.kind, EventKind::Reassigned);
         assert_eq!(t.event.note.as_deref(), Some("specialisme past beter"));
+        assert_eq!(
+            (t.event.from.as_deref(), t.event.to.as_deref()),
+            (Some("cr-01"), Some("cr-02"))
+        );
     }
 
     #[test]
@@ -793,6 +813,10 @@ mod tests {
             .unwrap()
             .case;
         assert!(escalated.escalated && escalated.stuck_reported);
+        let line = escalate(&stuck, &pr(), Some("hoog risico"), at(NOW))
+            .unwrap()
+            .event;
+        assert_eq!((line.from, line.to, line.decision), (None, None, None));
         assert_eq!(escalated.escalated_by.as_deref(), Some("pr-jeugd"));
         assert!(matches!(
             escalate(&escalated, &pr(), Some("nog eens"), at(NOW)),
@@ -809,6 +833,10 @@ mod tests {
         assert_eq!(taken.case.casusregisseur.as_deref(), Some("pr-dzm"));
         assert!(taken.case.taken_over && !taken.case.stuck_reported && taken.case.escalated);
         assert_eq!(taken.previous_casusregisseur.as_deref(), Some("cr-01"));
+        assert_eq!(
+            (taken.event.from.as_deref(), taken.event.to.as_deref()),
+            (Some("cr-01"), Some("pr-dzm"))
+        );
         assert!(matches!(
             take_over(&taken.case, &dzm, Some("x"), at(NOW), &Norms::default()),
             Err(Refusal::Conflict(_))
@@ -821,6 +849,152 @@ mod tests {
             deescalate(&calm, &dzm, Some("x"), at(NOW)),
             Err(Refusal::Conflict(_))
         ));
+    }
+
+    #[test]
+    fn only_what_the_casusregisseur_records_moves_the_activity_clock() {
+        let norms = Norms::default();
+        let dzm = person("pr-dzm", Role::ProcesregisseurDoorzettingsmacht);
+        let first = at("2026-11-23T10:00:00Z");
+        let case = assigned();
+        assert_eq!(
+            case.last_activity_at, first,
+            "the clock starts at assignment"
+        );
+
+        // Changing hands, escalating, de-escalating and closing do not move it.
+        let later = at(NOW);
+        let reassigned = assign(&case, &pr(), &cr(2), Some("ziekte"), later, &norms)
+            .unwrap()
+            .case;
+        assert_eq!(reassigned.last_activity_at, first);
+        let escalated = escalate(&reassigned, &pr(), Some("hoog risico"), later)
+            .unwrap()
+            .case;
+        assert_eq!(escalated.last_activity_at, first);
+        let taken = take_over(&escalated, &dzm, Some("doorzetten"), later, &norms)
+            .unwrap()
+            .case;
+        assert_eq!(taken.last_activity_at, first);
+        let calm = deescalate(&taken, &dzm, Some("afspraken gemaakt"), later)
+            .unwrap()
+            .case;
+        assert_eq!(calm.last_activity_at, first);
+        let closed = close(&calm, &pr(), CloseResult::Moved, None, 0, later)
+            .unwrap()
+            .case;
+        assert_eq!(closed.last_activity_at, first);
+
+        // What the casusregisseur records does.
+        let t = |h: u32| at(&format!("2026-11-24T{h:02}:00:00Z"));
+        let contacted = record_contact(&case, &cr(1), None, None, t(9))
+            .unwrap()
+            .case;
+        assert_eq!(contacted.last_activity_at, t(9));
+        let stuck = report_stuck(&contacted, &cr(1), Some("deur dicht"), t(10))
+            .unwrap()
+            .case;
+        assert_eq!(stuck.last_activity_at, t(10));
+        let planned = record_plan(&stuck, &cr(1), None, t(11)).unwrap().case;
+        assert_eq!(planned.last_activity_at, t(11));
+        let active = record_activity(&planned, &cr(1), Some("huisbezoek"), t(12))
+            .unwrap()
+            .case;
+        assert_eq!(active.last_activity_at, t(12));
+        let (_, filed) = file_request(
+            &active,
+            &cr(1),
+            RequestKind::Jeugdhulp,
+            Some("pleegzorg"),
+            Some("nodig"),
+            true,
+            t(13),
+            &norms,
+        )
+        .unwrap();
+        assert_eq!(filed.case.last_activity_at, t(13));
+    }
+
+    /// A case nobody worked on for 20 working days: handing it on or taking
+    /// it over must not make it look active.
+    #[test]
+    fn a_quiet_case_stays_quiet_after_reassignment_or_take_over() {
+        use crate::domain::norms::StagnationKind;
+        let norms = Norms::default();
+        let household = Household {
+            id: 2,
+            pseudonym: "H-BBBB".into(),
+            members: 3,
+        };
+        let referral = Case::referral(
+            2,
+            "KST-2026-0002".into(),
+            &household,
+            CaseDomain::Jeugd,
+            Source::School,
+            vec![],
+            at("2026-10-26T09:00:00Z"),
+        );
+        // Assigned Tue 27 Oct, contact Wed 28 Oct; nothing since. By Tue
+        // 24 Nov that is 19 working days without activity.
+        let case = assign(
+            &referral,
+            &pr(),
+            &cr(1),
+            None,
+            at("2026-10-27T10:00:00Z"),
+            &norms,
+        )
+        .unwrap()
+        .case;
+        let case = record_contact(&case, &cr(1), None, None, at("2026-10-28T10:00:00Z"))
+            .unwrap()
+            .case;
+        let quiet = |c: &Case| {
+            norms
+                .stagnation(c, &[], at(NOW))
+                .iter()
+                .any(|s| s.kind == StagnationKind::NoActivity)
+        };
+        assert!(quiet(&case));
+        let reassigned = assign(
+            &case,
+            &pr(),
+            &cr(2),
+            Some("werkvoorraad verdeeld"),
+            at(NOW),
+            &norms,
+        )
+        .unwrap()
+        .case;
+        assert!(quiet(&reassigned), "a reassignment is not activity");
+        let dzm = person("pr-dzm", Role::ProcesregisseurDoorzettingsmacht);
+        let taken = take_over(&case, &dzm, Some("doorzetten"), at(NOW), &norms)
+            .unwrap()
+            .case;
+        assert!(quiet(&taken), "a take over is not activity");
+        let escalated = escalate(&case, &pr(), Some("hoog risico"), at(NOW))
+            .unwrap()
+            .case;
+        assert!(quiet(&escalated), "an escalation is not activity");
+        // The new casusregisseur's first visit is.
+        let visited = record_activity(&reassigned, &cr(2), Some("huisbezoek"), at(NOW))
+            .unwrap()
+            .case;
+        assert!(!quiet(&visited));
+    }
+
+    #[test]
+    fn the_activity_clock_starts_at_the_first_assignment() {
+        let norms = Norms::default();
+        let mut referral = referred();
+        referral.referred_at = at("2026-10-26T09:00:00Z");
+        referral.last_activity_at = referral.referred_at;
+        // A referral that waited four weeks for a casusregisseur: the new
+        // holder had no chance to act yet.
+        let t = assign(&referral, &pr(), &cr(1), None, at(NOW), &norms).unwrap();
+        assert_eq!(t.case.last_activity_at, at(NOW));
+        assert!(norms.stagnation(&t.case, &[], at(NOW)).is_empty());
     }
 
     #[test]
@@ -867,6 +1041,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.case.status, CaseStatus::Execution);
+        assert_eq!(t.event.note.as_deref(), Some("ambulante gezinsbegeleiding"));
         Request {
             id: 5,
             number: "AV-2026-0005".into(),
@@ -930,9 +1105,10 @@ mod tests {
         assert_eq!(approved.decided_by.as_deref(), Some("pr-jeugd"));
         assert_eq!(approved.version, 2);
         assert_eq!(
-            (event.kind, event.request_id),
-            (EventKind::RequestDecided, Some(5))
+            (event.kind, event.request_id, event.decision),
+            (EventKind::RequestDecided, Some(5), Some(Decision::Approve))
         );
+        assert_eq!(event.note, None, "no reason given, no note");
         let again = decide(
             &approved,
             &case,
@@ -943,7 +1119,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(&again, Refusal::Conflict(m) if m.contains("al beslist")));
-        let (rejected, _) = decide(
+        let (rejected, event) = decide(
             &request,
             &case,
             &pr(),
@@ -955,6 +1131,11 @@ mod tests {
         assert_eq!(
             (rejected.status, rejected.reason.as_deref()),
             (RequestStatus::Rejected, Some("past niet"))
+        );
+        assert_eq!(
+            (event.decision, event.note.as_deref()),
+            (Some(Decision::Reject), Some("past niet")),
+            "the note is the reason only"
         );
     }
 

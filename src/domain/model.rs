@@ -307,6 +307,10 @@ pub struct Case {
     /// household's wait.
     pub first_contact_due_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
+    /// The clock of the "no activity" signal: the referral, then the first
+    /// assignment, then the last thing the casusregisseur recorded (first
+    /// contact, plan, activity, stuck report, request). Changing hands,
+    /// escalation and decisions do not move it.
     pub last_activity_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_result: Option<CloseResult>,
@@ -407,8 +411,37 @@ pub struct CaseEvent {
     pub actor: Login,
     pub kind: EventKind,
     /// Free text: a reason or note. Sensitive; only in the case detail.
+    /// For `request_filed` the provision; for `request_decided` only the
+    /// reason (the outcome is in `decision`).
     pub note: Option<String>,
     pub request_id: Option<i64>,
+    /// For `reassigned` and `taken_over`: the casusregisseur who had the
+    /// case before (none when it had none).
+    #[serde(default)]
+    pub from: Option<Login>,
+    /// For `assigned`, `reassigned` and `taken_over`: the casusregisseur
+    /// who has the case from this moment.
+    #[serde(default)]
+    pub to: Option<Login>,
+    /// For `request_decided`: approved or rejected.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+}
+
+impl CaseEvent {
+    /// A history line without a request, a change of hands or a decision.
+    pub fn new(at: DateTime<Utc>, actor: &str, kind: EventKind, note: Option<String>) -> Self {
+        CaseEvent {
+            at,
+            actor: actor.into(),
+            kind,
+            note,
+            request_id: None,
+            from: None,
+            to: None,
+            decision: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ pub struct Norms {
 pub struct StagnationThresholds {
     /// A referral must have a casusregisseur within this many days.
     pub unassigned_days: u32,
-    /// An assigned case with no recorded activity for longer than this.
+    /// An assigned case with nothing recorded by its casusregisseur for
+    /// longer than this, counted from the first assignment (see
+    /// `Case::last_activity_at`); a reassignment does not restart it.
     pub no_activity_days: u32,
     /// First contact made, but no plan after this many days.
     pub no_plan_days: u32,

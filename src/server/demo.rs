@@ -17,8 +17,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::domain::calendar::{DayCounting, local_date};
 use crate::domain::model::{
-    Case, CaseDomain, CaseEvent, CaseStatus, CloseResult, EventKind, Household, Person, Request,
-    RequestKind, RequestStatus, RiskFlag, Role, Source,
+    Case, CaseDomain, CaseEvent, CaseStatus, CloseResult, Decision, EventKind, Household, Person,
+    Request, RequestKind, RequestStatus, RiskFlag, Role, Source,
 };
 use crate::domain::norms::Norms;
 use crate::server::http::token_hash;
@@ -258,23 +258,22 @@ fn risk_flags<R: Rng>(rng: &mut R, domain: CaseDomain, source: Source) -> Vec<Ri
 }
 
 /// Adds a line to a case's history; every line is a change, so a version.
-fn record(
+/// Returns the line, for the fields only some kinds have.
+fn record<'h>(
     case: &mut Case,
-    history: &mut Vec<CaseEvent>,
+    history: &'h mut Vec<CaseEvent>,
     at: DateTime<Utc>,
     actor: &str,
     kind: EventKind,
     note: Option<String>,
     request_id: Option<i64>,
-) {
+) -> &'h mut CaseEvent {
     case.version += 1;
     history.push(CaseEvent {
-        at,
-        actor: actor.into(),
-        kind,
-        note,
         request_id,
+        ..CaseEvent::new(at, actor, kind, note)
     });
+    history.last_mut().expect("just pushed")
 }
 
 /// Per casusregisseur, the periods they held cases: to balance the load as
@@ -368,13 +367,12 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                 risk,
                 referred_at,
             );
-            let mut history = vec![CaseEvent {
-                at: referred_at,
-                actor: "admin".into(),
-                kind: EventKind::Referred,
-                note: Some(source.to_string()),
-                request_id: None,
-            }];
+            let mut history = vec![CaseEvent::new(
+                referred_at,
+                "admin",
+                EventKind::Referred,
+                Some(source.to_string()),
+            )];
             let referral_day = local_date(referred_at);
             let lead = |rng: &mut ChaCha8Rng, weights: &[(u32, u32)]| weighted(rng, weights);
 
@@ -483,7 +481,8 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                 EventKind::Assigned,
                 None,
                 None,
-            );
+            )
+            .to = Some(holder.login.clone());
 
             let contact_at = office_time(&mut rng, contact_day).max(assigned_at);
             if contact_at <= now {
@@ -626,16 +625,20 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                         request.reason =
                             (!approve).then(|| "voorliggende voorziening volstaat".to_string());
                         request.version = 2;
-                        let note = request.status.to_string();
                         record(
                             &mut case,
                             &mut history,
                             decided_at,
                             decider,
                             EventKind::RequestDecided,
-                            Some(note),
+                            request.reason.clone(),
                             Some(request_id),
-                        );
+                        )
+                        .decision = Some(if approve {
+                            Decision::Approve
+                        } else {
+                            Decision::Reject
+                        });
                     }
                     requests.push(request);
                 }
@@ -648,6 +651,8 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                     .max(case.last_activity_at);
                 case.stuck_reported = true;
                 case.stuck_reported_at = Some(at);
+                // The report is the casusregisseur's own record: activity.
+                case.last_activity_at = at;
                 record(
                     &mut case,
                     &mut history,
@@ -676,13 +681,14 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                 );
                 if rng.random_bool(0.25) {
                     let later = (at + chrono::Duration::hours(rng.random_range(2..72))).min(now);
+                    let from = case.casusregisseur.clone();
                     case.taken_over = true;
                     case.casusregisseur = Some("pr-dzm".into());
                     case.organisation = Some("gemeente".into());
                     case.assigned_at = Some(later);
                     case.stuck_reported = false;
                     case.stuck_reported_at = None;
-                    record(
+                    let line = record(
                         &mut case,
                         &mut history,
                         later,
@@ -691,6 +697,8 @@ pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
                         Some("doorzettingsmacht".into()),
                         None,
                     );
+                    line.from = from;
+                    line.to = Some("pr-dzm".into());
                 }
             }
 

@@ -99,6 +99,32 @@ mod tests {
     }
 
     #[test]
+    fn history_lines_describe_hands_and_decisions() {
+        let spec = serde_json::to_value(spec()).unwrap();
+        let event = &spec["components"]["schemas"]["CaseEvent"];
+        let properties = event["properties"].as_object().expect("CaseEvent schema");
+        for field in [
+            "at",
+            "actor",
+            "kind",
+            "note",
+            "request_id",
+            "from",
+            "to",
+            "decision",
+        ] {
+            assert!(properties.contains_key(field), "CaseEvent.{field}");
+        }
+        let required: Vec<&str> = event["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(required, ["at", "actor", "kind"]);
+    }
+
+    #[test]
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();

@@ -194,3 +194,26 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         anyhow::bail!("database URL must start with sqlite:// or postgres:// (got {url:?})")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The two migration directories describe one schema: the same
+    /// migrations, by number and name, in both.
+    #[test]
+    fn both_stores_have_the_same_migrations() {
+        let names = |dialect: &str| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dialect);
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let sqlite = names("sqlite");
+        assert!(sqlite.len() >= 2, "{sqlite:?}");
+        assert_eq!(sqlite, names("postgres"));
+    }
+}

@@ -248,6 +248,24 @@ struct EventRow {
     kind: String,
     note: Option<String>,
     request_id: Option<i64>,
+    from_login: Option<String>,
+    to_login: Option<String>,
+    decision: Option<String>,
+}
+
+impl EventRow {
+    fn into_event(self) -> StoreResult<CaseEvent> {
+        Ok(CaseEvent {
+            at: self.at,
+            actor: self.actor,
+            kind: parse(&self.kind, "event kind")?,
+            note: self.note,
+            request_id: self.request_id,
+            from: self.from_login,
+            to: self.to_login,
+            decision: self.decision.map(|d| parse(&d, "decision")).transpose()?,
+        })
+    }
 }
 
 /// Takes the next `n` values of a counter and returns the last one. On the
@@ -393,7 +411,8 @@ async fn insert_requests(tx: &mut Tx, requests: &[(Request, i64)]) -> StoreResul
 async fn insert_events(tx: &mut Tx, events: &[(i64, CaseEvent)]) -> StoreResult<()> {
     for chunk in events.chunks(SEED_CHUNK) {
         let mut insert = QueryBuilder::<Db>::new(
-            "INSERT INTO case_events (case_id, at, actor, kind, note, request_id) ",
+            "INSERT INTO case_events (case_id, at, actor, kind, note, request_id, \
+             from_login, to_login, decision) ",
         );
         insert.push_values(chunk, |mut row, (case_id, e)| {
             row.push_bind(*case_id)
@@ -401,7 +420,10 @@ async fn insert_events(tx: &mut Tx, events: &[(i64, CaseEvent)]) -> StoreResult<
                 .push_bind(e.actor.clone())
                 .push_bind(e.kind.as_str())
                 .push_bind(e.note.clone())
-                .push_bind(e.request_id);
+                .push_bind(e.request_id)
+                .push_bind(e.from.clone())
+                .push_bind(e.to.clone())
+                .push_bind(e.decision.map(|d| d.as_str()));
         });
         insert.build().execute(&mut **tx).await?;
     }
@@ -802,13 +824,12 @@ impl Store for SqlStore {
             new.referred_at,
         );
         insert_cases(&mut tx, &[(case.clone(), seq)]).await?;
-        let event = CaseEvent {
-            at: new.referred_at,
-            actor: new.referred_by,
-            kind: EventKind::Referred,
-            note: Some(new.source.to_string()),
-            request_id: None,
-        };
+        let event = CaseEvent::new(
+            new.referred_at,
+            &new.referred_by,
+            EventKind::Referred,
+            Some(new.source.to_string()),
+        );
         insert_events(&mut tx, &[(id, event)]).await?;
         append_audit(&mut tx, audit.case(id)).await?;
         tx.commit().await?;
@@ -834,21 +855,14 @@ impl Store for SqlStore {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("household {}", case.household_id)))?;
         let events = sqlx::query_as::<_, EventRow>(
-            "SELECT at, actor, kind, note, request_id FROM case_events WHERE case_id = $1 ORDER BY id",
+            "SELECT at, actor, kind, note, request_id, from_login, to_login, decision \
+             FROM case_events WHERE case_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
-        .map(|e| {
-            Ok(CaseEvent {
-                at: e.at,
-                actor: e.actor,
-                kind: parse(&e.kind, "event kind")?,
-                note: e.note,
-                request_id: e.request_id,
-            })
-        })
+        .map(EventRow::into_event)
         .collect::<StoreResult<Vec<_>>>()?;
         let requests = fetch_requests_of_case(&mut tx, id).await?;
         tx.commit().await?;
