@@ -167,12 +167,8 @@ fn case_detail_with_history() {
     let mut app = desk("pr-dzm");
     app.update(key(KeyCode::Enter));
     let case = app.snapshot.cases[&3].clone();
-    let event = |when: &str, actor: &str, kind, note: Option<&str>| CaseEvent {
-        at: at(when),
-        actor: actor.into(),
-        kind,
-        note: note.map(str::to_string),
-        request_id: None,
+    let event = |when: &str, actor: &str, kind, note: Option<&str>| {
+        CaseEvent::new(at(when), actor, kind, note.map(str::to_string))
     };
     app.update(Msg::DetailLoaded {
         case_id: 3,
@@ -189,12 +185,25 @@ fn case_detail_with_history() {
                     EventKind::Referred,
                     Some("huisarts"),
                 ),
-                event(
-                    "2026-10-01T12:00:00Z",
-                    "pr-jeugd",
-                    EventKind::Assigned,
-                    None,
-                ),
+                CaseEvent {
+                    to: Some("cr-01".into()),
+                    ..event(
+                        "2026-10-01T12:00:00Z",
+                        "pr-jeugd",
+                        EventKind::Assigned,
+                        None,
+                    )
+                },
+                CaseEvent {
+                    from: Some("cr-01".into()),
+                    to: Some("cr-02".into()),
+                    ..event(
+                        "2026-10-01T15:00:00Z",
+                        "pr-jeugd",
+                        EventKind::Reassigned,
+                        Some("A. Bakker met verlof"),
+                    )
+                },
                 event(
                     "2026-10-02T09:00:00Z",
                     "cr-02",
@@ -207,6 +216,25 @@ fn case_detail_with_history() {
                     EventKind::Plan,
                     Some("veiligheidsplan"),
                 ),
+                CaseEvent {
+                    request_id: Some(7),
+                    ..event(
+                        "2026-10-12T10:00:00Z",
+                        "cr-02",
+                        EventKind::RequestFiled,
+                        Some("ambulante gezinsbehandeling"),
+                    )
+                },
+                CaseEvent {
+                    request_id: Some(7),
+                    decision: Some(regiedesk::domain::model::Decision::Reject),
+                    ..event(
+                        "2026-10-20T10:00:00Z",
+                        "pr-jeugd",
+                        EventKind::RequestDecided,
+                        Some("eerst het veiligheidsplan"),
+                    )
+                },
                 event(
                     "2026-11-20T10:00:00Z",
                     "pr-jeugd",
@@ -214,7 +242,23 @@ fn case_detail_with_history() {
                     Some("partijen oneens over veiligheidsplan"),
                 ),
             ],
-            requests: vec![],
+            requests: vec![regiedesk::domain::model::Request {
+                id: 7,
+                number: "AV-2026-0007".into(),
+                case_id: 3,
+                kind: regiedesk::domain::model::RequestKind::Jeugdhulp,
+                provision: "ambulante gezinsbehandeling".into(),
+                motivation: "Het veiligheidsplan vraagt behandeling thuis.".into(),
+                in_plan: true,
+                filed_by: "cr-02".into(),
+                filed_at: at("2026-10-12T10:00:00Z"),
+                decide_by: at("2026-12-07T22:59:59Z"),
+                status: regiedesk::domain::model::RequestStatus::Rejected,
+                decided_by: Some("pr-jeugd".into()),
+                decided_at: Some(at("2026-10-20T10:00:00Z")),
+                reason: Some("eerst het veiligheidsplan".into()),
+                version: 2,
+            }],
             case,
         })),
     });

@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, block, centered};
+use crate::api::wire::CaseDetailResponse;
 use crate::desk::app::{App, DetailState, Overlay};
 use crate::desk::columns::Tone;
 use crate::desk::labels;
 use crate::domain::boards::{self, Board, Signal};
 use crate::domain::calendar::DayCounting;
-use crate::domain::model::{Case, Request, RequestStatus};
+use crate::domain::model::{Case, CaseEvent, Decision, EventKind, Request, RequestStatus};
 use crate::domain::norms::StagnationKind;
 
 /// The detail pane beside a table: what the sync already brought about the
@@ -267,7 +268,23 @@ fn request_lines(
                     labels::countdown(lang, left)
                 )
             }
-            status => labels::request_status(lang, status).to_string(),
+            status => {
+                let by = r
+                    .decided_by
+                    .as_deref()
+                    .map(|l| format!(" {} {}", lang.pick("door", "by"), app.snapshot.name_of(l)))
+                    .unwrap_or_default();
+                let when = r
+                    .decided_at
+                    .map(|at| format!(", {}", labels::day(lang, at, app.now)))
+                    .unwrap_or_default();
+                let reason = r
+                    .reason
+                    .as_deref()
+                    .map(|why| format!(": {why}"))
+                    .unwrap_or_default();
+                format!("{}{by}{when}{reason}", labels::request_status(lang, status))
+            }
         };
         let tone = match r.status {
             RequestStatus::Pending if r.decide_by < app.now => Tone::Late,
@@ -322,6 +339,7 @@ pub(super) fn draw_detail(frame: &mut Frame, app: &App, theme: Theme) {
                 Style::default().add_modifier(Modifier::BOLD),
             ));
             for event in &loaded.events {
+                let (story, note) = history_line(app, loaded, event);
                 let mut spans = vec![
                     Span::styled(
                         format!(
@@ -334,34 +352,15 @@ pub(super) fn draw_detail(frame: &mut Frame, app: &App, theme: Theme) {
                         ),
                         theme.tone(Tone::Dim),
                     ),
-                    Span::raw(format!("{:<20}", labels::event(lang, event.kind))),
-                    Span::raw(app.snapshot.name_of(&event.actor)),
+                    Span::raw(story),
                 ];
-                if let Some(note) = &event.note {
+                if let Some(note) = note {
                     spans.push(Span::styled(format!(" — {note}"), theme.tone(Tone::Dim)));
                 }
                 lines.push(Line::from(spans));
             }
-            if !loaded.requests.is_empty() {
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(
-                    lang.pick("Aanvragen", "Requests"),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ));
-                for r in &loaded.requests {
-                    lines.push(Line::raw(format!(
-                        "{} · {} · {} · {}",
-                        r.number,
-                        labels::request_kind(lang, r.kind),
-                        r.provision,
-                        labels::request_status(lang, r.status)
-                    )));
-                    lines.push(Line::styled(
-                        format!("  {}", r.motivation),
-                        theme.tone(Tone::Dim),
-                    ));
-                }
-            }
+            let requests: Vec<&Request> = loaded.requests.iter().collect();
+            lines.extend(request_lines(app, &requests, theme, true));
             (
                 format!(
                     "{} · {} · {}",
@@ -383,4 +382,85 @@ pub(super) fn draw_detail(frame: &mut Frame, app: &App, theme: Theme) {
             ))),
         rect,
     );
+}
+
+/// One event of the history as a sentence: who did what, to whom, from
+/// whom; and the note or reason beside it.
+fn history_line(
+    app: &App,
+    loaded: &CaseDetailResponse,
+    event: &CaseEvent,
+) -> (String, Option<String>) {
+    let lang = app.lang();
+    let name = |login: &str| app.snapshot.name_of(login);
+    let who = name(&event.actor);
+    let nobody = || lang.pick("niemand", "nobody").to_string();
+    let to = event.to.as_deref().map(name).unwrap_or_else(nobody);
+    let from = event.from.as_deref().map(name).unwrap_or_else(nobody);
+    let request = event.request_id.and_then(|id| {
+        loaded
+            .requests
+            .iter()
+            .find(|r| r.id == id)
+            .or_else(|| app.snapshot.requests.get(&id))
+    });
+    let number = request.map(|r| r.number.clone()).unwrap_or_default();
+    let note = event.note.clone();
+    let story = match event.kind {
+        EventKind::Referred => format!("{} ({who})", lang.pick("aangemeld", "referred")),
+        EventKind::Assigned => format!("{who} {} {to}", lang.pick("wees toe aan", "assigned to")),
+        EventKind::Reassigned => format!(
+            "{who} {} {from} {} {to}",
+            lang.pick("herverdeelde van", "reassigned from"),
+            lang.pick("naar", "to")
+        ),
+        EventKind::TakenOver => format!(
+            "{who} {} {from}",
+            lang.pick("nam de zaak over van", "took the case over from")
+        ),
+        EventKind::FirstContact => format!(
+            "{} {who}",
+            lang.pick("eerste contact door", "first contact by")
+        ),
+        EventKind::Plan => format!(
+            "{} {who}",
+            lang.pick("plan vastgelegd door", "plan recorded by")
+        ),
+        EventKind::Activity => format!("{} {who}", lang.pick("activiteit van", "activity by")),
+        EventKind::Stuck => format!(
+            "{} {who}",
+            lang.pick("vastgelopen gemeld door", "reported stuck by")
+        ),
+        EventKind::RequestFiled => {
+            let kind = request
+                .map(|r| labels::request_kind(lang, r.kind))
+                .unwrap_or_default();
+            return (
+                format!(
+                    "{number} {kind} {} {who}",
+                    lang.pick("aangevraagd door", "requested by")
+                ),
+                note,
+            );
+        }
+        EventKind::RequestDecided => {
+            // Older history lines carry no decision: the request says it.
+            let status = match event.decision {
+                Some(Decision::Approve) => RequestStatus::Approved,
+                Some(Decision::Reject) => RequestStatus::Rejected,
+                None => request.map_or(RequestStatus::Pending, |r| r.status),
+            };
+            format!(
+                "{number} {} {} {who}",
+                labels::request_status(lang, status),
+                lang.pick("door", "by")
+            )
+        }
+        EventKind::Escalated => format!("{} {who}", lang.pick("opgeschaald door", "escalated by")),
+        EventKind::Deescalated => {
+            format!("{} {who}", lang.pick("afgeschaald door", "de-escalated by"))
+        }
+        EventKind::Closed => format!("{} {who}", lang.pick("afgesloten door", "closed by")),
+    };
+    (story, note)
 }
