@@ -173,7 +173,6 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
     let db = dir.path().join("demo.db");
     let port = free_port();
     let server_log = dir.path().join("server.log");
-    let server = Server::start(&db, port, true, &server_log).await;
 
     let config = dir.path().join("regiedesk.toml");
     std::fs::write(
@@ -203,11 +202,23 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
         "48",
         &command,
     ]);
-    tmux.wait_for("Stagnatie ·", 30).await;
+    // Nothing listens yet: the desk opens anyway, says so and keeps trying.
+    tmux.wait_for("Geen verbinding met de server", 30).await;
+    let server = Server::start(&db, port, true, &server_log).await;
+    // Loaded means synced (the header's "● sync" time) with rows on the
+    // board, not just the board's title, which is drawn before the data.
+    tmux.wait_until("the first sync with data", 60, |s| {
+        s.contains("● sync") && s.contains("KST-")
+    })
+    .await;
 
     // Approve a request from the Mandaat board with `a`.
     tmux.keys(&["3"]);
-    let screen = tmux.wait_for("Mandaat ·", 5).await;
+    let screen = tmux
+        .wait_until("requests on Mandaat", 10, |s| {
+            s.contains("Mandaat ·") && s.contains("AV-")
+        })
+        .await;
     let number = first_on_screen(&screen, "AV-");
     tmux.keys(&["a"]);
     tmux.wait_for("Aanvraag toekennen", 5).await;
@@ -226,7 +237,11 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
 
     // Reassign the worst stagnant case with `t`.
     tmux.keys(&["2"]);
-    let screen = tmux.wait_for("Stagnatie ·", 5).await;
+    let screen = tmux
+        .wait_until("cases on Stagnatie", 10, |s| {
+            s.contains("Stagnatie ·") && s.contains("KST-")
+        })
+        .await;
     let case_number = first_on_screen(&screen, "KST-");
     let before = cases
         .iter()
@@ -279,6 +294,17 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
     let _server = Server::start(&db, port, false, &server_log).await;
     tmux.wait_until("the banner to go", 40, |s| {
         !s.contains("verbinding") && s.contains("Stagnatie ·")
+    })
+    .await;
+
+    // `:` and a number goes to that case, wherever the cursor was.
+    tmux.keys(&["G", ":"]);
+    let digits = case_number.rsplit('-').next().unwrap().to_string();
+    tmux.text(&digits);
+    tmux.wait_for(&format!("zaak {case_number}"), 5).await;
+    tmux.keys(&["Enter"]);
+    tmux.wait_until("the case selected with its pane", 10, |s| {
+        s.contains(&format!("┌ {case_number} ·"))
     })
     .await;
 
