@@ -97,7 +97,14 @@ pub(super) fn draw_palette(
         height,
     };
     frame.render_widget(Clear, rect);
-    let outer = block(lang.pick("Opdracht", "Command").into(), theme);
+    let outer = block(
+        lang.pick(
+            "Opdracht of zaaknummer",
+            "Command or case number",
+        )
+        .into(),
+        theme,
+    );
     let inner = outer.inner(rect);
     frame.render_widget(outer, rect);
     let [input_area, list_area] =

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 use super::case::draw_pane;
 use super::{DETAIL_PANE_FROM, DETAIL_PANE_WIDTH, Theme, block};
 use crate::desk::app::{App, Overlay, TableView, View, board_title};
+use crate::desk::labels;
 use crate::desk::columns::{Cell, GAUGE_BAR, Tone};
 use crate::domain::boards::Board;
 
@@ -58,18 +59,28 @@ fn table_title(app: &App, table: &TableView) -> String {
     };
     let mut title = format!("{name} · {count} {unit}");
     if app.view() == Some(View::Board(Board::Stagnatie)) {
-        // One row per way a case stagnates; the tab counts cases.
-        let cases = table
+        // One row per case; the signals are counted beside them.
+        let signals: usize = table
             .visible
             .iter()
             .filter_map(|&i| table.rows[i].key.case_id())
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
+            .map(|id| app.stagnation_of(id).len())
+            .sum();
         title = format!(
-            "{name} · {cases} {} · {count} {}",
-            lang.pick("zaken", "cases"),
+            "{name} · {count} {unit} · {signals} {}",
             lang.pick("signalen", "signals")
         );
+    }
+    if !app.settings.focus.domains.is_empty() && app.view() != Some(View::CasesOf) {
+        let domains = app
+            .settings
+            .focus
+            .domains
+            .iter()
+            .map(|d| labels::domain(lang, *d).to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ");
+        title = format!("{title} · {} {domains}", lang.pick("alleen", "only"));
     }
     let editing = matches!(app.overlay, Some(Overlay::Filter(_)));
     if !table.filter.is_empty() || editing {
