@@ -71,18 +71,7 @@ fn doorzettingsmacht() {
 #[test]
 fn doorstroom() {
     let mut app = desk("pm");
-    let commands = app.start();
-    let [Command::LoadStats { period, by }] = commands.as_slice() else {
-        panic!("the procesmanager's desk asks for the figures: {commands:?}");
-    };
-    let d = delta();
-    let figures =
-        regiedesk::domain::stats::throughput(&d.cases, &d.requests, &d.people, *period, *by, now());
-    app.update(Msg::StatsLoaded {
-        period: *period,
-        by: *by,
-        result: Ok(Box::new(figures)),
-    });
+    doorstroom_for(&mut app);
     snap("doorstroom", &app);
 }
 

@@ -179,31 +179,24 @@ fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
         lang.pick("d", "d")
     };
     let t = &norms.stagnation;
+    let norm = |days: u32, after: &str| Some(format!("norm {days} {unit} {after}"));
     let norm = match signal.kind {
-        StagnationKind::Unassigned => Some(format!(
-            "{} {} {unit} {}",
-            lang.pick("norm", "norm"),
+        StagnationKind::Unassigned => norm(
             t.unassigned_days,
-            lang.pick("na aanmelding", "after referral")
-        )),
-        StagnationKind::FirstContactOverdue => Some(format!(
-            "{} {} {unit} {}",
-            lang.pick("norm", "norm"),
+            lang.pick("na aanmelding", "after referral"),
+        ),
+        StagnationKind::FirstContactOverdue => norm(
             norms.first_contact_days,
-            lang.pick("na toewijzing", "after assignment")
-        )),
-        StagnationKind::NoActivity => Some(format!(
-            "{} {} {unit} {}",
-            lang.pick("norm", "norm"),
+            lang.pick("na toewijzing", "after assignment"),
+        ),
+        StagnationKind::NoActivity => norm(
             t.no_activity_days,
-            lang.pick("zonder activiteit", "without activity")
-        )),
-        StagnationKind::NoPlan => Some(format!(
-            "{} {} {unit} {}",
-            lang.pick("norm", "norm"),
+            lang.pick("zonder activiteit", "without activity"),
+        ),
+        StagnationKind::NoPlan => norm(
             t.no_plan_days,
-            lang.pick("na eerste contact", "after first contact")
-        )),
+            lang.pick("na eerste contact", "after first contact"),
+        ),
         StagnationKind::Stuck => None,
         StagnationKind::RequestDeadline => signal
             .request_id

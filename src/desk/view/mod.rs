@@ -74,6 +74,18 @@ impl Theme {
         }
     }
 
+    /// The banner of a lost or refused connection.
+    fn banner(self) -> Style {
+        if self.mono {
+            Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::default()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
+        }
+    }
+
     fn selected(self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED)
     }
@@ -304,14 +316,7 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         ),
         area.width.into(),
     );
-    let style = if theme.mono {
-        Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-    } else {
-        Style::default()
-            .fg(Color::Black)
-            .bg(Color::Yellow)
-            .add_modifier(Modifier::BOLD)
-    };
+    let style = theme.banner();
     frame.render_widget(Paragraph::new(text).style(style), area);
 }
 
@@ -432,14 +437,7 @@ pub fn draw_connecting(
             "No connection to the server (verbinding)",
         )
     };
-    let style = if theme.mono {
-        Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-    } else {
-        Style::default()
-            .fg(Color::Black)
-            .bg(Color::Yellow)
-            .add_modifier(Modifier::BOLD)
-    };
+    let style = theme.banner();
     frame.render_widget(
         Paragraph::new(ellipsis(
             &format!(

@@ -98,11 +98,8 @@ pub(super) fn draw_palette(
     };
     frame.render_widget(Clear, rect);
     let outer = block(
-        lang.pick(
-            "Opdracht of zaaknummer",
-            "Command or case number",
-        )
-        .into(),
+        lang.pick("Opdracht of zaaknummer", "Command or case number")
+            .into(),
         theme,
     );
     let inner = outer.inner(rect);

@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Row, Table};
 use super::case::draw_pane;
 use super::{DETAIL_PANE_FROM, DETAIL_PANE_WIDTH, Theme, block};
 use crate::desk::app::{App, Overlay, TableView, View, board_title};
-use crate::desk::labels;
 use crate::desk::columns::{Cell, GAUGE_BAR, Tone};
+use crate::desk::labels;
 use crate::domain::boards::Board;
 
 pub(super) fn draw_body(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
