@@ -272,7 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => serve(bind, database_url, demo, simulate, norms).await,
         Some(Command::Demo { login, bind }) => {
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
-            let demo = Demo::start(bind, clock, norms, true).await?;
+            let demo = Demo::start_for(bind, clock, norms, &login).await?;
             tracing::info!(base = %demo.base, "demo server");
             desk::run(desk::Launch {
                 client: ApiClient::new(&demo.base, &demo::demo_token(&login))?,
@@ -406,7 +406,11 @@ async fn serve(
             seed.requests.len()
         );
         println!("demo logins (token = demo-LOGIN):");
-        for person in &seed.people {
+        let (colleagues, desk): (Vec<_>, Vec<_>) = seed
+            .people
+            .iter()
+            .partition(|p| demo::COLLEAGUES.contains(&p.login.as_str()));
+        for person in desk {
             println!(
                 "  {:<10} {:<34} {}",
                 person.login,
@@ -414,8 +418,14 @@ async fn serve(
                 demo::demo_token(&person.login)
             );
         }
+        let colleagues: Vec<&str> = colleagues.iter().map(|p| p.login.as_str()).collect();
+        println!(
+            "colleagues, played by --simulate (token = demo-LOGIN): {}",
+            colleagues.join(", ")
+        );
         households = seed.households.iter().map(|h| h.id).collect();
     }
+    let calendar = norms.calendar.clone();
     let state = AppState {
         store,
         clock,
@@ -427,7 +437,7 @@ async fn serve(
     let base = format!("http://{}", listener.local_addr()?);
     println!("regiedesk case API on {base}");
     tracing::info!(%bind, "serving");
-    let simulator = simulate.then(|| Simulator::new(&base, clock, households, 7).spawn());
+    let simulator = simulate.then(|| Simulator::new(&base, clock, calendar, households, 7).spawn());
     axum::serve(listener, regiedesk::server::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
