@@ -89,7 +89,7 @@ impl Demo {
         simulate: Option<Option<&str>>,
     ) -> anyhow::Result<Demo> {
         if !bind.ip().is_loopback() {
-            bail!("the demo has well-known tokens and only listens on loopback, not {bind}");
+            bail!("de demo heeft bekende tokens en luistert alleen op loopback, niet op {bind}");
         }
         let scratch = tempfile::tempdir()?;
         let url = format!("sqlite://{}", scratch.path().join("demo.db").display());
@@ -97,7 +97,7 @@ impl Demo {
         let seed = seed_demo(&store, &url, clock, &norms).await?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
-            .with_context(|| format!("cannot listen on {bind}"))?;
+            .with_context(|| format!("kan niet luisteren op {bind}"))?;
         let base = format!("http://{}", listener.local_addr()?);
         let calendar = norms.calendar.clone();
         let state = AppState {
