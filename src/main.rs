@@ -41,14 +41,46 @@ struct Cli {
     /// directory, if it exists). See config/regiedesk.toml.
     #[arg(long, global = true, env = "REGIEDESK_CONFIG")]
     config: Option<PathBuf>,
-    /// Base URL of the case API (default: from the configuration).
-    #[arg(long, global = true)]
-    server: Option<String>,
-    /// Language of the desk (default: from the configuration, else nl).
-    #[arg(long, global = true, value_enum)]
-    lang: Option<Language>,
+    /// The desk's options. Not global: the server and the operator's
+    /// commands do not take them (`serve --help` does not list them).
+    #[command(flatten)]
+    desk: DeskArgs,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// Where the desk finds its case API, and in which language it speaks.
+#[derive(clap::Args, Clone, Default)]
+struct DeskArgs {
+    /// Base URL of the case API (default: from the configuration).
+    #[arg(long)]
+    server: Option<String>,
+    /// Language of the desk (default: from the configuration, else nl).
+    #[arg(long, value_enum)]
+    lang: Option<Language>,
+}
+
+impl DeskArgs {
+    /// These options given to a subcommand, else given before it
+    /// (`regiedesk --lang en demo` keeps working).
+    fn or(self, before: &DeskArgs) -> DeskArgs {
+        DeskArgs {
+            server: self.server.or_else(|| before.server.clone()),
+            lang: self.lang.or(before.lang),
+        }
+    }
+
+    /// Refuses the options, given before `command`, that it does not take:
+    /// silently ignoring `--server` would point someone at the wrong place.
+    fn refuse_for(&self, command: &str, takes_lang: bool) -> anyhow::Result<()> {
+        if self.server.is_some() {
+            bail!("--server hoort bij de desk; `regiedesk {command}` gebruikt het niet");
+        }
+        if self.lang.is_some() && !takes_lang {
+            bail!("--lang hoort bij de desk; `regiedesk {command}` gebruikt het niet");
+        }
+        Ok(())
+    }
 }
 
 #[derive(Subcommand)]
@@ -80,6 +112,9 @@ enum Command {
         /// Where the demo API listens (loopback only; default: a free port).
         #[arg(long, default_value = "127.0.0.1:0")]
         bind: SocketAddr,
+        /// Language of the desk (default: from the configuration, else nl).
+        #[arg(long, value_enum)]
+        lang: Option<Language>,
     },
     /// Write a board as CSV or JSON, derived as the desk derives it.
     Export {
@@ -100,15 +135,24 @@ enum Command {
         /// doorstroom: the series per week or month.
         #[arg(long, value_enum, default_value = "month")]
         by: ExportBucket,
+        #[command(flatten)]
+        desk: DeskArgs,
     },
     /// Render every board of the demo into images (SVG, PNG when
     /// rsvg-convert is installed), with a frozen clock.
     Screenshots {
         #[arg(long, default_value = "screenshots")]
         out: PathBuf,
+        /// Language of the boards (default: from the configuration, else nl).
+        #[arg(long, value_enum)]
+        lang: Option<Language>,
     },
     /// Send a test notification, to see that they reach your desktop.
-    NotifyCheck,
+    NotifyCheck {
+        /// Language of the notification (default: from the configuration, else nl).
+        #[arg(long, value_enum)]
+        lang: Option<Language>,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -123,6 +167,7 @@ enum Command {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportBucket {
+    Day,
     Week,
     Month,
 }
@@ -199,7 +244,7 @@ fn init_logging(to_file: bool) -> anyhow::Result<()> {
             Some(path) => PathBuf::from(path),
             None => {
                 let dirs = directories::ProjectDirs::from("nl", "regiedesk", "regiedesk")
-                    .context("no home directory for the log file; set REGIEDESK_LOG")?;
+                    .context("geen thuismap voor het logbestand: zet REGIEDESK_LOG")?;
                 std::fs::create_dir_all(dirs.data_local_dir())?;
                 dirs.data_local_dir().join("desk.log")
             }
@@ -208,7 +253,7 @@ fn init_logging(to_file: bool) -> anyhow::Result<()> {
             .create(true)
             .append(true)
             .open(&path)
-            .with_context(|| format!("cannot open the log file {}", path.display()))?;
+            .with_context(|| format!("kan het logbestand {} niet openen", path.display()))?;
         tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_ansi(false)
@@ -248,22 +293,31 @@ fn place_of(server: &str) -> String {
         .to_string()
 }
 
+/// The desk's API token: `REGIEDESK_TOKEN`, else `token` in `[desk]`.
+fn token(config: &Config) -> anyhow::Result<String> {
+    std::env::var("REGIEDESK_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .or(config.desk.token.clone())
+        .context(
+            "geen API-token: zet REGIEDESK_TOKEN of `token` in de sectie [desk] van de configuratie",
+        )
+}
+
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load_or_default(cli.config.as_deref())?;
     let norms = config.norms.norms();
-    let server = cli.server.clone().unwrap_or(config.desk.server.clone());
     let poll_interval = Duration::from_secs(config.desk.poll_interval_seconds.into());
+    let before = cli.desk;
     match cli.command {
         None => {
-            let token = std::env::var("REGIEDESK_TOKEN")
-                .ok()
-                .or(config.desk.token.clone())
-                .context("no API token: set REGIEDESK_TOKEN or `token` in the [desk] section")?;
+            let server = before.server.unwrap_or(config.desk.server.clone());
+            let token = token(&config)?;
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
             desk::run(desk::Launch {
                 client: ApiClient::new(&server, &token)?,
                 clock,
-                settings: settings(&config, cli.lang, place_of(&server)),
+                settings: settings(&config, before.lang, place_of(&server)),
                 poll_interval,
             })
             .await?;
@@ -274,15 +328,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database_url,
             demo,
             simulate,
-        }) => serve(bind, database_url, demo, simulate, norms).await,
-        Some(Command::Demo { login, bind }) => {
+        }) => {
+            before.refuse_for("serve", false)?;
+            serve(bind, database_url, demo, simulate, norms).await
+        }
+        Some(Command::Demo { login, bind, lang }) => {
+            before.refuse_for("demo", true)?;
+            let lang = lang.or(before.lang);
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
-            let demo = Demo::start(bind, clock, norms, true).await?;
+            let demo = Demo::start_for(bind, clock, norms, &login).await?;
             tracing::info!(base = %demo.base, "demo server");
             desk::run(desk::Launch {
                 client: ApiClient::new(&demo.base, &demo::demo_token(&login))?,
                 clock,
-                settings: settings(&config, cli.lang, "demo".into()),
+                settings: settings(&config, lang, "demo".into()),
                 poll_interval,
             })
             .await?;
@@ -295,7 +354,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             from,
             to,
             by,
+            desk: options,
         }) => {
+            let options = options.or(&before);
+            let server = options.server.unwrap_or(config.desk.server.clone());
             let period = match (from, to) {
                 (Some(from), Some(to)) => Some(Period::new(from, to).map_err(anyhow::Error::msg)?),
                 _ => None,
@@ -303,6 +365,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let figures = export::Figures {
                 period,
                 by: match by {
+                    ExportBucket::Day => Bucket::Day,
                     ExportBucket::Week => Bucket::Week,
                     ExportBucket::Month => Bucket::Month,
                 },
@@ -313,12 +376,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Clock::from_env().map_err(anyhow::Error::msg)?,
             }
             .now();
-            let token = std::env::var("REGIEDESK_TOKEN")
-                .ok()
-                .or(config.desk.token.clone())
-                .context("no API token: set REGIEDESK_TOKEN or `token` in the [desk] section")?;
-            let client = ApiClient::new(&server, &token)?;
-            let lang = cli.lang.unwrap_or(config.desk.language);
+            let client = ApiClient::new(&server, &token(&config)?)?;
+            let lang = options.lang.unwrap_or(config.desk.language);
             let text = export::export(
                 &client,
                 board,
@@ -335,24 +394,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Screenshots { out }) => {
+        Some(Command::Screenshots { out, lang }) => {
+            before.refuse_for("screenshots", true)?;
+            let lang = lang.or(before.lang);
             let clock = match Clock::from_env().map_err(anyhow::Error::msg)? {
                 Clock::System => Clock::parse_frozen(SCREENSHOT_NOW).map_err(anyhow::Error::msg)?,
                 frozen => frozen,
             };
-            let mut settings = settings(&config, cli.lang, "Krimpen a/d IJssel (demo)".into());
+            let mut settings = settings(&config, lang, "Krimpen a/d IJssel (demo)".into());
             settings.mono = false;
             for path in screens::screenshots(&out, clock, settings).await? {
                 println!("{path}");
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::NotifyCheck) => {
+        Some(Command::NotifyCheck { lang }) => {
+            before.refuse_for("notify-check", true)?;
             let news = notify::News {
                 stagnation: ["KST-2026-0001".to_string()].into(),
                 ..notify::News::default()
             };
-            let lang = cli.lang.unwrap_or(config.desk.language);
+            let lang = lang.or(before.lang).unwrap_or(config.desk.language);
             let (summary, body) = notify::message(lang, &news).expect("news");
             notify::show(&format!("{summary} (test)"), &body)
                 .context("no notification reached the desktop")?;
@@ -362,6 +424,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Audit {
             command: AuditCommand::Verify { database_url },
         }) => {
+            before.refuse_for("audit", false)?;
             let store = store::connect(&database_url).await?;
             let (entries, appended) = store.audit_chain().await?;
             match audit::verify(&entries, appended) {
@@ -375,7 +438,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Some(Command::Staff { command }) => staff(command).await,
+        Some(Command::Staff { command }) => {
+            before.refuse_for("staff", false)?;
+            staff(command).await
+        }
     }
 }
 
@@ -423,7 +489,11 @@ async fn serve(
             seed.requests.len()
         );
         println!("demo logins (token = demo-LOGIN):");
-        for person in &seed.people {
+        let (colleagues, desk): (Vec<_>, Vec<_>) = seed
+            .people
+            .iter()
+            .partition(|p| demo::COLLEAGUES.contains(&p.login.as_str()));
+        for person in desk {
             println!(
                 "  {:<10} {:<34} {}",
                 person.login,
@@ -431,8 +501,14 @@ async fn serve(
                 demo::demo_token(&person.login)
             );
         }
+        let colleagues: Vec<&str> = colleagues.iter().map(|p| p.login.as_str()).collect();
+        println!(
+            "colleagues, played by --simulate (token = demo-LOGIN): {}",
+            colleagues.join(", ")
+        );
         households = seed.households.iter().map(|h| h.id).collect();
     }
+    let calendar = norms.calendar.clone();
     let state = AppState {
         store,
         clock,
@@ -444,7 +520,7 @@ async fn serve(
     let base = format!("http://{}", listener.local_addr()?);
     println!("regiedesk case API on {base}");
     tracing::info!(%bind, "serving");
-    let simulator = simulate.then(|| Simulator::new(&base, clock, households, 7).spawn());
+    let simulator = simulate.then(|| Simulator::new(&base, clock, calendar, households, 7).spawn());
     axum::serve(listener, regiedesk::server::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

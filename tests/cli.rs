@@ -276,17 +276,96 @@ fn export_of_an_unknown_board_names_the_valid_ones() {
     );
 }
 
-#[test]
-fn the_desk_does_not_start_without_a_token() {
-    let output = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
-        .args(["--server", "http://127.0.0.1:9"])
+/// The desk and `export` without a token, with the desk's options before
+/// the subcommand (as `regiedesk --server URL export ...` has always taken).
+fn without_a_token(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args(args)
         .env_remove("REGIEDESK_TOKEN")
         .env("REGIEDESK_CONFIG", "/dev/null")
         .env("REGIEDESK_LOG", "/dev/null")
         .output()
+        .unwrap()
+}
+
+#[test]
+fn the_desk_does_not_start_without_a_token_and_says_so_in_dutch() {
+    for args in [
+        &["--server", "http://127.0.0.1:9"][..],
+        &["--server", "http://127.0.0.1:9", "export", "stagnatie"][..],
+        &["export", "stagnatie", "--server", "http://127.0.0.1:9"][..],
+    ] {
+        let output = without_a_token(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr.trim_end(),
+            "regiedesk: geen API-token: zet REGIEDESK_TOKEN of `token` in de sectie [desk] van de configuratie",
+            "{args:?}"
+        );
+    }
+    // An empty variable is no token either.
+    let output = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args(["--server", "http://127.0.0.1:9"])
+        .env("REGIEDESK_TOKEN", "")
+        .env("REGIEDESK_CONFIG", "/dev/null")
+        .env("REGIEDESK_LOG", "/dev/null")
+        .output()
         .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("geen API-token"));
+}
+
+#[test]
+fn serve_help_lists_only_what_applies_to_the_server() {
+    let help = regiedesk(&["serve", "--help"]);
+    assert!(help.status.success());
+    let text = stdout(&help);
+    for option in [
+        "--bind",
+        "--database-url",
+        "--demo",
+        "--simulate",
+        "--config",
+    ] {
+        assert!(text.contains(option), "{option} missing:\n{text}");
+    }
+    for desk_only in ["--server", "--lang"] {
+        assert!(!text.contains(desk_only), "{desk_only} listed:\n{text}");
+    }
+    // Nor do the operator's commands take the desk's options...
+    for command in [
+        &["audit", "verify", "--help"][..],
+        &["staff", "put", "--help"][..],
+    ] {
+        let text = stdout(&regiedesk(command));
+        assert!(
+            !text.contains("--server") && !text.contains("--lang"),
+            "{command:?}:\n{text}"
+        );
+    }
+    // ... while the desk itself and `export` do.
+    for command in [&["--help"][..], &["export", "--help"][..]] {
+        let text = stdout(&regiedesk(command));
+        assert!(
+            text.contains("--server") && text.contains("--lang"),
+            "{command:?}:\n{text}"
+        );
+    }
+    assert!(stdout(&regiedesk(&["demo", "--help"])).contains("--lang"));
+}
+
+#[test]
+fn the_desks_options_before_serve_are_refused_not_ignored() {
+    let output = regiedesk(&["--server", "http://127.0.0.1:9", "serve", "--demo"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no API token"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--server hoort bij de desk; `regiedesk serve` gebruikt het niet"),
+        "{stderr}"
+    );
+    // Options of `serve` itself are clap's business: unknown there.
+    let output = regiedesk(&["serve", "--lang", "en"]);
+    assert_eq!(output.status.code(), Some(2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,8 +8,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Europe::Amsterdam;
+
+/// The hours (local, Europe/Amsterdam) in which staff act on a working
+/// day: from 08:00 up to 18:00.
+pub const OFFICE_HOURS: std::ops::Range<u32> = 8..18;
 
 /// A public holiday of the Algemene termijnenwet. Eerste Paasdag and Eerste
 /// Pinksterdag are in the law too, but always fall on a Sunday, so they never
@@ -147,6 +151,13 @@ impl Calendar {
         day
     }
 
+    /// Whether staff are at work at `at`: a working day, from 08:00 up to
+    /// 18:00 local time ([`OFFICE_HOURS`]).
+    pub fn is_office_hours(&self, at: DateTime<Utc>) -> bool {
+        let local = at.with_timezone(&Amsterdam);
+        self.is_working_day(local.date_naive()) && OFFICE_HOURS.contains(&local.hour())
+    }
+
     /// How many counted days lie after `from` up to and including `to`:
     /// zero when `to` is not after `from`. Used for "how late" (`+3 wd`).
     pub fn days_between(&self, from: NaiveDate, to: NaiveDate, counting: DayCounting) -> u32 {
@@ -201,6 +212,22 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn office_hours_are_eight_to_six_local_on_working_days() {
+        let cal = Calendar::dutch();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // Tuesday 24 November 2026 (CET, UTC+1).
+        assert!(!cal.is_office_hours(at("2026-11-24T06:59:59Z"))); // 07:59
+        assert!(cal.is_office_hours(at("2026-11-24T07:00:00Z"))); // 08:00
+        assert!(cal.is_office_hours(at("2026-11-24T16:59:59Z"))); // 17:59
+        assert!(!cal.is_office_hours(at("2026-11-24T17:00:00Z"))); // 18:00
+        // Summer time (CEST, UTC+2): 08:30 local is 06:30 UTC.
+        assert!(cal.is_office_hours(at("2026-06-16T06:30:00Z")));
+        // Saturday, and Eerste Kerstdag on a Friday.
+        assert!(!cal.is_office_hours(at("2026-11-28T10:00:00Z")));
+        assert!(!cal.is_office_hours(at("2026-12-25T10:00:00Z")));
     }
 
     /// The reference table of the Algemene termijnenwet, 2020–2035.

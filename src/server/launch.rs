@@ -59,14 +59,37 @@ pub struct Demo {
 }
 
 impl Demo {
+    /// The demo, with the simulator when `simulate`.
     pub async fn start(
         bind: SocketAddr,
         clock: Clock,
         norms: Norms,
         simulate: bool,
     ) -> anyhow::Result<Demo> {
+        Self::launch(bind, clock, norms, simulate.then_some(None)).await
+    }
+
+    /// The demo with the simulator, for a desk logged in as `desk_login`:
+    /// the simulator never acts as that login.
+    pub async fn start_for(
+        bind: SocketAddr,
+        clock: Clock,
+        norms: Norms,
+        desk_login: &str,
+    ) -> anyhow::Result<Demo> {
+        Self::launch(bind, clock, norms, Some(Some(desk_login))).await
+    }
+
+    /// `simulate`: `None` for no simulator, `Some(desk_login)` for one
+    /// that leaves `desk_login` (when known) alone.
+    async fn launch(
+        bind: SocketAddr,
+        clock: Clock,
+        norms: Norms,
+        simulate: Option<Option<&str>>,
+    ) -> anyhow::Result<Demo> {
         if !bind.ip().is_loopback() {
-            bail!("the demo has well-known tokens and only listens on loopback, not {bind}");
+            bail!("de demo heeft bekende tokens en luistert alleen op loopback, niet op {bind}");
         }
         let scratch = tempfile::tempdir()?;
         let url = format!("sqlite://{}", scratch.path().join("demo.db").display());
@@ -74,8 +97,9 @@ impl Demo {
         let seed = seed_demo(&store, &url, clock, &norms).await?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
-            .with_context(|| format!("cannot listen on {bind}"))?;
+            .with_context(|| format!("kan niet luisteren op {bind}"))?;
         let base = format!("http://{}", listener.local_addr()?);
+        let calendar = norms.calendar.clone();
         let state = AppState {
             store: store.clone(),
             clock,
@@ -86,9 +110,14 @@ impl Demo {
                 tracing::error!(%error, "demo server stopped");
             }
         });
-        let simulator = simulate.then(|| {
+        let simulator = simulate.map(|desk_login| {
             let households = seed.households.iter().map(|h| h.id).collect();
-            Simulator::new(&base, clock, households, 7).spawn()
+            let simulator = Simulator::new(&base, clock, calendar, households, 7);
+            match desk_login {
+                Some(login) => simulator.leaving_alone(login),
+                None => simulator,
+            }
+            .spawn()
         });
         Ok(Demo {
             base,
