@@ -7,7 +7,7 @@ use crate::config::Language;
 use crate::domain::boards::{Severity, Signal, Why};
 use crate::domain::calendar::local_date;
 use crate::domain::model::{
-    CaseDomain, EventKind, RequestKind, RequestStatus, RiskFlag, Role, Source,
+    CaseDomain, CloseResult, EventKind, RequestKind, RequestStatus, RiskFlag, Role, Source,
 };
 use crate::domain::norms::StagnationKind;
 
@@ -48,6 +48,17 @@ pub fn severity(lang: Language, severity: Severity) -> &'static str {
         Severity::Stuck => lang.pick("vastgelopen gemeld", "reported stuck"),
         Severity::NoPlan => lang.pick("geen plan na eerste contact", "no plan after first contact"),
         Severity::NoActivity => lang.pick("geen geregistreerde activiteit", "no recorded activity"),
+    }
+}
+
+/// How a case was closed.
+pub fn close_result(lang: Language, result: CloseResult) -> &'static str {
+    match result {
+        CloseResult::GoalsMet => lang.pick("doelen bereikt", "goals met"),
+        CloseResult::ReferredOn => lang.pick("doorverwezen", "referred on"),
+        CloseResult::Refused => lang.pick("hulp geweigerd", "help refused"),
+        CloseResult::Moved => lang.pick("verhuisd", "moved"),
+        CloseResult::NoCaseNeeded => lang.pick("geen casus nodig", "no case needed"),
     }
 }
 

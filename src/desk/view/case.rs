@@ -14,7 +14,9 @@ use crate::desk::columns::Tone;
 use crate::desk::labels;
 use crate::domain::boards::{self, Board, Signal};
 use crate::domain::calendar::DayCounting;
-use crate::domain::model::{Case, CaseEvent, Decision, EventKind, Request, RequestStatus};
+use crate::domain::model::{
+    Case, CaseEvent, CloseResult, Decision, EventKind, Request, RequestStatus, Source,
+};
 use crate::domain::norms::StagnationKind;
 
 /// The detail pane beside a table: what the sync already brought about the
@@ -398,7 +400,19 @@ fn history_line(
             .or_else(|| app.snapshot.requests.get(&id))
     });
     let number = request.map(|r| r.number.clone()).unwrap_or_default();
-    let note = event.note.clone();
+    // The referral's and the closure's notes are wire names (the source,
+    // the result): said in the user's words.
+    let note = match (event.kind, event.note.as_deref()) {
+        (EventKind::Referred, Some(source)) => Some(source.parse::<Source>().map_or_else(
+            |_| source.to_string(),
+            |s| labels::source(lang, s).to_string(),
+        )),
+        (EventKind::Closed, Some(result)) => Some(result.parse::<CloseResult>().map_or_else(
+            |_| result.to_string(),
+            |r| labels::close_result(lang, r).to_string(),
+        )),
+        (_, note) => note.map(str::to_string),
+    };
     let story = match event.kind {
         EventKind::Referred => format!("{} ({who})", lang.pick("aangemeld", "referred")),
         EventKind::Assigned => format!("{who} {} {to}", lang.pick("wees toe aan", "assigned to")),
