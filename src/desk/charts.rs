@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Axis, Bar, BarChart, BarGroup, Chart, Clear, Dataset, GraphType, LineGauge, Paragraph, Wrap,
+    Axis, Bar, BarChart, BarGroup, Chart, Clear, Dataset, GraphType, Paragraph, Wrap,
 };
 use tui_input::Input;
 
@@ -325,10 +325,10 @@ fn draw_first_contact(frame: &mut Frame, lang: Language, theme: Theme, t: &Throu
         })
         .collect();
     let last = (t.series.len().max(2) - 1) as f64;
-    let target = [
-        (0.0, FIRST_CONTACT_TARGET_PCT),
-        (last, FIRST_CONTACT_TARGET_PCT),
-    ];
+    // A point per bucket, so the line also shows as points without colour.
+    let target: Vec<(f64, f64)> = (0..=last as usize)
+        .map(|i| (i as f64, FIRST_CONTACT_TARGET_PCT))
+        .collect();
     let chart = Chart::new(vec![
         line(theme, TARGET, &target),
         line(theme, SHARE, &share),
@@ -492,18 +492,26 @@ fn draw_load(
             0.0
         };
         let tone = load_tone(ratio);
+        // A solid bar as wide as the room allows, full at capacity, so
+        // 3/14 reads as nearly empty and 49/50 as nearly full.
+        let label = format!(
+            "{}{:<14} {:>3}/{:<3} ",
+            theme.marker(tone),
+            row.organisation,
+            row.open,
+            row.capacity
+        );
+        let bar = area.width.saturating_sub(label.chars().count() as u16);
+        let filled = ((ratio.min(1.0) * f64::from(bar)).round() as u16).min(bar);
         frame.render_widget(
-            LineGauge::default()
-                .ratio(ratio.min(1.0))
-                .label(format!(
-                    "{}{:<14} {:>3}/{:<3}",
-                    theme.marker(tone),
-                    row.organisation,
-                    row.open,
-                    row.capacity
-                ))
-                .filled_style(theme.tone(tone))
-                .unfilled_style(Style::default().add_modifier(Modifier::DIM)),
+            Paragraph::new(Line::from(vec![
+                Span::styled(label, theme.tone(tone)),
+                Span::styled("█".repeat(filled.into()), theme.tone(tone)),
+                Span::styled(
+                    "░".repeat((bar - filled).into()),
+                    Style::default().add_modifier(Modifier::DIM),
+                ),
+            ])),
             *area,
         );
     }

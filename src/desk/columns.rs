@@ -386,7 +386,7 @@ pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
                     count(row.no_activity, Tone::Soon),
                     count(row.stuck, Tone::Late),
                     count(row.decision_late, Tone::Late),
-                    count(row.high_risk, Tone::Risk),
+                    count(row.high_risk, Tone::Late),
                 ],
             }
         })

@@ -136,6 +136,19 @@ pub async fn screenshots(
             keys: vec![],
         },
         Shot {
+            file: "mandaat-toekennen",
+            login: "pr-jeugd",
+            board: Board::Mandaat,
+            keys: vec![key(KeyCode::Char('a'))],
+        },
+        Shot {
+            file: "doorstroom-maand",
+            login: "pm",
+            board: Board::Doorstroom,
+            // This week, then this month: per day.
+            keys: vec![key(KeyCode::Char('p')), key(KeyCode::Char('p'))],
+        },
+        Shot {
             file: "help",
             login: "pr-jeugd",
             board: Board::Stagnatie,
