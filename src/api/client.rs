@@ -38,6 +38,15 @@ impl ApiFailure {
         }
     }
 
+    /// The cause in a few words, without the "no connection" a banner
+    /// already says.
+    pub fn reason(&self) -> String {
+        match self {
+            ApiFailure::Offline(why) => why.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The server does not accept the token (401) or the person (403).
     pub fn is_denied(&self) -> bool {
         matches!(self.status(), Some(401 | 403))

@@ -103,18 +103,27 @@ fn line<'a>(theme: Theme, series: Series, data: &'a [(f64, f64)]) -> Dataset<'a>
 /// Under the chart: the series' last bucket is still running (or the
 /// first began before the period), so its counts are not a whole one.
 fn partial_note(lang: Language, series: &[SeriesPoint]) -> Option<String> {
-    let cut: Vec<&SeriesPoint> = series.iter().filter(|p| p.partial).collect();
+    // The first two are enough to say it (a custom period reaching into
+    // the future has many).
+    let cut: Vec<&SeriesPoint> = series.iter().filter(|p| p.partial).take(2).collect();
     if cut.is_empty() {
         return None;
     }
     Some(
         cut.iter()
             .map(|p| {
+                let days = if p.from == p.to {
+                    labels::date(lang, p.from)
+                } else {
+                    format!(
+                        "{} – {}",
+                        labels::date(lang, p.from),
+                        labels::date(lang, p.to)
+                    )
+                };
                 format!(
-                    "◔ {} – {} {}",
-                    labels::date(lang, p.from),
-                    labels::date(lang, p.to),
-                    lang.pick("telt niet voluit", "is not a full one")
+                    "◔ {days} {}",
+                    lang.pick("telt nog niet voluit", "is not complete yet")
                 )
             })
             .collect::<Vec<_>>()

@@ -155,13 +155,13 @@ pub const CASELOAD: &[Column] = &[
         false,
         1,
     ),
+    col("termijn_om", "Termijn om", "Term passed", 10, 10, false, 1),
     // Counts: as wide as their header, so a narrow screen drops a count
     // rather than cutting what it counts.
-    col("geen_plan", "Geen plan", "No plan", 9, 9, false, 2),
+    col("vastgelopen", "Vast", "Stuck", 4, 5, false, 2),
+    col("hoog_risico", "Hoog risico", "High risk", 11, 11, false, 2),
+    col("geen_plan", "Geen plan", "No plan", 9, 9, false, 3),
     col("geen_activiteit", "Geen act.", "No activ.", 9, 9, false, 3),
-    col("vastgelopen", "Vast", "Stuck", 5, 5, false, 2),
-    col("termijn_om", "Termijn om", "Term passed", 11, 11, false, 3),
-    col("hoog_risico", "Risico", "Risk", 6, 6, false, 2),
 ];
 
 pub const STAGNATIE: &[Column] = &[
@@ -169,8 +169,18 @@ pub const STAGNATIE: &[Column] = &[
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 4),
     col("signalen", "Signalen", "Signals", 14, 80, true, 1),
     col("te_laat", "Te laat", "Late", 7, 10, false, 1),
-    col("risico", "Risico", "Risk", 6, 18, false, 2),
-    CASUSREGISSEUR,
+    // Risk before the name: a high-risk case must never lose its badge
+    // to a narrow screen.
+    col("risico", "Risico", "Risk", 6, 18, false, 1),
+    col(
+        "casusregisseur",
+        "Casusregisseur",
+        "Casusregisseur",
+        10,
+        24,
+        false,
+        2,
+    ),
     col(
         "organisatie",
         "Organisatie",
@@ -213,11 +223,11 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
         10,
         24,
         false,
-        4,
+        3,
     ),
     col("sinds", "Sinds", "Since", 6, 12, false, 3),
     col("reden", "Reden", "Reason", 16, 90, true, 1),
-    col("overgenomen", "Overgen.", "Taken", 4, 8, false, 4),
+    col("overgenomen", "Overgen.", "Taken", 4, 8, false, 5),
     col(
         "casusregisseur",
         "Casusregisseur",
@@ -313,13 +323,24 @@ fn holder(snapshot: &Snapshot, login: Option<&str>) -> Cell {
     }
 }
 
+/// Risk badges; sorted by, they put the most threatening first: a flag
+/// that makes a case high-risk weighs ten of the others.
 fn badges(flags: &[RiskFlag]) -> Cell {
     let text = flags
         .iter()
         .map(|f| f.badge())
         .collect::<Vec<_>>()
         .join(" ");
-    Cell::toned(text, Tone::Risk)
+    let weight: u32 = flags
+        .iter()
+        .map(|f| if f.is_high_risk() { 10 } else { 1 })
+        .sum();
+    let value = if flags.is_empty() {
+        String::new()
+    } else {
+        weight.to_string()
+    };
+    Cell::toned(text, Tone::Risk).with_value(value)
 }
 
 /// Past the norm is red; due today, or a deadline warned of ahead, amber.
@@ -382,11 +403,11 @@ pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
                     Cell::plain(row.specialism.clone().unwrap_or_default()),
                     load_cell(row.open, row.capacity),
                     count(row.first_contact_late, Tone::Late),
+                    count(row.decision_late, Tone::Late),
+                    count(row.stuck, Tone::Late),
+                    count(row.high_risk, Tone::Late),
                     count(row.no_plan, Tone::Soon),
                     count(row.no_activity, Tone::Soon),
-                    count(row.stuck, Tone::Late),
-                    count(row.decision_late, Tone::Late),
-                    count(row.high_risk, Tone::Late),
                 ],
             }
         })

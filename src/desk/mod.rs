@@ -76,7 +76,7 @@ async fn connect(
             mono: launch.settings.mono,
             server: launch.client.base().to_string(),
             denied: failure.is_denied(),
-            error: failure.to_string(),
+            error: failure.reason(),
             now: launch.clock.now(),
             retry_at: launch.clock.now() + chrono::TimeDelta::from_std(wait).unwrap_or_default(),
         };

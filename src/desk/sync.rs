@@ -75,7 +75,7 @@ pub fn spawn(
                     }
                     let _ = tx.send(Msg::SyncFailed {
                         denied: failure.is_denied(),
-                        error: failure.to_string(),
+                        error: failure.reason(),
                         retry_at: clock.now()
                             + TimeDelta::from_std(wait).unwrap_or(TimeDelta::zero()),
                     });

@@ -209,8 +209,13 @@ impl CaseloadRow {
         }
     }
 
-    fn count(&mut self, case: &Case, stagnation: &[Stagnation]) {
+    /// Counts an open case in the load; its signals only when `signals`
+    /// (the case is in the focus).
+    fn count(&mut self, case: &Case, stagnation: &[Stagnation], signals: bool) {
         self.open += 1;
+        if !signals {
+            return;
+        }
         let has = |kind| stagnation.iter().any(|s| s.kind == kind);
         self.first_contact_late += u32::from(has(StagnationKind::FirstContactOverdue));
         self.no_plan += u32::from(has(StagnationKind::NoPlan));
@@ -229,8 +234,9 @@ impl CaseloadRow {
 /// cases, by organisation and name. A casusregisseur sees only their own
 /// row: the sync brings them no one else's cases, so other rows would show
 /// a false "0". With a focus, the board lists who holds cases in the
-/// focused domains (and who holds none); a person's load stays their whole
-/// load, since capacity is for all of it.
+/// focused domains (and who holds none), and counts the signals of those
+/// cases only, as Stagnatie does; a person's load stays their whole load,
+/// since capacity is for all of it.
 pub fn caseload(
     snapshot: &Snapshot,
     index: &Index,
@@ -275,7 +281,7 @@ pub fn caseload(
                     case.organisation.clone().unwrap_or_default(),
                 )
             })
-            .count(case, index.stagnation_of(case.id));
+            .count(case, index.stagnation_of(case.id), focused);
     }
     let mut rows: Vec<CaseloadRow> = rows
         .into_values()
@@ -970,6 +976,13 @@ mod tests {
                 .map(|r| (r.login.as_deref(), r.open))
                 .collect::<Vec<_>>(),
             [(Some("cr-03"), 0), (Some("cr-01"), 2)]
+        );
+        // Its signals are those of the focused cases only: case 1's late
+        // first contact, not case 2's stuck report or child-safety flag.
+        let cr01 = &rows[1];
+        assert_eq!(
+            (cr01.first_contact_late, cr01.stuck, cr01.high_risk),
+            (1, 0, 0)
         );
         let dzm = person(
             "pr-dzm",

@@ -229,8 +229,8 @@ pub struct SeriesPoint {
     pub first_contact_due: u32,
     pub first_contact_within_norm: u32,
     /// The bucket is cut short by the period (a month that is still
-    /// running, a week that started before the period): its counts are
-    /// not those of a whole week or month.
+    /// running, a week that started before the period) or is not over yet
+    /// (today): its counts are not those of a whole day, week or month.
     #[serde(default)]
     pub partial: bool,
 }
@@ -430,7 +430,8 @@ pub fn throughput(
         .map(|bucket| {
             let whole = whole_bucket(bucket.from, by);
             let mut point = SeriesPoint {
-                partial: whole != bucket,
+                // Cut short by the period, or not over yet (today).
+                partial: whole != bucket || bucket.to >= local_date(now),
                 from: bucket.from,
                 to: bucket.to,
                 inflow: 0,
@@ -777,17 +778,27 @@ mod tests {
 
     #[test]
     fn a_month_per_day_has_a_point_a_day_and_cut_buckets_are_partial() {
+        // Computed on Wednesday 25 November: the days up to the 24th are
+        // whole, today and after are not over yet.
         let t = november(Bucket::Day);
         assert_eq!(t.series.len(), 30);
-        assert!(t.series.iter().all(|p| p.from == p.to && !p.partial));
+        assert!(t.series.iter().all(|p| p.from == p.to));
+        let partial: Vec<u32> = t
+            .series
+            .iter()
+            .filter(|p| p.partial)
+            .map(|p| p.from.day())
+            .collect();
+        assert_eq!(partial, [25, 26, 27, 28, 29, 30]);
         assert_eq!(
             t.series.iter().map(|p| p.inflow).sum::<u32>(),
             t.inflow.total
         );
-        // By week, Sunday 1 Nov and Monday 30 Nov are weeks cut short.
+        // By week, Sunday 1 Nov and Monday 30 Nov are weeks cut short, and
+        // the week of the 25th is still running.
         let weeks = november(Bucket::Week).series;
         let partial: Vec<bool> = weeks.iter().map(|p| p.partial).collect();
-        assert_eq!(partial, [true, false, false, false, false, true]);
+        assert_eq!(partial, [true, false, false, false, true, true]);
         // A year up to today: the running month is partial.
         let (cases, requests, people) = fixture();
         let year = Period::new(day("2026-01-01"), day("2026-11-24")).unwrap();

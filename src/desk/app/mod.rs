@@ -149,17 +149,27 @@ pub struct Offline {
 }
 
 /// A one-line message in the footer; it gives the key hints back after a
-/// few seconds.
+/// few seconds (counted in ticks, so a frozen clock does not keep it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub text: String,
-    pub error: bool,
-    pub until: DateTime<Utc>,
+    pub kind: StatusKind,
+    /// Ticks (seconds) it stays.
+    pub ticks: u32,
 }
 
-/// How long a confirmation and an error stay in the footer.
-const STATUS_SECONDS: i64 = 4;
-const ERROR_SECONDS: i64 = 10;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    /// Something the user did was done.
+    Done,
+    /// Something the user should know (read only, a case left the board).
+    Notice,
+    Error,
+}
+
+/// How long a confirmation or notice and an error stay in the footer.
+const STATUS_TICKS: u32 = 4;
+const ERROR_TICKS: u32 = 10;
 
 #[derive(Debug)]
 pub enum Overlay {
@@ -537,8 +547,11 @@ impl App {
     fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Command> {
         let new_day = local_date(now) != local_date(self.now);
         self.now = now;
-        if self.status.as_ref().is_some_and(|s| now >= s.until) {
-            self.status = None;
+        if let Some(status) = self.status.as_mut() {
+            status.ticks = status.ticks.saturating_sub(1);
+            if status.ticks == 0 {
+                self.status = None;
+            }
         }
         if new_day {
             // Lateness changes only when the day does.
@@ -570,7 +583,7 @@ impl App {
                         "has left this board; the selection moved."
                     )
                 ),
-                false,
+                StatusKind::Notice,
             );
         }
         let signals = self.signals();
@@ -624,7 +637,7 @@ impl App {
                 if dialog_open {
                     self.overlay = None;
                 }
-                self.say(done, false);
+                self.say(done, StatusKind::Done);
                 vec![Command::SyncNow]
             }
             Err(failure) => {
@@ -649,7 +662,7 @@ impl App {
                         Flight::Refused(text)
                     };
                 } else {
-                    self.say(text, true);
+                    self.say(text, StatusKind::Error);
                 }
                 if conflict {
                     vec![Command::SyncNow]
@@ -690,7 +703,7 @@ impl App {
                             "Read only: the procesmanager follows the figures and does not act on cases.",
                         )
                         .to_string(),
-                    false,
+                    StatusKind::Notice,
                 );
                 Vec::new()
             }
@@ -699,13 +712,13 @@ impl App {
     }
 
     /// Shows a line in the footer for a few seconds.
-    fn say(&mut self, text: String, error: bool) {
-        let seconds = if error { ERROR_SECONDS } else { STATUS_SECONDS };
-        self.status = Some(Status {
-            text,
-            error,
-            until: self.now + chrono::Duration::seconds(seconds),
-        });
+    fn say(&mut self, text: String, kind: StatusKind) {
+        let ticks = if kind == StatusKind::Error {
+            ERROR_TICKS
+        } else {
+            STATUS_TICKS
+        };
+        self.status = Some(Status { text, kind, ticks });
     }
 
     /// Whether the user may look but never change anything.
@@ -943,7 +956,7 @@ impl App {
         };
         self.say(
             format!("{number} {}", self.lang().pick("gekopieerd", "copied")),
-            false,
+            StatusKind::Done,
         );
         vec![Command::Copy(number)]
     }

@@ -25,6 +25,8 @@ pub enum PaletteCommand {
     Focus(Vec<CaseDomain>),
     /// Go to a case: its row on a board, or its history when it is on none.
     GoCase(i64),
+    /// No case has the typed number (among those the user may see).
+    NoCase(String),
     Quit,
 }
 
@@ -170,6 +172,16 @@ impl App {
                 self.rebuild();
             }
             PaletteCommand::GoCase(case_id) => return self.go_to_case(case_id),
+            PaletteCommand::NoCase(digits) => {
+                let text = format!(
+                    "{} {digits}",
+                    self.lang().pick(
+                        "Geen zaak die u mag zien heeft het nummer",
+                        "No case you may see has the number"
+                    )
+                );
+                self.say(text, super::StatusKind::Notice);
+            }
             PaletteCommand::Quit => self.quit = true,
         }
         Vec::new()
@@ -191,6 +203,15 @@ impl App {
             })
             .collect();
         found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.number.cmp(&a.1.number)));
+        if found.is_empty() {
+            return vec![(
+                format!(
+                    "{} {digits}",
+                    lang.pick("geen zaak gevonden met", "no case found with")
+                ),
+                PaletteCommand::NoCase(digits.to_string()),
+            )];
+        }
         found
             .into_iter()
             .take(20)

@@ -123,8 +123,10 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
         lang.pick("aangemeld", "referred"),
         day(case.referred_at),
     ));
+    // `assigned_at` moves with every hand-over: it says since when the
+    // current casusregisseur holds the case.
     if let Some(at) = case.assigned_at {
-        lines.push(fact(lang.pick("toegewezen", "assigned"), day(at)));
+        lines.push(fact(lang.pick("in handen sinds", "held since"), day(at)));
     }
     match (case.first_contact_at, case.first_contact_due_at) {
         (Some(at), _) => lines.push(fact(lang.pick("eerste contact", "first contact"), day(at))),

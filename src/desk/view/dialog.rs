@@ -164,7 +164,13 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
         Vec::new()
     };
     let list_height: u16 = if picking { 8 } else { 0 };
-    let width = frame.area().width.min(78);
+    // The picker takes more room on a wide screen, so names,
+    // organisations and specialisms are not cut.
+    let width = if picking {
+        frame.area().width.min(112)
+    } else {
+        frame.area().width.min(78)
+    };
     // Inside the border and a margin of one on each side.
     let text_width = width.saturating_sub(4).max(1);
     let context = Paragraph::new(context).wrap(Wrap { trim: false });
@@ -284,6 +290,11 @@ fn draw_candidates(
     area: Rect,
 ) {
     let lang = app.lang();
+    // Room left beside the marker, the gauge and the counts, shared out.
+    let room = usize::from(area.width).saturating_sub(2 + 15 + 16 + 3);
+    let name = (room * 3 / 10).clamp(14, 22);
+    let organisation = (room * 3 / 10).clamp(10, 16);
+    let specialism = room.saturating_sub(name + organisation).clamp(8, 32);
     let selected = dialog.picker.as_ref().map_or(0, |p| p.selected);
     let skip = selected.saturating_sub(usize::from(area.height).saturating_sub(1));
     let lines: Vec<Line> = candidates
@@ -293,11 +304,11 @@ fn draw_candidates(
         .take(area.height.into())
         .map(|(i, c)| {
             let mut spans = vec![Span::raw(format!(
-                "{} {:<16} {:<11} {:<13} ",
+                "{} {:<name$} {:<organisation$} {:<specialism$} ",
                 if c.current { "•" } else { " " },
-                super::ellipsis(&c.name, 16),
-                super::ellipsis(&c.organisation, 11),
-                super::ellipsis(c.specialism.as_deref().unwrap_or(""), 13)
+                super::ellipsis(&c.name, name),
+                super::ellipsis(&c.organisation, organisation),
+                super::ellipsis(c.specialism.as_deref().unwrap_or(""), specialism)
             ))];
             spans.extend(cell_line(&load_cell(c.open, c.capacity), 15, theme).spans);
             let count = |n: u32, word: &str| {

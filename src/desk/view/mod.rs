@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-use super::app::{App, Overlay};
+use super::app::{App, Overlay, StatusKind};
 use super::columns::Tone;
 use super::keymap::{self, Action};
 use super::labels;
@@ -285,37 +285,33 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         None => lang.pick("nog geen gegevens", "no data yet").to_string(),
     };
     let retry = (offline.retry_at - app.now).num_seconds().max(0);
-    let what = if offline.denied {
+    let retry = format!(
+        "{} {retry} s",
+        lang.pick("nieuwe poging over", "retrying in")
+    );
+    // What, when the next try is and how old the data is come first; the
+    // cause last, so a narrow screen cuts that.
+    let text = if offline.denied {
         // A refused token is not a lost connection: waiting will not
-        // help, a new token will.
+        // help, a new token will. The server's own words stay out.
         format!(
-            "{} ({})",
+            " ⚠ {} · {data}",
             lang.pick(
                 "Uw toegang is geweigerd of ingetrokken; vraag uw beheerder om een nieuw token",
                 "Your access was refused or revoked; ask your administrator for a new token"
             ),
-            offline.error
         )
-    } else if area.width >= 100 {
+    } else {
         format!(
-            "{} ({})",
+            " ⚠ {} · {retry} · {data} · {}",
             lang.pick(
                 "Geen verbinding met de server",
-                "No connection to the server (verbinding)",
+                "No connection to the server (verbinding)"
             ),
             offline.error
         )
-    } else {
-        lang.pick("Geen verbinding", "No connection (verbinding)")
-            .to_string()
     };
-    let text = ellipsis(
-        &format!(
-            " ⚠ {what}: {data}, {} {retry} s",
-            lang.pick("nieuwe poging over", "retrying in"),
-        ),
-        area.width.into(),
-    );
+    let text = ellipsis(&text, area.width.into());
     let style = theme.banner();
     frame.render_widget(Paragraph::new(text).style(style), area);
 }
@@ -323,10 +319,10 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let lang = app.lang();
     if let Some(status) = &app.status {
-        let (symbol, tone) = if status.error {
-            ("✗", Tone::Late)
-        } else {
-            ("✓", Tone::InTime)
+        let (symbol, tone) = match status.kind {
+            StatusKind::Error => ("✗", Tone::Late),
+            StatusKind::Notice => ("ℹ", Tone::Soon),
+            StatusKind::Done => ("✓", Tone::InTime),
         };
         frame.render_widget(
             Paragraph::new(Span::styled(
@@ -379,9 +375,17 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Constraint::Length(always.width() as u16 + 1),
     ])
     .areas(area);
-    let mut spans = vec![Span::raw(" ")];
-    spans.extend(hints(&mut HINTS.into_iter()));
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    // Whole hints only: one that does not fit is left out, not cut.
+    let mut line = Line::raw(" ");
+    let hints = hints(&mut HINTS.into_iter());
+    for pair in hints.chunks(2) {
+        let width: usize = pair.iter().map(Span::width).sum();
+        if line.width() + width > usize::from(left.width) {
+            break;
+        }
+        line.spans.extend(pair.iter().cloned());
+    }
+    frame.render_widget(Paragraph::new(line), left);
     frame.render_widget(Paragraph::new(always), right);
 }
 
@@ -440,11 +444,18 @@ pub fn draw_connecting(
     let style = theme.banner();
     frame.render_widget(
         Paragraph::new(ellipsis(
-            &format!(
-                " ⚠ {what}: {}, {} {retry} s",
-                waiting.error,
-                lang.pick("nieuwe poging over", "retrying in")
-            ),
+            &if waiting.denied {
+                format!(
+                    " ⚠ {what} · {} {retry} s",
+                    lang.pick("nieuwe poging over", "retrying in")
+                )
+            } else {
+                format!(
+                    " ⚠ {what} · {} {retry} s · {}",
+                    lang.pick("nieuwe poging over", "retrying in"),
+                    waiting.error
+                )
+            },
             banner.width.into(),
         ))
         .style(style),
@@ -473,7 +484,15 @@ pub fn draw_connecting(
             Line::raw(advice.to_string()),
         ])
         .wrap(ratatui::widgets::Wrap { trim: false })
-        .block(block(lang.pick("Verbinden…", "Connecting…").into(), theme)),
+        .block(block(
+            if waiting.denied {
+                lang.pick("Toegang geweigerd", "Access refused")
+            } else {
+                lang.pick("Verbinden…", "Connecting…")
+            }
+            .into(),
+            theme,
+        )),
         body,
     );
     frame.render_widget(

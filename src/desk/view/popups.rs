@@ -59,6 +59,14 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
             .collect::<Vec<_>>()
             .join(" › "),
     ));
+    if theme.mono {
+        // Without colour, meaning is carried by marks.
+        here.push(Line::raw(""));
+        here.push(Line::raw(lang.pick(
+            "Zonder kleur: ! te laat of over capaciteit · ~ bijna · omgekeerd: risico",
+            "Without colour: ! late or over capacity · ~ nearly · reversed: risk",
+        )));
+    }
     let width = frame.area().width.min(80);
     let column_width = (width.saturating_sub(4) / 2).max(1);
     let here = Paragraph::new(here).wrap(Wrap { trim: false });

@@ -102,6 +102,10 @@ fn table_title(app: &App, table: &TableView) -> String {
     title
 }
 
+/// What a growing column (signals, reason, provision) asks for before the
+/// less important columns give way; it takes more when there is room.
+const GROW_COMFORT: u16 = 30;
+
 /// ▼ largest (or Z) first, ▲ smallest (or A) first.
 fn arrow(descending: bool) -> &'static str {
     if descending { "▼" } else { "▲" }
@@ -127,27 +131,28 @@ fn fit_columns(app: &App, table: &TableView, width: u16) -> Vec<(usize, u16)> {
     let mut shown: Vec<usize> = (0..columns.len())
         .filter(|&i| !app.hidden(&columns[i]))
         .collect();
-    // The essential columns (priority 1) count with what their content
-    // wants, the others with their least width: a less important column
-    // gives way before an essential one is cut.
+    // Every column counts with what its content wants (a growing column
+    // with a comfortable share of it): while that does not fit, the least
+    // important column gives way, so an essential one is never cut to keep
+    // a minor one on screen.
     let need = |shown: &[usize]| -> u16 {
         shown
             .iter()
             .map(|&i| {
-                // A growing column takes what is left: it asks only its least.
-                if columns[i].priority == 1 && !columns[i].grow {
-                    want(i) + 1
+                let want = want(i);
+                if columns[i].grow {
+                    want.min(GROW_COMFORT.max(columns[i].width)) + 1
                 } else {
-                    columns[i].width + 1
+                    want + 1
                 }
             })
             .sum()
     };
     while need(&shown) > width && shown.len() > 1 {
+        // The least important gives way; of equals, the rightmost.
         let (at, _) = shown
             .iter()
             .enumerate()
-            .rev()
             .max_by_key(|(_, i)| columns[**i].priority)
             .expect("not empty");
         if columns[shown[at]].priority == 1 {
@@ -155,16 +160,48 @@ fn fit_columns(app: &App, table: &TableView, width: u16) -> Vec<(usize, u16)> {
         }
         shown.remove(at);
     }
-    let mut widths: Vec<u16> = shown.iter().map(|&i| want(i)).collect();
+    // A column other than the growing ones keeps its header whole: when
+    // shrinking to that is not enough, another minor column gives way.
+    let floor = |i: usize| {
+        let column = &columns[i];
+        if column.grow || column.priority == 1 {
+            column.width
+        } else {
+            (column.header(lang).chars().count() as u16).max(column.width)
+        }
+    };
     let total = |widths: &[u16]| -> u16 { widths.iter().map(|w| w + 1).sum() };
-    // Shrink the widest column (above its least width) one cell at a time.
-    while total(&widths) > width {
-        let widest = (0..widths.len())
-            .filter(|&k| widths[k] > columns[shown[k]].width)
-            .max_by_key(|&k| (widths[k] - columns[shown[k]].width, columns[shown[k]].grow));
-        match widest {
-            Some(k) => widths[k] -= 1,
-            None => break,
+    let mut widths: Vec<u16>;
+    loop {
+        widths = shown.iter().map(|&i| want(i)).collect();
+        // Shrink one cell at a time: minor columns first, then the widest.
+        while total(&widths) > width {
+            let widest = (0..widths.len())
+                .filter(|&k| widths[k] > floor(shown[k]))
+                .max_by_key(|&k| {
+                    let column = &columns[shown[k]];
+                    (
+                        column.priority > 1,
+                        widths[k] - floor(shown[k]),
+                        column.grow,
+                    )
+                });
+            match widest {
+                Some(k) => widths[k] -= 1,
+                None => break,
+            }
+        }
+        let droppable = shown
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| columns[**i].priority > 1)
+            .max_by_key(|(_, i)| columns[**i].priority)
+            .map(|(at, _)| at);
+        match droppable {
+            Some(at) if total(&widths) > width => {
+                shown.remove(at);
+            }
+            _ => break,
         }
     }
     let spare = width.saturating_sub(total(&widths));
