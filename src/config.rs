@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::domain::boards::Board;
+use crate::domain::boards::{Board, Focus};
 use crate::domain::calendar::{Calendar, DayCounting};
 use crate::domain::model::CaseDomain;
 use crate::domain::norms::{Norms, StagnationThresholds};
@@ -46,6 +46,15 @@ pub struct DeskConfig {
     /// Click rows and tabs, scroll with the wheel. Off keeps the
     /// terminal's own text selection.
     pub mouse: bool,
+}
+
+impl DeskConfig {
+    /// The case domains the boards show.
+    pub fn focus(&self) -> Focus {
+        Focus {
+            domains: self.domains.clone(),
+        }
+    }
 }
 
 impl Default for DeskConfig {

@@ -18,7 +18,6 @@ use regiedesk::config::{Config, Language, Theme};
 use regiedesk::desk::app::Settings;
 use regiedesk::desk::export::{self, Format};
 use regiedesk::desk::{self, notify, screens};
-use regiedesk::domain::boards::Focus;
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
 use regiedesk::domain::stats::{Bucket, Period};
@@ -278,9 +277,7 @@ fn settings(config: &Config, lang: Option<Language>, place: String) -> Settings 
         hidden: config.desk.hidden_columns.clone(),
         notifications: config.desk.notifications,
         mouse: config.desk.mouse,
-        focus: Focus {
-            domains: config.desk.domains.clone(),
-        },
+        focus: config.desk.focus(),
         place,
     }
 }
@@ -386,9 +383,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &norms,
                 lang,
                 figures,
-                &Focus {
-                    domains: config.desk.domains.clone(),
-                },
+                &config.desk.focus(),
             )
             .await?;
             print!("{text}");

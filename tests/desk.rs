@@ -228,7 +228,7 @@ fn a_conflict_refreshes_and_the_next_enter_acts_on_the_new_version() {
         },
         at: now(),
     });
-    assert_eq!(dialog(&app).version, 3);
+    assert_eq!(dialog(&app).version(), 3);
     let commands = press(&mut app, KeyCode::Enter);
     assert!(matches!(
         &commands[0],

@@ -341,7 +341,6 @@ fn the_desk_opens_while_the_server_cannot_be_reached() {
             server: "http://127.0.0.1:7878".into(),
             denied,
             error: error.into(),
-            now: now(),
             retry_at: now() + chrono::TimeDelta::seconds(4),
         };
         let mut terminal =
@@ -380,8 +379,6 @@ fn doorstroom_this_month_is_per_day() {
     let mut app = desk("pm");
     // `p` from the year: week, then month.
     keys(&mut app, &[KeyCode::Char('p'), KeyCode::Char('p')]);
-    let commands = app.update(key(KeyCode::Char('r')));
-    let _ = commands;
     let period = app.doorstroom.preset.period(now().date_naive());
     let by = app.doorstroom.bucket();
     assert_eq!(by, regiedesk::domain::stats::Bucket::Day);

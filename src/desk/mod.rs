@@ -77,7 +77,6 @@ async fn connect(
             server: launch.client.base().to_string(),
             denied: failure.is_denied(),
             error: failure.reason(),
-            now: launch.clock.now(),
             retry_at: launch.clock.now() + chrono::TimeDelta::from_std(wait).unwrap_or_default(),
         };
         let retry = tokio::time::sleep(wait);

@@ -307,7 +307,12 @@ pub fn cases_of<'a>(snapshot: &'a Snapshot, index: &Index, login: Option<&str>) 
         .values()
         .filter(|c| c.is_open() && c.casusregisseur.as_deref() == login)
         .collect();
-    let worst = |c: &Case| worst_first(index.stagnation_of(c.id), c.is_high_risk(), c);
+    let worst = |c: &Case| {
+        (
+            worst_first(index.stagnation_of(c.id), c.is_high_risk()),
+            c.referred_at,
+        )
+    };
     cases.sort_by(|a, b| worst(a).cmp(&worst(b)).then(a.number.cmp(&b.number)));
     cases
 }
@@ -359,22 +364,16 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
     }
 }
 
-/// A sort key putting the worst case first: its most severe face, then
-/// the longest past that norm, then high risk before the rest. Cases that
-/// do not stagnate come last.
-fn worst_first(
-    stagnation: &[Stagnation],
-    high_risk: bool,
-    case: &Case,
-) -> (Severity, i64, bool, DateTime<Utc>) {
+/// The sort key that puts the worst case first, on every board: its most
+/// severe face, then the longest past that norm, then high risk before the
+/// rest. Cases that do not stagnate come last.
+fn worst_first(stagnation: &[Stagnation], high_risk: bool) -> (Severity, i64, bool) {
     let worst = stagnation
         .iter()
         .map(|s| (severity(s, high_risk), -s.days_late))
-        .min();
-    match worst {
-        Some((severity, late)) => (severity, late, !high_risk, case.referred_at),
-        None => (Severity::NoActivity, i64::MAX, !high_risk, case.referred_at),
-    }
+        .min()
+        .unwrap_or((Severity::NoActivity, i64::MAX));
+    (worst.0, worst.1, !high_risk)
 }
 
 /// One row of the stagnation board: a case and every way it stagnates.
@@ -450,7 +449,7 @@ pub fn stagnation(snapshot: &Snapshot, index: &Index, focus: &Focus) -> Vec<Stag
         })
         .collect();
     rows.sort_by(|a, b| {
-        let key = |r: &StagnationRow| (r.worst().severity, -r.worst().days_late, !r.high_risk);
+        let key = |r: &StagnationRow| worst_first(index.stagnation_of(r.case_id), r.high_risk);
         key(a).cmp(&key(b)).then_with(|| a.number.cmp(&b.number))
     });
     rows

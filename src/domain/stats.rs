@@ -82,22 +82,12 @@ impl Period {
         let mut buckets = Vec::new();
         let mut start = self.from;
         while start <= self.to {
-            let next = match by {
-                Bucket::Day => start + Days::new(1),
-                Bucket::Week => {
-                    start + Days::new(7 - u64::from(start.weekday().num_days_from_monday()))
-                }
-                Bucket::Month => {
-                    let first = start.with_day(1).expect("day 1 exists");
-                    first + Months::new(1)
-                }
-            };
-            let end = (next - Days::new(1)).min(self.to);
+            let whole = whole_bucket(start, by);
             buckets.push(Period {
                 from: start,
-                to: end,
+                to: whole.to.min(self.to),
             });
-            start = next;
+            start = whole.to + Days::new(1);
         }
         buckets
     }

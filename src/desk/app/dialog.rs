@@ -213,8 +213,6 @@ pub struct Dialog {
     pub kind: DialogKind,
     pub reason: Input,
     pub flight: Flight,
-    /// The version of the case or request the user is looking at.
-    pub version: i64,
     pub ticket: u64,
     /// For a reassignment: choosing the new casusregisseur comes first.
     pub picker: Option<Picker>,
@@ -231,6 +229,11 @@ impl Dialog {
                 .is_some_and(|c| c.casusregisseur.is_some()),
             _ => true,
         }
+    }
+
+    /// The version of the case or request the user is looking at.
+    pub fn version(&self) -> i64 {
+        self.seen.version()
     }
 
     /// Still choosing whom to reassign to.
@@ -266,7 +269,7 @@ impl App {
             }
             Ok(now) => now,
         };
-        if now.version() == dialog.version {
+        if now.version() == dialog.version() {
             return;
         }
         let what = describe_change(lang, &self.snapshot, &dialog.seen, &now);
@@ -283,7 +286,6 @@ impl App {
             Flight::Conflict(server) => Flight::Conflict(format!("{server} {news}")),
             _ => Flight::Conflict(news),
         };
-        dialog.version = now.version();
         dialog.seen = now;
     }
 
@@ -388,7 +390,7 @@ impl App {
                             },
                             reason,
                         },
-                        version: dialog.version,
+                        version: dialog.version(),
                     },
                     format!(
                         "{request_number} {}",
@@ -419,7 +421,7 @@ impl App {
                             reason,
                         })
                         .expect("serialisable"),
-                        version: dialog.version,
+                        version: dialog.version(),
                     },
                     done,
                 )
@@ -441,7 +443,7 @@ impl App {
                         case_id,
                         action,
                         body: case_body(reason),
-                        version: dialog.version,
+                        version: dialog.version(),
                     },
                     format!("{} {word}", number(Some(case_id))),
                 )

@@ -2,7 +2,7 @@
 //! changes the state and returns [`Command`]s; it never does I/O, so every
 //! key, sync and answer can be tested as plain data.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
@@ -401,16 +401,9 @@ impl App {
     /// The count on a tab: the items on that board that need the user.
     pub fn tab_count(&self, board: Board) -> Option<usize> {
         let table = self.tables.get(&View::Board(board))?;
+        // Stagnatie has one row per case, so every count is the rows'.
         match board {
             Board::Caseload | Board::Doorstroom => None,
-            Board::Stagnatie => Some(
-                table
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.key.case_id())
-                    .collect::<BTreeSet<_>>()
-                    .len(),
-            ),
             _ => Some(table.rows.len()),
         }
     }
@@ -869,7 +862,12 @@ impl App {
                     table.scroll_to_selection(page);
                 }
             }
-            Action::Palette => self.overlay = Some(Overlay::Palette(Palette::default())),
+            Action::Palette => {
+                self.overlay = Some(Overlay::Palette(Palette {
+                    entries: self.palette_entries(""),
+                    ..Palette::default()
+                }));
+            }
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Refresh => {
                 let mut commands = vec![Command::SyncNow];
@@ -970,7 +968,6 @@ impl App {
             kind,
             reason: Input::default(),
             flight: Flight::Editing,
-            version: seen.version(),
             ticket: 0,
             picker,
             seen,
@@ -1065,11 +1062,10 @@ impl App {
                 Vec::new()
             }
             Overlay::Palette(mut palette) => {
-                let entries = self.palette_entries(palette.input.value());
                 match key.code {
                     KeyCode::Esc => return Vec::new(),
                     KeyCode::Enter => {
-                        return match entries.into_iter().nth(palette.selected) {
+                        return match palette.entries.into_iter().nth(palette.selected) {
                             Some((_, command)) => self.run_palette(command),
                             None => Vec::new(),
                         };
@@ -1077,11 +1073,12 @@ impl App {
                     KeyCode::Up => palette.selected = palette.selected.saturating_sub(1),
                     KeyCode::Down => {
                         palette.selected =
-                            (palette.selected + 1).min(entries.len().saturating_sub(1));
+                            (palette.selected + 1).min(palette.entries.len().saturating_sub(1));
                     }
                     _ => {
                         palette.input.handle_event(&Event::Key(key));
                         palette.selected = 0;
+                        palette.entries = self.palette_entries(palette.input.value());
                     }
                 }
                 self.overlay = Some(Overlay::Palette(palette));

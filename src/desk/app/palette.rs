@@ -11,6 +11,9 @@ use crate::domain::model::{Case, CaseDomain, Role};
 pub struct Palette {
     pub input: Input,
     pub selected: usize,
+    /// What matches the typed text, worked out when it changes (a case
+    /// search reads every case), not on every frame.
+    pub entries: Vec<(String, PaletteCommand)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,7 +259,6 @@ impl App {
             return self.open_detail(case_id);
         };
         let commands = self.go(board);
-        self.drill = None;
         let page = self.page();
         if let Some(table) = self.table_mut() {
             let shown = |t: &super::TableView| {

@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             }
             Overlay::Palette(palette) => {
                 dim(frame);
-                draw_palette(frame, app, theme, &palette.input, palette.selected);
+                draw_palette(frame, app, theme, palette);
             }
             Overlay::Detail(_) => {
                 dim(frame);
@@ -398,7 +398,6 @@ pub struct Connecting {
     pub server: String,
     pub denied: bool,
     pub error: String,
-    pub now: chrono::DateTime<chrono::Utc>,
     pub retry_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -5,10 +5,9 @@ use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
-use tui_input::Input;
 
 use super::{Theme, block, centered};
-use crate::desk::app::App;
+use crate::desk::app::{App, Palette};
 use crate::desk::columns::Tone;
 use crate::desk::keymap::{BINDINGS, Scope};
 use crate::desk::labels;
@@ -85,15 +84,9 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     frame.render_widget(here, right);
 }
 
-pub(super) fn draw_palette(
-    frame: &mut Frame,
-    app: &App,
-    theme: Theme,
-    input: &Input,
-    selected: usize,
-) {
+pub(super) fn draw_palette(frame: &mut Frame, app: &App, theme: Theme, palette: &Palette) {
     let lang = app.lang();
-    let entries = app.palette_entries(input.value());
+    let (input, selected, entries) = (&palette.input, palette.selected, &palette.entries);
     let shown = 10usize;
     let area = frame.area();
     let width = 56.min(area.width);
