@@ -24,7 +24,7 @@ use regiedesk::domain::stats::{Bucket, Period};
 use regiedesk::server::launch::{self, Demo};
 use regiedesk::server::simulator::Simulator;
 use regiedesk::server::store;
-use regiedesk::server::{AppState, audit, demo, http::token_hash};
+use regiedesk::server::{AppState, audit, demo, http::token_hash, listen};
 
 #[derive(Parser)]
 #[command(
@@ -100,6 +100,16 @@ enum Command {
         /// requests, escalations every few seconds).
         #[arg(long, requires = "demo")]
         simulate: bool,
+        /// Terminate TLS here: the certificate chain (PEM). Without it the
+        /// server speaks plain HTTP, for loopback or behind a TLS proxy.
+        #[arg(long, requires = "tls_key", env = "REGIEDESK_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) belonging to --tls-cert.
+        #[arg(long, requires = "tls_cert", env = "REGIEDESK_TLS_KEY")]
+        tls_key: Option<PathBuf>,
+        /// Connections served at once; more wait until one ends.
+        #[arg(long, default_value_t = 1024)]
+        max_connections: usize,
     },
     /// The desk on the demo municipality: an in-process demo server with a
     /// live simulator, and the desk logged in as a demo user.
@@ -325,9 +335,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database_url,
             demo,
             simulate,
+            tls_cert,
+            tls_key,
+            max_connections,
         }) => {
             before.refuse_for("serve", false)?;
-            serve(bind, database_url, demo, simulate, norms).await
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(listen::tls_acceptor(&cert, &key)?),
+                _ => None,
+            };
+            let limits = listen::Limits {
+                max_connections,
+                ..listen::Limits::default()
+            };
+            serve(bind, database_url, demo, simulate, norms, limits, tls).await
         }
         Some(Command::Demo { login, bind, lang }) => {
             before.refuse_for("demo", true)?;
@@ -456,6 +477,8 @@ async fn serve(
     demo: bool,
     simulate: bool,
     norms: Norms,
+    limits: listen::Limits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
     // Keeps the throw-away demo database alive until the server stops.
@@ -504,21 +527,23 @@ async fn serve(
         households = seed.households.iter().map(|h| h.id).collect();
     }
     let calendar = norms.calendar.clone();
-    let state = AppState {
-        store,
-        clock,
-        norms: norms.into(),
-    };
+    let state = AppState::new(store, clock, norms);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let base = format!("{scheme}://{}", listener.local_addr()?);
     println!("regiedesk case API on {base}");
     tracing::info!(%bind, "serving");
     let simulator = simulate.then(|| Simulator::new(&base, clock, calendar, households, 7).spawn());
-    axum::serve(listener, regiedesk::server::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    listen::serve(
+        listener,
+        regiedesk::server::router(state),
+        limits,
+        tls,
+        shutdown_signal(),
+    )
+    .await?;
     if let Some(simulator) = simulator {
         simulator.abort();
     }

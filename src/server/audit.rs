@@ -10,6 +10,9 @@ use utoipa::ToSchema;
 
 use crate::domain::model::{Login, Person, Role};
 
+/// The actor of an access attempt without a valid token.
+pub const ANONYMOUS: &str = "anoniem";
+
 /// The hash that the first entry links to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -18,12 +21,14 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct AuditDraft {
     pub at: DateTime<Utc>,
     pub actor: Login,
-    pub actor_role: Role,
+    /// `None` for a caller without a valid token.
+    pub actor_role: Option<Role>,
     pub on_behalf_of: String,
     pub case_id: Option<i64>,
     pub request_id: Option<i64>,
     /// `case.read`, `case.assign`, `request.decide`, ...
     pub action: String,
+    /// `ok`, or `refused` for an access attempt that was turned away.
     pub result: String,
     pub reason: Option<String>,
 }
@@ -34,13 +39,30 @@ impl AuditDraft {
         Self {
             at,
             actor: actor.login.clone(),
-            actor_role: actor.role,
+            actor_role: Some(actor.role),
             on_behalf_of: on_behalf_of(actor.role).to_string(),
             case_id: None,
             request_id: None,
             action: action.to_string(),
             result: "ok".to_string(),
             reason: None,
+        }
+    }
+
+    /// An access attempt that was refused: by `actor`, or by a caller
+    /// without a valid token (logged as [`ANONYMOUS`]). NEN 7513 asks for
+    /// failed attempts as well as successful ones.
+    pub fn refused(actor: Option<&Person>, at: DateTime<Utc>, action: &str, why: &str) -> Self {
+        Self {
+            at,
+            actor: actor.map_or_else(|| ANONYMOUS.to_string(), |p| p.login.clone()),
+            actor_role: actor.map(|p| p.role),
+            on_behalf_of: actor.map_or("", |p| on_behalf_of(p.role)).to_string(),
+            case_id: None,
+            request_id: None,
+            action: action.to_string(),
+            result: "refused".to_string(),
+            reason: Some(why.to_string()),
         }
     }
 
@@ -76,7 +98,7 @@ pub struct AuditEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor: Login,
-    pub actor_role: Role,
+    pub actor_role: Option<Role>,
     pub on_behalf_of: String,
     pub case_id: Option<i64>,
     pub request_id: Option<i64>,
@@ -116,7 +138,9 @@ impl AuditEntry {
             &self.seq.to_string(),
             &self.at.to_rfc3339_opts(SecondsFormat::Micros, true),
             &self.actor,
-            self.actor_role.as_str(),
+            // No role (an anonymous attempt) hashes as the empty string,
+            // which no role is; entries with a role hash as they always did.
+            self.actor_role.map_or("", Role::as_str),
             &self.on_behalf_of,
             &self.case_id.map(|v| v.to_string()).unwrap_or_default(),
             &self.request_id.map(|v| v.to_string()).unwrap_or_default(),
@@ -180,7 +204,7 @@ mod tests {
                 let draft = AuditDraft {
                     at: "2026-11-24T10:00:00.123456Z".parse().unwrap(),
                     actor: "pr-jeugd".into(),
-                    actor_role: Role::ProcesregisseurJeugd,
+                    actor_role: Some(Role::ProcesregisseurJeugd),
                     on_behalf_of: on_behalf_of(Role::ProcesregisseurJeugd).into(),
                     case_id: Some(seq * 10),
                     request_id: None,

@@ -27,8 +27,12 @@ pub enum ApiError {
     Conflict(String),
     #[error("de gegevens zijn intussen gewijzigd; haal ze opnieuw op")]
     PreconditionFailed { current: Option<i64> },
+    #[error("de verzoekinhoud is niet op tijd binnengekomen")]
+    RequestTimeout,
     #[error("de verzoekinhoud is te groot")]
     PayloadTooLarge,
+    #[error("de headers van het verzoek zijn te groot")]
+    HeadersTooLarge,
     #[error("{0}")]
     Unprocessable(String),
     #[error("deze wijziging vereist een If-Match-header met de versie die u wijzigt")]
@@ -49,7 +53,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -66,7 +72,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::PreconditionFailed { .. } => "stale-version",
+            ApiError::RequestTimeout => "request-timeout",
             ApiError::PayloadTooLarge => "payload-too-large",
+            ApiError::HeadersTooLarge => "headers-too-large",
             ApiError::Unprocessable(_) => "invalid-content",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::Unavailable => "unavailable",
@@ -102,6 +110,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if matches!(self, ApiError::RequestTimeout) {
+            // The rest of the body may still arrive: start afresh.
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if matches!(self, ApiError::Unauthorized) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
@@ -150,16 +162,58 @@ impl From<StoreError> for ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
-        ApiError::BadRequest(format!("ongeldig pad: {}", rejection.body_text()))
+        use axum::extract::path::ErrorKind;
+        tracing::debug!(rejection = %rejection.body_text(), "path rejected");
+        let value = match &rejection {
+            PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+                ErrorKind::ParseErrorAtKey { value, .. }
+                | ErrorKind::ParseErrorAtIndex { value, .. }
+                | ErrorKind::ParseError { value, .. } => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        ApiError::BadRequest(match value {
+            // Every path parameter of this API is a numeric id.
+            Some(value) => format!(
+                "ongeldig pad: {:?} is geen nummer van een zaak of aanvraag",
+                ellipsis(&value, 40)
+            ),
+            None => "ongeldig pad".into(),
+        })
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::BadRequest(format!(
-            "ongeldige queryparameters: {}",
-            rejection.body_text()
-        ))
+        let text = rejection.body_text();
+        tracing::debug!(rejection = %text, "query rejected");
+        // axum says "Failed to deserialize query string: FIELD: why"; only
+        // the field's name is taken from it, the rest is said in Dutch.
+        let field = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .and_then(|rest| rest.split_once(": "))
+            .map(|(field, _)| field)
+            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        ApiError::BadRequest(match field {
+            Some(field) => format!(
+                "ongeldige waarde voor queryparameter '{field}'{}",
+                query_hint(field)
+            ),
+            None => "ongeldige queryparameters".into(),
+        })
+    }
+}
+
+/// What a query parameter of this API takes, for its error message.
+fn query_hint(field: &str) -> &'static str {
+    match field {
+        "limit" => ": een geheel getal binnen de grenzen",
+        "from" | "to" => ": een datum als JJJJ-MM-DD",
+        "since" => ": een tijdstip (RFC 3339) of een cursor",
+        "case" => ": een zaaknummer (getal)",
+        "by" => ": day, week of month",
+        _ => "",
     }
 }
 
@@ -168,7 +222,133 @@ impl From<BytesRejection> for ApiError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
         } else {
-            ApiError::BadRequest(rejection.body_text())
+            tracing::debug!(rejection = %rejection.body_text(), "body rejected");
+            ApiError::BadRequest("de verzoekinhoud kon niet worden gelezen".into())
         }
+    }
+}
+
+impl ApiError {
+    /// A body that is not JSON at all: where it breaks, in Dutch.
+    pub fn from_json_syntax(error: &serde_json::Error) -> Self {
+        tracing::debug!(%error, "body is not JSON");
+        let (line, column) = (error.line(), error.column());
+        ApiError::BadRequest(match error.classify() {
+            serde_json::error::Category::Eof => format!(
+                "geen geldige JSON: de inhoud houdt halverwege op (regel {line}, kolom {column})"
+            ),
+            _ => format!("geen geldige JSON (regel {line}, kolom {column})"),
+        })
+    }
+
+    /// Well-formed JSON of the wrong shape, in Dutch: which field, and
+    /// what is wrong with it. serde's English goes to the debug log.
+    pub fn from_json_shape(error: &serde_path_to_error::Error<serde_json::Error>) -> Self {
+        tracing::debug!(%error, "body has the wrong shape");
+        let path = error.path().to_string();
+        ApiError::Unprocessable(describe_shape_error(&path, &error.inner().to_string()))
+    }
+}
+
+/// serde's message for well-formed JSON of the wrong shape, in Dutch.
+fn describe_shape_error(path: &str, message: &str) -> String {
+    let quoted = |text: &str| -> Option<String> {
+        let start = text.find('`')? + 1;
+        let end = start + text[start..].find('`')?;
+        Some(text[start..end].to_string())
+    };
+    let at = if path == "." || path.is_empty() {
+        String::new()
+    } else {
+        format!(" bij '{path}'")
+    };
+    if message.starts_with("missing field") {
+        let field = quoted(message).unwrap_or_default();
+        let field = if at.is_empty() {
+            field
+        } else {
+            format!("{path}.{field}")
+        };
+        format!("ongeldige inhoud: het veld '{field}' ontbreekt")
+    } else if message.starts_with("unknown variant") {
+        let value = quoted(message).unwrap_or_default();
+        let allowed: Vec<String> = message
+            .split_once("expected")
+            .map(|(_, list)| {
+                list.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        format!(
+            "ongeldige inhoud{at}: {:?} is geen toegestane waarde (toegestaan: {})",
+            ellipsis(&value, 40),
+            allowed.join(", ")
+        )
+    } else if message.starts_with("unknown field") {
+        let field = quoted(message).unwrap_or_default();
+        format!("ongeldige inhoud: onbekend veld '{}'", ellipsis(&field, 40))
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        format!("ongeldige inhoud{at}: deze waarde heeft niet het juiste type")
+    } else if message.starts_with("invalid length") {
+        format!("ongeldige inhoud{at}: het aantal elementen klopt niet")
+    } else {
+        format!("ongeldige inhoud{at}")
+    }
+}
+
+/// At most `max` characters of `text`.
+fn ellipsis(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        let value: serde_json::Value = match serde_json::from_str(json) {
+            Ok(value) => value,
+            Err(e) => return ApiError::from_json_syntax(&e).to_string(),
+        };
+        let error = serde_path_to_error::deserialize::<_, T>(value).unwrap_err();
+        ApiError::from_json_shape(&error).to_string()
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Referral {
+        household_id: i64,
+        domain: crate::domain::model::CaseDomain,
+        flags: Vec<crate::domain::model::RiskFlag>,
+    }
+
+    #[test]
+    fn shape_errors_name_the_field_in_dutch() {
+        assert_eq!(
+            shape_error::<Referral>(r#"{"domain": "jeugd", "flags": []}"#),
+            "ongeldige inhoud: het veld 'household_id' ontbreekt"
+        );
+        let unknown =
+            shape_error::<Referral>(r#"{"household_id": 1, "domain": "ouderen", "flags": []}"#);
+        assert!(
+            unknown.starts_with(
+                "ongeldige inhoud bij 'domain': \"ouderen\" is geen toegestane waarde (toegestaan: jeugd"
+            ),
+            "{unknown}"
+        );
+        assert_eq!(
+            shape_error::<Referral>(r#"{"household_id": "1", "domain": "jeugd", "flags": []}"#),
+            "ongeldige inhoud bij 'household_id': deze waarde heeft niet het juiste type"
+        );
+        let nested =
+            shape_error::<Referral>(r#"{"household_id": 1, "domain": "jeugd", "flags": [7]}"#);
+        assert!(nested.contains("bij 'flags[0]'"), "{nested}");
+        assert!(shape_error::<Referral>(r#"{"household_id": 1,"#).starts_with("geen geldige JSON"));
     }
 }

@@ -2,13 +2,14 @@
 //! request body, each failing as a problem+json.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::audit::AuditDraft;
 use super::error::ApiError;
 use crate::domain::model::Person;
 
@@ -34,17 +35,53 @@ impl FromRequestParts<AppState> for Actor {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        let person = state
-            .store
-            .person_by_token(&token_hash(token))
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        if !person.active {
-            return Err(ApiError::Unauthorized);
+            .filter(|t| !t.is_empty());
+        let person = match token {
+            Some(token) => state.store.person_by_token(&token_hash(token)).await?,
+            None => None,
+        };
+        match person {
+            Some(person) if person.active => Ok(Actor(person)),
+            _ => {
+                let (action, case_id, request_id) = attempted(parts);
+                let path = parts
+                    .extensions
+                    .get::<OriginalUri>()
+                    .map_or(parts.uri.path(), |uri| uri.path());
+                let why = format!(
+                    "geen geldig token bij {} {}",
+                    parts.method,
+                    ellipsis(path, 120)
+                );
+                let mut draft = AuditDraft::refused(None, state.clock.now(), action, &why);
+                draft.case_id = case_id;
+                draft.request_id = request_id;
+                state.record_refusal(None, draft).await;
+                Err(ApiError::Unauthorized)
+            }
         }
-        Ok(Actor(person))
+    }
+}
+
+/// What a request tried to reach, for the audit entry of a refusal: a
+/// case's or a request's detail by its id, else the API as such.
+fn attempted(parts: &Parts) -> (&'static str, Option<i64>, Option<i64>) {
+    let path = parts.uri.path().trim_end_matches('/');
+    let mut segments = path.rsplit('/');
+    let id = segments.next().and_then(|s| s.parse::<i64>().ok());
+    let collection = segments.next();
+    match (parts.method == Method::GET, collection, id) {
+        (true, Some("cases"), Some(id)) => ("case.read", Some(id), None),
+        (true, Some("requests"), Some(id)) => ("request.read", None, Some(id)),
+        _ => ("api.access", None, None),
+    }
+}
+
+/// At most `max` characters of `text`: a probe's path can be megabytes.
+fn ellipsis(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -118,12 +155,14 @@ impl Body {
         } else {
             &self.0
         };
-        serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => {
-                ApiError::Unprocessable(format!("ongeldige inhoud: {e}"))
-            }
-            _ => ApiError::BadRequest(format!("geen geldige JSON: {e}")),
-        })
+        // JSON first, then its shape: serde_json calls some shape errors
+        // (a number where an enum's name belongs) syntax errors when it
+        // does both at once.
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| ApiError::from_json_syntax(&e))?;
+        let value =
+            serde_path_to_error::deserialize(value).map_err(|e| ApiError::from_json_shape(&e))?;
+        Ok(value)
     }
 }
 

@@ -100,13 +100,13 @@ impl Demo {
             .with_context(|| format!("kan niet luisteren op {bind}"))?;
         let base = format!("http://{}", listener.local_addr()?);
         let calendar = norms.calendar.clone();
-        let state = AppState {
-            store: store.clone(),
-            clock,
-            norms: Arc::new(norms),
-        };
+        let state = AppState::new(store.clone(), clock, norms);
         let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, super::router(state)).await {
+            let app = super::router(state);
+            let forever = std::future::pending();
+            if let Err(error) =
+                super::listen::serve(listener, app, Default::default(), None, forever).await
+            {
                 tracing::error!(%error, "demo server stopped");
             }
         });

@@ -6,7 +6,9 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod launch;
+pub mod listen;
 pub mod openapi;
+pub mod refusals;
 pub mod routes;
 pub mod simulator;
 pub mod store;
@@ -19,6 +21,7 @@ use axum::{Json, Router};
 use tower_http::trace::TraceLayer;
 
 use crate::clock::Clock;
+use crate::domain::model::Person;
 use crate::domain::norms::Norms;
 use error::ApiError;
 use store::Store;
@@ -29,6 +32,39 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Clock,
     pub norms: Arc<Norms>,
+    pub refusals: Arc<refusals::RefusalGate>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Clock, norms: Norms) -> Self {
+        Self {
+            store,
+            clock,
+            norms: Arc::new(norms),
+            refusals: Arc::default(),
+        }
+    }
+
+    /// Writes a refused access attempt to the audit log, as far as the
+    /// refusal gate lets it (see [`refusals`]). A failure to write is
+    /// logged: the caller still gets the refusal.
+    pub async fn record_refusal(&self, actor: Option<&Person>, draft: audit::AuditDraft) {
+        let mut draft = draft;
+        match self.refusals.admit(&draft.actor, draft.at) {
+            refusals::Admission::Count => {}
+            refusals::Admission::Record(note) => {
+                if let Some(note) = note {
+                    draft.reason = Some(match draft.reason.take() {
+                        Some(why) => format!("{why} ({note})"),
+                        None => note,
+                    });
+                }
+                if let Err(error) = self.store.append_audit_entry(draft).await {
+                    tracing::error!(%error, actor = actor.map(|p| p.login.as_str()), "refused access not audited");
+                }
+            }
+        }
+    }
 }
 
 /// The whole API as one router.

@@ -216,7 +216,7 @@ pub async fn case_detail(
         .case(id)
         .await?
         .ok_or_else(|| ApiError::not_found("zaak", id))?;
-    permissions::may_act_on_case(&actor, CaseAction::ReadDetail, &case)?;
+    may_read_detail(&state, &actor, &case, None).await?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "case.read");
     let detail = state
         .store
@@ -230,6 +230,29 @@ pub async fn case_detail(
         requests: detail.requests,
     };
     Ok((etag_header(body.case.version), Json(body)).into_response())
+}
+
+/// Whether `actor` may read the detail of `case` (or of its request
+/// `request_id`); a refusal is audited, as NEN 7513 asks.
+async fn may_read_detail(
+    state: &AppState,
+    actor: &Person,
+    case: &Case,
+    request_id: Option<i64>,
+) -> Result<(), ApiError> {
+    let Err(denied) = permissions::may_act_on_case(actor, CaseAction::ReadDetail, case) else {
+        return Ok(());
+    };
+    let action = if request_id.is_some() {
+        "request.read"
+    } else {
+        "case.read"
+    };
+    let mut draft = AuditDraft::refused(Some(actor), state.clock.now(), action, &denied.0);
+    draft.case_id = Some(case.id);
+    draft.request_id = request_id;
+    state.record_refusal(Some(actor), draft).await;
+    Err(denied.into())
 }
 
 /// Loads a case and checks that `actor` may do `action` and holds its
@@ -594,7 +617,7 @@ pub async fn request_detail(
         .case(request.case_id)
         .await?
         .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
-    permissions::may_act_on_case(&actor, CaseAction::ReadDetail, &case)?;
+    may_read_detail(&state, &actor, &case, Some(id)).await?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "request.read");
     let request = state
         .store

@@ -10,6 +10,7 @@ use regiedesk::clock::Clock;
 use regiedesk::domain::model::Household;
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::audit::AuditDraft;
+use regiedesk::server::listen::Limits;
 use regiedesk::server::store::{self, Seed, Store};
 use regiedesk::server::{AppState, demo};
 use reqwest::header::{HeaderMap, HeaderValue, IF_MATCH};
@@ -148,6 +149,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> Option<TestServer> {
+        Self::start_with(backend, Limits::default()).await
+    }
+
+    /// A server with its own connection limits and deadlines.
+    pub async fn start_with(backend: Backend, limits: Limits) -> Option<TestServer> {
         let db = Database::create(backend).await?;
         let store = store::connect(db.url()).await.unwrap();
         let full = demo::build(now(), &Norms::default());
@@ -168,15 +174,12 @@ impl TestServer {
             .seed(&seed, AuditDraft::ok(&admin, now(), "test.seed"))
             .await
             .unwrap();
-        let state = AppState {
-            store: store.clone(),
-            clock: Clock::Frozen(now()),
-            norms: Arc::new(Norms::default()),
-        };
+        let state = AppState::new(store.clone(), Clock::Frozen(now()), Norms::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
-            axum::serve(listener, regiedesk::server::router(state))
+            let app = regiedesk::server::router(state);
+            regiedesk::server::listen::serve(listener, app, limits, None, std::future::pending())
                 .await
                 .unwrap();
         });

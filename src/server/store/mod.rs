@@ -166,6 +166,8 @@ pub trait Store: Send + Sync + 'static {
     /// Changes after `since`; `scope` limits cases to one casusregisseur.
     async fn sync(&self, since: i64, scope: Option<&str>, limit: usize) -> StoreResult<SyncPage>;
 
+    /// Appends one entry to the audit log by itself (a refused attempt).
+    async fn append_audit_entry(&self, audit: AuditDraft) -> StoreResult<()>;
     async fn audit_entries(
         &self,
         case_id: Option<i64>,

@@ -14,6 +14,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 const DIALECT_SNAPSHOT: [&str; 1] = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"];
 const DIALECT_RESET_EXTRA: [&str; 1] = ["DROP FUNCTION IF EXISTS audit_log_append_only()"];
 
+/// How a transaction that writes begins (see `begin_write`).
+const DIALECT_BEGIN_WRITE: &str = "BEGIN";
+
 include!("shared.rs");
 
 pub type PgStore = SqlStore;

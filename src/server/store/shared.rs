@@ -228,7 +228,10 @@ impl AuditRow {
             seq: self.seq,
             at: self.at,
             actor: self.actor,
-            actor_role: parse(&self.actor_role, "actor_role")?,
+            actor_role: match self.actor_role.as_str() {
+                "" => None,
+                role => Some(parse(role, "actor_role")?),
+            },
             on_behalf_of: self.on_behalf_of,
             case_id: self.case_id,
             request_id: self.request_id,
@@ -308,7 +311,7 @@ async fn append_audit(tx: &mut Tx, draft: AuditDraft) -> StoreResult<()> {
     .bind(entry.seq)
     .bind(entry.at)
     .bind(&entry.actor)
-    .bind(entry.actor_role.as_str())
+    .bind(entry.actor_role.map_or("", |r| r.as_str()))
     .bind(&entry.on_behalf_of)
     .bind(entry.case_id)
     .bind(entry.request_id)
@@ -604,8 +607,18 @@ enum Change {
 }
 
 impl SqlStore {
+    /// A transaction that only reads.
     async fn begin(&self) -> StoreResult<Tx> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`): a deferred transaction that read first
+    /// cannot upgrade once another writer committed after its snapshot
+    /// (SQLITE_BUSY_SNAPSHOT, which the busy timeout does not wait out), and
+    /// a read that writes its audit entry would fail as "database is locked".
+    async fn begin_write(&self) -> StoreResult<Tx> {
+        Ok(self.pool.begin_with(DIALECT_BEGIN_WRITE).await?)
     }
 
     async fn migrate(&self) -> StoreResult<()> {
@@ -634,7 +647,7 @@ impl Store for SqlStore {
     }
 
     async fn reset(&self) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         for table in TABLES {
             sqlx::query(&format!("DROP TABLE IF EXISTS {table}"))
                 .execute(&mut *tx)
@@ -648,7 +661,7 @@ impl Store for SqlStore {
     }
 
     async fn seed(&self, seed: &Seed, audit: AuditDraft) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changes = (seed.people.len() + seed.cases.len() + seed.requests.len()) as i64;
         let last = next_value(&mut tx, "change", changes).await?;
         let mut seq = last - changes;
@@ -745,7 +758,7 @@ impl Store for SqlStore {
     }
 
     async fn put_person(&self, person: &Person) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         let seq = next_value(&mut tx, "change", 1).await?;
         insert_people(&mut tx, &[(person.clone(), seq)]).await?;
         tx.commit().await?;
@@ -767,7 +780,7 @@ impl Store for SqlStore {
         members: u32,
         audit: AuditDraft,
     ) -> StoreResult<Household> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = next_value(&mut tx, "household", 1).await?;
         let inserted =
             sqlx::query("INSERT INTO households (id, pseudonym, members) VALUES ($1, $2, $3)")
@@ -806,7 +819,7 @@ impl Store for SqlStore {
     }
 
     async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         let seq = next_value(&mut tx, "change", 1).await?;
         let household = fetch_household(&mut tx, new.household_id)
             .await?
@@ -844,7 +857,7 @@ impl Store for SqlStore {
     }
 
     async fn case_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<CaseDetail>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The audit counter first: it takes the write lock before any read,
         // so the transaction never has to upgrade (SQLite) mid-way.
         append_audit(&mut tx, audit.case(id)).await?;
@@ -887,7 +900,7 @@ impl Store for SqlStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> StoreResult<Case> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         write_transition(&mut tx, t, expected_version).await?;
         append_audit(&mut tx, audit.case(t.case.id)).await?;
         tx.commit().await?;
@@ -901,7 +914,7 @@ impl Store for SqlStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> StoreResult<(Request, Case)> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         write_transition(&mut tx, t, expected_version).await?;
         let seq = next_value(&mut tx, "change", 1).await?;
         let id = next_value(&mut tx, "request", 1).await?;
@@ -943,7 +956,7 @@ impl Store for SqlStore {
     }
 
     async fn request_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<Request>> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         let request = fetch_request(&mut tx, id).await?;
         if let Some(r) = &request {
             append_audit(&mut tx, audit.case(r.case_id).request(r.id)).await?;
@@ -959,7 +972,7 @@ impl Store for SqlStore {
         event: &CaseEvent,
         audit: AuditDraft,
     ) -> StoreResult<Request> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_write().await?;
         let seq = next_value(&mut tx, "change", 1).await?;
         let done = sqlx::query(
             "UPDATE requests SET status = $2, decided_by = $3, decided_at = $4, reason = $5, \
@@ -1063,6 +1076,13 @@ impl Store for SqlStore {
             }
         }
         Ok(page)
+    }
+
+    async fn append_audit_entry(&self, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn audit_entries(

@@ -15,6 +15,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 const DIALECT_SNAPSHOT: [&str; 0] = [];
 const DIALECT_RESET_EXTRA: [&str; 0] = [];
 
+/// How a transaction that writes begins (see `begin_write`).
+const DIALECT_BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 include!("shared.rs");
 
 pub type SqliteStore = SqlStore;

@@ -1,0 +1,117 @@
+//! Refused access attempts go into the audit log (NEN 7513 asks for failed
+//! attempts too), but a flood of them must not grow the log without bound.
+//!
+//! The choice: per caller (a login, or every caller without a valid token
+//! together) and per minute, the first [`PER_MINUTE`] refusals are recorded
+//! one by one; the last of those says that further ones are counted; the
+//! next recorded refusal of that caller carries the count of those not
+//! recorded singly. The log thus grows by at most `PER_MINUTE` entries per
+//! caller per minute and server process, and no attempt goes uncounted
+//! once that caller is refused again. The gate lives in memory: several
+//! processes each apply it, and a restart forgets counts not yet written.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+
+/// Refusals of one caller recorded singly per minute.
+pub const PER_MINUTE: u32 = 20;
+
+/// Callers tracked at most; beyond that the oldest windows are forgotten
+/// (a login is a member of staff, so this is only reached by rotating
+/// anonymous keys, which share one key anyway).
+const MAX_CALLERS: usize = 10_000;
+
+#[derive(Debug, Default)]
+pub struct RefusalGate {
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    minute: i64,
+    recorded: u32,
+    /// Refused but not recorded singly, not yet reported.
+    unreported: u64,
+}
+
+/// Whether and how to record one refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// Record it; the text (if any) is appended to the entry's reason.
+    Record(Option<String>),
+    /// Count it, do not record it singly.
+    Count,
+}
+
+impl RefusalGate {
+    pub fn admit(&self, caller: &str, at: DateTime<Utc>) -> Admission {
+        let minute = at.timestamp().div_euclid(60);
+        let mut windows = self.windows.lock().expect("refusal gate lock");
+        if windows.len() >= MAX_CALLERS && !windows.contains_key(caller) {
+            windows.retain(|_, w| w.minute == minute);
+        }
+        let window = windows.entry(caller.to_string()).or_insert(Window {
+            minute,
+            recorded: 0,
+            unreported: 0,
+        });
+        if window.minute != minute {
+            window.minute = minute;
+            window.recorded = 0;
+        }
+        if window.recorded >= PER_MINUTE {
+            window.unreported += 1;
+            return Admission::Count;
+        }
+        window.recorded += 1;
+        let mut notes = Vec::new();
+        if window.unreported > 0 {
+            notes.push(format!(
+                "daarvoor {} weigering(en) geteld, niet afzonderlijk vastgelegd",
+                window.unreported
+            ));
+            window.unreported = 0;
+        }
+        if window.recorded == PER_MINUTE {
+            notes.push(format!(
+                "grens van {PER_MINUTE} per minuut bereikt: verdere weigeringen deze minuut worden geteld"
+            ));
+        }
+        Admission::Record((!notes.is_empty()).then(|| notes.join("; ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
+    }
+
+    #[test]
+    fn a_flood_is_recorded_up_to_the_limit_then_counted_and_reported() {
+        let gate = RefusalGate::default();
+        // 1_800_000_000 is a whole minute (30,000,000 × 60).
+        for n in 1..PER_MINUTE {
+            assert_eq!(gate.admit("cr-02", at(0)), Admission::Record(None), "{n}");
+        }
+        let Admission::Record(Some(last)) = gate.admit("cr-02", at(1)) else {
+            panic!("the last recorded refusal says the limit is reached");
+        };
+        assert!(last.contains("grens van 20"), "{last}");
+        for _ in 0..35 {
+            assert_eq!(gate.admit("cr-02", at(59)), Admission::Count);
+        }
+        // Another caller has a window of its own.
+        assert_eq!(gate.admit("anoniem", at(59)), Admission::Record(None));
+        // The next minute records again and reports what was counted.
+        let Admission::Record(Some(report)) = gate.admit("cr-02", at(60)) else {
+            panic!("the count is reported");
+        };
+        assert!(report.contains("daarvoor 35 weigering(en)"), "{report}");
+        assert_eq!(gate.admit("cr-02", at(61)), Admission::Record(None));
+    }
+}
