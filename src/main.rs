@@ -107,6 +107,14 @@ enum Command {
         /// The private key (PEM) belonging to --tls-cert.
         #[arg(long, requires = "tls_cert", env = "REGIEDESK_TLS_KEY")]
         tls_key: Option<PathBuf>,
+        /// With --demo: wipe a demo database that was written to since it
+        /// was seeded (without it, the server refuses to seed over it).
+        #[arg(long, requires = "demo", conflicts_with = "keep")]
+        reset: bool,
+        /// With --demo: serve a demo database as it is, with the changes
+        /// made since it was seeded, instead of seeding it.
+        #[arg(long, requires = "demo")]
+        keep: bool,
         /// Connections served at once; more wait until one ends.
         #[arg(long, default_value_t = 1024)]
         max_connections: usize,
@@ -172,6 +180,12 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Empty a database that holds the demo municipality (its well-known
+    /// tokens included), so it can serve for real. Refuses real data.
+    ResetDemo {
+        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
+        database_url: String,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -217,6 +231,13 @@ enum StaffCommand {
     },
     /// Issue a new API token for a login and print it (shown only once).
     Token {
+        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
+        database_url: String,
+        login: String,
+    },
+    /// End every token of a login at once, on every server process within
+    /// about a second. Its desk is told the token was revoked.
+    Revoke {
         #[arg(long, env = "REGIEDESK_DATABASE_URL")]
         database_url: String,
         login: String,
@@ -337,6 +358,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             simulate,
             tls_cert,
             tls_key,
+            reset,
+            keep,
             max_connections,
         }) => {
             before.refuse_for("serve", false)?;
@@ -348,6 +371,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_connections,
                 ..listen::Limits::default()
             };
+            let demo = demo.then_some(DemoSeed { reset, keep });
             serve(bind, database_url, demo, simulate, norms, limits, tls).await
         }
         Some(Command::Demo { login, bind, lang }) => {
@@ -458,6 +482,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             before.refuse_for("staff", false)?;
             staff(command).await
         }
+        Some(Command::ResetDemo { database_url }) => {
+            before.refuse_for("reset-demo", false)?;
+            let store = store::connect(&database_url).await?;
+            match store.contents().await? {
+                store::Contents::Production => {
+                    bail!("{database_url} holds real data; reset-demo only empties a demo database")
+                }
+                store::Contents::Empty => println!("{database_url} is already empty"),
+                store::Contents::Demo => {
+                    store.reset().await?;
+                    println!(
+                        "{database_url} emptied: the demo municipality and its tokens are gone"
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -471,10 +512,18 @@ fn default_database_url() -> anyhow::Result<String> {
     ))
 }
 
+/// `serve --demo`: whether to wipe a demo that was written to, or to
+/// serve it as it is.
+#[derive(Clone, Copy)]
+struct DemoSeed {
+    reset: bool,
+    keep: bool,
+}
+
 async fn serve(
     bind: SocketAddr,
     database_url: Option<String>,
-    demo: bool,
+    demo: Option<DemoSeed>,
     simulate: bool,
     norms: Norms,
     limits: listen::Limits,
@@ -485,21 +534,35 @@ async fn serve(
     let mut scratch: Option<tempfile::TempDir> = None;
     let url = match (database_url, demo) {
         (Some(url), _) => url,
-        (None, true) => {
+        (None, Some(_)) => {
             let dir = tempfile::tempdir()?;
             let url = format!("sqlite://{}", dir.path().join("demo.db").display());
             scratch = Some(dir);
             url
         }
-        (None, false) => default_database_url()?,
+        (None, None) => default_database_url()?,
     };
-    if demo && !bind.ip().is_loopback() {
+    if demo.is_some() && !bind.ip().is_loopback() {
         bail!("the demo has well-known tokens and only listens on loopback, not {bind}");
     }
     let store = store::connect(&url).await?;
     let mut households = Vec::new();
-    if demo {
-        let seed = launch::seed_demo(&store, &url, clock, &norms).await?;
+    if demo.is_none() && store.contents().await? == store::Contents::Demo {
+        // The demo's tokens are public: they must never open a real server.
+        bail!(
+            "{url} holds the demo municipality, whose tokens (demo-pm, ...) anyone can use; \
+             serve it with `regiedesk serve --demo`, or empty it for real use with \
+             `regiedesk reset-demo --database-url {url}`"
+        );
+    }
+    if let Some(DemoSeed { keep: true, .. }) = demo {
+        if store.contents().await? != store::Contents::Demo {
+            bail!("{url} holds no demo to keep; `regiedesk serve --demo` seeds one");
+        }
+        households = store.household_ids().await?;
+        println!("the demo in {url}, kept as it is (tokens = demo-LOGIN)");
+    } else if let Some(DemoSeed { reset, .. }) = demo {
+        let seed = launch::seed_demo(&store, &url, clock, &norms, reset).await?;
         println!(
             "demo municipality: {} households, {} cases, {} requests",
             seed.households.len(),
@@ -561,6 +624,19 @@ async fn shutdown_signal() {
     }
 }
 
+/// Opens a database for `staff`: never one that holds the demo, whose
+/// tokens are public; a real member of staff does not belong there.
+async fn staff_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
+    let store = store::connect(url).await?;
+    if store.contents().await? == store::Contents::Demo {
+        bail!(
+            "{url} holds the demo municipality, whose tokens (demo-pm, ...) anyone can use; \
+             empty it first with `regiedesk reset-demo --database-url {url}`"
+        );
+    }
+    Ok(store)
+}
+
 async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
     match command {
         StaffCommand::Put {
@@ -573,7 +649,7 @@ async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
             capacity,
             inactive,
         } => {
-            let store = store::connect(&database_url).await?;
+            let store = staff_store(&database_url).await?;
             let person = Person {
                 login,
                 display_name: name,
@@ -590,13 +666,27 @@ async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
             database_url,
             login,
         } => {
-            let store = store::connect(&database_url).await?;
+            let store = staff_store(&database_url).await?;
             if store.person(&login).await?.is_none() {
                 bail!("no such login {login:?}; add it with `regiedesk staff put`");
             }
             let token = hex::encode(rand::rng().random::<[u8; 32]>());
             store.add_token(&login, &token_hash(&token)).await?;
             println!("{token}");
+        }
+        StaffCommand::Revoke {
+            database_url,
+            login,
+        } => {
+            let store = store::connect(&database_url).await?;
+            if store.person(&login).await?.is_none() {
+                bail!("no such login {login:?}");
+            }
+            let revoked = store.revoke_tokens(&login, chrono::Utc::now()).await?;
+            println!(
+                "{revoked} token(s) of {login} revoked; every server refuses them within {} s",
+                regiedesk::server::watch::FRESH_FOR.as_secs().max(1)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

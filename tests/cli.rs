@@ -417,3 +417,123 @@ async fn export_doorstroom_writes_the_servers_figures() {
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("doorstroomcijfers"));
 }
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs a `serve` that must refuse to start; one that starts instead is
+/// stopped after a minute and fails the test rather than hanging it.
+fn refused_serve(args: &[&str]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{args:?} started serving instead of refusing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    stderr(&output)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_database_never_serves_for_real() {
+    use regiedesk::clock::Clock;
+    use regiedesk::domain::norms::Norms;
+    use regiedesk::server::launch;
+
+    let db = Database::create(Backend::Sqlite).await.unwrap();
+    let url = db.url().to_string();
+    let demo = store::connect(&url).await.unwrap();
+    launch::seed_demo(
+        &demo,
+        &url,
+        Clock::Frozen(support::now()),
+        &Norms::default(),
+        false,
+    )
+    .await
+    .unwrap();
+
+    // Plain `serve` refuses: the demo's tokens are public.
+    let said = refused_serve(&["serve", "--bind", "127.0.0.1:0", "--database-url", &url]);
+    assert!(said.contains("reset-demo"), "{said}");
+    // So does `staff`: a real person does not belong in a demo.
+    let put = [
+        "staff",
+        "put",
+        "--database-url",
+        &url,
+        "--login",
+        "pr-echt",
+        "--name",
+        "E. Cht",
+        "--role",
+        "procesregisseur_jeugd",
+        "--organisation",
+        "gemeente",
+    ];
+    let output = regiedesk(&put);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("reset-demo"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Written to through the API: `serve --demo` no longer reseeds silently.
+    let admin = demo.person("admin").await.unwrap().unwrap();
+    let draft =
+        regiedesk::server::audit::AuditDraft::ok(&admin, support::now(), "household.create");
+    demo.create_household("HH-NIEUW", 3, draft).await.unwrap();
+    let said = refused_serve(&[
+        "serve",
+        "--demo",
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        &url,
+    ]);
+    assert!(
+        said.contains("--reset") && said.contains("--keep"),
+        "{said}"
+    );
+    assert!(
+        demo.household_ids().await.unwrap().len() > 1000,
+        "nothing was wiped"
+    );
+
+    // Emptied on purpose, it takes real staff; their tokens can be revoked.
+    let output = regiedesk(&["reset-demo", "--database-url", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(demo.contents().await.unwrap(), store::Contents::Empty);
+    let output = regiedesk(&put);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = regiedesk(&["staff", "token", "--database-url", &url, "pr-echt"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let token = stdout(&output).trim().to_string();
+    let hash = regiedesk::server::http::token_hash(&token);
+    assert!(demo.person_by_token(&hash).await.unwrap().is_some());
+    let output = regiedesk(&["staff", "revoke", "--database-url", &url, "pr-echt"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("1 token(s)"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(demo.person_by_token(&hash).await.unwrap().is_none());
+    assert!(demo.token_revoked_at(&hash).await.unwrap().is_some());
+    // And reset-demo never empties real data.
+    let output = regiedesk(&["reset-demo", "--database-url", &url]);
+    assert!(!output.status.success());
+    assert!(demo.person("pr-echt").await.unwrap().is_some());
+}

@@ -22,8 +22,9 @@ fn free_port() -> u16 {
 struct Server(Child);
 
 impl Server {
-    /// `serve` on a SQLite file; with `demo`, seeded first.
-    async fn start(db: &Path, port: u16, demo: bool, log: &Path) -> Server {
+    /// `serve --demo` on a SQLite file: seeded first when `seed`, else
+    /// kept as it is (`--keep`, with what the desk changed).
+    async fn start(db: &Path, port: u16, seed: bool, log: &Path) -> Server {
         let mut command = Command::new(BIN);
         command
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -32,8 +33,9 @@ impl Server {
             .env("REGIEDESK_NOW", NOW)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(log).unwrap());
-        if demo {
-            command.arg("--demo");
+        command.arg("--demo");
+        if !seed {
+            command.arg("--keep");
         }
         let server = Server(command.spawn().unwrap());
         let health = format!("http://127.0.0.1:{port}/healthz");

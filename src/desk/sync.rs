@@ -46,6 +46,9 @@ pub fn spawn(
         let mut etag: Option<String> = None;
         let mut backoff = Backoff::default();
         let mut rng = rand_chacha::ChaCha8Rng::from_os_rng();
+        // Set when the server no longer knows our cursor: the next full
+        // sync replaces what the desk holds instead of adding to it.
+        let mut resync = false;
         loop {
             let outcome = client.sync(cursor.as_deref(), etag.as_deref()).await;
             let wait = match outcome {
@@ -57,11 +60,21 @@ pub fn spawn(
                     backoff.succeeded();
                     cursor = Some(next);
                     etag = tag;
-                    let _ = tx.send(Msg::Synced {
-                        delta,
-                        at: clock.now(),
+                    let at = clock.now();
+                    let _ = tx.send(if std::mem::take(&mut resync) {
+                        Msg::Resynced { delta, at }
+                    } else {
+                        Msg::Synced { delta, at }
                     });
                     interval
+                }
+                Err(failure) if failure.status() == Some(410) && cursor.is_some() => {
+                    // A restored or reseeded database: start over at once.
+                    tracing::warn!(error = %failure, "cursor unknown to the server; full resync");
+                    cursor = None;
+                    etag = None;
+                    resync = true;
+                    continue;
                 }
                 Ok(SyncOutcome::Unchanged) => {
                     backoff.succeeded();

@@ -17,6 +17,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("niet aangemeld: stuur een geldig token als 'Authorization: Bearer <token>'")]
     Unauthorized,
+    #[error("dit token is ingetrokken op {}; vraag de beheerder om een nieuw token", .0.with_timezone(&chrono_tz::Europe::Amsterdam).format("%d-%m-%Y %H:%M"))]
+    TokenRevoked(chrono::DateTime<chrono::Utc>),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -25,6 +27,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Gone(String),
     #[error("de gegevens zijn intussen gewijzigd; haal ze opnieuw op")]
     PreconditionFailed { current: Option<i64> },
     #[error("de verzoekinhoud is niet op tijd binnengekomen")]
@@ -47,11 +51,12 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::TokenRevoked(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -67,10 +72,12 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::TokenRevoked(_) => "token-revoked",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Gone(_) => "cursor-unknown",
             ApiError::PreconditionFailed { .. } => "stale-version",
             ApiError::RequestTimeout => "request-timeout",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -114,7 +121,7 @@ impl IntoResponse for ApiError {
             // The rest of the body may still arrive: start afresh.
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if matches!(self, ApiError::Unauthorized) {
+        if matches!(self, ApiError::Unauthorized | ApiError::TokenRevoked(_)) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response

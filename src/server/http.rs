@@ -36,20 +36,30 @@ impl FromRequestParts<AppState> for Actor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty());
-        let person = match token {
-            Some(token) => state.store.person_by_token(&token_hash(token)).await?,
+        let hash = token.map(token_hash);
+        let person = match &hash {
+            Some(hash) => person_by_token(state, hash).await?,
             None => None,
         };
         match person {
             Some(person) if person.active => Ok(Actor(person)),
             _ => {
+                let revoked = match &hash {
+                    Some(hash) => state.store.token_revoked_at(hash).await?,
+                    None => None,
+                };
                 let (action, case_id, request_id) = attempted(parts);
                 let path = parts
                     .extensions
                     .get::<OriginalUri>()
                     .map_or(parts.uri.path(), |uri| uri.path());
                 let why = format!(
-                    "geen geldig token bij {} {}",
+                    "{} bij {} {}",
+                    if revoked.is_some() {
+                        "ingetrokken token"
+                    } else {
+                        "geen geldig token"
+                    },
                     parts.method,
                     ellipsis(path, 120)
                 );
@@ -57,10 +67,27 @@ impl FromRequestParts<AppState> for Actor {
                 draft.case_id = case_id;
                 draft.request_id = request_id;
                 state.record_refusal(None, draft).await;
-                Err(ApiError::Unauthorized)
+                Err(revoked.map_or(ApiError::Unauthorized, ApiError::TokenRevoked))
             }
         }
     }
+}
+
+/// Who holds the token with this hash: from the cache while the staff
+/// counter it was cached at is current (see `server::watch`), else from
+/// the store.
+async fn person_by_token(state: &AppState, hash: &str) -> Result<Option<Person>, ApiError> {
+    let staff = state.changes.staff();
+    if let Some(staff) = staff
+        && let Some(person) = state.tokens.get(hash, staff)
+    {
+        return Ok(Some(person));
+    }
+    let person = state.store.person_by_token(hash).await?;
+    if let (Some(person), Some(staff)) = (&person, staff) {
+        state.tokens.put(hash, person.clone(), staff);
+    }
+    Ok(person)
 }
 
 /// What a request tried to reach, for the audit entry of a refusal: a

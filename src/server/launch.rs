@@ -15,17 +15,24 @@ use crate::domain::model::{Person, Role};
 use crate::domain::norms::Norms;
 
 /// Seeds the demo municipality into `store`, which must be empty or hold
-/// demo data (it is reset); a store with real data is refused.
+/// demo data. A demo that was written to since it was seeded is reset only
+/// when `reset` says so; a store with real data is always refused.
 pub async fn seed_demo(
     store: &Arc<dyn Store>,
     url: &str,
     clock: Clock,
     norms: &Norms,
+    reset: bool,
 ) -> anyhow::Result<Seed> {
     match store.contents().await? {
         Contents::Production => {
             bail!("{url} holds real data; the demo seeds only an empty or demo database")
         }
+        Contents::Demo if !reset && store.written_since_seed().await? => bail!(
+            "{url} holds the demo plus changes made through the API since it was seeded; \
+             reseeding would wipe them. `regiedesk serve --demo --reset` wipes them and seeds \
+             afresh; `regiedesk serve --demo --keep` serves the demo as it is"
+        ),
         Contents::Demo => store.reset().await?,
         Contents::Empty => {}
     }
@@ -94,7 +101,7 @@ impl Demo {
         let scratch = tempfile::tempdir()?;
         let url = format!("sqlite://{}", scratch.path().join("demo.db").display());
         let store = store::connect(&url).await?;
-        let seed = seed_demo(&store, &url, clock, &norms).await?;
+        let seed = seed_demo(&store, &url, clock, &norms, false).await?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("kan niet luisteren op {bind}"))?;

@@ -12,6 +12,7 @@ pub mod refusals;
 pub mod routes;
 pub mod simulator;
 pub mod store;
+pub mod watch;
 
 use std::sync::Arc;
 
@@ -33,15 +34,22 @@ pub struct AppState {
     pub clock: Clock,
     pub norms: Arc<Norms>,
     pub refusals: Arc<refusals::RefusalGate>,
+    /// The change and staff counters, kept fresh in the background.
+    pub changes: Arc<watch::ChangeWatch>,
+    pub tokens: Arc<watch::TokenCache>,
 }
 
 impl AppState {
+    /// The state of one server process; starts the counters' refresh
+    /// (so it must run inside a tokio runtime).
     pub fn new(store: Arc<dyn Store>, clock: Clock, norms: Norms) -> Self {
         Self {
+            changes: watch::ChangeWatch::spawn(store.clone()),
             store,
             clock,
             norms: Arc::new(norms),
             refusals: Arc::default(),
+            tokens: Arc::default(),
         }
     }
 
@@ -96,8 +104,29 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound("deze URL bestaat niet".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::map_response(no_store))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            note_writes,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A write answered by this process makes its change watch distrust its
+/// counters until they are read again, so the writer's next poll here sees
+/// the change at once. Marked after the handler (the write committed) and
+/// before the answer leaves.
+async fn note_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !request.method().is_safe();
+    let response = next.run(request).await;
+    if writes {
+        state.changes.wrote();
+    }
+    response
 }
 
 /// Case data must not linger in caches between the server and the desk.

@@ -45,7 +45,10 @@ pub struct QueryOf<T>(pub T);
     (status = 503, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state.store.contents().await?;
+    // The counters were read within the second: the database answers.
+    if !state.changes.database_answers() {
+        state.changes.refresh(state.store.as_ref()).await?;
+    }
     Ok(Json(Health {
         status: "ok".into(),
     }))
@@ -88,6 +91,7 @@ fn sync_etag(cursor: i64, scope: Option<&str>) -> String {
     (status = 304, description = "Nothing changed since the cursor"),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 410, description = "A cursor this server never handed out (after a restore or a reseed): sync again without `since`", body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn sync(
     State(state): State<AppState>,
@@ -109,16 +113,38 @@ pub async fn sync(
         Some(_) => return Err(ApiError::BadRequest("limit ligt tussen 1 en 5000".into())),
     };
     let scope = (person.role == Role::Casusregisseur).then_some(person.login.as_str());
-    let page = state.store.sync(since, scope, limit).await?;
-    let tag = sync_etag(page.cursor, scope);
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
-    let tag = HeaderValue::from_str(&tag).expect("etag is a valid header value");
-    if unchanged {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    let matches = |tag: &str| {
+        headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+    };
+    let not_modified = |tag: String| {
+        let tag = HeaderValue::from_str(&tag).expect("etag is a valid header value");
+        (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response()
+    };
+    // An idle poll: the caller has the latest change. Answered from the
+    // counters in memory, without the database (see `server::watch`).
+    if let Some(counters) = state.changes.trusted()
+        && counters.change == since
+        && matches(&sync_etag(since, scope))
+    {
+        return Ok(not_modified(sync_etag(since, scope)));
     }
+    let page = state.store.sync(since, scope, limit).await?;
+    if since > page.latest {
+        // After a restore or a reseed: a cursor this database never
+        // handed out. 304 would keep the desk on stale data forever.
+        return Err(ApiError::Gone(format!(
+            "cursor {since} is onbekend: de nieuwste wijziging is {}; haal alles opnieuw op (zonder since)",
+            page.latest
+        )));
+    }
+    let tag = sync_etag(page.cursor, scope);
+    if matches(&tag) {
+        return Ok(not_modified(tag));
+    }
+    let tag = HeaderValue::from_str(&tag).expect("etag is a valid header value");
     let body = SyncResponse {
         cursor: page.cursor.to_string(),
         has_more: page.has_more,

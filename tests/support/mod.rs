@@ -156,24 +156,7 @@ impl TestServer {
     pub async fn start_with(backend: Backend, limits: Limits) -> Option<TestServer> {
         let db = Database::create(backend).await?;
         let store = store::connect(db.url()).await.unwrap();
-        let full = demo::build(now(), &Norms::default());
-        let households: Vec<Household> = full.households.into_iter().take(10).collect();
-        let seed = Seed {
-            people: full.people,
-            tokens: full.tokens,
-            households: households.clone(),
-            ..Seed::default()
-        };
-        let admin = seed
-            .people
-            .iter()
-            .find(|p| p.login == "admin")
-            .unwrap()
-            .clone();
-        store
-            .seed(&seed, AuditDraft::ok(&admin, now(), "test.seed"))
-            .await
-            .unwrap();
+        let households = seed_staff(store.as_ref()).await;
         let state = AppState::new(store.clone(), Clock::Frozen(now()), Norms::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -300,6 +283,30 @@ impl TestServer {
         let body = json!({"kind": kind, "provision": "ambulante begeleiding", "motivation": "nodig voor het plan", "in_plan": in_plan});
         expect(self.act(filer, case_id, "requests", body).await, 201).await
     }
+}
+
+/// Seeds the demo staff with their tokens and ten empty households into
+/// an empty store; returns the households.
+pub async fn seed_staff(store: &dyn Store) -> Vec<Household> {
+    let full = demo::build(now(), &Norms::default());
+    let households: Vec<Household> = full.households.into_iter().take(10).collect();
+    let seed = Seed {
+        people: full.people,
+        tokens: full.tokens,
+        households: households.clone(),
+        ..Seed::default()
+    };
+    let admin = seed
+        .people
+        .iter()
+        .find(|p| p.login == "admin")
+        .unwrap()
+        .clone();
+    store
+        .seed(&seed, AuditDraft::ok(&admin, now(), "test.seed"))
+        .await
+        .unwrap();
+    households
 }
 
 /// Asserts the status and returns the JSON body (problem+json for errors).

@@ -50,6 +50,12 @@ pub enum Msg {
         delta: Delta,
         at: DateTime<Utc>,
     },
+    /// The server no longer knew the desk's cursor (a restored or
+    /// reseeded database): `delta` is everything, replacing what was held.
+    Resynced {
+        delta: Delta,
+        at: DateTime<Utc>,
+    },
     /// A poll found nothing new (304).
     SyncIdle {
         at: DateTime<Utc>,
@@ -484,6 +490,25 @@ impl App {
             }
             Msg::Tick(now) => self.on_tick(now),
             Msg::Synced { delta, at } => self.on_synced(delta, at),
+            Msg::Resynced { delta, at } => {
+                // Everything the desk held may be gone from the server (a
+                // restore or reseed): start from the full sync alone, and
+                // notify nothing, as at start.
+                self.snapshot = Snapshot::default();
+                self.index = Index::default();
+                self.signals = None;
+                let commands = self.on_synced(delta, at);
+                self.say(
+                    self.lang()
+                        .pick(
+                            "De server kende de stand van de desk niet meer: alles is opnieuw geladen.",
+                            "The server no longer knew the desk's position: everything was reloaded.",
+                        )
+                        .to_string(),
+                    StatusKind::Notice,
+                );
+                commands
+            }
             Msg::SyncIdle { at } => {
                 self.connection.last_sync = Some(at);
                 self.connection.offline = None;

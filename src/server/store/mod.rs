@@ -72,6 +72,8 @@ pub struct SyncPage {
     /// The change sequence number this page reaches; pass it as `since`.
     pub cursor: i64,
     pub has_more: bool,
+    /// The latest change in the store when the page was read.
+    pub latest: i64,
     pub cases: Vec<Case>,
     pub requests: Vec<Request>,
     pub people: Vec<Person>,
@@ -86,6 +88,13 @@ pub struct CaseDetail {
     pub household: Household,
     pub events: Vec<CaseEvent>,
     pub requests: Vec<Request>,
+}
+
+/// The counters every server process watches (see `server::watch`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub change: i64,
+    pub staff: i64,
 }
 
 /// What the database holds, so `serve --demo` knows whether it may seed.
@@ -121,6 +130,15 @@ pub trait Store: Send + Sync + 'static {
     /// Adds or updates a member of staff.
     async fn put_person(&self, person: &Person) -> StoreResult<()>;
     async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()>;
+    /// Ends every token of `login` at once; returns how many there were.
+    async fn revoke_tokens(&self, login: &str, at: DateTime<Utc>) -> StoreResult<usize>;
+    /// When the token with this hash was revoked, if it was.
+    async fn token_revoked_at(&self, token_hash: &str) -> StoreResult<Option<DateTime<Utc>>>;
+    /// The change counter (the latest sync cursor) and the staff counter
+    /// (bumped whenever people or their tokens change): one cheap read.
+    async fn counters(&self) -> StoreResult<Counters>;
+    /// Whether a demo database was written to after it was seeded.
+    async fn written_since_seed(&self) -> StoreResult<bool>;
 
     async fn create_household(
         &self,
@@ -129,6 +147,8 @@ pub trait Store: Send + Sync + 'static {
         audit: AuditDraft,
     ) -> StoreResult<Household>;
     async fn household(&self, id: i64) -> StoreResult<Option<Household>>;
+    /// Every household's id (for the simulator on a kept demo).
+    async fn household_ids(&self) -> StoreResult<Vec<i64>>;
 
     async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case>;
     async fn case(&self, id: i64) -> StoreResult<Option<Case>>;

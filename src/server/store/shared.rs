@@ -11,7 +11,8 @@ use crate::domain::lifecycle::{NewRequest, Transition};
 use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
-    CaseDetail, Contents, NewCase, Seed, Store, StoreError, StoreResult, SyncPage, ThroughputFacts,
+    CaseDetail, Contents, Counters, NewCase, Seed, Store, StoreError, StoreResult, SyncPage,
+    ThroughputFacts,
 };
 
 /// The store over one connection pool.
@@ -584,8 +585,9 @@ async fn fetch_request(tx: &mut Tx, id: i64) -> StoreResult<Option<Request>> {
 }
 
 /// The tables in the order they can be dropped.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
     "audit_log",
+    "revoked_tokens",
     "scope_revocations",
     "case_events",
     "requests",
@@ -728,7 +730,18 @@ impl Store for SqlStore {
         for (counter, value) in per_year {
             set_counter(&mut tx, &counter, value).await?;
         }
+        // The staff counter tags every server's cached tokens; a reseed
+        // must not land on a value from before the reset, so it starts
+        // from the wall clock (not the demo's clock) instead of from zero.
+        set_counter(&mut tx, "staff", Utc::now().timestamp_micros()).await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ('demo', 'true')")
+            .execute(&mut *tx)
+            .await?;
+        // What the seed left the change counter at: anything beyond was
+        // written later, through the API, and a reseed would lose it.
+        let households = max(&mut seed.households.iter().map(|h| h.id));
+        sqlx::query("INSERT INTO meta (key, value) VALUES ('seeded_at', $1)")
+            .bind(format!("{last} {households}"))
             .execute(&mut *tx)
             .await?;
         append_audit(&mut tx, audit).await?;
@@ -760,9 +773,86 @@ impl Store for SqlStore {
     async fn put_person(&self, person: &Person) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let seq = next_value(&mut tx, "change", 1).await?;
+        // Staff changed: every server's token cache starts afresh.
+        next_value(&mut tx, "staff", 1).await?;
         insert_people(&mut tx, &[(person.clone(), seq)]).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn counters(&self) -> StoreResult<Counters> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT name, value FROM counters WHERE name IN ('change', 'staff')")
+                .fetch_all(&self.pool)
+                .await?;
+        let value = |name: &str| {
+            rows.iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |(_, value)| *value)
+        };
+        Ok(Counters {
+            change: value("change"),
+            staff: value("staff"),
+        })
+    }
+
+    async fn written_since_seed(&self) -> StoreResult<bool> {
+        // Every write moves the change counter (cases, requests, people)
+        // or the household counter; the seed noted both.
+        let seeded: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seeded_at'")
+                .fetch_optional(&self.pool)
+                .await?;
+        let seeded = seeded.and_then(|v| {
+            let (change, households) = v.split_once(' ')?;
+            Some((change.parse::<i64>().ok()?, households.parse::<i64>().ok()?))
+        });
+        let Some((change, households)) = seeded else {
+            // A demo seeded before this was recorded: assume the worst.
+            return Ok(true);
+        };
+        let now: Option<i64> =
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'household'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(self.counters().await?.change > change || now.unwrap_or(0) > households)
+    }
+
+    async fn revoke_tokens(&self, login: &str, at: DateTime<Utc>) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        next_value(&mut tx, "staff", 1).await?;
+        let hashes: Vec<String> =
+            sqlx::query_scalar("SELECT token_hash FROM tokens WHERE login = $1")
+                .bind(login)
+                .fetch_all(&mut *tx)
+                .await?;
+        for hash in &hashes {
+            sqlx::query(
+                "INSERT INTO revoked_tokens (token_hash, login, revoked_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (token_hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(login)
+            .bind(at.to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM tokens WHERE login = $1")
+            .bind(login)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(hashes.len())
+    }
+
+    async fn token_revoked_at(&self, token_hash: &str) -> StoreResult<Option<DateTime<Utc>>> {
+        let at: Option<String> =
+            sqlx::query_scalar("SELECT revoked_at FROM revoked_tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        at.map(|at| parse::<DateTime<Utc>>(&at, "revoked_at"))
+            .transpose()
     }
 
     async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()> {
@@ -816,6 +906,12 @@ impl Store for SqlStore {
         let household = fetch_household(&mut tx, id).await?;
         tx.commit().await?;
         Ok(household)
+    }
+
+    async fn household_ids(&self) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM households ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case> {
@@ -1055,6 +1151,13 @@ impl Store for SqlStore {
                     .map(|(seq, id)| (seq, Change::Removed(id))),
             );
         }
+        // The change counter in the same snapshot: every change up to it
+        // that this caller may see is in the rows just read.
+        let latest: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(value), 0) FROM counters WHERE name = 'change'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
 
         // Every table was read up to `limit + 1` rows: the first `limit`
@@ -1062,9 +1165,15 @@ impl Store for SqlStore {
         changes.sort_by_key(|(seq, _)| *seq);
         let has_more = changes.len() > limit;
         changes.truncate(limit);
+        let last = changes.last().map_or(since, |(seq, _)| *seq);
         let mut page = SyncPage {
-            cursor: changes.last().map_or(since, |(seq, _)| *seq),
+            // On the last page the cursor is the snapshot's latest change,
+            // also when the latest changes lie outside the caller's scope:
+            // so an idle poll of any caller can be answered from the
+            // counter alone (see `server::watch`).
+            cursor: if has_more { last } else { last.max(latest) },
             has_more,
+            latest,
             ..SyncPage::default()
         };
         for (_, change) in changes {
