@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use rand::Rng;
 use tracing_subscriber::EnvFilter;
 
-use regiedesk::api::client::ApiClient;
+use regiedesk::api::client::{ApiClient, Transport};
 use regiedesk::clock::Clock;
 use regiedesk::config::{Config, Language, Theme};
 use regiedesk::desk::app::Settings;
@@ -57,15 +57,32 @@ struct DeskArgs {
     /// Language of the desk (default: from the configuration, else nl).
     #[arg(long, value_enum)]
     lang: Option<Language>,
+    /// Allow an http:// server beyond this machine (the token then
+    /// crosses the network unencrypted).
+    #[arg(long)]
+    insecure_http: bool,
+    /// An extra root certificate (PEM) to trust, for the municipality's
+    /// own certificate authority.
+    #[arg(long, env = "REGIEDESK_CA_CERT")]
+    ca_cert: Option<PathBuf>,
 }
 
 impl DeskArgs {
+    fn transport(&self) -> Transport {
+        Transport {
+            insecure_http: self.insecure_http,
+            ca_cert: self.ca_cert.clone(),
+        }
+    }
+
     /// These options given to a subcommand, else given before it
     /// (`regiedesk --lang en demo` keeps working).
     fn or(self, before: &DeskArgs) -> DeskArgs {
         DeskArgs {
             server: self.server.or_else(|| before.server.clone()),
             lang: self.lang.or(before.lang),
+            insecure_http: self.insecure_http || before.insecure_http,
+            ca_cert: self.ca_cert.or_else(|| before.ca_cert.clone()),
         }
     }
 
@@ -74,6 +91,11 @@ impl DeskArgs {
     fn refuse_for(&self, command: &str, takes_lang: bool) -> anyhow::Result<()> {
         if self.server.is_some() {
             bail!("--server hoort bij de desk; `regiedesk {command}` gebruikt het niet");
+        }
+        if self.insecure_http || self.ca_cert.is_some() {
+            bail!(
+                "--insecure-http en --ca-cert horen bij de desk; `regiedesk {command}` gebruikt ze niet"
+            );
         }
         if self.lang.is_some() && !takes_lang {
             bail!("--lang hoort bij de desk; `regiedesk {command}` gebruikt het niet");
@@ -339,11 +361,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let before = cli.desk;
     match cli.command {
         None => {
-            let server = before.server.unwrap_or(config.desk.server.clone());
+            let server = before.server.clone().unwrap_or(config.desk.server.clone());
             let token = token(&config)?;
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
             desk::run(desk::Launch {
-                client: ApiClient::new(&server, &token)?,
+                client: ApiClient::for_desk(&server, &token, &before.transport())?,
                 clock,
                 settings: settings(&config, before.lang, place_of(&server)),
                 poll_interval,
@@ -399,7 +421,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             desk: options,
         }) => {
             let options = options.or(&before);
-            let server = options.server.unwrap_or(config.desk.server.clone());
+            let server = options.server.clone().unwrap_or(config.desk.server.clone());
             let period = match (from, to) {
                 (Some(from), Some(to)) => Some(Period::new(from, to).map_err(anyhow::Error::msg)?),
                 _ => None,
@@ -418,7 +440,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Clock::from_env().map_err(anyhow::Error::msg)?,
             }
             .now();
-            let client = ApiClient::new(&server, &token(&config)?)?;
+            let client = ApiClient::for_desk(&server, &token(&config)?, &options.transport())?;
             let lang = options.lang.unwrap_or(config.desk.language);
             let text = export::export(
                 &client,

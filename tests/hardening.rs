@@ -401,3 +401,67 @@ async fn headers_too_large_are_a_problem_too() {
     assert_eq!(status, 400, "{head}");
     assert!(head.contains("application/problem+json"), "{head}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_terminates_tls_and_the_desk_trusts_the_municipalitys_ca() {
+    use regiedesk::api::client::{ApiClient, Transport};
+    let s = TestServer::start(Backend::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    let acceptor = regiedesk::server::listen::tls_acceptor(&cert, &key).unwrap();
+    let state = regiedesk::server::AppState::new(
+        s.store.clone(),
+        regiedesk::clock::Clock::Frozen(support::now()),
+        regiedesk::domain::norms::Norms::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(regiedesk::server::listen::serve(
+        listener,
+        regiedesk::server::router(state),
+        Limits::default(),
+        Some(acceptor),
+        std::future::pending(),
+    ));
+    let https = format!("https://localhost:{port}");
+    let transport = Transport {
+        ca_cert: Some(cert.clone()),
+        ..Transport::default()
+    };
+    let desk = ApiClient::for_desk(&https, "demo-pm", &transport).unwrap();
+    assert_eq!(desk.me().await.unwrap().person.login, "pm");
+    // Without the CA the certificate is not trusted.
+    let untrusting = ApiClient::for_desk(&https, "demo-pm", &Transport::default()).unwrap();
+    assert!(untrusting.me().await.is_err());
+    // Plain HTTP on the TLS port gets nothing.
+    let plain = ApiClient::new(&format!("http://127.0.0.1:{port}"), "demo-pm").unwrap();
+    assert!(plain.me().await.is_err());
+}
+
+#[test]
+fn the_desk_sends_no_token_in_the_clear_beyond_this_machine() {
+    use regiedesk::api::client::{ApiClient, Transport};
+    let refused = ApiClient::for_desk("http://10.1.2.3:7878", "t", &Transport::default())
+        .err()
+        .expect("refused");
+    assert!(refused.to_string().contains("--insecure-http"), "{refused}");
+    let insecure = Transport {
+        insecure_http: true,
+        ..Transport::default()
+    };
+    assert!(ApiClient::for_desk("http://10.1.2.3:7878", "t", &insecure).is_ok());
+    for fine in [
+        "https://regie.gemeente.nl",
+        "http://127.0.0.1:7878",
+        "http://localhost:7878",
+        "http://[::1]:7878",
+    ] {
+        assert!(
+            ApiClient::for_desk(fine, "t", &Transport::default()).is_ok(),
+            "{fine}"
+        );
+    }
+}

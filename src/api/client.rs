@@ -78,12 +78,66 @@ pub struct ApiClient {
     token: String,
 }
 
+/// How the desk may reach its server.
+#[derive(Debug, Clone, Default)]
+pub struct Transport {
+    /// Allow `http://` to a host other than this machine: the token then
+    /// crosses the network in the clear.
+    pub insecure_http: bool,
+    /// An extra root certificate (PEM), for a municipality's own CA.
+    pub ca_cert: Option<std::path::PathBuf>,
+}
+
+/// Whether `base` may carry a token: `https://`, or `http://` to this
+/// machine (loopback), or `http://` anywhere when the user said so.
+pub fn check_transport(base: &str, insecure_http: bool) -> Result<(), String> {
+    let url = reqwest::Url::parse(base).map_err(|_| format!("{base:?} is geen geldige URL"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback || insecure_http => Ok(()),
+        "http" => Err(format!(
+            "{base} is niet versleuteld: het token zou leesbaar over het netwerk gaan. \
+             Gebruik https://, of geef --insecure-http als dat echt de bedoeling is"
+        )),
+        other => Err(format!(
+            "{other}:// wordt niet ondersteund; gebruik https://"
+        )),
+    }
+}
+
 impl ApiClient {
     pub fn new(base: &str, token: &str) -> Result<Self, ApiFailure> {
-        let http = reqwest::Client::builder()
+        Self::with_transport(base, token, &Transport::default())
+    }
+
+    /// A client for the desk: refuses a token over plain HTTP beyond this
+    /// machine unless `transport.insecure_http`, and trusts `ca_cert`.
+    pub fn for_desk(base: &str, token: &str, transport: &Transport) -> Result<Self, ApiFailure> {
+        check_transport(base, transport.insecure_http).map_err(ApiFailure::Unexpected)?;
+        Self::with_transport(base, token, transport)
+    }
+
+    fn with_transport(base: &str, token: &str, transport: &Transport) -> Result<Self, ApiFailure> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(15))
-            .user_agent(concat!("regiedesk/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("regiedesk/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &transport.ca_cert {
+            let pem = std::fs::read(path).map_err(|e| {
+                ApiFailure::Unexpected(format!("kan {} niet lezen: {e}", path.display()))
+            })?;
+            let certificate = reqwest::Certificate::from_pem(&pem).map_err(|_| {
+                ApiFailure::Unexpected(format!("{} is geen PEM-certificaat", path.display()))
+            })?;
+            builder = builder.add_root_certificate(certificate);
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
         Ok(Self {
