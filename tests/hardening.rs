@@ -465,3 +465,49 @@ fn the_desk_sends_no_token_in_the_clear_beyond_this_machine() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_are_compressed_for_clients_that_ask() {
+    let s = TestServer::start(Backend::Sqlite).await.unwrap();
+    for n in 0..5 {
+        s.planned_case(n, "jeugd", "cr-01").await;
+    }
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .no_zstd()
+        .build()
+        .unwrap();
+    let plain = raw
+        .get(s.url("/api/v1/sync"))
+        .bearer_auth("demo-pm")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    for encoding in ["gzip", "zstd"] {
+        let packed = raw
+            .get(s.url("/api/v1/sync"))
+            .bearer_auth("demo-pm")
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(packed.headers()["content-encoding"], encoding);
+        let packed = packed.bytes().await.unwrap();
+        assert!(
+            packed.len() * 3 < plain.len(),
+            "{encoding}: {} of {} bytes",
+            packed.len(),
+            plain.len()
+        );
+    }
+    // The desk's client asks for it and reads it.
+    let desk = regiedesk::api::client::ApiClient::new(&s.base, "demo-pm").unwrap();
+    let regiedesk::api::client::SyncOutcome::Changed { delta, .. } =
+        desk.sync(None, None).await.unwrap()
+    else {
+        panic!("a first sync has data");
+    };
+    assert_eq!(delta.cases.len(), 5);
+}

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::clock::Clock;
@@ -104,6 +105,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound("deze URL bestaat niet".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::map_response(no_store))
+        // A full sync of a region is tens of megabytes of repetitive JSON.
+        .layer(CompressionLayer::new().gzip(true).zstd(true))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             note_writes,
