@@ -33,6 +33,7 @@ both_stores!(
     concurrent_decisions_on_one_request_have_one_winner,
     concurrent_reassignments_of_one_case_have_one_winner,
     sync_sees_every_change_of_concurrent_writers_once_in_order,
+    audited_reads_answer_during_concurrent_writes,
 );
 
 /// How much larger than the default to run (`REGIEDESK_RELIABILITY_SCALE`).
@@ -760,6 +761,87 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
         "RELIABILITY sync {}: {} writes by {WRITERS} writers, {polls} polls, {deliveries} case deliveries, every case final, none twice, none out of order",
         backend_name(&s),
         written.len() * 5, // household, referral, assignment, two activities
+    );
+}
+
+// ------------------------------------------------------------ audited reads
+
+/// A read of a case's or request's detail is also a write (its audit
+/// entry). Under concurrent writers every such read still answers 200 and
+/// every write too: none fails because another transaction got there
+/// first.
+async fn audited_reads_answer_during_concurrent_writes(s: TestServer) {
+    const WRITERS: usize = 4;
+    let per_writer = 15 * scale();
+    let s = Arc::new(s);
+    let request = fresh_request(&s, "jeugdhulp").await;
+    let case = s.store.request(request).await.unwrap().unwrap().case_id;
+    let done = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = ["pm", "pr-jeugd"]
+        .into_iter()
+        .map(|login| {
+            let (s, done) = (s.clone(), done.clone());
+            tokio::spawn(async move {
+                let mut failed = Vec::new();
+                let mut reads = 0;
+                while !done.load(Ordering::SeqCst) {
+                    for path in [
+                        format!("/api/v1/requests/{request}"),
+                        format!("/api/v1/cases/{case}"),
+                    ] {
+                        let status = s.get(login, &path).await.status().as_u16();
+                        reads += 1;
+                        if status != 200 {
+                            failed.push(format!("GET {path} as {login}: {status}"));
+                        }
+                    }
+                }
+                (reads, failed)
+            })
+        })
+        .collect();
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let holder = format!("cr-{:02}", w + 2);
+                let id = fresh_case(&s, "jeugd", Stage::Referred).await;
+                let body = json!({"casusregisseur": holder});
+                expect(s.act("pr-volw", id, "assign", body).await, 200).await;
+                let mut failed = Vec::new();
+                for n in 0..per_writer {
+                    let body = json!({"note": format!("activiteit {n}")});
+                    let status = s.act(&holder, id, "activity", body).await.status().as_u16();
+                    if status != 200 {
+                        failed.push(format!("activity on {id}: {status}"));
+                    }
+                }
+                failed
+            })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for writer in writers {
+        failed.extend(writer.await.unwrap());
+    }
+    done.store(true, Ordering::SeqCst);
+    let mut reads = 0;
+    for reader in readers {
+        let (n, f) = reader.await.unwrap();
+        reads += n;
+        failed.extend(f);
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} calls failed:\n{}",
+        failed.len(),
+        reads + WRITERS * per_writer,
+        failed.join("\n")
+    );
+    println!(
+        "RELIABILITY audited reads {}: {reads} detail reads during {} writes, all answered",
+        backend_name(&s),
+        WRITERS * per_writer
     );
 }
 
