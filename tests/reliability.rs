@@ -32,6 +32,7 @@ both_stores!(
     every_route_answers_every_caller_as_the_matrix_says,
     concurrent_decisions_on_one_request_have_one_winner,
     concurrent_reassignments_of_one_case_have_one_winner,
+    concurrent_referrals_of_one_household_open_one_case,
     sync_sees_every_change_of_concurrent_writers_once_in_order,
     audited_reads_answer_during_concurrent_writes,
 );
@@ -483,7 +484,7 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
 
 // ------------------------------------------------------------ races
 
-/// Sends all `calls` (login, path, body, If-Match) at once, released
+/// Sends all `calls` (login, path, body, If-Match or "" for none) at once, released
 /// together by a barrier; returns each one's status.
 async fn race(s: &Arc<TestServer>, calls: Vec<(&'static str, String, Value, String)>) -> Vec<u16> {
     let barrier = Arc::new(tokio::sync::Barrier::new(calls.len()));
@@ -654,6 +655,47 @@ async fn concurrent_reassignments_of_one_case_have_one_winner(s: TestServer) {
     }
     println!(
         "RELIABILITY reassignment races {}: {rounds}/{rounds} races of {CONTENDERS} had one winner",
+        backend_name(&s)
+    );
+}
+
+/// One household, one plan, one director: concurrent referrals of one
+/// household open exactly one case (the database's guard, not only the
+/// handler's check); the rest are told it already has one (409).
+async fn concurrent_referrals_of_one_household_open_one_case(s: TestServer) {
+    let s = Arc::new(s);
+    let rounds = races();
+    for round in 0..rounds {
+        let household = new_household(&s).await;
+        let referrers = ["pr-jeugd", "pr-volw", "pr-dzm", "consulent", "admin"];
+        let calls = (0..CONTENDERS)
+            .map(|i| {
+                let body =
+                    json!({"household_id": household, "domain": "jeugd", "source": "school"});
+                (
+                    referrers[i % 5],
+                    "/api/v1/cases".to_string(),
+                    body,
+                    String::new(),
+                )
+            })
+            .collect();
+        let statuses = race(&s, calls).await;
+        let winner = one_winner(&format!("referral race {round}"), &statuses);
+        assert_eq!(statuses[winner], 201);
+        assert!(
+            statuses.iter().all(|&s| s == 201 || s == 409),
+            "the others are told the household has a case: {statuses:?}"
+        );
+    }
+    let cases = expect(s.get("pm", "/api/v1/sync?limit=5000").await, 200).await;
+    assert_eq!(
+        cases["cases"].as_array().unwrap().len(),
+        rounds,
+        "one case per household"
+    );
+    println!(
+        "RELIABILITY referral races {}: {rounds}/{rounds} races of {CONTENDERS} opened one case",
         backend_name(&s)
     );
 }
