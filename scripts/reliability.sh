@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ -n "${STRESS:-}" ]; then
-  stress --cpu 2 --timeout 3600 --quiet &
+  stress --cpu 2 --timeout 3600 --quiet 2>/dev/null &
   stress_pid=$!
 fi
 
