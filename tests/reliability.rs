@@ -717,19 +717,36 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
         tokio::spawn(async move {
             let mut seen: HashMap<i64, i64> = HashMap::new();
             let mut cursor: i64 = 0;
-            let (mut polls, mut deliveries) = (0usize, 0usize);
+            let (mut polls, mut deliveries, mut idle) = (0usize, 0usize, 0usize);
+            let mut etag: Option<String> = None;
             let deadline = Instant::now() + Duration::from_secs(120);
             loop {
                 // Read the flag before the page: once the writers are done
                 // and a page comes back empty, nothing more can come.
                 let finished = done.load(Ordering::SeqCst);
-                let page = expect(
-                    s.get("pm", &format!("/api/v1/sync?since={cursor}&limit=5"))
-                        .await,
-                    200,
-                )
-                .await;
+                // As the desk polls: with the last ETag, an idle poll is a 304.
+                let mut request = s
+                    .client
+                    .get(s.url(&format!("/api/v1/sync?since={cursor}&limit=5")))
+                    .bearer_auth("demo-pm");
+                if let Some(tag) = &etag {
+                    request = request.header("if-none-match", tag);
+                }
+                let response = request.send().await.unwrap();
                 polls += 1;
+                if response.status() == 304 {
+                    idle += 1;
+                    if finished {
+                        return (seen, polls, deliveries, idle);
+                    }
+                    assert!(Instant::now() < deadline, "the desk never caught up");
+                    continue;
+                }
+                etag = response
+                    .headers()
+                    .get("etag")
+                    .map(|v| v.to_str().unwrap().to_string());
+                let page = expect(response, 200).await;
                 let next: i64 = page["cursor"].as_str().unwrap().parse().unwrap();
                 let cases = page["cases"].as_array().unwrap();
                 let items = cases.len()
@@ -755,7 +772,7 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
                 }
                 cursor = next;
                 if finished && items == 0 && !page["has_more"].as_bool().unwrap() {
-                    return (seen, polls, deliveries);
+                    return (seen, polls, deliveries, idle);
                 }
                 assert!(Instant::now() < deadline, "the desk never caught up");
             }
@@ -786,7 +803,7 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
         written.extend(writer.await.unwrap());
     }
     done.store(true, Ordering::SeqCst);
-    let (seen, polls, deliveries) = reader.await.unwrap();
+    let (seen, polls, deliveries, idle) = reader.await.unwrap();
     for id in &written {
         assert_eq!(
             seen.get(id),
@@ -800,7 +817,7 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
         "no case the writers did not write"
     );
     println!(
-        "RELIABILITY sync {}: {} writes by {WRITERS} writers, {polls} polls, {deliveries} case deliveries, every case final, none twice, none out of order",
+        "RELIABILITY sync {}: {} writes by {WRITERS} writers, {polls} polls ({idle} idle 304s), {deliveries} case deliveries, every case final, none twice, none out of order",
         backend_name(&s),
         written.len() * 5, // household, referral, assignment, two activities
     );
@@ -900,10 +917,11 @@ struct Served {
 }
 
 impl Served {
-    /// Starts `serve` on `url` on a free loopback port (with `--demo`:
-    /// seeds the demo municipality first) and waits until `/healthz`
-    /// answers 200.
-    async fn start(url: &str, demo: bool, log: std::path::PathBuf) -> Served {
+    /// Starts `serve --demo` on `url` on a free loopback port, seeding the
+    /// demo municipality when `seed`, else serving the demo database as it
+    /// is with what was written to it (`--keep`), and waits until
+    /// `/healthz` answers 200.
+    async fn start(url: &str, seed: bool, log: std::path::PathBuf) -> Served {
         let mut command = Command::new(env!("CARGO_BIN_EXE_regiedesk"));
         command
             .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
@@ -911,8 +929,9 @@ impl Served {
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap());
-        if demo {
-            command.arg("--demo");
+        command.arg("--demo");
+        if !seed {
+            command.arg("--keep");
         }
         let mut child = command.spawn().expect("regiedesk starts");
         // The server says where it listens once it listens; keep draining
