@@ -731,7 +731,9 @@ async fn a_casusregisseur_syncs_only_their_own_cases(s: TestServer) {
 
 async fn concurrent_writers_never_make_sync_skip_a_change(s: TestServer) {
     // Ten referrals committed concurrently (also from the households API),
-    // while a desk polls as fast as it can: its deltas must add up to all.
+    // while a desk polls as fast as it can: its deltas must add up to all,
+    // each case once. tests/reliability.rs has the larger version: four
+    // writers who also change their cases, read in small pages.
     let s = std::sync::Arc::new(s);
     let poller = {
         let s = s.clone();
@@ -745,10 +747,18 @@ async fn concurrent_writers_never_make_sync_skip_a_change(s: TestServer) {
                     200,
                 )
                 .await;
+                // Each case is written once, so it is delivered once, and
+                // the cursor never moves back.
                 for case in page["cases"].as_array().unwrap() {
-                    seen.insert(case["id"].as_i64().unwrap());
+                    let id = case["id"].as_i64().unwrap();
+                    assert!(seen.insert(id), "case {id} delivered twice");
                 }
-                since = page["cursor"].as_str().unwrap().to_string();
+                let cursor = page["cursor"].as_str().unwrap().to_string();
+                assert!(
+                    cursor.parse::<i64>().unwrap() >= since.parse::<i64>().unwrap_or(0),
+                    "the cursor went back from {since} to {cursor}"
+                );
+                since = cursor;
                 if seen.len() == 10 {
                     break;
                 }
@@ -777,13 +787,10 @@ async fn concurrent_writers_never_make_sync_skip_a_change(s: TestServer) {
         200,
     )
     .await;
-    seen.extend(
-        last["cases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["id"].as_i64().unwrap()),
-    );
+    for case in last["cases"].as_array().unwrap() {
+        let id = case["id"].as_i64().unwrap();
+        assert!(seen.insert(id), "case {id} delivered twice");
+    }
     assert_eq!(seen.len(), 10, "every change reached the desk: {seen:?}");
 }
 
