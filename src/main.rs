@@ -100,6 +100,11 @@ enum Command {
         /// requests, escalations every few seconds).
         #[arg(long, requires = "demo")]
         simulate: bool,
+        /// With --demo: a municipality N times the demo's size (more
+        /// households, cases and casusregisseurs; the same N gives the same
+        /// data), with a progress bar while it is seeded.
+        #[arg(long, requires = "demo", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        scale: u32,
     },
     /// The desk on the demo municipality: an in-process demo server with a
     /// live simulator, and the desk logged in as a demo user.
@@ -114,6 +119,9 @@ enum Command {
         /// Language of the desk (default: from the configuration, else nl).
         #[arg(long, value_enum)]
         lang: Option<Language>,
+        /// A municipality N times the demo's size (see `serve --scale`).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        scale: u32,
     },
     /// Write a board as CSV or JSON, derived as the desk derives it.
     Export {
@@ -325,15 +333,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database_url,
             demo,
             simulate,
+            scale,
         }) => {
             before.refuse_for("serve", false)?;
-            serve(bind, database_url, demo, simulate, norms).await
+            serve(bind, database_url, demo, simulate, scale, norms).await
         }
-        Some(Command::Demo { login, bind, lang }) => {
+        Some(Command::Demo {
+            login,
+            bind,
+            lang,
+            scale,
+        }) => {
             before.refuse_for("demo", true)?;
             let lang = lang.or(before.lang);
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
-            let demo = Demo::start_for(bind, clock, norms, &login).await?;
+            let demo = Demo::start_scaled_for(bind, clock, norms, &login, scale).await?;
             tracing::info!(base = %demo.base, "demo server");
             desk::run(desk::Launch {
                 client: ApiClient::new(&demo.base, &demo::demo_token(&login))?,
@@ -455,6 +469,7 @@ async fn serve(
     database_url: Option<String>,
     demo: bool,
     simulate: bool,
+    scale: u32,
     norms: Norms,
 ) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
@@ -476,25 +491,39 @@ async fn serve(
     let store = store::connect(&url).await?;
     let mut households = Vec::new();
     if demo {
-        let seed = launch::seed_demo(&store, &url, clock, &norms).await?;
+        let started = std::time::Instant::now();
+        let seed = launch::seed_demo(&store, &url, clock, &norms, scale, true).await?;
         println!(
-            "demo municipality: {} households, {} cases, {} requests",
+            "demo municipality: {} households, {} cases, {} requests (seeded in {:.1} s)",
             seed.households.len(),
             seed.cases.len(),
-            seed.requests.len()
+            seed.requests.len(),
+            started.elapsed().as_secs_f64()
         );
         println!("demo logins (token = demo-LOGIN):");
         let (colleagues, desk): (Vec<_>, Vec<_>) = seed
             .people
             .iter()
             .partition(|p| demo::COLLEAGUES.contains(&p.login.as_str()));
-        for person in desk {
+        // At scale, the first district's casusregisseurs stand for all.
+        let first_district = |p: &Person| {
+            p.login
+                .strip_prefix("cr-")
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_none_or(|n| n <= 25)
+        };
+        let shown: Vec<&Person> = desk.iter().copied().filter(|p| first_district(p)).collect();
+        let others = desk.len() - shown.len();
+        for person in shown {
             println!(
                 "  {:<10} {:<34} {}",
                 person.login,
                 person.role.as_str(),
                 demo::demo_token(&person.login)
             );
+        }
+        if others > 0 {
+            println!("  and {others} more casusregisseurs, cr-26 and on (token = demo-LOGIN)");
         }
         let colleagues: Vec<&str> = colleagues.iter().map(|p| p.login.as_str()).collect();
         println!(

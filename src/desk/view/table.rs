@@ -59,13 +59,9 @@ fn table_title(app: &App, table: &TableView) -> String {
     };
     let mut title = format!("{name} · {count} {unit}");
     if app.view() == Some(View::Board(Board::Stagnatie)) {
-        // One row per case; the signals are counted beside them.
-        let signals: usize = table
-            .visible
-            .iter()
-            .filter_map(|&i| table.rows[i].key.case_id())
-            .map(|id| app.stagnation_of(id).len())
-            .sum();
+        // One row per case; the signals are counted beside them (kept by
+        // the table as its rows change, not summed per frame).
+        let signals = table.weight;
         title = format!(
             "{name} · {count} {unit} · {signals} {}",
             lang.pick("signalen", "signals")
