@@ -127,7 +127,7 @@ fn benches(c: &mut Criterion) {
         "one_case_changes",
         vec![
             ("demo".to_string(), municipality(1)),
-            ("scale_7".to_string(), municipality(7)),
+            ("scale_66".to_string(), municipality(66)),
             ("open_100000".to_string(), open_cases(100_000)),
         ],
     );

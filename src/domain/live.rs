@@ -105,6 +105,9 @@ pub struct Changes {
     pub doorzettingsmacht: Vec<Edit<DoorzettingsmachtRow>>,
     /// The drill-down's cases, by id.
     pub cases_of: Vec<Edit<i64>>,
+    /// The holders whose caseload row may have changed (`None`: the
+    /// unassigned referrals); see [`Live::caseload_row`].
+    pub holders: Vec<Option<Login>>,
 }
 
 /// What one open case adds to the caseload board.
@@ -215,6 +218,9 @@ impl Live {
                     changes.mandate.push(Edit::Remove(at));
                 }
             }
+            if let Some(counted) = self.counted.get(&id) {
+                changes.holders.push(counted.holder.clone());
+            }
             self.uncount(id);
             if let Some((_, ranked)) = &mut self.drill
                 && let Some(at) = ranked.remove(&id)
@@ -246,6 +252,9 @@ impl Live {
                 }
             }
             self.count(case, index);
+            if let Some(counted) = self.counted.get(&id) {
+                changes.holders.push(counted.holder.clone());
+            }
             if let Some((login, ranked)) = &mut self.drill
                 && case.is_open()
                 && case.casusregisseur == *login
@@ -254,6 +263,8 @@ impl Live {
                 changes.cases_of.push(Edit::Insert(at, id));
             }
         }
+        changes.holders.sort();
+        changes.holders.dedup();
         changes
     }
 
@@ -386,48 +397,21 @@ impl Live {
     /// The caseload board (see [`boards::caseload`]), from the counts kept
     /// per holder: a row per person, not a pass over the cases.
     pub fn caseload(&self, snapshot: &Snapshot) -> Vec<CaseloadRow> {
-        let viewer = &self.viewer;
-        let only = (viewer.role == Role::Casusregisseur).then_some(viewer.login.as_str());
         let mut rows: BTreeMap<Option<Login>, CaseloadRow> = BTreeMap::new();
-        for person in snapshot
-            .people
-            .values()
-            .filter(|p| p.active && p.capacity.is_some())
-            .filter(|p| only.is_none_or(|login| p.login == login))
-        {
-            let mut row = CaseloadRow::empty(
+        for person in self.listed(snapshot) {
+            rows.insert(
                 Some(person.login.clone()),
-                person.display_name.clone(),
-                person.organisation.clone(),
+                self.person_row(person, self.held.get(&Some(person.login.clone()))),
             );
-            row.specialism = person.specialism.clone();
-            row.capacity = person.capacity;
-            rows.insert(Some(person.login.clone()), row);
         }
         for (holder, held) in &self.held {
-            let Some(&first) = held.cases.first() else {
-                continue;
-            };
-            let row = rows.entry(holder.clone()).or_insert_with(|| {
-                CaseloadRow::empty(
-                    holder.clone(),
-                    holder
-                        .as_deref()
-                        .map_or_else(|| "niet toegewezen".to_string(), |l| snapshot.name_of(l)),
-                    snapshot
-                        .cases
-                        .get(&first)
-                        .and_then(|c| c.organisation.clone())
-                        .unwrap_or_default(),
-                )
-            });
-            row.open = held.cases.len() as u32;
-            row.add_signals(held.signals, 1);
+            if !rows.contains_key(holder)
+                && let Some(row) = self.holder_row(snapshot, holder, held)
+            {
+                rows.insert(holder.clone(), row);
+            }
         }
-        let mut rows: Vec<CaseloadRow> = rows
-            .into_values()
-            .filter(|r| r.open == 0 || self.held.get(&r.login).is_some_and(|h| h.focused > 0))
-            .collect();
+        let mut rows: Vec<CaseloadRow> = rows.into_values().filter(|r| self.shown(r)).collect();
         rows.sort_by(|a, b| {
             (a.login.is_some(), &a.organisation, &a.name).cmp(&(
                 b.login.is_some(),
@@ -436,6 +420,82 @@ impl Live {
             ))
         });
         rows
+    }
+}
+
+impl Live {
+    /// The people listed on the caseload board whether they hold cases or
+    /// not: active, with a capacity (a casusregisseur sees only themself).
+    fn listed<'a>(&'a self, snapshot: &'a Snapshot) -> impl Iterator<Item = &'a Person> {
+        snapshot.people.values().filter(|p| self.is_listed(p))
+    }
+
+    fn is_listed(&self, person: &Person) -> bool {
+        person.active
+            && person.capacity.is_some()
+            && (self.viewer.role != Role::Casusregisseur || person.login == self.viewer.login)
+    }
+
+    fn person_row(&self, person: &Person, held: Option<&Held>) -> CaseloadRow {
+        let mut row = CaseloadRow::empty(
+            Some(person.login.clone()),
+            person.display_name.clone(),
+            person.organisation.clone(),
+        );
+        row.specialism = person.specialism.clone();
+        row.capacity = person.capacity;
+        if let Some(held) = held {
+            row.open = held.cases.len() as u32;
+            row.add_signals(held.signals, 1);
+        }
+        row
+    }
+
+    /// The row of someone not listed who holds cases (or of the
+    /// unassigned referrals): named after them, with the organisation of
+    /// their first case.
+    fn holder_row(
+        &self,
+        snapshot: &Snapshot,
+        holder: &Option<Login>,
+        held: &Held,
+    ) -> Option<CaseloadRow> {
+        let first = held.cases.first()?;
+        let mut row = CaseloadRow::empty(
+            holder.clone(),
+            holder
+                .as_deref()
+                .map_or_else(|| "niet toegewezen".to_string(), |l| snapshot.name_of(l)),
+            snapshot
+                .cases
+                .get(first)
+                .and_then(|c| c.organisation.clone())
+                .unwrap_or_default(),
+        );
+        row.open = held.cases.len() as u32;
+        row.add_signals(held.signals, 1);
+        Some(row)
+    }
+
+    /// Whether a row is on the board: with a focus, who holds cases only
+    /// outside it is not.
+    fn shown(&self, row: &CaseloadRow) -> bool {
+        row.open == 0 || self.held.get(&row.login).is_some_and(|h| h.focused > 0)
+    }
+
+    /// One holder's row on the caseload board as it is now (`None`: not
+    /// on the board).
+    pub fn caseload_row(&self, snapshot: &Snapshot, holder: &Option<Login>) -> Option<CaseloadRow> {
+        let held = self.held.get(holder);
+        let row = match holder
+            .as_deref()
+            .and_then(|login| snapshot.people.get(login))
+            .filter(|p| self.is_listed(p))
+        {
+            Some(person) => self.person_row(person, held),
+            None => self.holder_row(snapshot, holder, held?)?,
+        };
+        self.shown(&row).then_some(row)
     }
 }
 
@@ -620,6 +680,19 @@ mod tests {
             caseload(snapshot, index, viewer, focus),
             "step {step}"
         );
+        let rows = caseload(snapshot, index, viewer, focus);
+        for holder in HOLDERS
+            .iter()
+            .map(|h| Some(h.to_string()))
+            .chain(snapshot.people.keys().cloned().map(Some))
+            .chain([None])
+        {
+            assert_eq!(
+                live.caseload_row(snapshot, &holder).as_ref(),
+                rows.iter().find(|r| r.login == holder),
+                "step {step}: {holder:?}"
+            );
+        }
         let ids = |cases: Vec<&Case>| cases.iter().map(|c| c.id).collect::<Vec<_>>();
         assert_eq!(
             ids(live.cases_of(snapshot)),

@@ -500,6 +500,7 @@ impl App {
             mandate,
             doorzettingsmacht,
             cases_of,
+            holders,
         } = changes;
         let mut edits: Vec<(View, Vec<Edit<TableRow>>)> = Vec::new();
         let snapshot = &self.snapshot;
@@ -549,8 +550,22 @@ impl App {
             });
             table.scroll_to_selection(page);
         }
+        // The caseload: the rows of the holders concerned, in place (their
+        // order does not depend on their counts); the whole board only
+        // when someone enters or leaves it.
         if let Some(table) = self.tables.get_mut(&View::Board(Board::Caseload)) {
-            table.set_rows(columns::caseload(&self.live.caseload(&self.snapshot), lang));
+            let replaced =
+                holders.iter().all(
+                    |holder| match self.live.caseload_row(&self.snapshot, holder) {
+                        Some(row) => table.replace(columns::caseload(&[row], lang).remove(0)),
+                        None => !table
+                            .board_rows()
+                            .any(|r| r.key == RowKey::Person(holder.clone())),
+                    },
+                );
+            if !replaced {
+                table.set_rows(columns::caseload(&self.live.caseload(&self.snapshot), lang));
+            }
             table.scroll_to_selection(page);
         }
     }

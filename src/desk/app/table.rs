@@ -176,6 +176,33 @@ impl TableView {
         self.select(key)
     }
 
+    /// Puts `row` in place of the row with the same key, where it stands
+    /// in the board's order; false when there is no such row.
+    pub(super) fn replace(&mut self, row: TableRow) -> bool {
+        let Some(slot) = self
+            .order
+            .iter()
+            .copied()
+            .find(|&slot| self.rows[slot].key == row.key)
+        else {
+            return false;
+        };
+        let key = self.selected_row().map(|r| r.key.clone());
+        self.measure(slot, -1);
+        if !self.matched.trim().is_empty() {
+            self.matches[slot] = fuzzy(&self.matched)(&row.haystack()).is_some();
+        }
+        self.rows[slot] = row;
+        self.measure(slot, 1);
+        self.update_content();
+        if self.sort.is_some() || !self.matched.trim().is_empty() {
+            self.reorder(key);
+        } else {
+            self.select(key);
+        }
+        true
+    }
+
     /// Counts (`sign` 1) or uncounts (-1) a row's cell widths.
     fn measure(&mut self, slot: usize, sign: i32) {
         let row = &self.rows[slot];
