@@ -30,18 +30,6 @@ pub enum Edit<R> {
     Insert(usize, R),
 }
 
-/// Applies edits to a list in board order (what a desk does with its rows).
-pub fn apply_edits<R, T>(list: &mut Vec<T>, edits: Vec<Edit<R>>, mut make: impl FnMut(R) -> T) {
-    for edit in edits {
-        match edit {
-            Edit::Remove(at) => {
-                list.remove(at);
-            }
-            Edit::Insert(at, row) => list.insert(at, make(row)),
-        }
-    }
-}
-
 /// A board's order: each row's sort key and id, sorted; and each id's key.
 #[derive(Debug, Clone)]
 struct Ranked<K, S> {
@@ -90,10 +78,6 @@ impl<K: Ord + Hash + Clone, S: Ord + Clone> Ranked<K, S> {
 
     fn keys(&self) -> impl Iterator<Item = &K> {
         self.order.iter().map(|(_, k)| k)
-    }
-
-    fn len(&self) -> usize {
-        self.order.len()
     }
 }
 
@@ -380,15 +364,6 @@ impl Live {
             .collect()
     }
 
-    /// Rows per board: Stagnatie, Mandaat, Doorzettingsmacht.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        (
-            self.stagnation.len(),
-            self.mandate.len(),
-            self.doorzettingsmacht.len(),
-        )
-    }
-
     /// Open referrals nobody holds yet, whatever the focus.
     pub fn unassigned_open(&self) -> usize {
         self.unassigned.len()
@@ -518,6 +493,18 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    /// Applies edits to a list in board order (what a desk does with its rows).
+    fn apply_edits<R, T>(list: &mut Vec<T>, edits: Vec<Edit<R>>, mut make: impl FnMut(R) -> T) {
+        for edit in edits {
+            match edit {
+                Edit::Remove(at) => {
+                    list.remove(at);
+                }
+                Edit::Insert(at, row) => list.insert(at, make(row)),
+            }
+        }
     }
 
     const NOW: &str = "2026-11-24T13:30:00Z";
