@@ -140,6 +140,11 @@ enum Command {
         /// Connections served at once; more wait until one ends.
         #[arg(long, default_value_t = 1024)]
         max_connections: usize,
+        /// With --demo: a municipality N times the demo's size (more
+        /// households, cases and casusregisseurs; the same N gives the same
+        /// data), with a progress bar while it is seeded.
+        #[arg(long, requires = "demo", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        scale: u32,
     },
     /// The desk on the demo municipality: an in-process demo server with a
     /// live simulator, and the desk logged in as a demo user.
@@ -154,6 +159,9 @@ enum Command {
         /// Language of the desk (default: from the configuration, else nl).
         #[arg(long, value_enum)]
         lang: Option<Language>,
+        /// A municipality N times the demo's size (see `serve --scale`).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        scale: u32,
     },
     /// Write a board as CSV or JSON, derived as the desk derives it.
     Export {
@@ -383,6 +391,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             reset,
             keep,
             max_connections,
+            scale,
         }) => {
             before.refuse_for("serve", false)?;
             let tls = match (tls_cert, tls_key) {
@@ -393,14 +402,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_connections,
                 ..listen::Limits::default()
             };
-            let demo = demo.then_some(DemoSeed { reset, keep });
-            serve(bind, database_url, demo, simulate, norms, limits, tls).await
+            let demo = demo.then_some(DemoSeed {
+                reset,
+                keep,
+                scale,
+                simulate,
+            });
+            serve(bind, database_url, demo, norms, limits, tls).await
         }
-        Some(Command::Demo { login, bind, lang }) => {
+        Some(Command::Demo {
+            login,
+            bind,
+            lang,
+            scale,
+        }) => {
             before.refuse_for("demo", true)?;
             let lang = lang.or(before.lang);
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
-            let demo = Demo::start_for(bind, clock, norms, &login).await?;
+            let demo = Demo::start_scaled_for(bind, clock, norms, &login, scale).await?;
             tracing::info!(base = %demo.base, "demo server");
             desk::run(desk::Launch {
                 client: ApiClient::new(&demo.base, &demo::demo_token(&login))?,
@@ -540,13 +559,14 @@ fn default_database_url() -> anyhow::Result<String> {
 struct DemoSeed {
     reset: bool,
     keep: bool,
+    scale: u32,
+    simulate: bool,
 }
 
 async fn serve(
     bind: SocketAddr,
     database_url: Option<String>,
     demo: Option<DemoSeed>,
-    simulate: bool,
     norms: Norms,
     limits: listen::Limits,
     tls: Option<tokio_rustls::TlsAcceptor>,
@@ -583,26 +603,40 @@ async fn serve(
         }
         households = store.household_ids().await?;
         println!("the demo in {url}, kept as it is (tokens = demo-LOGIN)");
-    } else if let Some(DemoSeed { reset, .. }) = demo {
-        let seed = launch::seed_demo(&store, &url, clock, &norms, reset).await?;
+    } else if let Some(DemoSeed { reset, scale, .. }) = demo {
+        let started = std::time::Instant::now();
+        let seed = launch::seed_demo(&store, &url, clock, &norms, scale, true, reset).await?;
         println!(
-            "demo municipality: {} households, {} cases, {} requests",
+            "demo municipality: {} households, {} cases, {} requests (seeded in {:.1} s)",
             seed.households.len(),
             seed.cases.len(),
-            seed.requests.len()
+            seed.requests.len(),
+            started.elapsed().as_secs_f64()
         );
         println!("demo logins (token = demo-LOGIN):");
         let (colleagues, desk): (Vec<_>, Vec<_>) = seed
             .people
             .iter()
             .partition(|p| demo::COLLEAGUES.contains(&p.login.as_str()));
-        for person in desk {
+        // At scale, the first district's casusregisseurs stand for all.
+        let first_district = |p: &Person| {
+            p.login
+                .strip_prefix("cr-")
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_none_or(|n| n <= 25)
+        };
+        let shown: Vec<&Person> = desk.iter().copied().filter(|p| first_district(p)).collect();
+        let others = desk.len() - shown.len();
+        for person in shown {
             println!(
                 "  {:<10} {:<34} {}",
                 person.login,
                 person.role.as_str(),
                 demo::demo_token(&person.login)
             );
+        }
+        if others > 0 {
+            println!("  and {others} more casusregisseurs, cr-26 and on (token = demo-LOGIN)");
         }
         let colleagues: Vec<&str> = colleagues.iter().map(|p| p.login.as_str()).collect();
         println!(
@@ -620,6 +654,7 @@ async fn serve(
     let base = format!("{scheme}://{}", listener.local_addr()?);
     println!("regiedesk case API on {base}");
     tracing::info!(%bind, "serving");
+    let simulate = demo.is_some_and(|d| d.simulate);
     let simulator = simulate.then(|| Simulator::new(&base, clock, calendar, households, 7).spawn());
     listen::serve(
         listener,

@@ -459,6 +459,8 @@ async fn a_demo_database_never_serves_for_real() {
         &url,
         Clock::Frozen(support::now()),
         &Norms::default(),
+        1,
+        false,
         false,
     )
     .await

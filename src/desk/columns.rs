@@ -292,6 +292,9 @@ impl RowKey {
 pub struct TableRow {
     pub key: RowKey,
     pub cells: Vec<Cell>,
+    /// What the row adds to the count in the table's title: its signals
+    /// on Stagnatie, else nothing.
+    pub weight: u32,
 }
 
 impl TableRow {
@@ -397,6 +400,7 @@ pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
             };
             TableRow {
                 key: RowKey::Person(row.login.clone()),
+                weight: 0,
                 cells: vec![
                     name,
                     Cell::plain(row.organisation.clone()),
@@ -465,6 +469,7 @@ pub fn stagnation(
     rows.iter()
         .map(|row| TableRow {
             key: RowKey::Case(row.case_id),
+            weight: row.signals.len() as u32,
             cells: vec![
                 Cell::plain(row.number.clone()),
                 Cell::plain(row.pseudonym.clone()),
@@ -509,6 +514,7 @@ pub fn mandate(rows: &[MandateRow], snapshot: &Snapshot, lang: Language) -> Vec<
                     request_id: row.request_id,
                     case_id: row.case_id,
                 },
+                weight: 0,
                 cells: vec![
                     Cell::plain(row.number.clone()),
                     Cell::plain(row.case_number.clone()),
@@ -538,6 +544,7 @@ pub fn doorzettingsmacht(
     rows.iter()
         .map(|row| TableRow {
             key: RowKey::Case(row.case_id),
+            weight: 0,
             cells: vec![
                 Cell::plain(row.number.clone()),
                 Cell::plain(row.pseudonym.clone()),
@@ -618,6 +625,7 @@ pub fn cases_of(
             };
             TableRow {
                 key: RowKey::Case(case.id),
+                weight: 0,
                 cells: vec![
                     Cell::plain(case.number.clone()),
                     Cell::plain(case.pseudonym.clone()),

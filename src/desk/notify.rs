@@ -20,19 +20,125 @@ pub struct Signals {
     urgent: BTreeSet<i64>,
 }
 
-impl Signals {
-    pub fn of(stagnation: &[TableRow], mandate: &[TableRow], urgent: &[TableRow]) -> Self {
-        Signals {
-            stagnation: stagnation.iter().filter_map(|r| r.key.case_id()).collect(),
-            mandate: mandate
-                .iter()
-                .filter_map(|r| match r.key {
-                    RowKey::Request { request_id, .. } => Some(request_id),
-                    _ => None,
-                })
-                .collect(),
-            urgent: urgent.iter().filter_map(|r| r.key.case_id()).collect(),
+/// The boards a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watched {
+    Stagnation,
+    Mandate,
+    Urgent,
+}
+
+impl Watched {
+    /// What identifies a row of this board: a case, or on Mandaat a request.
+    pub fn id(self, key: &RowKey) -> Option<i64> {
+        match (self, key) {
+            (Watched::Mandate, RowKey::Request { request_id, .. }) => Some(*request_id),
+            (Watched::Mandate, _) => None,
+            (_, key) => key.case_id(),
         }
+    }
+}
+
+impl Signals {
+    pub fn of<'a>(
+        stagnation: impl IntoIterator<Item = &'a TableRow>,
+        mandate: impl IntoIterator<Item = &'a TableRow>,
+        urgent: impl IntoIterator<Item = &'a TableRow>,
+    ) -> Self {
+        Signals {
+            stagnation: ids(stagnation, Watched::Stagnation),
+            mandate: ids(mandate, Watched::Mandate),
+            urgent: ids(urgent, Watched::Urgent),
+        }
+    }
+
+    fn set(&mut self, watched: Watched) -> &mut BTreeSet<i64> {
+        match watched {
+            Watched::Stagnation => &mut self.stagnation,
+            Watched::Mandate => &mut self.mandate,
+            Watched::Urgent => &mut self.urgent,
+        }
+    }
+
+    fn contains(&self, watched: Watched, id: i64) -> bool {
+        match watched {
+            Watched::Stagnation => self.stagnation.contains(&id),
+            Watched::Mandate => self.mandate.contains(&id),
+            Watched::Urgent => self.urgent.contains(&id),
+        }
+    }
+
+    fn put(&mut self, watched: Watched, id: i64, present: bool) {
+        if present {
+            self.set(watched).insert(id);
+        } else {
+            self.set(watched).remove(&id);
+        }
+    }
+}
+
+/// The ids of a board's rows.
+fn ids<'a>(rows: impl IntoIterator<Item = &'a TableRow>, watched: Watched) -> BTreeSet<i64> {
+    rows.into_iter()
+        .filter_map(|r| watched.id(&r.key))
+        .collect()
+}
+
+/// The items on the user's boards now and as of the last sync, kept up to
+/// date row by row, so that telling what is new after a sync costs what
+/// changed, not what the boards hold.
+#[derive(Debug, Clone, Default)]
+pub struct Watch {
+    now: Signals,
+    /// As of the last sync; `None` before the first.
+    synced: Option<Signals>,
+    /// What entered or left a board since the last sync.
+    moved: Vec<(Watched, i64)>,
+    /// The boards were rebuilt whole since the last sync.
+    whole: bool,
+}
+
+impl Watch {
+    /// The boards were derived anew: these are their items now.
+    pub fn reset(&mut self, now: Signals) {
+        self.now = now;
+        self.moved.clear();
+        self.whole = true;
+    }
+
+    /// A row left (`present` false) or entered a board.
+    pub fn moved(&mut self, watched: Watched, key: &RowKey, present: bool) {
+        if let Some(id) = watched.id(key) {
+            self.now.put(watched, id, present);
+            if !self.whole {
+                self.moved.push((watched, id));
+            }
+        }
+    }
+
+    /// After a sync: what newly entered the boards since the last one
+    /// (nothing on the first).
+    pub fn settle(&mut self, snapshot: &Snapshot) -> News {
+        let moved = std::mem::take(&mut self.moved);
+        let whole = std::mem::take(&mut self.whole);
+        let Some(synced) = &mut self.synced else {
+            self.synced = Some(self.now.clone());
+            return News::default();
+        };
+        if whole {
+            let news = news(synced, &self.now, snapshot);
+            *synced = self.now.clone();
+            return news;
+        }
+        let mut entered = Signals::default();
+        for (watched, id) in moved {
+            let present = self.now.contains(watched, id);
+            if present && !synced.contains(watched, id) {
+                entered.set(watched).insert(id);
+            }
+            synced.put(watched, id, present);
+        }
+        news(&Signals::default(), &entered, snapshot)
     }
 }
 
@@ -164,6 +270,7 @@ mod tests {
     fn row(key: RowKey) -> TableRow {
         TableRow {
             key,
+            weight: 0,
             cells: Vec::new(),
         }
     }

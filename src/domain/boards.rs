@@ -7,7 +7,7 @@
 //! of a day, so lateness can change only then). Rows are built from the
 //! index, never from a rescan of every case on every frame.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,9 @@ pub struct Snapshot {
     pub cases: BTreeMap<i64, Case>,
     pub requests: BTreeMap<i64, Request>,
     pub people: BTreeMap<Login, Person>,
+    /// The ids of each case's requests, kept by [`Snapshot::apply`], so
+    /// nothing that concerns one case scans every request.
+    requests_by_case: HashMap<i64, BTreeSet<i64>>,
 }
 
 /// One sync delta, in the order the API asks for: removals first.
@@ -42,7 +45,9 @@ impl Snapshot {
         let mut touched = Vec::new();
         for id in delta.removed_cases {
             self.cases.remove(&id);
-            self.requests.retain(|_, r| r.case_id != id);
+            for request in self.requests_by_case.remove(&id).unwrap_or_default() {
+                self.requests.remove(&request);
+            }
             touched.push(id);
         }
         for case in delta.cases {
@@ -51,6 +56,17 @@ impl Snapshot {
         }
         for request in delta.requests {
             touched.push(request.case_id);
+            if let Some(before) = self.requests.get(&request.id)
+                && before.case_id != request.case_id
+                && let Some(ids) = self.requests_by_case.get_mut(&before.case_id)
+            {
+                ids.remove(&request.id);
+                touched.push(before.case_id);
+            }
+            self.requests_by_case
+                .entry(request.case_id)
+                .or_default()
+                .insert(request.id);
             self.requests.insert(request.id, request);
         }
         for person in delta.people {
@@ -61,8 +77,13 @@ impl Snapshot {
         touched
     }
 
+    /// A case's requests, by id.
     pub fn requests_of(&self, case_id: i64) -> impl Iterator<Item = &Request> {
-        self.requests.values().filter(move |r| r.case_id == case_id)
+        self.requests_by_case
+            .get(&case_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.requests.get(id))
     }
 
     pub fn name_of(&self, login: &str) -> String {
@@ -102,38 +123,34 @@ pub struct Index {
 
 impl Index {
     /// Brings the index up to date: only `touched` cases, unless the local
-    /// date changed since the last refresh, then all of them.
+    /// date changed since the last refresh, then all of them. Returns
+    /// whether it recomputed all of them.
     pub fn refresh(
         &mut self,
         snapshot: &Snapshot,
         touched: &[i64],
         norms: &Norms,
         now: DateTime<Utc>,
-    ) {
+    ) -> bool {
         let today = local_date(now);
         if self.day != Some(today) {
             self.day = Some(today);
             self.facts.clear();
             let ids: Vec<i64> = snapshot.cases.keys().copied().collect();
             self.update(snapshot, &ids, norms, now);
+            true
         } else {
             self.update(snapshot, touched, norms, now);
+            false
         }
     }
 
     fn update(&mut self, snapshot: &Snapshot, ids: &[i64], norms: &Norms, now: DateTime<Utc>) {
-        // Requests grouped once per refresh, not once per case.
-        let mut by_case: HashMap<i64, Vec<Request>> = HashMap::new();
-        for request in snapshot.requests.values() {
-            by_case
-                .entry(request.case_id)
-                .or_default()
-                .push(request.clone());
-        }
         for id in ids {
             match snapshot.cases.get(id).filter(|c| c.is_open()) {
                 Some(case) => {
-                    let requests = by_case.get(id).map(Vec::as_slice).unwrap_or(&[]);
+                    let requests: Vec<Request> = snapshot.requests_of(*id).cloned().collect();
+                    let requests = requests.as_slice();
                     self.facts.insert(
                         *id,
                         CaseFacts {
@@ -192,7 +209,7 @@ impl CaseloadRow {
         self.capacity.map_or(0, |c| self.open.saturating_sub(c))
     }
 
-    fn empty(login: Option<Login>, name: String, organisation: String) -> Self {
+    pub(crate) fn empty(login: Option<Login>, name: String, organisation: String) -> Self {
         CaseloadRow {
             login,
             name,
@@ -213,21 +230,44 @@ impl CaseloadRow {
     /// (the case is in the focus).
     fn count(&mut self, case: &Case, stagnation: &[Stagnation], signals: bool) {
         self.open += 1;
-        if !signals {
-            return;
+        if signals {
+            self.add_signals(signal_counts(case, stagnation), 1);
         }
-        let has = |kind| stagnation.iter().any(|s| s.kind == kind);
-        self.first_contact_late += u32::from(has(StagnationKind::FirstContactOverdue));
-        self.no_plan += u32::from(has(StagnationKind::NoPlan));
-        self.no_activity += u32::from(has(StagnationKind::NoActivity));
-        self.stuck += u32::from(case.stuck_reported);
-        self.decision_late += u32::from(
+    }
+
+    /// Adds one case's signal counts, `times` times.
+    pub(crate) fn add_signals(&mut self, counts: [u32; 6], times: u32) {
+        let fields = [
+            &mut self.first_contact_late,
+            &mut self.no_plan,
+            &mut self.no_activity,
+            &mut self.stuck,
+            &mut self.decision_late,
+            &mut self.high_risk,
+        ];
+        for (field, n) in fields.into_iter().zip(counts) {
+            *field += n * times;
+        }
+    }
+}
+
+/// What one open case adds to its holder's signal counts on the caseload
+/// board: first contact late, no plan, no activity, stuck, decision term
+/// passed, high risk.
+pub(crate) fn signal_counts(case: &Case, stagnation: &[Stagnation]) -> [u32; 6] {
+    let has = |kind| stagnation.iter().any(|s| s.kind == kind);
+    [
+        u32::from(has(StagnationKind::FirstContactOverdue)),
+        u32::from(has(StagnationKind::NoPlan)),
+        u32::from(has(StagnationKind::NoActivity)),
+        u32::from(case.stuck_reported),
+        u32::from(
             stagnation
                 .iter()
                 .any(|s| s.kind == StagnationKind::RequestDeadline && s.days_late > 0),
-        );
-        self.high_risk += u32::from(case.is_high_risk());
-    }
+        ),
+        u32::from(case.is_high_risk()),
+    ]
 }
 
 /// The caseload board: unassigned referrals first, then everyone who holds
@@ -432,27 +472,57 @@ pub fn signals(stagnation: &[Stagnation], high_risk: bool) -> Vec<Signal> {
 pub fn stagnation(snapshot: &Snapshot, index: &Index, focus: &Focus) -> Vec<StagnationRow> {
     let mut rows: Vec<StagnationRow> = index
         .facts
-        .iter()
-        .filter(|(_, facts)| !facts.stagnation.is_empty())
-        .filter_map(|(id, facts)| snapshot.cases.get(id).map(|case| (case, facts)))
-        .filter(|(case, _)| focus.includes(case))
-        .map(|(case, facts)| StagnationRow {
-            case_id: case.id,
-            number: case.number.clone(),
-            pseudonym: case.pseudonym.clone(),
-            domain: case.domain,
-            signals: signals(&facts.stagnation, facts.high_risk),
-            casusregisseur: case.casusregisseur.clone(),
-            organisation: case.organisation.clone(),
-            risk_flags: case.risk_flags.clone(),
-            high_risk: facts.high_risk,
-        })
+        .keys()
+        .filter_map(|id| snapshot.cases.get(id))
+        .filter_map(|case| stagnation_row(case, index, focus))
         .collect();
     rows.sort_by(|a, b| {
         let key = |r: &StagnationRow| worst_first(index.stagnation_of(r.case_id), r.high_risk);
         key(a).cmp(&key(b)).then_with(|| a.number.cmp(&b.number))
     });
     rows
+}
+
+/// A case's row on the stagnation board, if it is on it.
+pub(crate) fn stagnation_row(case: &Case, index: &Index, focus: &Focus) -> Option<StagnationRow> {
+    let facts = index.facts.get(&case.id)?;
+    if facts.stagnation.is_empty() || !focus.includes(case) {
+        return None;
+    }
+    Some(StagnationRow {
+        case_id: case.id,
+        number: case.number.clone(),
+        pseudonym: case.pseudonym.clone(),
+        domain: case.domain,
+        signals: signals(&facts.stagnation, facts.high_risk),
+        casusregisseur: case.casusregisseur.clone(),
+        organisation: case.organisation.clone(),
+        risk_flags: case.risk_flags.clone(),
+        high_risk: facts.high_risk,
+    })
+}
+
+/// Where a case stands on the stagnation board: worst first, then by number.
+pub(crate) type StagnationRank = (Severity, i64, bool, String);
+
+pub(crate) fn stagnation_rank(case: &Case, index: &Index) -> StagnationRank {
+    let high_risk = index
+        .facts
+        .get(&case.id)
+        .map_or_else(|| case.is_high_risk(), |f| f.high_risk);
+    let (severity, late, low_risk) = worst_first(index.stagnation_of(case.id), high_risk);
+    (severity, late, low_risk, case.number.clone())
+}
+
+/// Where a case stands in a caseload drill-down.
+pub(crate) type CasesOfRank = ((Severity, i64, bool), DateTime<Utc>, String);
+
+pub(crate) fn cases_of_rank(case: &Case, index: &Index) -> CasesOfRank {
+    (
+        worst_first(index.stagnation_of(case.id), case.is_high_risk()),
+        case.referred_at,
+        case.number.clone(),
+    )
 }
 
 /// One row of the mandate board: a pending request the viewer may decide.
@@ -487,38 +557,44 @@ pub fn mandate(
     let mut rows: Vec<MandateRow> = snapshot
         .requests
         .values()
-        .filter(|r| {
-            r.status == RequestStatus::Pending && permissions::may_decide(viewer, r).is_ok()
-        })
-        .filter_map(|r| {
-            snapshot
-                .cases
-                .get(&r.case_id)
-                .filter(|c| c.is_open() && focus.includes(c))
-                .map(|c| (r, c))
-        })
-        .map(|(r, c)| {
-            let days_left = norms.working_days_left(r.decide_by, now);
-            MandateRow {
-                request_id: r.id,
-                number: r.number.clone(),
-                case_id: c.id,
-                case_number: c.number.clone(),
-                pseudonym: c.pseudonym.clone(),
-                kind: r.kind,
-                provision: r.provision.clone(),
-                motivation: r.motivation.clone(),
-                in_plan: r.in_plan,
-                filed_by: r.filed_by.clone(),
-                filed_at: r.filed_at,
-                decide_by: r.decide_by,
-                days_left,
-                version: r.version,
-            }
-        })
+        .filter_map(|r| mandate_row(snapshot, r, viewer, norms, now, focus))
         .collect();
     rows.sort_by(|a, b| a.decide_by.cmp(&b.decide_by).then(a.number.cmp(&b.number)));
     rows
+}
+
+/// A request's row on the mandate board of `viewer`, if it is on it.
+pub(crate) fn mandate_row(
+    snapshot: &Snapshot,
+    r: &Request,
+    viewer: &Person,
+    norms: &Norms,
+    now: DateTime<Utc>,
+    focus: &Focus,
+) -> Option<MandateRow> {
+    if r.status != RequestStatus::Pending || permissions::may_decide(viewer, r).is_err() {
+        return None;
+    }
+    let c = snapshot
+        .cases
+        .get(&r.case_id)
+        .filter(|c| c.is_open() && focus.includes(c))?;
+    Some(MandateRow {
+        request_id: r.id,
+        number: r.number.clone(),
+        case_id: c.id,
+        case_number: c.number.clone(),
+        pseudonym: c.pseudonym.clone(),
+        kind: r.kind,
+        provision: r.provision.clone(),
+        motivation: r.motivation.clone(),
+        in_plan: r.in_plan,
+        filed_by: r.filed_by.clone(),
+        filed_at: r.filed_at,
+        decide_by: r.decide_by,
+        days_left: norms.working_days_left(r.decide_by, now),
+        version: r.version,
+    })
 }
 
 /// Why a case is on the doorzettingsmacht board.
@@ -562,43 +638,52 @@ pub fn doorzettingsmacht(
     let mut rows: Vec<DoorzettingsmachtRow> = snapshot
         .cases
         .values()
-        .filter(|c| c.is_open() && focus.includes(c))
-        .filter_map(|c| {
-            let high_risk = c.is_high_risk();
-            let mut why = Vec::new();
-            if c.escalated {
-                why.push(Why::Escalated);
-            }
-            if high_risk && c.stuck_reported {
-                why.push(Why::Stuck);
-            }
-            let stagnant = index
-                .stagnation_of(c.id)
-                .iter()
-                .any(|s| s.kind != StagnationKind::Stuck);
-            if high_risk && stagnant {
-                why.push(Why::HighRiskStagnant);
-            }
-            (!why.is_empty()).then(|| DoorzettingsmachtRow {
-                case_id: c.id,
-                number: c.number.clone(),
-                pseudonym: c.pseudonym.clone(),
-                risk_flags: c.risk_flags.clone(),
-                why,
-                escalated: c.escalated,
-                escalated_by: c.escalated_by.clone(),
-                escalated_at: c.escalated_at,
-                escalation_reason: c.escalation_reason.clone(),
-                taken_over: c.taken_over,
-                stuck: c.stuck_reported,
-                casusregisseur: c.casusregisseur.clone(),
-            })
-        })
+        .filter_map(|c| doorzettingsmacht_row(c, index, focus))
         .collect();
     rows.sort_by(|a, b| {
         (!a.escalated, a.escalated_at, &a.number).cmp(&(!b.escalated, b.escalated_at, &b.number))
     });
     rows
+}
+
+/// A case's row on the doorzettingsmacht board, if it is on it.
+pub(crate) fn doorzettingsmacht_row(
+    c: &Case,
+    index: &Index,
+    focus: &Focus,
+) -> Option<DoorzettingsmachtRow> {
+    if !c.is_open() || !focus.includes(c) {
+        return None;
+    }
+    let high_risk = c.is_high_risk();
+    let mut why = Vec::new();
+    if c.escalated {
+        why.push(Why::Escalated);
+    }
+    if high_risk && c.stuck_reported {
+        why.push(Why::Stuck);
+    }
+    let stagnant = index
+        .stagnation_of(c.id)
+        .iter()
+        .any(|s| s.kind != StagnationKind::Stuck);
+    if high_risk && stagnant {
+        why.push(Why::HighRiskStagnant);
+    }
+    (!why.is_empty()).then(|| DoorzettingsmachtRow {
+        case_id: c.id,
+        number: c.number.clone(),
+        pseudonym: c.pseudonym.clone(),
+        risk_flags: c.risk_flags.clone(),
+        why,
+        escalated: c.escalated,
+        escalated_by: c.escalated_by.clone(),
+        escalated_at: c.escalated_at,
+        escalation_reason: c.escalation_reason.clone(),
+        taken_over: c.taken_over,
+        stuck: c.stuck_reported,
+        casusregisseur: c.casusregisseur.clone(),
+    })
 }
 
 /// The board a role lands on.

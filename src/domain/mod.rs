@@ -4,6 +4,7 @@
 pub mod boards;
 pub mod calendar;
 pub mod lifecycle;
+pub mod live;
 pub mod model;
 pub mod norms;
 pub mod permissions;

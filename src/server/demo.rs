@@ -47,6 +47,48 @@ const STRETCHED: [&str; 3] = ["cr-03", "cr-09", "cr-20"];
 /// How far beyond their capacity the procesregisseurs load them.
 const STRETCH: f64 = 1.6;
 
+/// The casusregisseurs of one district: name, organisation, specialism and
+/// capacity (maximum open cases) as agreed with each moederorganisatie.
+const CASUSREGISSEURS: [(&str, &str, &str, u32); 25] = [
+    ("A. Bakker", "Kwadraad", "opvoeding en gezin", 16),
+    ("J. Smit", "MEE", "licht verstandelijke beperking", 14),
+    ("E. Meijer", "Kwadraad", "huiselijk geweld", 14),
+    ("T. van Dijk", "ContourdeTwern", "jongerenwerk", 16),
+    ("N. de Graaf", "Kwadraad", "schulden en armoede", 18),
+    ("F. Hendriks", "MEE", "autisme", 14),
+    ("I. Peters", "CJG Krimpen", "jeugdgezondheid", 14),
+    ("B. Dekker", "ContourdeTwern", "ouderen", 20),
+    ("W. Brouwer", "Kwadraad", "ggz", 12),
+    ("C. de Wit", "MEE", "licht verstandelijke beperking", 14),
+    ("D. Dijkstra", "ContourdeTwern", "mantelzorg", 18),
+    ("H. Smits", "Kwadraad", "opvoeding en gezin", 16),
+    ("Y. de Lange", "CJG Krimpen", "jonge kinderen", 14),
+    ("G. Schouten", "Kwadraad", "verslaving", 14),
+    ("O. Vos", "MEE", "autisme", 14),
+    ("R. van Leeuwen", "ContourdeTwern", "jongerenwerk", 16),
+    ("S. Kok", "Kwadraad", "huiselijk geweld", 14),
+    ("L. Jacobs", "CJG Krimpen", "opvoeding en gezin", 16),
+    ("M. Willems", "ContourdeTwern", "ouderen", 20),
+    ("P. van der Linden", "Kwadraad", "schulden en armoede", 14),
+    ("K. Koster", "MEE", "niet-aangeboren hersenletsel", 14),
+    ("V. Prins", "CJG Krimpen", "jeugdgezondheid", 14),
+    ("J. Post", "Kwadraad", "ggz", 14),
+    ("E. Kuipers", "ContourdeTwern", "mantelzorg", 18),
+    ("A. Verhoeven", "MEE", "licht verstandelijke beperking", 14),
+];
+
+/// Whether a casusregisseur is one of the [`STRETCHED`], in any district:
+/// `cr-28` in the second district holds the place of `cr-03`.
+fn stretched(login: &str) -> bool {
+    login
+        .strip_prefix("cr-")
+        .and_then(|n| n.parse::<usize>().ok())
+        .is_some_and(|n| {
+            let place = (n - 1) % CASUSREGISSEURS.len() + 1;
+            STRETCHED.contains(&format!("cr-{place:02}").as_str())
+        })
+}
+
 /// The demo token of a login: `demo-<login>`.
 pub fn demo_token(login: &str) -> String {
     format!("demo-{login}")
@@ -96,34 +138,6 @@ pub fn people() -> Vec<Person> {
             "gemeente",
             None,
         ),
-    ];
-    // Capacities (maximum open cases) as agreed with each moederorganisatie.
-    const CASUSREGISSEURS: [(&str, &str, &str, u32); 25] = [
-        ("A. Bakker", "Kwadraad", "opvoeding en gezin", 16),
-        ("J. Smit", "MEE", "licht verstandelijke beperking", 14),
-        ("E. Meijer", "Kwadraad", "huiselijk geweld", 14),
-        ("T. van Dijk", "ContourdeTwern", "jongerenwerk", 16),
-        ("N. de Graaf", "Kwadraad", "schulden en armoede", 18),
-        ("F. Hendriks", "MEE", "autisme", 14),
-        ("I. Peters", "CJG Krimpen", "jeugdgezondheid", 14),
-        ("B. Dekker", "ContourdeTwern", "ouderen", 20),
-        ("W. Brouwer", "Kwadraad", "ggz", 12),
-        ("C. de Wit", "MEE", "licht verstandelijke beperking", 14),
-        ("D. Dijkstra", "ContourdeTwern", "mantelzorg", 18),
-        ("H. Smits", "Kwadraad", "opvoeding en gezin", 16),
-        ("Y. de Lange", "CJG Krimpen", "jonge kinderen", 14),
-        ("G. Schouten", "Kwadraad", "verslaving", 14),
-        ("O. Vos", "MEE", "autisme", 14),
-        ("R. van Leeuwen", "ContourdeTwern", "jongerenwerk", 16),
-        ("S. Kok", "Kwadraad", "huiselijk geweld", 14),
-        ("L. Jacobs", "CJG Krimpen", "opvoeding en gezin", 16),
-        ("M. Willems", "ContourdeTwern", "ouderen", 20),
-        ("P. van der Linden", "Kwadraad", "schulden en armoede", 14),
-        ("K. Koster", "MEE", "niet-aangeboren hersenletsel", 14),
-        ("V. Prins", "CJG Krimpen", "jeugdgezondheid", 14),
-        ("J. Post", "Kwadraad", "ggz", 14),
-        ("E. Kuipers", "ContourdeTwern", "mantelzorg", 18),
-        ("A. Verhoeven", "MEE", "licht verstandelijke beperking", 14),
     ];
     for (i, (name, org, specialism, capacity)) in CASUSREGISSEURS.iter().enumerate() {
         let mut person = staff(
@@ -253,22 +267,34 @@ impl Office<'_> {
 
 const PSEUDONYM_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
-fn households<R: Rng>(rng: &mut R) -> Vec<Household> {
+/// The households of district `district`, ids after those of the districts
+/// before it. Pseudonyms are four random letters or digits; from the second
+/// district on they start with the district's own code, so they are unique
+/// across districts without one district waiting for another.
+fn households<R: Rng>(rng: &mut R, district: u32) -> Vec<Household> {
+    let first = i64::from(district) * HOUSEHOLDS as i64;
+    let mut prefix = String::new();
+    let mut rest = district;
+    while rest > 0 {
+        prefix.insert(0, PSEUDONYM_ALPHABET[(rest % 32) as usize] as char);
+        rest /= 32;
+    }
     let mut seen = HashSet::new();
     (1..=HOUSEHOLDS as i64)
-        .map(|id| {
+        .map(|local| {
+            let id = first + local;
             let pseudonym = loop {
                 let code: String = (0..4)
                     .map(|_| {
                         PSEUDONYM_ALPHABET[rng.random_range(0..PSEUDONYM_ALPHABET.len())] as char
                     })
                     .collect();
-                let candidate = format!("H-{code}");
+                let candidate = format!("H-{prefix}{code}");
                 if seen.insert(candidate.clone()) {
                     break candidate;
                 }
             };
-            let members = if (id as usize) <= SINGLE_HOUSEHOLDS {
+            let members = if (local as usize) <= SINGLE_HOUSEHOLDS {
                 1
             } else {
                 weighted(rng, &[(2, 40), (3, 25), (4, 22), (5, 9), (6, 4)])
@@ -544,19 +570,22 @@ const CANDIDATES: usize = 8;
 fn choose_holders<'a>(
     people: &'a [Person],
     mut picks: Vec<Pick>,
+    district: u32,
 ) -> HashMap<(i64, Hands), &'a Person> {
-    let mut rng = ChaCha8Rng::seed_from_u64(1995);
+    let mut rng = ChaCha8Rng::seed_from_u64(1995 + u64::from(district));
     let casusregisseurs: Vec<&Person> = people
         .iter()
         .filter(|p| p.role == Role::Casusregisseur)
         .collect();
+    // The procesregisseurs volwassenen direct small cases in the first
+    // district only; elsewhere a casusregisseur takes them.
     let small: Vec<&Person> = people
         .iter()
-        .filter(|p| p.role == Role::ProcesregisseurVolwassenen)
+        .filter(|p| p.role == Role::ProcesregisseurVolwassenen && district == 0)
         .collect();
     let mut loads = Loads::default();
     let fullness = |loads: &Loads, person: &Person, t| {
-        let stretch = if STRETCHED.contains(&person.login.as_str()) {
+        let stretch = if stretched(&person.login) {
             STRETCH
         } else {
             1.0
@@ -578,7 +607,7 @@ fn choose_holders<'a>(
             Hands::First => None,
             Hands::Second => holders.get(&(pick.case_id, Hands::First)).copied(),
         };
-        let eligible: Vec<&'a Person> = if pick.small_case {
+        let eligible: Vec<&'a Person> = if pick.small_case && !small.is_empty() {
             small.clone()
         } else {
             casusregisseurs
@@ -1157,28 +1186,220 @@ impl<'a> Builder<'a> {
 
 /// Builds the whole demo municipality as of `now`.
 pub fn build(now: DateTime<Utc>, norms: &Norms) -> Seed {
-    let people = people();
-    // The timeline first, with stand-ins for who holds each case; then the
-    // holders, chosen in time order; then the same timeline again, with them.
-    let (_, _, _, _, picks) = draw(now, norms, &people, HashMap::new());
-    let holders = choose_holders(&people, picks);
-    let (households, cases, requests, events, unpicked) = draw(now, norms, &people, holders);
-    assert!(
-        unpicked.is_empty(),
-        "the timeline must not depend on who holds a case"
-    );
-    let tokens = people
+    build_scaled(now, norms, 1)
+}
+
+/// The casusregisseurs of district `district` (0 is the demo's own 25):
+/// the same teams and capacities, other names, logins numbered on.
+fn district_casusregisseurs(district: u32) -> Vec<Person> {
+    const INITIALS: &[u8] = b"ABCDEFGHIJKLMNOPRSTVWY";
+    const SURNAMES: [&str; 31] = [
+        "de Jong",
+        "Janssen",
+        "Visser",
+        "van den Bosch",
+        "Mulder",
+        "de Bruijn",
+        "van Vliet",
+        "Hoekstra",
+        "Koning",
+        "van der Meer",
+        "Bosman",
+        "Groen",
+        "Vermeulen",
+        "Huisman",
+        "Kramer",
+        "van Wijk",
+        "Scholten",
+        "Veenstra",
+        "Maas",
+        "Claassen",
+        "Molenaar",
+        "Postma",
+        "Kuiper",
+        "de Haan",
+        "Blom",
+        "Wouters",
+        "Boer",
+        "van Beek",
+        "Hofman",
+        "Evers",
+        "Lammers",
+    ];
+    let offset = district as usize * CASUSREGISSEURS.len();
+    CASUSREGISSEURS
+        .iter()
+        .enumerate()
+        .map(|(i, (name, org, specialism, capacity))| {
+            let display_name = if district == 0 {
+                (*name).to_string()
+            } else {
+                let initial = INITIALS[(i * 7 + district as usize * 3) % INITIALS.len()] as char;
+                let surname = SURNAMES[(i + district as usize * 11) % SURNAMES.len()];
+                format!("{initial}. {surname}")
+            };
+            Person {
+                login: format!("cr-{:02}", offset + i + 1),
+                display_name,
+                role: Role::Casusregisseur,
+                organisation: (*org).into(),
+                specialism: Some((*specialism).into()),
+                capacity: Some(*capacity),
+                active: true,
+            }
+        })
+        .collect()
+}
+
+/// Builds a municipality `scale` times the demo's size as of `now`: the
+/// demo itself as the first district, then `scale - 1` more, each with its
+/// own households, its own 25 casusregisseurs (the same teams) and its own
+/// year of history, drawn from a seed of its own. The procesregisseurs,
+/// the procesmanager and the consulenten serve every district. Case and
+/// request ids and numbers run through all districts in time order. The
+/// same `scale` gives the same municipality.
+pub fn build_scaled(now: DateTime<Utc>, norms: &Norms, scale: u32) -> Seed {
+    let scale = scale.max(1);
+    let mut everyone = people();
+    for district in 1..scale {
+        everyone.extend(district_casusregisseurs(district));
+    }
+    // The districts are independent of each other: drawn side by side.
+    let draw_district = |district: u32| -> District {
+        let staff: Vec<Person> = if district == 0 {
+            people()
+        } else {
+            people()
+                .into_iter()
+                .filter(|p| p.role != Role::Casusregisseur)
+                .chain(district_casusregisseurs(district))
+                .collect()
+        };
+        // The timeline first, with stand-ins for who holds each case; then
+        // the holders, chosen in time order; then the same timeline again,
+        // with them.
+        let (_, _, _, _, picks) = draw(now, norms, &staff, HashMap::new(), district);
+        let holders = choose_holders(&staff, picks, district);
+        let (households, cases, requests, events, unpicked) =
+            draw(now, norms, &staff, holders, district);
+        assert!(
+            unpicked.is_empty(),
+            "the timeline must not depend on who holds a case"
+        );
+        (households, cases, requests, events)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    let mut parts: Vec<District> = Vec::new();
+    for first in (0..scale).step_by(threads as usize) {
+        let batch = first..(first + threads).min(scale);
+        let drawn: Vec<District> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .map(|d| scope.spawn(move || draw_district(d)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a district is drawn"))
+                .collect()
+        });
+        parts.extend(drawn);
+    }
+    let (households, cases, requests, events) = if parts.len() == 1 {
+        parts.pop().expect("one district")
+    } else {
+        merge(parts)
+    };
+    let tokens = everyone
         .iter()
         .map(|p| (p.login.clone(), token_hash(&demo_token(&p.login))))
         .collect();
     Seed {
-        people,
+        people: everyone,
         tokens,
         households,
         cases,
         requests,
         events,
     }
+}
+
+/// One district as [`draw`] makes it, without the picks.
+type District = (
+    Vec<Household>,
+    Vec<Case>,
+    Vec<Request>,
+    Vec<(i64, CaseEvent)>,
+);
+
+/// The districts as one municipality: case and request ids and numbers
+/// given anew in time order (each district numbered from 1 on its own).
+fn merge(parts: Vec<District>) -> District {
+    let mut households = Vec::new();
+    let mut cases: Vec<(usize, Case)> = Vec::new();
+    let mut requests: Vec<(usize, Request)> = Vec::new();
+    let mut events: Vec<(usize, i64, CaseEvent)> = Vec::new();
+    for (district, (h, c, r, e)) in parts.into_iter().enumerate() {
+        households.extend(h);
+        cases.extend(c.into_iter().map(|c| (district, c)));
+        requests.extend(r.into_iter().map(|r| (district, r)));
+        events.extend(e.into_iter().map(|(id, e)| (district, id, e)));
+    }
+    let renumber = |prefix: &str, at: DateTime<Utc>, counters: &mut HashMap<i32, u32>| {
+        let year = local_date(at).year();
+        let n = counters.entry(year).or_default();
+        *n += 1;
+        format!("{prefix}-{year}-{:04}", *n)
+    };
+    // Local ids run from 1 in each district: new id = map[district][id - 1].
+    let mut case_ids: Vec<Vec<i64>> = Vec::new();
+    cases.sort_by_key(|(district, c)| (c.referred_at, *district, c.id));
+    let mut counters = HashMap::new();
+    for (new, (district, case)) in cases.iter_mut().enumerate() {
+        if case_ids.len() <= *district {
+            case_ids.resize(*district + 1, Vec::new());
+        }
+        let local = case.id as usize;
+        let ids = &mut case_ids[*district];
+        if ids.len() < local {
+            ids.resize(local, 0);
+        }
+        ids[local - 1] = new as i64 + 1;
+        case.id = new as i64 + 1;
+        case.number = renumber("KST", case.referred_at, &mut counters);
+    }
+    let mut request_ids: Vec<Vec<i64>> = Vec::new();
+    requests.sort_by_key(|(district, r)| (r.filed_at, *district, r.id));
+    let mut counters = HashMap::new();
+    for (new, (district, request)) in requests.iter_mut().enumerate() {
+        if request_ids.len() <= *district {
+            request_ids.resize(*district + 1, Vec::new());
+        }
+        let local = request.id as usize;
+        let ids = &mut request_ids[*district];
+        if ids.len() < local {
+            ids.resize(local, 0);
+        }
+        ids[local - 1] = new as i64 + 1;
+        request.id = new as i64 + 1;
+        request.case_id = case_ids[*district][request.case_id as usize - 1];
+        request.number = renumber("AV", request.filed_at, &mut counters);
+    }
+    let mut events: Vec<(i64, CaseEvent)> = events
+        .into_iter()
+        .map(|(district, case_id, mut event)| {
+            event.request_id = event
+                .request_id
+                .map(|id| request_ids[district][id as usize - 1]);
+            (case_ids[district][case_id as usize - 1], event)
+        })
+        .collect();
+    // Each case's history stays in its own order.
+    events.sort_by_key(|(case_id, _)| *case_id);
+    (
+        households,
+        cases.into_iter().map(|(_, c)| c).collect(),
+        requests.into_iter().map(|(_, r)| r).collect(),
+        events,
+    )
 }
 
 /// What [`draw`] makes: households, cases, requests, history, picks.
@@ -1196,9 +1417,10 @@ fn draw<'a>(
     norms: &'a Norms,
     people: &'a [Person],
     holders: HashMap<(i64, Hands), &'a Person>,
+    district: u32,
 ) -> Drawn {
-    let mut rng = ChaCha8Rng::seed_from_u64(2014);
-    let households = households(&mut rng);
+    let mut rng = ChaCha8Rng::seed_from_u64(2014 + 1000 * u64::from(district));
+    let households = households(&mut rng, district);
     let cal = &norms.calendar;
     let mut b = Builder {
         rng,
@@ -1260,6 +1482,77 @@ mod tests {
         assert_eq!(a.cases, b.cases);
         assert_eq!(a.requests, b.requests);
         assert_eq!(a.households, b.households);
+    }
+
+    #[test]
+    fn scale_two_is_twice_the_demo_and_deterministic() {
+        let one = build(now(), &Norms::default());
+        let two = build_scaled(now(), &Norms::default(), 2);
+        assert_eq!(two, build_scaled(now(), &Norms::default(), 2));
+        assert_eq!(two.households.len(), 2 * one.households.len());
+        let ratio = two.cases.len() as f64 / one.cases.len() as f64;
+        assert!((1.9..=2.1).contains(&ratio), "cases: x{ratio}");
+        let count = |seed: &Seed, role| seed.people.iter().filter(|p| p.role == role).count();
+        assert_eq!(count(&two, Role::Casusregisseur), 50);
+        assert_eq!(
+            count(&two, Role::ProcesregisseurJeugd),
+            count(&one, Role::ProcesregisseurJeugd)
+        );
+        // Unique where the database says so, ids and numbers in time order.
+        let unique = |items: Vec<&str>| items.iter().collect::<HashSet<_>>().len() == items.len();
+        assert!(unique(
+            two.households
+                .iter()
+                .map(|h| h.pseudonym.as_str())
+                .collect()
+        ));
+        assert!(unique(
+            two.cases.iter().map(|c| c.number.as_str()).collect()
+        ));
+        assert!(unique(
+            two.requests.iter().map(|r| r.number.as_str()).collect()
+        ));
+        assert!(unique(
+            two.people.iter().map(|p| p.login.as_str()).collect()
+        ));
+        assert!(
+            two.cases
+                .iter()
+                .enumerate()
+                .all(|(i, c)| c.id == i as i64 + 1)
+        );
+        assert!(
+            two.cases
+                .windows(2)
+                .all(|w| w[0].referred_at <= w[1].referred_at)
+        );
+        // Everything points at what exists, and each district's staff
+        // holds that district's cases.
+        let cases: HashMap<i64, &Case> = two.cases.iter().map(|c| (c.id, c)).collect();
+        let households: HashMap<i64, &Household> =
+            two.households.iter().map(|h| (h.id, h)).collect();
+        for case in &two.cases {
+            assert_eq!(households[&case.household_id].pseudonym, case.pseudonym);
+            if let Some(holder) = &case.casusregisseur {
+                assert!(two.people.iter().any(|p| &p.login == holder), "{holder}");
+            }
+        }
+        for request in &two.requests {
+            assert!(cases.contains_key(&request.case_id));
+        }
+        assert!(two.events.iter().all(|(id, _)| cases.contains_key(id)));
+        assert!(two.events.len() as f64 / one.events.len() as f64 > 1.8);
+        // Open cases are spread over both districts' casusregisseurs,
+        // within capacity as in the demo.
+        let load = crate::domain::stats::load(&two.cases, &two.people);
+        let busy = load
+            .per_casusregisseur
+            .iter()
+            .filter(|row| row.casusregisseur.starts_with("cr-") && row.open > 0)
+            .count();
+        assert_eq!(busy, 50);
+        // The first district is the demo itself.
+        assert_eq!(two.households[..HOUSEHOLDS], one.households[..]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::simulator::Simulator;
 use super::store::{self, Contents, Seed, Store};
@@ -14,14 +15,18 @@ use crate::clock::Clock;
 use crate::domain::model::{Person, Role};
 use crate::domain::norms::Norms;
 
-/// Seeds the demo municipality into `store`, which must be empty or hold
-/// demo data. A demo that was written to since it was seeded is reset only
-/// when `reset` says so; a store with real data is always refused.
+/// Seeds the demo municipality, `scale` times its size (see
+/// [`demo::build_scaled`]), into `store`, which must be empty or hold demo
+/// data. A demo that was written to since it was seeded is reset only when
+/// `reset` says so; a store with real data is always refused. With
+/// `progress`, a progress bar on the terminal (stderr) shows how far it got.
 pub async fn seed_demo(
     store: &Arc<dyn Store>,
     url: &str,
     clock: Clock,
     norms: &Norms,
+    scale: u32,
+    progress: bool,
     reset: bool,
 ) -> anyhow::Result<Seed> {
     match store.contents().await? {
@@ -36,7 +41,32 @@ pub async fn seed_demo(
         Contents::Demo => store.reset().await?,
         Contents::Empty => {}
     }
-    let seed = demo::build(clock.now(), norms);
+    let bar = if progress {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_message(format!("building a municipality {scale}x the demo"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let now = clock.now();
+    let build_norms = norms.clone();
+    let seed = tokio::task::spawn_blocking(move || demo::build_scaled(now, &build_norms, scale))
+        .await
+        .context("building the demo municipality")?;
+    let rows = seed.households.len() + seed.cases.len() + seed.requests.len() + seed.events.len();
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} {wide_bar} {human_pos}/{human_len} rows, {elapsed}, ~{eta} left",
+        )
+        .expect("a valid template"),
+    );
+    bar.set_length(rows as u64);
+    bar.set_message(format!(
+        "seeding {} households, {} cases, {} requests",
+        seed.households.len(),
+        seed.cases.len(),
+        seed.requests.len()
+    ));
     let seeder = Person {
         login: "admin".into(),
         display_name: "demo".into(),
@@ -47,7 +77,11 @@ pub async fn seed_demo(
         active: true,
     };
     let audit = audit::AuditDraft::ok(&seeder, clock.now(), "demo.seed");
-    store.seed(&seed, audit).await?;
+    let counter = bar.clone();
+    store
+        .seed_reporting(&seed, audit, &move |n| counter.inc(n))
+        .await?;
+    bar.finish_and_clear();
     Ok(seed)
 }
 
@@ -73,7 +107,7 @@ impl Demo {
         norms: Norms,
         simulate: bool,
     ) -> anyhow::Result<Demo> {
-        Self::launch(bind, clock, norms, simulate.then_some(None)).await
+        Self::launch(bind, clock, norms, simulate.then_some(None), 1).await
     }
 
     /// The demo with the simulator, for a desk logged in as `desk_login`:
@@ -84,7 +118,19 @@ impl Demo {
         norms: Norms,
         desk_login: &str,
     ) -> anyhow::Result<Demo> {
-        Self::launch(bind, clock, norms, Some(Some(desk_login))).await
+        Self::launch(bind, clock, norms, Some(Some(desk_login)), 1).await
+    }
+
+    /// [`Demo::start_for`] on a municipality `scale` times the demo's size,
+    /// with a progress bar while it is seeded when `scale` is above 1.
+    pub async fn start_scaled_for(
+        bind: SocketAddr,
+        clock: Clock,
+        norms: Norms,
+        desk_login: &str,
+        scale: u32,
+    ) -> anyhow::Result<Demo> {
+        Self::launch(bind, clock, norms, Some(Some(desk_login)), scale).await
     }
 
     /// `simulate`: `None` for no simulator, `Some(desk_login)` for one
@@ -94,6 +140,7 @@ impl Demo {
         clock: Clock,
         norms: Norms,
         simulate: Option<Option<&str>>,
+        scale: u32,
     ) -> anyhow::Result<Demo> {
         if !bind.ip().is_loopback() {
             bail!("de demo heeft bekende tokens en luistert alleen op loopback, niet op {bind}");
@@ -101,7 +148,7 @@ impl Demo {
         let scratch = tempfile::tempdir()?;
         let url = format!("sqlite://{}", scratch.path().join("demo.db").display());
         let store = store::connect(&url).await?;
-        let seed = seed_demo(&store, &url, clock, &norms, false).await?;
+        let seed = seed_demo(&store, &url, clock, &norms, scale, scale > 1, false).await?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("kan niet luisteren op {bind}"))?;

@@ -249,12 +249,25 @@ pub struct Picker {
     pub chosen: Option<Login>,
     /// The suggestion order, fixed when the picker opened.
     pub order: Vec<Login>,
+    /// Everyone in that order, with the figures of the last sync: worked
+    /// out when the picker opens and after each sync, never per frame.
+    pub listed: Vec<Candidate>,
 }
 
 impl App {
     /// After a sync: tells the open dialog what changed under it, or that
     /// its case or request is gone. The dialog stays on its own item.
     pub(super) fn recheck_dialog(&mut self) {
+        if let Some(Overlay::Dialog(dialog)) = &self.overlay
+            && let Some(picker) = &dialog.picker
+        {
+            let listed = self.listing(&dialog.kind, &picker.order);
+            if let Some(Overlay::Dialog(dialog)) = &mut self.overlay
+                && let Some(picker) = dialog.picker.as_mut()
+            {
+                picker.listed = listed;
+            }
+        }
         let lang = self.lang();
         let Some(Overlay::Dialog(dialog)) = &mut self.overlay else {
             return;
@@ -457,30 +470,32 @@ impl App {
         vec![Command::Act { ticket, call }]
     }
 
-    /// Who the case can go to, in the order fixed when the picker opened
-    /// (best suggestion first), filtered by what the user typed. The
-    /// figures beside each name are today's.
-    pub fn candidates(&self, dialog: &Dialog) -> Vec<Candidate> {
-        let Some(case) = dialog
-            .kind
+    /// Who the dialog's case can go to, with today's figures, in `order`
+    /// (the order fixed when the picker opened; empty: the best first).
+    pub(super) fn listing(&self, kind: &DialogKind, order: &[Login]) -> Vec<Candidate> {
+        let Some(case) = kind
             .case_id(&self.snapshot)
             .and_then(|id| self.snapshot.cases.get(&id))
         else {
             return Vec::new();
         };
         let mut candidates = suggest::candidates(case, &self.snapshot, &self.index);
-        if let Some(picker) = &dialog.picker
-            && !picker.order.is_empty()
-        {
-            let rank = |login: &str| {
-                picker
-                    .order
-                    .iter()
-                    .position(|l| l == login)
-                    .unwrap_or(usize::MAX)
-            };
+        if !order.is_empty() {
+            let rank = |login: &str| order.iter().position(|l| l == login).unwrap_or(usize::MAX);
             candidates.sort_by_key(|c| rank(&c.login));
         }
+        candidates
+    }
+
+    /// Who the case can go to, in the order fixed when the picker opened
+    /// (best suggestion first), filtered by what the user typed. The
+    /// figures beside each name are today's.
+    pub fn candidates(&self, dialog: &Dialog) -> Vec<Candidate> {
+        let candidates = dialog
+            .picker
+            .as_ref()
+            .map(|p| p.listed.clone())
+            .unwrap_or_default();
         let filter = dialog
             .picker
             .as_ref()

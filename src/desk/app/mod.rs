@@ -14,17 +14,17 @@ use tui_input::backend::crossterm::EventHandler;
 use super::columns::{self, BoardRows, Column, RowKey, TableRow};
 use super::doorstroom::{Doorstroom, Preset, REFRESH_AFTER, parse_period};
 use super::keymap::{self, Action};
-use super::notify::{self, News, Signals};
+use super::notify::{self, News, Signals, Watch, Watched};
 use crate::api::client::ApiFailure;
 use crate::api::wire::{CaseDetailResponse, DecisionBody, Me};
 use crate::config::Language;
 use crate::domain::boards::{self, Board, Delta, Focus, Index, Snapshot};
 use crate::domain::calendar::local_date;
+use crate::domain::live::{Changes, Edit, Live};
 use crate::domain::model::{Case, Login, Person, Request};
 use crate::domain::norms::Norms;
 use crate::domain::permissions::{self, CaseAction};
 use crate::domain::stats::{Bucket, Period, Throughput};
-use crate::domain::suggest;
 
 mod dialog;
 mod mouse;
@@ -225,6 +225,11 @@ pub const DETAIL_PANE_FROM: u16 = 140;
 /// Width of that pane.
 pub const DETAIL_PANE_WIDTH: u16 = 46;
 
+/// Cases a sync may change for the boards to be patched row by row; more,
+/// and they are derived whole (each row put in place costs a move of the
+/// board's order, a derivation costs a sort).
+const PATCH_AT_MOST: usize = 64;
+
 /// Seconds between two notifications: a burst becomes one.
 const NOTIFY_COOLDOWN_TICKS: u32 = 20;
 
@@ -238,12 +243,15 @@ pub struct App {
     pub doorstroom: Doorstroom,
     pub snapshot: Snapshot,
     index: Index,
+    /// The boards, kept up to date one case at a time.
+    live: Live,
     pub tables: HashMap<View, TableView>,
     pub overlay: Option<Overlay>,
     pub connection: Connection,
     pub status: Option<Status>,
     pub size: (u16, u16),
-    signals: Option<Signals>,
+    /// What is on the boards that notify, for telling what is new.
+    watch: Watch,
     pending: News,
     cooldown: u32,
     next_ticket: u64,
@@ -259,7 +267,16 @@ impl App {
         } else {
             settings.tabs[0]
         };
+        let live = Live::new(
+            &Snapshot::default(),
+            &Index::default(),
+            &me.person,
+            &settings.focus,
+            &settings.norms,
+            now,
+        );
         let mut app = App {
+            live,
             me,
             settings,
             now,
@@ -273,7 +290,7 @@ impl App {
             connection: Connection::default(),
             status: None,
             size,
-            signals: None,
+            watch: Watch::default(),
             pending: News::default(),
             cooldown: 0,
             next_ticket: 1,
@@ -397,11 +414,7 @@ impl App {
     /// Open referrals nobody holds yet (the Doorstroom load counts only
     /// what casusregisseurs hold).
     pub fn unassigned_open(&self) -> usize {
-        self.snapshot
-            .cases
-            .values()
-            .filter(|c| c.is_open() && c.casusregisseur.is_none())
-            .count()
+        self.live.unassigned_open()
     }
 
     /// The count on a tab: the items on that board that need the user.
@@ -410,36 +423,54 @@ impl App {
         // Stagnatie has one row per case, so every count is the rows'.
         match board {
             Board::Caseload | Board::Doorstroom => None,
-            _ => Some(table.rows.len()),
+            _ => Some(table.len()),
         }
     }
 
     // ---- derivation --------------------------------------------------
 
-    /// Rebuilds every table from the snapshot and index. Runs after a
-    /// change, never per frame.
+    /// Derives every board anew and rebuilds every table from it: when the
+    /// day, the people, the focus or the language changed, or the
+    /// drill-down opened. A change to cases goes through [`App::patch`].
     fn rebuild(&mut self) {
+        self.live = Live::new(
+            &self.snapshot,
+            &self.index,
+            &self.me.person,
+            &self.settings.focus,
+            &self.settings.norms,
+            self.now,
+        );
+        if let Some(login) = &self.drill {
+            self.live
+                .drill(&self.snapshot, &self.index, Some(login.as_deref()));
+        }
         let lang = self.lang();
         let counting = self.settings.norms.counting;
         let mut tables: Vec<(View, Vec<TableRow>)> = Vec::new();
         for &board in &self.settings.tabs {
-            if let Some(rows) = BoardRows::derive(
-                board,
-                &self.snapshot,
-                &self.index,
-                &self.me.person,
-                &self.settings.norms,
-                self.now,
-                &self.settings.focus,
-            ) {
-                tables.push((
-                    View::Board(board),
-                    rows.table(&self.snapshot, counting, lang, self.now),
-                ));
-            }
+            let rows = match board {
+                Board::Caseload => BoardRows::Caseload(self.live.caseload(&self.snapshot)),
+                Board::Stagnatie => {
+                    BoardRows::Stagnatie(self.live.stagnation(&self.snapshot, &self.index))
+                }
+                Board::Mandaat => BoardRows::Mandaat(self.live.mandate(
+                    &self.snapshot,
+                    &self.settings.norms,
+                    self.now,
+                )),
+                Board::Doorzettingsmacht => BoardRows::Doorzettingsmacht(
+                    self.live.doorzettingsmacht(&self.snapshot, &self.index),
+                ),
+                Board::Doorstroom => continue,
+            };
+            tables.push((
+                View::Board(board),
+                rows.table(&self.snapshot, counting, lang, self.now),
+            ));
         }
-        if let Some(login) = &self.drill {
-            let cases = boards::cases_of(&self.snapshot, &self.index, login.as_deref());
+        if self.drill.is_some() {
+            let cases = self.live.cases_of(&self.snapshot);
             tables.push((
                 View::CasesOf,
                 columns::cases_of(&cases, &self.index, counting, lang),
@@ -451,27 +482,121 @@ impl App {
             table.set_rows(rows);
             table.scroll_to_selection(page);
         }
-    }
-
-    fn apply(&mut self, delta: Delta) {
-        let touched = self.snapshot.apply(delta);
-        self.index
-            .refresh(&self.snapshot, &touched, &self.settings.norms, self.now);
-        self.rebuild();
-    }
-
-    fn signals(&self) -> Signals {
         let rows = |board| {
             self.tables
                 .get(&View::Board(board))
-                .map(|t| t.rows.as_slice())
-                .unwrap_or(&[])
+                .into_iter()
+                .flat_map(|t| t.board_rows())
         };
-        Signals::of(
+        self.watch.reset(Signals::of(
             rows(Board::Stagnatie),
             rows(Board::Mandaat),
             rows(Board::Doorzettingsmacht),
-        )
+        ));
+    }
+
+    /// Applies what [`Live::update`] says changed: only the rows that moved
+    /// are built; the caseload (a row per person) is built whole.
+    fn patch(&mut self, changes: Changes) {
+        let lang = self.lang();
+        let counting = self.settings.norms.counting;
+        let working = |rows: Vec<TableRow>| rows.into_iter().next().expect("one row");
+        let Changes {
+            stagnation,
+            mandate,
+            doorzettingsmacht,
+            cases_of,
+            holders,
+        } = changes;
+        let mut edits: Vec<(View, Vec<Edit<TableRow>>)> = Vec::new();
+        let snapshot = &self.snapshot;
+        let index = &self.index;
+        edits.push((
+            View::Board(Board::Stagnatie),
+            convert(stagnation, |row| {
+                working(columns::stagnation(&[row], snapshot, counting, lang))
+            }),
+        ));
+        edits.push((
+            View::Board(Board::Mandaat),
+            convert(mandate, |row| {
+                working(columns::mandate(&[row], snapshot, lang))
+            }),
+        ));
+        let now = self.now;
+        edits.push((
+            View::Board(Board::Doorzettingsmacht),
+            convert(doorzettingsmacht, |row| {
+                working(columns::doorzettingsmacht(&[row], snapshot, lang, now))
+            }),
+        ));
+        edits.push((
+            View::CasesOf,
+            convert(cases_of, |id: i64| {
+                let case = &snapshot.cases[&id];
+                working(columns::cases_of(&[case], index, counting, lang))
+            }),
+        ));
+        let page = self.page();
+        for (view, edits) in edits {
+            let Some(table) = self.tables.get_mut(&view) else {
+                continue;
+            };
+            let watched = match view {
+                View::Board(Board::Stagnatie) => Some(Watched::Stagnation),
+                View::Board(Board::Mandaat) => Some(Watched::Mandate),
+                View::Board(Board::Doorzettingsmacht) => Some(Watched::Urgent),
+                _ => None,
+            };
+            let watch = &mut self.watch;
+            table.patch(edits, &mut |key, present| {
+                if let Some(watched) = watched {
+                    watch.moved(watched, key, present);
+                }
+            });
+            table.scroll_to_selection(page);
+        }
+        // The caseload: the rows of the holders concerned, in place (their
+        // order does not depend on their counts); the whole board only
+        // when someone enters or leaves it.
+        if let Some(table) = self.tables.get_mut(&View::Board(Board::Caseload)) {
+            let replaced =
+                holders.iter().all(
+                    |holder| match self.live.caseload_row(&self.snapshot, holder) {
+                        Some(row) => table.replace(columns::caseload(&[row], lang).remove(0)),
+                        None => !table
+                            .board_rows()
+                            .any(|r| r.key == RowKey::Person(holder.clone())),
+                    },
+                );
+            if !replaced {
+                table.set_rows(columns::caseload(&self.live.caseload(&self.snapshot), lang));
+            }
+            table.scroll_to_selection(page);
+        }
+    }
+
+    fn apply(&mut self, delta: Delta) {
+        let people = !delta.people.is_empty();
+        let touched = self.snapshot.apply(delta);
+        let all = self
+            .index
+            .refresh(&self.snapshot, &touched, &self.settings.norms, self.now);
+        if all || people || touched.len() > PATCH_AT_MOST {
+            // A new day moves every norm; a name or a capacity shows on
+            // many rows; a page of the first sync is cheaper to derive
+            // whole than to move into place row by row.
+            self.rebuild();
+        } else {
+            let changes = self.live.update(
+                &self.snapshot,
+                &self.index,
+                &touched,
+                &self.settings.norms,
+                self.now,
+            );
+            self.patch(changes);
+        }
     }
 
     // ---- update ------------------------------------------------------
@@ -496,7 +621,7 @@ impl App {
                 // notify nothing, as at start.
                 self.snapshot = Snapshot::default();
                 self.index = Index::default();
-                self.signals = None;
+                self.watch = Watch::default();
                 let commands = self.on_synced(delta, at);
                 self.say(
                     self.lang()
@@ -604,14 +729,10 @@ impl App {
                 StatusKind::Notice,
             );
         }
-        let signals = self.signals();
-        if let Some(before) = &self.signals
-            && self.settings.notifications
-        {
-            let news = notify::news(before, &signals, &self.snapshot);
+        let news = self.watch.settle(&self.snapshot);
+        if self.settings.notifications {
             self.pending.merge(news);
         }
-        self.signals = Some(signals);
         let mut commands = Vec::new();
         if self.board == Board::Doorstroom
             && !self.doorstroom.loading
@@ -853,6 +974,7 @@ impl App {
                     table.refilter();
                 } else if self.drill.is_some() {
                     self.drill = None;
+                    self.live.drill(&self.snapshot, &self.index, None);
                     self.tables.remove(&View::CasesOf);
                 }
             }
@@ -934,14 +1056,14 @@ impl App {
                     let case_id = case.id;
                     let (kind, picker) = match action {
                         Action::Reassign => {
-                            let order = suggest::candidates(case, &self.snapshot, &self.index)
-                                .into_iter()
-                                .map(|c| c.login)
-                                .collect();
+                            let kind = DialogKind::Reassign { case_id };
+                            let listed = self.listing(&kind, &[]);
+                            let order = listed.iter().map(|c| c.login.clone()).collect();
                             (
-                                DialogKind::Reassign { case_id },
+                                kind,
                                 Some(Picker {
                                     order,
+                                    listed,
                                     ..Picker::default()
                                 }),
                             )
@@ -1003,6 +1125,7 @@ impl App {
         if self.board != board {
             self.board = board;
             self.drill = None;
+            self.live.drill(&self.snapshot, &self.index, None);
             self.tables.remove(&View::CasesOf);
         }
         let stale = self.doorstroom.figures.is_none() || self.doorstroom.age >= REFRESH_AFTER;
@@ -1022,9 +1145,19 @@ impl App {
     fn open(&mut self) -> Vec<Command> {
         match self.selected_key().cloned() {
             Some(RowKey::Person(login)) => {
+                self.live
+                    .drill(&self.snapshot, &self.index, Some(login.as_deref()));
                 self.drill = Some(login);
-                self.tables.insert(View::CasesOf, TableView::default());
-                self.rebuild();
+                let rows = columns::cases_of(
+                    &self.live.cases_of(&self.snapshot),
+                    &self.index,
+                    self.settings.norms.counting,
+                    self.lang(),
+                );
+                let mut table = TableView::default();
+                table.set_rows(rows);
+                table.scroll_to_selection(self.page());
+                self.tables.insert(View::CasesOf, table);
                 Vec::new()
             }
             Some(key) => match key.case_id() {
@@ -1146,6 +1279,17 @@ impl App {
             },
         }
     }
+}
+
+/// A board's edits with each inserted row made into a table row.
+fn convert<R>(edits: Vec<Edit<R>>, mut make: impl FnMut(R) -> TableRow) -> Vec<Edit<TableRow>> {
+    edits
+        .into_iter()
+        .map(|edit| match edit {
+            Edit::Remove(at) => Edit::Remove(at),
+            Edit::Insert(at, row) => Edit::Insert(at, make(row)),
+        })
+        .collect()
 }
 
 /// A fuzzy matcher for what the user typed: letters in order, case and

@@ -244,7 +244,7 @@ impl App {
         let on = |board: Board| {
             self.tables
                 .get(&View::Board(board))
-                .is_some_and(|t| t.rows.iter().any(|r| r.key.case_id() == Some(case_id)))
+                .is_some_and(|t| t.board_rows().any(|r| r.key.case_id() == Some(case_id)))
         };
         if on(self.board) {
             return Some(self.board);

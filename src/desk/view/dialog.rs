@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::table::cell_line;
+use super::table::cell_line_owned;
 use super::{Theme, block, centered};
 use crate::config::Language;
 use crate::desk::app::{App, Candidate, Dialog, DialogKind, Flight};
@@ -310,7 +310,7 @@ fn draw_candidates(
                 super::ellipsis(&c.organisation, organisation),
                 super::ellipsis(c.specialism.as_deref().unwrap_or(""), specialism)
             ))];
-            spans.extend(cell_line(&load_cell(c.open, c.capacity), 15, theme).spans);
+            spans.extend(cell_line_owned(&load_cell(c.open, c.capacity), 15, theme).spans);
             let count = |n: u32, word: &str| {
                 Span::styled(
                     format!(" {word} {n}"),

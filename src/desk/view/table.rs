@@ -59,13 +59,9 @@ fn table_title(app: &App, table: &TableView) -> String {
     };
     let mut title = format!("{name} · {count} {unit}");
     if app.view() == Some(View::Board(Board::Stagnatie)) {
-        // One row per case; the signals are counted beside them.
-        let signals: usize = table
-            .visible
-            .iter()
-            .filter_map(|&i| table.rows[i].key.case_id())
-            .map(|id| app.stagnation_of(id).len())
-            .sum();
+        // One row per case; the signals are counted beside them (kept by
+        // the table as its rows change, not summed per frame).
+        let signals = table.weight;
         title = format!(
             "{name} · {count} {unit} · {signals} {}",
             lang.pick("signalen", "signals")
@@ -285,7 +281,20 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
     );
 }
 
-pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'static> {
+/// A cell as a line that owns its text (for lines kept beyond the cell).
+pub(super) fn cell_line_owned(cell: &Cell, width: u16, theme: Theme) -> Line<'static> {
+    let line = cell_line(cell, width, theme);
+    Line::from(
+        line.spans
+            .into_iter()
+            .map(|span| Span::styled(span.content.into_owned(), span.style))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A cell as a line that borrows its text: drawing a row allocates only
+/// for gauges and markers.
+pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'_> {
     let style = theme.tone(cell.tone);
     let marker = theme.marker(cell.tone);
     if let Some(ratio) = cell.gauge {
@@ -306,10 +315,13 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'static> 
     if cell.tone == Tone::Risk && !cell.text.is_empty() {
         let mut spans = Vec::new();
         for badge in cell.text.split(' ') {
-            spans.push(Span::styled(badge.to_string(), style));
+            spans.push(Span::styled(badge, style));
             spans.push(Span::raw(" "));
         }
         return Line::from(spans);
+    }
+    if marker.is_empty() {
+        return Line::from(Span::styled(cell.text.as_str(), style));
     }
     Line::from(Span::styled(format!("{marker}{}", cell.text), style))
 }

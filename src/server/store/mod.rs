@@ -106,7 +106,7 @@ pub enum Contents {
 }
 
 /// The seeded demo municipality, written in one transaction.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Seed {
     pub people: Vec<Person>,
     /// (login, token hash)
@@ -123,7 +123,17 @@ pub trait Store: Send + Sync + 'static {
     async fn contents(&self) -> StoreResult<Contents>;
     /// Drops every table and migrates again (only ever for demo data).
     async fn reset(&self) -> StoreResult<()>;
-    async fn seed(&self, seed: &Seed, audit: AuditDraft) -> StoreResult<()>;
+    async fn seed(&self, seed: &Seed, audit: AuditDraft) -> StoreResult<()> {
+        self.seed_reporting(seed, audit, &|_| {}).await
+    }
+    /// [`Store::seed`], telling `written` how many more rows (households,
+    /// cases, requests, history) went in after each batch.
+    async fn seed_reporting(
+        &self,
+        seed: &Seed,
+        audit: AuditDraft,
+        written: &(dyn Fn(u64) + Send + Sync),
+    ) -> StoreResult<()>;
 
     async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<Person>>;
     async fn person(&self, login: &str) -> StoreResult<Option<Person>>;

@@ -331,7 +331,11 @@ fn risk_flags_json(case: &Case) -> String {
 }
 
 /// Inserts cases in multi-row statements; `seqs` gives each its change number.
-async fn insert_cases(tx: &mut Tx, cases: &[(Case, i64)]) -> StoreResult<()> {
+async fn insert_cases(
+    tx: &mut Tx,
+    cases: &[(Case, i64)],
+    written: &(dyn Fn(u64) + Send + Sync),
+) -> StoreResult<()> {
     for chunk in cases.chunks(SEED_CHUNK) {
         let mut insert = QueryBuilder::<Db>::new(
             "INSERT INTO cases (id, number, household_id, domain, status, source, casusregisseur, \
@@ -379,11 +383,16 @@ async fn insert_cases(tx: &mut Tx, cases: &[(Case, i64)]) -> StoreResult<()> {
                 }
                 other => other.into(),
             })?;
+        written(chunk.len() as u64);
     }
     Ok(())
 }
 
-async fn insert_requests(tx: &mut Tx, requests: &[(Request, i64)]) -> StoreResult<()> {
+async fn insert_requests(
+    tx: &mut Tx,
+    requests: &[(Request, i64)],
+    written: &(dyn Fn(u64) + Send + Sync),
+) -> StoreResult<()> {
     for chunk in requests.chunks(SEED_CHUNK) {
         let mut insert = QueryBuilder::<Db>::new(
             "INSERT INTO requests (id, number, case_id, kind, provision, motivation, in_plan, \
@@ -408,11 +417,16 @@ async fn insert_requests(tx: &mut Tx, requests: &[(Request, i64)]) -> StoreResul
                 .push_bind(*seq);
         });
         insert.build().execute(&mut **tx).await?;
+        written(chunk.len() as u64);
     }
     Ok(())
 }
 
-async fn insert_events(tx: &mut Tx, events: &[(i64, CaseEvent)]) -> StoreResult<()> {
+async fn insert_events(
+    tx: &mut Tx,
+    events: &[(i64, CaseEvent)],
+    written: &(dyn Fn(u64) + Send + Sync),
+) -> StoreResult<()> {
     for chunk in events.chunks(SEED_CHUNK) {
         let mut insert = QueryBuilder::<Db>::new(
             "INSERT INTO case_events (case_id, at, actor, kind, note, request_id, \
@@ -430,6 +444,7 @@ async fn insert_events(tx: &mut Tx, events: &[(i64, CaseEvent)]) -> StoreResult<
                 .push_bind(e.decision.map(|d| d.as_str()));
         });
         insert.build().execute(&mut **tx).await?;
+        written(chunk.len() as u64);
     }
     Ok(())
 }
@@ -521,7 +536,7 @@ async fn touch_requests_of_case(tx: &mut Tx, case_id: i64) -> StoreResult<()> {
 async fn write_transition(tx: &mut Tx, t: &Transition, expected_version: i64) -> StoreResult<()> {
     let seq = next_value(tx, "change", 1).await?;
     update_case(tx, &t.case, expected_version, seq).await?;
-    insert_events(tx, &[(t.case.id, t.event.clone())]).await?;
+    insert_events(tx, &[(t.case.id, t.event.clone())], &|_| {}).await?;
     if let Some(previous) = &t.previous_casusregisseur {
         let seq = next_value(tx, "change", 1).await?;
         sqlx::query("INSERT INTO scope_revocations (seq, case_id, login) VALUES ($1, $2, $3)")
@@ -662,7 +677,12 @@ impl Store for SqlStore {
         self.migrate().await
     }
 
-    async fn seed(&self, seed: &Seed, audit: AuditDraft) -> StoreResult<()> {
+    async fn seed_reporting(
+        &self,
+        seed: &Seed,
+        audit: AuditDraft,
+        written: &(dyn Fn(u64) + Send + Sync),
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let changes = (seed.people.len() + seed.cases.len() + seed.requests.len()) as i64;
         let last = next_value(&mut tx, "change", changes).await?;
@@ -691,14 +711,15 @@ impl Store for SqlStore {
                     .push_bind(i64::from(h.members));
             });
             insert.build().execute(&mut *tx).await?;
+            written(chunk.len() as u64);
         }
         let first = numbered(seed.cases.len());
         let cases: Vec<_> = seed.cases.iter().cloned().zip(first..).collect();
-        insert_cases(&mut tx, &cases).await?;
+        insert_cases(&mut tx, &cases, written).await?;
         let first = numbered(seed.requests.len());
         let requests: Vec<_> = seed.requests.iter().cloned().zip(first..).collect();
-        insert_requests(&mut tx, &requests).await?;
-        insert_events(&mut tx, &seed.events).await?;
+        insert_requests(&mut tx, &requests, written).await?;
+        insert_events(&mut tx, &seed.events, written).await?;
 
         // Counters continue after the seeded ids and numbers.
         let max = |ids: &mut dyn Iterator<Item = i64>| ids.max().unwrap_or(0);
@@ -932,14 +953,14 @@ impl Store for SqlStore {
             new.risk_flags,
             new.referred_at,
         );
-        insert_cases(&mut tx, &[(case.clone(), seq)]).await?;
+        insert_cases(&mut tx, &[(case.clone(), seq)], &|_| {}).await?;
         let event = CaseEvent::new(
             new.referred_at,
             &new.referred_by,
             EventKind::Referred,
             Some(new.source.to_string()),
         );
-        insert_events(&mut tx, &[(id, event)]).await?;
+        insert_events(&mut tx, &[(id, event)], &|_| {}).await?;
         append_audit(&mut tx, audit.case(id)).await?;
         tx.commit().await?;
         Ok(case)
@@ -1033,7 +1054,7 @@ impl Store for SqlStore {
             reason: None,
             version: 1,
         };
-        insert_requests(&mut tx, &[(request.clone(), seq)]).await?;
+        insert_requests(&mut tx, &[(request.clone(), seq)], &|_| {}).await?;
         sqlx::query("UPDATE case_events SET request_id = $1 WHERE id = (SELECT MAX(id) FROM case_events WHERE case_id = $2)")
             .bind(id)
             .bind(t.case.id)
@@ -1087,7 +1108,7 @@ impl Store for SqlStore {
         if done.rows_affected() != 1 {
             return Err(StoreError::StaleVersion);
         }
-        insert_events(&mut tx, &[(request.case_id, event.clone())]).await?;
+        insert_events(&mut tx, &[(request.case_id, event.clone())], &|_| {}).await?;
         append_audit(&mut tx, audit.case(request.case_id).request(request.id)).await?;
         tx.commit().await?;
         Ok(request.clone())
