@@ -119,7 +119,8 @@ def main():
         middle = json.loads(first)["cursor"]
         timed("sync page, 1000 items, from the start", "/api/v1/sync?limit=1000")
         timed("sync page, 1000 items, from a cursor", f"/api/v1/sync?limit=1000&since={middle}")
-        case_id = json.loads(first)["cases"][0]["id"]
+        _, mine, _, _ = call("/api/v1/sync?limit=5000", "cr-07")
+        case_id = json.loads(mine)["cases"][0]["id"]
         timed("case detail", f"/api/v1/cases/{case_id}")
         timed("throughput, a year by week", f"/api/v1/stats/throughput?{year}&by=week")
         timed("throughput, a month by day", f"/api/v1/stats/throughput?from={today.replace(day=1)}&to={today}&by=day")

@@ -1120,38 +1120,78 @@ impl Store for SqlStore {
         for statement in DIALECT_SNAPSHOT {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
+        // First the page's end: the seq numbers alone, at most `limit + 1`
+        // from each table's index, give the `limit`-th change overall (and
+        // whether there is one more). Then exactly the page's rows are read.
+        // Scoped and unscoped are separate statements, so each can use its
+        // index (a `$2 IS NULL OR ...` would keep the planner from it).
+        let (case_scope, request_join, request_scope, revocations) = match scope {
+            Some(_) => (
+                " AND c.casusregisseur = $4",
+                " JOIN cases c ON c.id = r.case_id",
+                " AND c.casusregisseur = $4",
+                " UNION ALL SELECT * FROM (SELECT v.seq FROM scope_revocations v \
+                 WHERE v.login = $4 AND v.seq > $1 ORDER BY v.seq LIMIT $2) AS v",
+            ),
+            None => ("", "", "", ""),
+        };
+        let ends = format!(
+            "SELECT seq FROM (\
+               SELECT * FROM (SELECT c.seq FROM cases c WHERE c.seq > $1{case_scope} \
+                              ORDER BY c.seq LIMIT $2) AS c \
+               UNION ALL SELECT * FROM (SELECT r.seq FROM requests r{request_join} \
+                              WHERE r.seq > $1{request_scope} ORDER BY r.seq LIMIT $2) AS r \
+               UNION ALL SELECT * FROM (SELECT p.seq FROM people p WHERE p.seq > $1 \
+                              ORDER BY p.seq LIMIT $2) AS p{revocations}\
+             ) AS s ORDER BY seq LIMIT 2 OFFSET $3"
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(&ends)
+            .bind(since)
+            .bind(fetch)
+            .bind(fetch - 2);
+        if let Some(login) = scope {
+            query = query.bind(login);
+        }
+        let ends = query.fetch_all(&mut *tx).await?;
+        let (upper, has_more) = match ends.as_slice() {
+            [last, _next] => (*last, true),
+            _ => (i64::MAX, false),
+        };
+        let (case_scope, request_scope) = match scope {
+            Some(_) => (" AND c.casusregisseur = $3", " AND c.casusregisseur = $3"),
+            None => ("", ""),
+        };
         let mut changes: Vec<(i64, Change)> = Vec::new();
-        for row in sqlx::query_as::<_, CaseRow>(concat!(
-            case_select!(),
-            " WHERE c.seq > $1 AND ($2 IS NULL OR c.casusregisseur = $2) ORDER BY c.seq LIMIT $3"
-        ))
-        .bind(since)
-        .bind(scope)
-        .bind(fetch)
-        .fetch_all(&mut *tx)
-        .await?
-        {
+        let cases = format!(
+            "{} WHERE c.seq > $1 AND c.seq <= $2{case_scope} ORDER BY c.seq",
+            case_select!()
+        );
+        let mut query = sqlx::query_as::<_, CaseRow>(&cases).bind(since).bind(upper);
+        if let Some(login) = scope {
+            query = query.bind(login);
+        }
+        for row in query.fetch_all(&mut *tx).await? {
             changes.push((row.seq, Change::Case(row.into_case()?)));
         }
-        for row in sqlx::query_as::<_, RequestRow>(concat!(
-            request_select!(),
-            " JOIN cases c ON c.id = r.case_id \
-             WHERE r.seq > $1 AND ($2 IS NULL OR c.casusregisseur = $2) ORDER BY r.seq LIMIT $3"
-        ))
-        .bind(since)
-        .bind(scope)
-        .bind(fetch)
-        .fetch_all(&mut *tx)
-        .await?
-        {
+        let requests = format!(
+            "{}{request_join} WHERE r.seq > $1 AND r.seq <= $2{request_scope} ORDER BY r.seq",
+            request_select!()
+        );
+        let mut query = sqlx::query_as::<_, RequestRow>(&requests)
+            .bind(since)
+            .bind(upper);
+        if let Some(login) = scope {
+            query = query.bind(login);
+        }
+        for row in query.fetch_all(&mut *tx).await? {
             changes.push((row.seq, Change::Request(row.into_request()?)));
         }
         for row in sqlx::query_as::<_, PersonRow>(concat!(
             person_select!(),
-            " WHERE p.seq > $1 ORDER BY p.seq LIMIT $2"
+            " WHERE p.seq > $1 AND p.seq <= $2 ORDER BY p.seq"
         ))
         .bind(since)
-        .bind(fetch)
+        .bind(upper)
         .fetch_all(&mut *tx)
         .await?
         {
@@ -1159,11 +1199,11 @@ impl Store for SqlStore {
         }
         if let Some(login) = scope {
             let removed: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT seq, case_id FROM scope_revocations WHERE login = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                "SELECT seq, case_id FROM scope_revocations WHERE login = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
             )
             .bind(login)
             .bind(since)
-            .bind(fetch)
+            .bind(upper)
             .fetch_all(&mut *tx)
             .await?;
             changes.extend(
@@ -1181,11 +1221,7 @@ impl Store for SqlStore {
         .await?;
         tx.commit().await?;
 
-        // Every table was read up to `limit + 1` rows: the first `limit`
-        // changes overall are all here, and anything beyond means more.
         changes.sort_by_key(|(seq, _)| *seq);
-        let has_more = changes.len() > limit;
-        changes.truncate(limit);
         let last = changes.last().map_or(since, |(seq, _)| *seq);
         let mut page = SyncPage {
             // On the last page the cursor is the snapshot's latest change,
