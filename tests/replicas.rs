@@ -246,3 +246,34 @@ async fn after_a_reseed_the_desk_starts_over_by_itself() {
         assert!(!resynced.people.is_empty());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throughput_on_one_server_counts_what_another_just_wrote() {
+    let Some((first, second)) = two_servers().await else {
+        return;
+    };
+    let path = "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30";
+    let figures = |base: String| {
+        let client = first.client.clone();
+        async move {
+            let response = client
+                .get(format!("{base}{path}"))
+                .bearer_auth("demo-pm")
+                .send()
+                .await
+                .unwrap();
+            expect(response, 200).await
+        }
+    };
+    first.planned_case(0, "jeugd", "cr-01").await;
+    let before = figures(second.clone()).await;
+    assert_eq!(before["inflow"]["total"], 1);
+    // Written through the first server; the second counts it at once
+    // (its mirror catches up by change number before computing).
+    first.referral(1, "volwassenen").await;
+    let after = figures(second.clone()).await;
+    assert_eq!(after["inflow"]["total"], 2, "{after:#}");
+    assert_eq!(after["inflow"]["by_domain"]["volwassenen"], 1);
+    // Asked again without a change: the same figures.
+    assert_eq!(figures(second).await, after);
+}

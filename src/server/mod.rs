@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod demo;
 pub mod error;
+pub mod facts;
 pub mod http;
 pub mod launch;
 pub mod listen;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// The change and staff counters, kept fresh in the background.
     pub changes: Arc<watch::ChangeWatch>,
     pub tokens: Arc<watch::TokenCache>,
+    /// The throughput figures' inputs, mirrored in memory.
+    pub facts: Arc<facts::FactsMirror>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             norms: Arc::new(norms),
             refusals: Arc::default(),
             tokens: Arc::default(),
+            facts: Arc::default(),
         }
     }
 

@@ -21,11 +21,10 @@ use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, Health, Me, NewCaseBody,
     NewHouseholdBody, NewRequestBody, NoteBody, Problem, ReasonBody, SyncResponse,
 };
-use crate::domain::calendar::start_of_day;
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{Case, Household, Person, Request, RequestStatus, Role};
 use crate::domain::permissions::{self, CaseAction};
-use crate::domain::stats::{self, Bucket, Period, Throughput};
+use crate::domain::stats::{Bucket, Period, Throughput};
 
 /// A path segment parsed into `T`, failing as a problem+json.
 #[derive(FromRequestParts)]
@@ -795,19 +794,10 @@ pub async fn throughput(
     let period = Period::new(params.from, params.to).map_err(ApiError::Unprocessable)?;
     let by = params.by.unwrap_or_default();
     by.fits(&period).map_err(ApiError::Unprocessable)?;
-    let facts = state
-        .store
-        .throughput_facts(
-            start_of_day(period.from),
-            start_of_day(period.to + chrono::Days::new(1)),
-        )
-        .await?;
-    Ok(Json(stats::throughput(
-        &facts.cases,
-        &facts.requests,
-        &facts.people,
-        period,
-        by,
-        state.clock.now(),
-    )))
+    Ok(Json(
+        state
+            .facts
+            .throughput(state.store.as_ref(), period, by, state.clock.now())
+            .await?,
+    ))
 }

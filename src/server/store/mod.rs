@@ -59,13 +59,6 @@ pub struct NewCase {
     pub referred_by: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ThroughputFacts {
-    pub cases: Vec<Case>,
-    pub requests: Vec<Request>,
-    pub people: Vec<Person>,
-}
-
 /// One page of changes after a cursor, as one consistent snapshot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncPage {
@@ -206,14 +199,6 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AuditEntry>>;
     /// The whole chain in order, and how many entries were ever appended.
     async fn audit_chain(&self) -> StoreResult<(Vec<AuditEntry>, i64)>;
-    /// What the throughput figures of `[from, to)` are computed from: the
-    /// cases with a step in it, every open case (for the load), the
-    /// requests filed or decided in it, and the people.
-    async fn throughput_facts(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<ThroughputFacts>;
 }
 
 /// Connects to `sqlite://PATH` or `postgres://...` and migrates.

@@ -12,7 +12,6 @@ use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Reques
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
     CaseDetail, Contents, Counters, NewCase, Seed, Store, StoreError, StoreResult, SyncPage,
-    ThroughputFacts,
 };
 
 /// The store over one connection pool.
@@ -1269,60 +1268,6 @@ impl Store for SqlStore {
         .into_iter()
         .map(AuditRow::into_entry)
         .collect()
-    }
-
-    async fn throughput_facts(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<ThroughputFacts> {
-        let mut tx = self.begin().await?;
-        for statement in DIALECT_SNAPSHOT {
-            sqlx::query(statement).execute(&mut *tx).await?;
-        }
-        let cases = sqlx::query_as::<_, CaseRow>(concat!(
-            case_select!(),
-            " WHERE c.closed_at IS NULL \
-               OR (c.referred_at >= $1 AND c.referred_at < $2) \
-               OR (c.closed_at >= $1 AND c.closed_at < $2) \
-               OR (c.assigned_at >= $1 AND c.assigned_at < $2) \
-               OR (c.first_contact_due_at >= $1 AND c.first_contact_due_at < $2) \
-               OR (c.first_contact_at >= $1 AND c.first_contact_at < $2) \
-               OR (c.plan_at >= $1 AND c.plan_at < $2) \
-             ORDER BY c.id"
-        ))
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(CaseRow::into_case)
-        .collect::<StoreResult<Vec<_>>>()?;
-        let requests = sqlx::query_as::<_, RequestRow>(concat!(
-            request_select!(),
-            " WHERE (r.filed_at >= $1 AND r.filed_at < $2) \
-               OR (r.decided_at >= $1 AND r.decided_at < $2) \
-             ORDER BY r.id"
-        ))
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(RequestRow::into_request)
-        .collect::<StoreResult<Vec<_>>>()?;
-        let people = sqlx::query_as::<_, PersonRow>(concat!(person_select!(), " ORDER BY p.login"))
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(PersonRow::into_person)
-            .collect::<StoreResult<Vec<_>>>()?;
-        tx.commit().await?;
-        Ok(ThroughputFacts {
-            cases,
-            requests,
-            people,
-        })
     }
 
     async fn audit_chain(&self) -> StoreResult<(Vec<AuditEntry>, i64)> {
