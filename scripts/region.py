@@ -91,6 +91,42 @@ def wrk(url, *headers):
     return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
 
 
+# The store's statements (store/shared.rs) whose plans matter at scale.
+PLANS = {
+    "a sync page's end (unscoped)":
+        "SELECT seq FROM (SELECT * FROM (SELECT c.seq FROM cases c WHERE c.seq > 0 ORDER BY c.seq LIMIT 1001) AS c "
+        "UNION ALL SELECT * FROM (SELECT r.seq FROM requests r WHERE r.seq > 0 ORDER BY r.seq LIMIT 1001) AS r "
+        "UNION ALL SELECT * FROM (SELECT p.seq FROM people p WHERE p.seq > 0 ORDER BY p.seq LIMIT 1001) AS p"
+        ") AS s ORDER BY seq LIMIT 2 OFFSET 999",
+    "a sync page's cases (unscoped)":
+        "SELECT c.* FROM cases c WHERE c.seq > 0 AND c.seq <= 1000 ORDER BY c.seq",
+    "a casusregisseur's cases (scoped sync)":
+        "SELECT c.* FROM cases c WHERE c.seq > 0 AND c.seq <= 9999999 AND c.casusregisseur = 'cr-07' ORDER BY c.seq",
+    "a casusregisseur's requests (scoped sync)":
+        "SELECT r.* FROM requests r JOIN cases c ON c.id = r.case_id "
+        "WHERE r.seq > 0 AND r.seq <= 9999999 AND c.casusregisseur = 'cr-07' ORDER BY r.seq",
+    "a case's history (detail)":
+        "SELECT * FROM case_events WHERE case_id = 4242 ORDER BY id",
+    "a case's requests (detail)":
+        "SELECT * FROM requests r WHERE r.case_id = 4242 ORDER BY r.id",
+}
+
+
+def explain(backend, url, admin):
+    print(f"\nQuery plans ({backend})")
+    for name, sql in PLANS.items():
+        if backend == "sqlite":
+            out = subprocess.run(["sqlite3", url.removeprefix("sqlite://"), f"EXPLAIN QUERY PLAN {sql}"],
+                                 capture_output=True, text=True).stdout
+        else:
+            schema = url.rsplit("%3D", 1)[1]
+            out = subprocess.run(["psql", admin, "-qtAc", f"SET search_path={schema}; EXPLAIN {sql}"],
+                                 capture_output=True, text=True).stdout
+        print(f"  {name}:")
+        for line in out.strip().splitlines():
+            print(f"    {line}")
+
+
 def main():
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     scratch = tempfile.mkdtemp()
@@ -112,6 +148,7 @@ def main():
                 print(f"{backend}: {line.strip()}")
             if "case API on" in line:
                 break
+        explain(backend, url, admin if backend != "sqlite" else None)
         print(f"\nP6 server queries at scale {SCALE} ({backend}, {REPEAT} calls each)")
         today = datetime.date.today()
         year = f"from={today - datetime.timedelta(days=364)}&to={today}"
@@ -122,7 +159,25 @@ def main():
         _, mine, _, _ = call("/api/v1/sync?limit=5000", "cr-07")
         case_id = json.loads(mine)["cases"][0]["id"]
         timed("case detail", f"/api/v1/cases/{case_id}")
+        status, _, _, seconds = call(f"/api/v1/stats/throughput?{year}&by=week")
+        assert status == 200, status
+        print(f"  {'throughput, first call (mirror loads)':<38} {seconds * 1000:7.1f} ms")
         timed("throughput, a year by week", f"/api/v1/stats/throughput?{year}&by=week")
+        # After a change the figures are computed anew over the mirror.
+        _, mine, _, _ = call("/api/v1/sync?limit=5000", "cr-07")
+        working = next(c for c in json.loads(mine)["cases"] if c["status"] in ("plan", "execution"))
+        version, times = working["version"], []
+        for i in range(REPEAT):
+            status, _, _, _ = call(f"/api/v1/cases/{working['id']}/activity", "cr-07",
+                                   {"if-match": f"\"v{version}\"", "content-type": "application/json"},
+                                   "POST", json.dumps({"note": f"gesprek {i}"}).encode())
+            assert status == 200, status
+            version += 1
+            status, _, _, seconds = call(f"/api/v1/stats/throughput?{year}&by=week")
+            assert status == 200, status
+            times.append(seconds * 1000)
+        print(f"  {'throughput, a year, after a change':<38} median {statistics.median(times):7.1f} ms"
+              f"   max {max(times):7.1f} ms")
         timed("throughput, a month by day", f"/api/v1/stats/throughput?from={today.replace(day=1)}&to={today}&by=day")
         timed("stagnation inputs (cr-07's full sync)", "/api/v1/sync?limit=5000", "cr-07")
 

@@ -766,6 +766,10 @@ impl Store for SqlStore {
             .await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
+        // Fresh statistics for the planner: after a bulk load PostgreSQL's
+        // are stale until autovacuum runs, and it then joins a
+        // casusregisseur's requests by scanning all of them.
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
 
