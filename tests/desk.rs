@@ -1298,3 +1298,36 @@ fn changes_applied_row_by_row_equal_a_desk_built_from_scratch() {
         }
     }
 }
+
+#[test]
+fn a_resync_replaces_what_the_desk_held_and_notifies_nothing() {
+    // The server lost the desk's cursor (a restored or reseeded database):
+    // the full sync that follows is all there is, not an addition.
+    let mut app = desk("pr-jeugd");
+    let before = rows(&app);
+    assert!(before.len() > 1, "{before:?}");
+    let kept = delta().cases[0].clone();
+    let mut new_case = kept.clone();
+    new_case.id = 66;
+    new_case.number = "KST-2026-0066".into();
+    let commands = app.update(Msg::Resynced {
+        delta: Delta {
+            cases: vec![kept.clone(), new_case],
+            people: delta().people,
+            ..Delta::default()
+        },
+        at: now(),
+    });
+    assert!(
+        !commands.iter().any(|c| matches!(c, Command::Notify { .. })),
+        "a resync is a fresh start, not news: {commands:?}"
+    );
+    assert_eq!(app.snapshot.cases.len(), 2, "only what the server has now");
+    assert!(app.snapshot.cases.contains_key(&66));
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("opnieuw geladen")),
+        "the desk says what happened"
+    );
+}
