@@ -327,14 +327,18 @@ pub fn caseload(
         .into_values()
         .filter(|r| r.open == 0 || in_focus.get(&r.login).copied().unwrap_or(false))
         .collect();
-    rows.sort_by(|a, b| {
-        (a.login.is_some(), &a.organisation, &a.name).cmp(&(
-            b.login.is_some(),
-            &b.organisation,
-            &b.name,
-        ))
-    });
+    rows.sort_by(caseload_order);
     rows
+}
+
+/// Caseload's order: the unassigned row first, then per organisation by
+/// name. (Shared with the rows kept up to date in `live`.)
+pub fn caseload_order(a: &CaseloadRow, b: &CaseloadRow) -> std::cmp::Ordering {
+    (a.login.is_some(), &a.organisation, &a.name).cmp(&(
+        b.login.is_some(),
+        &b.organisation,
+        &b.name,
+    ))
 }
 
 /// The open cases of one casusregisseur (`None`: the unassigned ones), for

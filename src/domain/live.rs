@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::boards::{
     self, CaseloadRow, CasesOfRank, DoorzettingsmachtRow, Focus, Index, MandateRow, Snapshot,
-    StagnationRank, StagnationRow,
+    StagnationRank, StagnationRow, caseload_order,
 };
 use super::model::{Case, Login, Person, Role};
 use super::norms::Norms;
@@ -387,13 +387,7 @@ impl Live {
             }
         }
         let mut rows: Vec<CaseloadRow> = rows.into_values().filter(|r| self.shown(r)).collect();
-        rows.sort_by(|a, b| {
-            (a.login.is_some(), &a.organisation, &a.name).cmp(&(
-                b.login.is_some(),
-                &b.organisation,
-                &b.name,
-            ))
-        });
+        rows.sort_by(caseload_order);
         rows
     }
 }
