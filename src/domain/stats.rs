@@ -320,7 +320,9 @@ fn count_request(counts: &mut RequestCounts, request: &Request) {
 /// anyone else who holds one (the doorzettingsmacht regisseur after a take
 /// over), so the rows add up to every open assigned case.
 pub fn load(cases: &[Case], people: &[Person]) -> Load {
-    let mut rows: BTreeMap<&str, CasusregisseurLoad> = people
+    // Looked up by hash per open case (a region has thousands of holders;
+    // an ordered map compared strings most of the time); ordered below.
+    let mut rows: std::collections::HashMap<&str, CasusregisseurLoad> = people
         .iter()
         .filter(|p| permissions::may_hold_cases(p))
         .map(|p| {
@@ -387,6 +389,13 @@ pub fn throughput(
     now: DateTime<Utc>,
 ) -> Throughput {
     let window = Window::of(&period);
+    // Counted under the values' static names, made owned once at the end:
+    // no allocation per case.
+    let (mut by_source, mut by_domain, mut by_result) = (
+        BTreeMap::<&str, u32>::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    );
     let mut inflow = Inflow::default();
     let mut outflow = Outflow::default();
     let mut first_contact = FirstContact::default();
@@ -395,19 +404,13 @@ pub fn throughput(
     for case in cases {
         if window.contains(case.referred_at) {
             inflow.total += 1;
-            *inflow
-                .by_source
-                .entry(case.source.as_str().into())
-                .or_default() += 1;
-            *inflow
-                .by_domain
-                .entry(case.domain.as_str().into())
-                .or_default() += 1;
+            *by_source.entry(case.source.as_str()).or_default() += 1;
+            *by_domain.entry(case.domain.as_str()).or_default() += 1;
         }
         if case.closed_at.is_some_and(|at| window.contains(at)) {
             outflow.total += 1;
             if let Some(result) = case.close_result {
-                *outflow.by_result.entry(result.as_str().into()).or_default() += 1;
+                *by_result.entry(result.as_str()).or_default() += 1;
             }
             if case.status == CaseStatus::Waakvlam {
                 outflow.waakvlam += 1;
@@ -434,6 +437,15 @@ pub fn throughput(
             to_plan.push(days(contact, plan));
         }
     }
+    let owned = |counts: BTreeMap<&str, u32>| {
+        counts
+            .into_iter()
+            .map(|(name, n)| (name.to_string(), n))
+            .collect()
+    };
+    inflow.by_source = owned(by_source);
+    inflow.by_domain = owned(by_domain);
+    outflow.by_result = owned(by_result);
     first_contact.within_norm_pct = (first_contact.due > 0).then(|| {
         round1(100.0 * f64::from(first_contact.within_norm) / f64::from(first_contact.due))
     });
