@@ -145,7 +145,7 @@ pub const CASELOAD: &[Column] = &[
         3,
     ),
     col("specialisme", "Specialisme", "Specialism", 8, 30, false, 5),
-    col("belasting", "Belasting", "Load", 14, 22, false, 1),
+    col("belasting", "Belasting", "Load", 14, 26, false, 1),
     col(
         "contact_te_laat",
         "Contact laat",

@@ -298,9 +298,16 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'_> {
     let style = theme.tone(cell.tone);
     let marker = theme.marker(cell.tone);
     if let Some(ratio) = cell.gauge {
+        // The numbers come before the bar, and "1981/12" before "+1969"
+        // (the tone and the marker still say it is over): at a region's
+        // loads a narrow column otherwise cut "1981/12" to "1981/1".
+        let text = match cell.text.split_once(' ') {
+            Some((numbers, _)) if cell.text.chars().count() as u16 + 2 > width => numbers,
+            _ => cell.text.as_str(),
+        };
         // A fixed bar width keeps the gauges of a column aligned.
         let bar = width
-            .saturating_sub(cell.text.chars().count() as u16 + 2)
+            .saturating_sub(text.chars().count() as u16 + 2)
             .min(GAUGE_BAR);
         let filled = ((ratio.min(1.0) * f64::from(bar)).round() as u16).min(bar);
         return Line::from(vec![
@@ -309,7 +316,7 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'_> {
                 "░".repeat((bar - filled).into()),
                 Style::default().add_modifier(Modifier::DIM),
             ),
-            Span::styled(format!(" {marker}{}", cell.text), style),
+            Span::styled(format!(" {marker}{text}"), style),
         ]);
     }
     if cell.tone == Tone::Risk && !cell.text.is_empty() {
@@ -347,4 +354,38 @@ fn empty_text(app: &App) -> String {
         _ => lang.pick("Geen open zaken.", "No open cases."),
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::columns::load_cell;
+
+    fn drawn(line: Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_regions_load_keeps_its_numbers_in_a_narrow_column() {
+        let cell = load_cell(1981, Some(12));
+        assert_eq!(cell.text, "1981/12 +1969");
+        for mono in [false, true] {
+            numbers_stay_whole(&cell, Theme { mono });
+        }
+    }
+
+    fn numbers_stay_whole(cell: &Cell, theme: Theme) {
+        let cell = cell.clone();
+        // Room for everything: bar, numbers and how far over.
+        let wide = drawn(cell_line(&cell, 26, theme));
+        assert!(wide.ends_with("1981/12 +1969"), "{wide:?}");
+        assert!(wide.contains('█'), "{wide:?}");
+        // The column's least width: the numbers whole, the excess dropped.
+        let narrow = drawn(cell_line(&cell, 14, theme));
+        assert!(narrow.contains("1981/12"), "{narrow:?}");
+        assert!(narrow.chars().count() <= 14, "{narrow:?}");
+        // An ordinary load is drawn as before.
+        let usual = drawn(cell_line(&load_cell(17, Some(15)), 22, theme));
+        assert!(usual.ends_with("17/15 +2"), "{usual:?}");
+    }
 }
