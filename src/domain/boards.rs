@@ -226,6 +226,18 @@ impl CaseloadRow {
         }
     }
 
+    /// A member of staff's row before any case is counted.
+    pub(crate) fn of_person(person: &Person) -> Self {
+        let mut row = CaseloadRow::empty(
+            Some(person.login.clone()),
+            person.display_name.clone(),
+            person.organisation.clone(),
+        );
+        row.specialism = person.specialism.clone();
+        row.capacity = person.capacity;
+        row
+    }
+
     /// Counts an open case in the load; its signals only when `signals`
     /// (the case is in the focus).
     fn count(&mut self, case: &Case, stagnation: &[Stagnation], signals: bool) {
@@ -291,14 +303,7 @@ pub fn caseload(
         .filter(|p| p.active && p.capacity.is_some())
         .filter(|p| only.is_none_or(|login| p.login == login))
     {
-        let mut row = CaseloadRow::empty(
-            Some(person.login.clone()),
-            person.display_name.clone(),
-            person.organisation.clone(),
-        );
-        row.specialism = person.specialism.clone();
-        row.capacity = person.capacity;
-        rows.insert(Some(person.login.clone()), row);
+        rows.insert(Some(person.login.clone()), CaseloadRow::of_person(person));
     }
     let mut in_focus: BTreeMap<Option<Login>, bool> = BTreeMap::new();
     for case in snapshot.cases.values().filter(|c| c.is_open()) {

@@ -406,13 +406,7 @@ impl Live {
     }
 
     fn person_row(&self, person: &Person, held: Option<&Held>) -> CaseloadRow {
-        let mut row = CaseloadRow::empty(
-            Some(person.login.clone()),
-            person.display_name.clone(),
-            person.organisation.clone(),
-        );
-        row.specialism = person.specialism.clone();
-        row.capacity = person.capacity;
+        let mut row = CaseloadRow::of_person(person);
         if let Some(held) = held {
             row.open = held.cases.len() as u32;
             row.add_signals(held.signals, 1);
