@@ -3,6 +3,7 @@
 
 pub mod boards;
 pub mod calendar;
+pub mod dwangsom;
 pub mod lifecycle;
 pub mod live;
 pub mod model;
