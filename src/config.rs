@@ -2,6 +2,7 @@
 //! refused whole, with the file, line and what is wrong, so nothing starts
 //! half-configured.
 
+use crate::domain::dwangsom::DwangsomRates;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -180,6 +181,8 @@ pub struct NormsConfig {
     #[serde(deserialize_with = "dates")]
     pub extra_closing_days: Vec<NaiveDate>,
     pub stagnation: StagnationThresholds,
+    /// The daily amounts and cap of the dwangsom (Awb 4:17), in euros.
+    pub dwangsom: DwangsomRates,
 }
 
 impl Default for NormsConfig {
@@ -192,6 +195,7 @@ impl Default for NormsConfig {
             decision_weeks_jeugd: norms.decision_weeks_jeugd,
             extra_closing_days: Vec::new(),
             stagnation: norms.stagnation,
+            dwangsom: norms.dwangsom,
         }
     }
 }
@@ -251,6 +255,7 @@ impl NormsConfig {
             decision_weeks_wmo: self.decision_weeks_wmo,
             decision_weeks_jeugd: self.decision_weeks_jeugd,
             stagnation: self.stagnation,
+            dwangsom: self.dwangsom,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Norms and deadlines: when first contact is due, when a request must be
 //! decided, and when a case counts as stagnant.
 
+use super::dwangsom::DwangsomRates;
 use chrono::{DateTime, Days, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,6 +21,8 @@ pub struct Norms {
     pub decision_weeks_wmo: u32,
     pub decision_weeks_jeugd: u32,
     pub stagnation: StagnationThresholds,
+    /// What a late decision costs per day once it is owed (Awb 4:17).
+    pub dwangsom: DwangsomRates,
 }
 
 /// When each face of stagnation starts, in counted days (see [`Norms::counting`]).
@@ -59,6 +62,7 @@ impl Default for Norms {
             decision_weeks_wmo: 2,
             decision_weeks_jeugd: 8,
             stagnation: StagnationThresholds::default(),
+            dwangsom: DwangsomRates::default(),
         }
     }
 }
