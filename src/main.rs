@@ -589,7 +589,8 @@ async fn serve(
     }
     let store = store::connect(&url).await?;
     let mut households = Vec::new();
-    if demo.is_none() && store.contents().await? == store::Contents::Demo {
+    let holds_demo = store.contents().await? == store::Contents::Demo;
+    if demo.is_none() && holds_demo {
         // The demo's tokens are public: they must never open a real server.
         bail!(
             "{url} holds the demo municipality, whose tokens (demo-pm, ...) anyone can use; \
@@ -598,7 +599,7 @@ async fn serve(
         );
     }
     if let Some(DemoSeed { keep: true, .. }) = demo {
-        if store.contents().await? != store::Contents::Demo {
+        if !holds_demo {
             bail!("{url} holds no demo to keep; `regiedesk serve --demo` seeds one");
         }
         households = store.household_ids().await?;

@@ -306,8 +306,9 @@ fn describe_shape_error(path: &str, message: &str) -> String {
     }
 }
 
-/// At most `max` characters of `text`.
-fn ellipsis(text: &str, max: usize) -> String {
+/// At most `max` characters of `text`, then `…`: what a caller sent (a
+/// path, a value) can be megabytes, and goes into messages and the log.
+pub(crate) fn ellipsis(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::audit::AuditDraft;
-use super::error::ApiError;
+use super::error::{ApiError, ellipsis};
 use crate::domain::model::Person;
 
 /// The SHA-256 of a token, as stored: tokens are long random strings, so a
@@ -66,7 +66,7 @@ impl FromRequestParts<AppState> for Actor {
                 let mut draft = AuditDraft::refused(None, state.clock.now(), action, &why);
                 draft.case_id = case_id;
                 draft.request_id = request_id;
-                state.record_refusal(None, draft).await;
+                state.record_refusal(draft).await;
                 Err(revoked.map_or(ApiError::Unauthorized, ApiError::TokenRevoked))
             }
         }
@@ -101,14 +101,6 @@ fn attempted(parts: &Parts) -> (&'static str, Option<i64>, Option<i64>) {
         (true, Some("cases"), Some(id)) => ("case.read", Some(id), None),
         (true, Some("requests"), Some(id)) => ("request.read", None, Some(id)),
         _ => ("api.access", None, None),
-    }
-}
-
-/// At most `max` characters of `text`: a probe's path can be megabytes.
-fn ellipsis(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
     }
 }
 

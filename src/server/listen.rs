@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
+use axum::body::HttpBody as _;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -166,6 +167,10 @@ async fn read_body_first(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    // Nothing to read (a GET, such as every poll): straight on.
+    if body.is_end_stream() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let declared = parts
         .headers
         .get(axum::http::header::CONTENT_LENGTH)
@@ -227,15 +232,14 @@ impl<S> ProblemOnParseError<S> {
             .parse()
             .ok()?;
         let lower = head.to_ascii_lowercase();
-        let bare = lower.contains("\r\ncontent-length: 0") && !lower.contains("\r\ncontent-type:");
+        if !lower.contains("\r\ncontent-length: 0") || lower.contains("\r\ncontent-type:") {
+            return None;
+        }
         let error = match code {
             431 => ApiError::HeadersTooLarge,
             400 => ApiError::BadRequest("dit is geen geldig HTTP-verzoek".into()),
             _ => return None,
         };
-        if !bare {
-            return None;
-        }
         let body = serde_json::to_vec(&error.problem()).expect("a problem serialises");
         let mut response = format!(
             "{status_line}\r\ncontent-type: application/problem+json\r\ncontent-length: {}\r\n\

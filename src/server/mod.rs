@@ -24,7 +24,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::clock::Clock;
-use crate::domain::model::Person;
 use crate::domain::norms::Norms;
 use error::ApiError;
 use store::Store;
@@ -61,8 +60,7 @@ impl AppState {
     /// Writes a refused access attempt to the audit log, as far as the
     /// refusal gate lets it (see [`refusals`]). A failure to write is
     /// logged: the caller still gets the refusal.
-    pub async fn record_refusal(&self, actor: Option<&Person>, draft: audit::AuditDraft) {
-        let mut draft = draft;
+    pub async fn record_refusal(&self, mut draft: audit::AuditDraft) {
         match self.refusals.admit(&draft.actor, draft.at) {
             refusals::Admission::Count => {}
             refusals::Admission::Record(note) => {
@@ -72,8 +70,9 @@ impl AppState {
                         None => note,
                     });
                 }
+                let actor = draft.actor.clone();
                 if let Err(error) = self.store.append_audit_entry(draft).await {
-                    tracing::error!(%error, actor = actor.map(|p| p.login.as_str()), "refused access not audited");
+                    tracing::error!(%error, %actor, "refused access not audited");
                 }
             }
         }

@@ -124,11 +124,11 @@ pub async fn sync(
     };
     // An idle poll: the caller has the latest change. Answered from the
     // counters in memory, without the database (see `server::watch`).
-    if let Some(counters) = state.changes.trusted()
-        && counters.change == since
-        && matches(&sync_etag(since, scope))
-    {
-        return Ok(not_modified(sync_etag(since, scope)));
+    if state.changes.trusted().is_some_and(|c| c.change == since) {
+        let tag = sync_etag(since, scope);
+        if matches(&tag) {
+            return Ok(not_modified(tag));
+        }
     }
     let page = state.store.sync(since, scope, limit).await?;
     if since > page.latest {
@@ -276,7 +276,7 @@ async fn may_read_detail(
     let mut draft = AuditDraft::refused(Some(actor), state.clock.now(), action, &denied.0);
     draft.case_id = Some(case.id);
     draft.request_id = request_id;
-    state.record_refusal(Some(actor), draft).await;
+    state.record_refusal(draft).await;
     Err(denied.into())
 }
 
