@@ -369,6 +369,21 @@ async fn connections_beyond_the_limit_wait_their_turn() {
         .await
         .unwrap();
     assert_eq!(read_response(&mut third).await.0, 200);
+    // It was served only after a holder was let go: by the time its
+    // answer is here, a holder's close is too (the server closes before
+    // it frees the place). Without a limit it is served at once, while
+    // both holders still wait out their deadline.
+    let gone = |stream: &TcpStream| {
+        let mut buffer = [0u8; 64];
+        match stream.try_read(&mut buffer) {
+            Ok(n) => n == 0,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+        }
+    };
+    assert!(
+        holders.iter().any(gone),
+        "the third connection was served beside the two holding the places"
+    );
     for holder in &mut holders {
         assert!(closed(holder).await);
     }
