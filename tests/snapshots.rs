@@ -247,6 +247,7 @@ fn case_detail_with_history() {
                 decided_at: Some(at("2026-10-20T10:00:00Z")),
                 reason: Some("eerst het veiligheidsplan".into()),
                 version: 2,
+                term: Default::default(),
             }],
             case,
         })),

@@ -166,6 +166,12 @@ pub fn event(lang: Language, kind: EventKind) -> &'static str {
         EventKind::TakenOver => lang.pick("overgenomen", "taken over"),
         EventKind::Deescalated => lang.pick("afgeschaald", "de-escalated"),
         EventKind::Closed => lang.pick("afgesloten", "closed"),
+        EventKind::RequestSuspended => lang.pick("aanvraag opgeschort", "request suspended"),
+        EventKind::RequestResumed => lang.pick("aanvulling ontvangen", "information received"),
+        EventKind::RequestExtended => lang.pick("termijn verdaagd", "term extended"),
+        EventKind::DefaultNoticeReceived => {
+            lang.pick("ingebrekestelling ontvangen", "notice of default received")
+        }
     }
 }
 

@@ -815,6 +815,7 @@ mod tests {
             decided_at: None,
             reason: None,
             version: 1,
+            term: Default::default(),
         }
     }
 

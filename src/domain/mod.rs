@@ -11,3 +11,4 @@ pub mod norms;
 pub mod permissions;
 pub mod stats;
 pub mod suggest;
+pub mod term;

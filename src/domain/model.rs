@@ -8,6 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::term::DecisionTerm;
+
 /// A person's login name, the stable identity used across the API.
 pub type Login = String;
 
@@ -258,6 +260,14 @@ wire_enum! {
         TakenOver = "taken_over",
         Deescalated = "deescalated",
         Closed = "closed",
+        /// The applicant was asked to complete a request (Awb 4:15).
+        RequestSuspended = "request_suspended",
+        /// The information asked for arrived; the term runs again.
+        RequestResumed = "request_resumed",
+        /// The decision term was extended (Awb 4:14).
+        RequestExtended = "request_extended",
+        /// The applicant's ingebrekestelling was received (Awb 4:17).
+        DefaultNoticeReceived = "default_notice_received",
     }
 }
 
@@ -402,6 +412,10 @@ pub struct Request {
     pub decided_at: Option<DateTime<Utc>>,
     pub reason: Option<String>,
     pub version: i64,
+    /// What moved the decision term: suspensions, the extension, the
+    /// notice of default (see `domain::term`). `decide_by` is the result.
+    #[serde(default)]
+    pub term: DecisionTerm,
 }
 
 /// One line of a case's history.

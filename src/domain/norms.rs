@@ -2,7 +2,8 @@
 //! decided, and when a case counts as stagnant.
 
 use super::dwangsom::DwangsomRates;
-use chrono::{DateTime, Days, Utc};
+use super::term::DecisionTerm;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -107,16 +108,35 @@ impl Norms {
         end_of_day(day)
     }
 
+    /// The decision term of a kind of request, in weeks, before anything
+    /// moved it.
+    pub fn decision_weeks(&self, kind: RequestKind) -> u32 {
+        match kind {
+            RequestKind::WmoMaatwerk => self.decision_weeks_wmo,
+            RequestKind::Jeugdhulp => self.decision_weeks_jeugd,
+        }
+    }
+
     /// The legal decision deadline: filed date plus the term of the kind,
     /// moved to the next working day when it ends on a weekend or holiday
     /// (Algemene termijnenwet), at the end of that day.
     pub fn decide_by(&self, kind: RequestKind, filed_at: DateTime<Utc>) -> DateTime<Utc> {
-        let weeks = match kind {
-            RequestKind::WmoMaatwerk => self.decision_weeks_wmo,
-            RequestKind::Jeugdhulp => self.decision_weeks_jeugd,
-        };
-        let term_end = local_date(filed_at) + Days::new(7 * u64::from(weeks));
-        end_of_day(self.calendar.on_or_next_working_day(term_end))
+        self.decide_by_under(kind, filed_at, &DecisionTerm::default())
+    }
+
+    /// The decision deadline after what moved the term (suspensions, an
+    /// extension; see `domain::term`).
+    pub fn decide_by_under(
+        &self,
+        kind: RequestKind,
+        filed_at: DateTime<Utc>,
+        term: &DecisionTerm,
+    ) -> DateTime<Utc> {
+        term.decide_by(
+            local_date(filed_at),
+            self.decision_weeks(kind),
+            &self.calendar,
+        )
     }
 
     /// The end of the `days`th counted day after `since`, when `now` is past it.
@@ -191,10 +211,13 @@ impl Norms {
         if let (true, Some(at)) = (case.stuck_reported, case.stuck_reported_at) {
             push(StagnationKind::Stuck, at, None);
         }
-        for request in requests
-            .iter()
-            .filter(|r| r.case_id == case.id && r.status == RequestStatus::Pending)
-        {
+        // A suspended term does not run, so it cannot be running late.
+        let today = local_date(now);
+        for request in requests.iter().filter(|r| {
+            r.case_id == case.id
+                && r.status == RequestStatus::Pending
+                && r.term.suspended_on(today).is_none()
+        }) {
             let days = self.lateness(request.decide_by, now, DayCounting::WorkingDays);
             if days >= -i64::from(t.request_warning_days) {
                 found.push(Stagnation {
@@ -256,6 +279,7 @@ mod tests {
             decided_at: None,
             reason: None,
             version: 1,
+            term: Default::default(),
         }
     }
 

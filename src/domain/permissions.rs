@@ -164,6 +164,66 @@ pub fn may_decide(actor: &Person, request: &Request) -> Result<(), Denied> {
     Ok(())
 }
 
+/// What can be recorded about a pending request's decision term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermAction {
+    /// Opschorting: the applicant was asked to complete the request.
+    Suspend,
+    /// The information asked for arrived.
+    Resume,
+    /// Verdaging: the term is extended once.
+    Extend,
+    /// The applicant's ingebrekestelling was received.
+    RecordDefaultNotice,
+}
+
+/// Whether `actor` may record `action` on `request` (of `case`). Recording
+/// what the applicant was asked, or that it arrived, is for whoever holds
+/// the mandate and for the case's casusregisseur, who is in touch with the
+/// household. Extending the term is a decision about the term: only the
+/// mandate holder. An ingebrekestelling arrives by post: the administratief
+/// medewerker registers it too. Four eyes concern the decision itself, not
+/// these facts about its term.
+pub fn may_move_term(
+    actor: &Person,
+    action: TermAction,
+    request: &Request,
+    case: &Case,
+) -> Result<(), Denied> {
+    if !actor.active {
+        return deny("dit account is niet actief");
+    }
+    if !sees_case(actor, case) {
+        return deny("deze zaak is niet aan u toegewezen");
+    }
+    let mandate = mandate_holders(request.kind).contains(&actor.role);
+    let casusregisseur = is_casusregisseur_of(actor, case);
+    let allowed = match action {
+        TermAction::Suspend | TermAction::Resume => mandate || casusregisseur,
+        TermAction::Extend => mandate,
+        TermAction::RecordDefaultNotice => {
+            mandate || casusregisseur || actor.role == Role::Administratief
+        }
+    };
+    if allowed {
+        return Ok(());
+    }
+    deny(match action {
+        TermAction::Suspend | TermAction::Resume => format!(
+            "alleen wie mandaat heeft voor {} of de casusregisseur legt dit vast",
+            request.kind.label()
+        ),
+        TermAction::Extend => format!(
+            "alleen wie mandaat heeft voor {} verdaagt de beslistermijn",
+            request.kind.label()
+        ),
+        TermAction::RecordDefaultNotice => format!(
+            "een ingebrekestelling legt de casusregisseur, de administratie of wie mandaat heeft voor {} vast",
+            request.kind.label()
+        ),
+    })
+}
+
 /// Whether `actor` may decide some kind of request at all (the desk hides
 /// the Mandaat actions otherwise).
 pub fn holds_any_mandate(actor: &Person) -> bool {
@@ -251,6 +311,7 @@ mod tests {
             decided_at: None,
             reason: None,
             version: 1,
+            term: Default::default(),
         }
     }
 
@@ -413,5 +474,57 @@ mod tests {
                 *role == Role::Procesmanager
             );
         }
+    }
+
+    #[test]
+    fn who_may_move_a_requests_term() {
+        let case = case_of(Some("cr-01"));
+        let jeugd = request_of(RequestKind::Jeugdhulp, "cr-01");
+        let cases = [
+            ("cr-01", Role::Casusregisseur, [true, true, false, true]),
+            ("cr-02", Role::Casusregisseur, [false, false, false, false]),
+            (
+                "pr-jeugd",
+                Role::ProcesregisseurJeugd,
+                [true, true, true, true],
+            ),
+            (
+                "pr-volw",
+                Role::ProcesregisseurVolwassenen,
+                [false, false, false, false],
+            ),
+            (
+                "pr-dzm",
+                Role::ProcesregisseurDoorzettingsmacht,
+                [true, true, true, true],
+            ),
+            ("consulent", Role::Consulent, [false, false, false, false]),
+            ("adm", Role::Administratief, [false, false, false, true]),
+            ("pm", Role::Procesmanager, [false, false, false, false]),
+        ];
+        let actions = [
+            TermAction::Suspend,
+            TermAction::Resume,
+            TermAction::Extend,
+            TermAction::RecordDefaultNotice,
+        ];
+        for (login, role, expected) in cases {
+            let actor = person(login, role);
+            for (action, allowed) in actions.iter().zip(expected) {
+                assert_eq!(
+                    may_move_term(&actor, *action, &jeugd, &case).is_ok(),
+                    allowed,
+                    "{login} {action:?}"
+                );
+            }
+        }
+        // The Wmo mandate is the consulent's and the procesregisseur
+        // volwassenen's; an inactive account may nothing.
+        let wmo = request_of(RequestKind::WmoMaatwerk, "cr-01");
+        let consulent = person("consulent", Role::Consulent);
+        assert!(may_move_term(&consulent, TermAction::Extend, &wmo, &case).is_ok());
+        let mut gone = person("pr-jeugd", Role::ProcesregisseurJeugd);
+        gone.active = false;
+        assert!(may_move_term(&gone, TermAction::Suspend, &jeugd, &case).is_err());
     }
 }

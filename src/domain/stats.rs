@@ -668,6 +668,7 @@ mod tests {
                 decided_at: decided.map(at),
                 reason: None,
                 version: 1,
+                term: Default::default(),
             };
         let requests = vec![
             // Decided in 2 days, in time.

@@ -969,6 +969,7 @@ impl<'a> Builder<'a> {
                     decided_at: None,
                     reason: None,
                     version: 1,
+                    term: Default::default(),
                 };
                 record(
                     &mut case,

@@ -698,7 +698,7 @@ pub async fn decide(
     let audit = AuditDraft::ok(&actor, event.at, "request.decide").reason(decided.reason.clone());
     let saved = state
         .store
-        .save_decision(&decided, request.version, &event, audit)
+        .save_request(&decided, request.version, &event, audit)
         .await?;
     Ok((etag_header(saved.version), Json(saved)).into_response())
 }

@@ -99,6 +99,7 @@ fn request(id: i64, case: &Case, kind: RequestKind, filed: &str) -> Request {
         decided_at: None,
         reason: None,
         version: 1,
+        term: Default::default(),
     }
 }
 

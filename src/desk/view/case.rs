@@ -470,6 +470,24 @@ fn history_line(
             format!("{} {who}", lang.pick("afgeschaald door", "de-escalated by"))
         }
         EventKind::Closed => format!("{} {who}", lang.pick("afgesloten door", "closed by")),
+        EventKind::RequestSuspended => format!(
+            "{number} {} {who}",
+            lang.pick("opgeschort door", "suspended by")
+        ),
+        EventKind::RequestResumed => {
+            format!("{number} {} {who}", lang.pick("hervat door", "resumed by"))
+        }
+        EventKind::RequestExtended => format!(
+            "{number} {} {who}",
+            lang.pick("verdaagd door", "extended by")
+        ),
+        EventKind::DefaultNoticeReceived => format!(
+            "{number} {} {who}",
+            lang.pick(
+                "ingebrekestelling vastgelegd door",
+                "notice of default recorded by"
+            )
+        ),
     };
     (story, note)
 }

@@ -177,8 +177,9 @@ pub trait Store: Send + Sync + 'static {
     async fn request(&self, id: i64) -> StoreResult<Option<Request>>;
     /// Reads a request and audits the read.
     async fn request_detail(&self, id: i64, audit: AuditDraft) -> StoreResult<Option<Request>>;
-    /// Stores a decided request if it is still at `expected_version`.
-    async fn save_decision(
+    /// Stores a request's next state (a decision, a moved term) and its
+    /// history line if the request is still at `expected_version`.
+    async fn save_request(
         &self,
         request: &Request,
         expected_version: i64,

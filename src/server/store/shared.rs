@@ -39,7 +39,7 @@ macro_rules! case_select {
 macro_rules! request_select {
     () => {
         "SELECT r.id, r.number, r.case_id, r.kind, r.provision, r.motivation, r.in_plan, r.filed_by, \
-         r.filed_at, r.decide_by, r.status, r.decided_by, r.decided_at, r.reason, r.version, r.seq \
+         r.filed_at, r.decide_by, r.status, r.decided_by, r.decided_at, r.reason, r.version, r.term, r.seq \
          FROM requests r"
     };
 }
@@ -56,6 +56,11 @@ macro_rules! audit_select {
         "SELECT seq, at, actor, actor_role, on_behalf_of, case_id, request_id, action, result, reason, \
          prev_hash, hash FROM audit_log"
     };
+}
+
+/// A request's term as stored: the JSON of `DecisionTerm`.
+fn term_json(term: &crate::domain::term::DecisionTerm) -> String {
+    serde_json::to_string(term).expect("a DecisionTerm always serialises")
 }
 
 fn parse<T: std::str::FromStr>(value: &str, what: &str) -> StoreResult<T> {
@@ -152,6 +157,7 @@ struct RequestRow {
     decided_at: Option<DateTime<Utc>>,
     reason: Option<String>,
     version: i64,
+    term: String,
     seq: i64,
 }
 
@@ -173,6 +179,8 @@ impl RequestRow {
             decided_at: self.decided_at,
             reason: self.reason,
             version: self.version,
+            term: serde_json::from_str(&self.term)
+                .map_err(|e| StoreError::Corrupt(format!("term: {e}")))?,
         })
     }
 }
@@ -395,7 +403,7 @@ async fn insert_requests(
     for chunk in requests.chunks(SEED_CHUNK) {
         let mut insert = QueryBuilder::<Db>::new(
             "INSERT INTO requests (id, number, case_id, kind, provision, motivation, in_plan, \
-             filed_by, filed_at, decide_by, status, decided_by, decided_at, reason, version, seq) ",
+             filed_by, filed_at, decide_by, status, decided_by, decided_at, reason, version, term, seq) ",
         );
         insert.push_values(chunk, |mut row, (r, seq)| {
             row.push_bind(r.id)
@@ -413,6 +421,7 @@ async fn insert_requests(
                 .push_bind(r.decided_at)
                 .push_bind(r.reason.clone())
                 .push_bind(r.version)
+                .push_bind(term_json(&r.term))
                 .push_bind(*seq);
         });
         insert.build().execute(&mut **tx).await?;
@@ -1056,6 +1065,7 @@ impl Store for SqlStore {
             decided_at: None,
             reason: None,
             version: 1,
+            term: Default::default(),
         };
         insert_requests(&mut tx, &[(request.clone(), seq)], &|_| {}).await?;
         sqlx::query("UPDATE case_events SET request_id = $1 WHERE id = (SELECT MAX(id) FROM case_events WHERE case_id = $2)")
@@ -1085,7 +1095,7 @@ impl Store for SqlStore {
         Ok(request)
     }
 
-    async fn save_decision(
+    async fn save_request(
         &self,
         request: &Request,
         expected_version: i64,
@@ -1096,7 +1106,7 @@ impl Store for SqlStore {
         let seq = next_value(&mut tx, "change", 1).await?;
         let done = sqlx::query(
             "UPDATE requests SET status = $2, decided_by = $3, decided_at = $4, reason = $5, \
-             version = $6, seq = $7 WHERE id = $1 AND version = $8",
+             version = $6, seq = $7, decide_by = $9, term = $10 WHERE id = $1 AND version = $8",
         )
         .bind(request.id)
         .bind(request.status.as_str())
@@ -1106,6 +1116,8 @@ impl Store for SqlStore {
         .bind(request.version)
         .bind(seq)
         .bind(expected_version)
+        .bind(request.decide_by)
+        .bind(term_json(&request.term))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
