@@ -102,7 +102,7 @@ const CALLERS: [(&str, Option<&str>); 10] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 10]); 22] = [
+const MATRIX: [(&str, [Cell; 10]); 26] = [
     //                                                 pm prj prv dzm cr cr2 con adm  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
@@ -124,6 +124,10 @@ const MATRIX: [(&str, [Cell; 10]); 22] = [
     ("GET  /api/v1/requests/{id}",                    [Y, Y,  Y,  Y,  Y, N,  Y,  Y,  U, U]),
     ("POST /api/v1/requests/{id}/decision jeugdhulp", [N, Y,  N,  Y,  N, N,  N,  N,  U, U]),
     ("POST /api/v1/requests/{id}/decision wmo",       [N, N,  Y,  Y,  N, N,  Y,  N,  U, U]),
+    ("POST /api/v1/requests/{id}/suspension",         [N, Y,  N,  Y,  Y, N,  N,  N,  U, U]),
+    ("POST /api/v1/requests/{id}/resumption",         [N, Y,  N,  Y,  Y, N,  N,  N,  U, U]),
+    ("POST /api/v1/requests/{id}/extension",          [N, Y,  N,  Y,  N, N,  N,  N,  U, U]),
+    ("POST /api/v1/requests/{id}/default-notice",     [N, Y,  N,  Y,  Y, N,  N,  Y,  U, U]),
     ("GET  /api/v1/audit",                            [Y, N,  N,  N,  N, N,  N,  N,  U, U]),
     ("GET  /api/v1/stats/throughput",                 [Y, Y,  Y,  Y,  N, N,  N,  N,  U, U]),
 ];
@@ -146,7 +150,12 @@ fn router_routes() -> BTreeSet<String> {
     let (api, outer) = rest.split_once(';').unwrap();
     let mut routes = BTreeSet::new();
     for (prefix, part) in [("/api/v1", api), ("", outer)] {
-        for piece in part.split(".route(\"").skip(1) {
+        // `cargo fmt` may break a long `.route(` call over lines.
+        for piece in part.split(".route(").skip(1) {
+            let piece = piece
+                .trim_start()
+                .strip_prefix('"')
+                .expect("a route's path");
             let (path, rest) = piece.split_once('"').unwrap();
             // The handlers: up to the parenthesis that closes `.route(`.
             let mut depth = 1;
@@ -386,6 +395,43 @@ async fn call_for(
                 Some(format!("\"v{}\"", request_version(s, id).await)),
             )
         }
+        // The term of a Jeugd request: a fresh one in the state the action
+        // needs when allowed, else the shared one.
+        "/api/v1/requests/{id}/suspension"
+        | "/api/v1/requests/{id}/resumption"
+        | "/api/v1/requests/{id}/extension"
+        | "/api/v1/requests/{id}/default-notice" => {
+            let action = path.rsplit('/').next().unwrap();
+            let id = if allowed {
+                fresh_request(s, "jeugdhulp").await
+            } else {
+                shared.jeugd_request
+            };
+            let suspend = json!({"complete_by": "2026-12-08", "note": "matrix"});
+            let body = match action {
+                "suspension" => suspend,
+                "resumption" => {
+                    if allowed {
+                        let path = format!("/api/v1/requests/{id}/suspension");
+                        let etag = format!("\"v{}\"", request_version(s, id).await);
+                        expect(s.post("pr-jeugd", &path, suspend, Some(&etag)).await, 200).await;
+                    }
+                    json!({})
+                }
+                "extension" => json!({"weeks": 2, "reason": "matrix"}),
+                _ => {
+                    if allowed {
+                        s.make_request_late(id).await;
+                    }
+                    json!({"received_on": "2026-11-24"})
+                }
+            };
+            (
+                path.replace("{id}", &id.to_string()),
+                Some(body),
+                Some(format!("\"v{}\"", request_version(s, id).await)),
+            )
+        }
         other => panic!("the matrix has no call for {other}"),
     }
 }
@@ -411,8 +457,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (21, 220),
-        "21 routes (the decision twice, once per kind) × 10 callers"
+        (25, 260),
+        "25 routes (the decision twice, once per kind) × 10 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;

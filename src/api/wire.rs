@@ -151,6 +151,46 @@ pub struct DecisionBody {
     pub reason: Option<String>,
 }
 
+/// Opschorting: the applicant was asked to complete the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendBody {
+    /// The day the applicant was asked (YYYY-MM-DD); today when absent.
+    pub asked_on: Option<NaiveDate>,
+    /// The last day of the hersteltermijn.
+    pub complete_by: NaiveDate,
+    /// What was asked for (required).
+    pub note: Option<String>,
+}
+
+/// The information asked for arrived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResumeBody {
+    /// The day it arrived; today when absent.
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// Verdaging: the term extended once, before it ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendBody {
+    /// 1 to 8 weeks.
+    pub weeks: u32,
+    /// The day the applicant was told; today when absent.
+    pub notified_on: Option<NaiveDate>,
+    /// Why (required).
+    pub reason: Option<String>,
+}
+
+/// The applicant's ingebrekestelling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultNoticeBody {
+    /// The day the municipality received it.
+    pub received_on: NaiveDate,
+}
+
 /// A problem detail (RFC 9457).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Problem {

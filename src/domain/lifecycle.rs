@@ -787,7 +787,9 @@ pub fn record_default_notice(
             day(n.received_on)
         ));
     }
-    past_day("de datum van ontvangst", received_on, request, now)?;
+    if received_on > local_date(now) {
+        return invalid("de datum van ontvangst kan niet in de toekomst liggen");
+    }
     let term_end = local_date(request.decide_by);
     if received_on <= term_end || request.term.suspended_on(received_on).is_some() {
         return conflict(format!(

@@ -99,6 +99,13 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/requests", post(routes::file_request))
         .route("/requests/{id}", get(routes::request_detail))
         .route("/requests/{id}/decision", post(routes::decide))
+        .route("/requests/{id}/suspension", post(routes::suspend))
+        .route("/requests/{id}/resumption", post(routes::resume))
+        .route("/requests/{id}/extension", post(routes::extend))
+        .route(
+            "/requests/{id}/default-notice",
+            post(routes::default_notice),
+        )
         .route("/audit", get(routes::audit))
         .route("/stats/throughput", get(routes::throughput))
         .route("/openapi.json", get(|| async { Json(openapi::spec()) }));

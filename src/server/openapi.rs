@@ -30,6 +30,10 @@ use super::routes;
         routes::file_request,
         routes::request_detail,
         routes::decide,
+        routes::suspend,
+        routes::resume,
+        routes::extend,
+        routes::default_notice,
         routes::audit,
         routes::throughput,
     ),
@@ -128,8 +132,10 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 20);
+        assert_eq!(paths.len(), 24);
         for path in [
+            "/api/v1/requests/{id}/suspension",
+            "/api/v1/requests/{id}/default-notice",
             "/api/v1/stats/throughput",
             "/api/v1/sync",
             "/api/v1/cases/{id}/assign",
@@ -143,5 +149,11 @@ mod tests {
             "bearer"
         );
         assert!(paths["/api/v1/cases/{id}/assign"]["post"]["responses"]["428"].is_object());
+        assert!(paths["/api/v1/requests/{id}/extension"]["post"]["responses"]["409"].is_object());
+        // The term a request carries is described, down to its suspensions.
+        let term = &spec["components"]["schemas"]["DecisionTerm"]["properties"];
+        for field in ["suspensions", "extension", "default_notice"] {
+            assert!(term.get(field).is_some(), "DecisionTerm.{field}: {term}");
+        }
     }
 }

@@ -18,12 +18,13 @@ use super::error::ApiError;
 use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
 use crate::api::wire::{
-    AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, Health, Me, NewCaseBody,
-    NewHouseholdBody, NewRequestBody, NoteBody, Problem, ReasonBody, SyncResponse,
+    AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
+    ExtendBody, Health, Me, NewCaseBody, NewHouseholdBody, NewRequestBody, NoteBody, Problem,
+    ReasonBody, ResumeBody, SuspendBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
-use crate::domain::model::{Case, Household, Person, Request, RequestStatus, Role};
-use crate::domain::permissions::{self, CaseAction};
+use crate::domain::model::{Case, CaseEvent, Household, Person, Request, RequestStatus, Role};
+use crate::domain::permissions::{self, CaseAction, TermAction};
 use crate::domain::stats::{Bucket, Period, Throughput};
 
 /// A path segment parsed into `T`, failing as a problem+json.
@@ -702,6 +703,201 @@ pub async fn decide(
         .await?;
     Ok((etag_header(saved.version), Json(saved)).into_response())
 }
+
+/// Never built: it only describes the responses to OpenAPI.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, clippy::large_enum_variant)]
+pub enum RequestActionResponses {
+    /// The request's new state; `decide_by` is the term as it now stands.
+    #[response(status = 200, headers(("ETag" = String)))]
+    Ok(Request),
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    #[response(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Problem),
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Problem),
+    #[response(status = 428, content_type = "application/problem+json")]
+    PreconditionRequired(Problem),
+}
+
+/// Declares a handler that records something about a request's decision
+/// term: a POST on `/api/v1/requests/{id}/...` with the request's `If-Match`.
+macro_rules! term_action {
+    ($path:literal, $body:ty, $handler:item) => {
+        #[utoipa::path(post, path = $path, request_body = $body,
+            params(("id" = i64, Path), ("If-Match" = String, Header, description = "The request's ETag")),
+            responses(RequestActionResponses))]
+        $handler
+    };
+}
+
+/// The request and its case, once `actor` may record `action` on it at the
+/// version they saw.
+async fn prepare_term(
+    state: &AppState,
+    actor: &Person,
+    id: i64,
+    if_match: &IfMatch,
+    action: TermAction,
+) -> Result<(Request, Case), ApiError> {
+    let request = state
+        .store
+        .request(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    let case = state
+        .store
+        .case(request.case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    permissions::may_move_term(actor, action, &request, &case)?;
+    if_match.check(request.version)?;
+    Ok((request, case))
+}
+
+/// Stores a request's moved term with its history line and audit entry.
+async fn commit_term(
+    state: &AppState,
+    actor: &Person,
+    before: &Request,
+    (next, event): (Request, CaseEvent),
+    action: &'static str,
+) -> Result<Response, ApiError> {
+    let audit = AuditDraft::ok(actor, event.at, action).reason(event.note.clone());
+    let saved = state
+        .store
+        .save_request(&next, before.version, &event, audit)
+        .await?;
+    Ok((etag_header(saved.version), Json(saved)).into_response())
+}
+
+term_action!(
+    "/api/v1/requests/{id}/suspension",
+    SuspendBody,
+    /// Opschorting (Awb 4:15): the applicant was asked to complete the
+    /// request; the term stands still until it arrives or the
+    /// hersteltermijn ends (mandate holder or the case's casusregisseur).
+    pub async fn suspend(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let (request, case) =
+            prepare_term(&state, &actor, id, &if_match, TermAction::Suspend).await?;
+        let body: SuspendBody = body.parse()?;
+        let next = lifecycle::suspend(
+            &request,
+            &case,
+            &actor,
+            body.asked_on,
+            body.complete_by,
+            body.note.as_deref(),
+            state.clock.now(),
+            &state.norms,
+        )?;
+        commit_term(&state, &actor, &request, next, "request.suspend").await
+    }
+);
+
+term_action!(
+    "/api/v1/requests/{id}/resumption",
+    ResumeBody,
+    /// The information asked for arrived: the term runs again, moved by
+    /// the days it stood still.
+    pub async fn resume(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let (request, case) =
+            prepare_term(&state, &actor, id, &if_match, TermAction::Resume).await?;
+        let body: ResumeBody = body.parse()?;
+        let next = lifecycle::resume(
+            &request,
+            &case,
+            &actor,
+            body.completed_on,
+            state.clock.now(),
+            &state.norms,
+        )?;
+        commit_term(&state, &actor, &request, next, "request.resume").await
+    }
+);
+
+term_action!(
+    "/api/v1/requests/{id}/extension",
+    ExtendBody,
+    /// Verdaging (Awb 4:14): once, before the term ends, with a reason
+    /// (mandate holder).
+    pub async fn extend(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let (request, case) =
+            prepare_term(&state, &actor, id, &if_match, TermAction::Extend).await?;
+        let body: ExtendBody = body.parse()?;
+        let next = lifecycle::extend(
+            &request,
+            &case,
+            &actor,
+            body.weeks,
+            body.notified_on,
+            body.reason.as_deref(),
+            state.clock.now(),
+            &state.norms,
+        )?;
+        commit_term(&state, &actor, &request, next, "request.extend").await
+    }
+);
+
+term_action!(
+    "/api/v1/requests/{id}/default-notice",
+    DefaultNoticeBody,
+    /// The applicant's ingebrekestelling was received (after the term);
+    /// two weeks later the dwangsom of Awb 4:17 starts.
+    pub async fn default_notice(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let (request, case) = prepare_term(
+            &state,
+            &actor,
+            id,
+            &if_match,
+            TermAction::RecordDefaultNotice,
+        )
+        .await?;
+        let body: DefaultNoticeBody = body.parse()?;
+        let next = lifecycle::record_default_notice(
+            &request,
+            &case,
+            &actor,
+            body.received_on,
+            state.clock.now(),
+            &state.norms,
+        )?;
+        commit_term(&state, &actor, &request, next, "request.default_notice").await
+    }
+);
 
 // ---------------------------------------------------------------- audit
 

@@ -278,6 +278,28 @@ impl TestServer {
         .await
     }
 
+    /// Makes a pending request late: its term ended yesterday, Monday
+    /// 23 November 2026. Fixture set-up through the store, as if its term
+    /// had been shorter: the API cannot file a request in the past.
+    pub async fn make_request_late(&self, id: i64) {
+        let mut r = self.store.request(id).await.unwrap().unwrap();
+        let before = r.version;
+        r.decide_by = regiedesk::domain::calendar::end_of_day("2026-11-23".parse().unwrap());
+        r.version += 1;
+        let event = regiedesk::domain::model::CaseEvent::new(
+            now(),
+            "admin",
+            regiedesk::domain::model::EventKind::Activity,
+            None,
+        );
+        let admin = self.store.person("admin").await.unwrap().unwrap();
+        let audit = AuditDraft::ok(&admin, now(), "test.fixture");
+        self.store
+            .save_request(&r, before, &event, audit)
+            .await
+            .unwrap();
+    }
+
     /// Files a request on a planned case and returns it.
     pub async fn request(&self, case_id: i64, filer: &str, kind: &str, in_plan: bool) -> Value {
         let body = json!({"kind": kind, "provision": "ambulante begeleiding", "motivation": "nodig voor het plan", "in_plan": in_plan});
