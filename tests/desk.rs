@@ -1331,3 +1331,120 @@ fn a_resync_replaces_what_the_desk_held_and_notifies_nothing() {
         "the desk says what happened"
     );
 }
+
+/// The Mandaat row of a request, selected.
+fn select_request(app: &mut App, request_id: i64) {
+    press(app, KeyCode::Char('3'));
+    press(app, KeyCode::Home);
+    let position = rows(app)
+        .iter()
+        .position(|k| matches!(k, RowKey::Request { request_id: id, .. } if *id == request_id))
+        .expect("the request is on Mandaat");
+    for _ in 0..position {
+        press(app, KeyCode::Char('j'));
+    }
+}
+
+#[test]
+fn term_actions_are_offered_only_where_the_law_allows_them() {
+    let mut app = desk_with("pr-jeugd", settings(), desk_fixture::terms_delta());
+    // In time: suspend and extend, no notice of default, nothing to resume.
+    select_request(&mut app, 2);
+    let offered = |app: &App| {
+        [
+            Action::Suspend,
+            Action::Resume,
+            Action::Extend,
+            Action::DefaultNotice,
+        ]
+        .map(|a| app.offers(a))
+    };
+    assert_eq!(offered(&app), [true, false, true, false]);
+    // Suspended: only resume.
+    select_request(&mut app, 3);
+    assert_eq!(offered(&app), [false, true, true, false]);
+    // Late without a notice: only the notice.
+    select_request(&mut app, 6);
+    assert_eq!(offered(&app), [false, false, false, true]);
+    // In default already: nothing left to record.
+    select_request(&mut app, 5);
+    assert_eq!(offered(&app), [false, false, false, false]);
+    // The casusregisseur does not see Mandaat's requests; the
+    // procesmanager records nothing.
+    let pm = desk_with("pm", settings(), desk_fixture::terms_delta());
+    assert!(!pm.offers(Action::Suspend) && !pm.offers(Action::DefaultNotice));
+}
+
+#[test]
+fn suspending_sends_the_hersteltermijn_and_what_was_asked() {
+    let mut app = desk_with("pr-jeugd", settings(), desk_fixture::terms_delta());
+    select_request(&mut app, 2);
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(dialog(&app).kind, DialogKind::Suspend { request_id: 2 });
+    // Without what was asked nothing is sent, and the dialog says why.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(
+        dialog(&app).flight,
+        Flight::Refused("wat er gevraagd is is verplicht".into())
+    );
+    type_text(&mut app, "verslag school");
+    // Tab to the hersteltermijn: 14 becomes 10 days.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "10");
+    let outcome = app
+        .term_outcome(dialog(&app), Some("verslag school"))
+        .unwrap()
+        .unwrap();
+    // 26 November + 10 days: Sunday 6 December, so Monday 7 December.
+    assert_eq!(
+        regiedesk::domain::calendar::local_date(outcome.next.decide_by).to_string(),
+        "2026-12-07"
+    );
+    let commands = press(&mut app, KeyCode::Enter);
+    let Command::Act { call, .. } = &commands[0] else {
+        panic!("expected an API call, got {commands:?}");
+    };
+    assert_eq!(
+        call,
+        &ActionCall::Request {
+            request_id: 2,
+            action: "suspension",
+            body: serde_json::json!({"complete_by": "2026-12-04", "note": "verslag school"}),
+            version: 1,
+        }
+    );
+}
+
+#[test]
+fn an_extension_the_law_refuses_is_not_sent_and_keeps_the_text() {
+    let mut app = desk_with("pr-jeugd", settings(), desk_fixture::terms_delta());
+    select_request(&mut app, 2);
+    press(&mut app, KeyCode::Char('v'));
+    // The weeks come first: nine is more than the law's term allows.
+    type_text(&mut app, "9");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "advies jeugdarts");
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
+    assert_eq!(
+        dialog(&app).flight,
+        Flight::Refused("verdagen kan met 1 tot 8 weken".into())
+    );
+    assert_eq!(dialog(&app).reason.value(), "advies jeugdarts");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "4");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Command::Act { call, .. } = &commands[0] else {
+        panic!("expected an API call, got {commands:?}");
+    };
+    let ActionCall::Request { action, body, .. } = call else {
+        panic!("a request action");
+    };
+    assert_eq!(*action, "extension");
+    assert_eq!(
+        body,
+        &serde_json::json!({"weeks": 4, "reason": "advies jeugdarts"})
+    );
+}

@@ -4,10 +4,11 @@
 mod desk_fixture;
 
 use crossterm::event::KeyCode;
-use desk_fixture::{at, delta, desk, desk_with, now, screen, settings};
+use desk_fixture::{at, delta, desk, desk_with, now, screen, settings, terms_delta};
 use regiedesk::api::client::ApiFailure;
 use regiedesk::api::wire::{CaseDetailResponse, Problem};
 use regiedesk::desk::app::{App, Command, Msg};
+use regiedesk::desk::columns::RowKey;
 use regiedesk::desk::screens::{key, typed};
 use regiedesk::domain::model::{CaseEvent, EventKind, Household};
 
@@ -61,6 +62,42 @@ fn mandaat() {
     let mut app = desk("pr-volw");
     keys(&mut app, &[KeyCode::Char('3')]);
     snap("mandaat", &app);
+}
+
+/// The law's clock on Mandaat: a suspended request, an extended one, one
+/// in default with its dwangsom, one late, one in time.
+#[test]
+fn mandaat_terms() {
+    let mut app = desk_with("pr-jeugd", settings(), terms_delta());
+    keys(&mut app, &[KeyCode::Char('3')]);
+    snap("mandaat_terms", &app);
+}
+
+/// Suspending: the dialog shows the new deadline before Enter.
+#[test]
+fn suspend_dialog() {
+    let mut app = desk_with("pr-jeugd", settings(), terms_delta());
+    keys(&mut app, &[KeyCode::Char('3')]);
+    // The first row is AV-2026-0006 (late); r2 is in time: go to it.
+    let row = app
+        .table()
+        .unwrap()
+        .visible
+        .iter()
+        .position(|&i| {
+            app.table().unwrap().rows[i].key
+                == RowKey::Request {
+                    request_id: 2,
+                    case_id: 5,
+                }
+        })
+        .unwrap();
+    for _ in 0..row {
+        keys(&mut app, &[KeyCode::Char('j')]);
+    }
+    keys(&mut app, &[KeyCode::Char('u')]);
+    type_text(&mut app, "verslag school");
+    snap("suspend_dialog", &app);
 }
 
 #[test]

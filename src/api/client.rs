@@ -259,6 +259,23 @@ impl ApiClient {
         .await
     }
 
+    /// Records something about a request's decision term (`suspension`,
+    /// `resumption`, `extension`, `default-notice`) at the version seen.
+    pub async fn request_action(
+        &self,
+        request_id: i64,
+        action: &str,
+        body: &impl Serialize,
+        version: i64,
+    ) -> Result<Request, ApiFailure> {
+        self.post(
+            &format!("/api/v1/requests/{request_id}/{action}"),
+            body,
+            Some(version),
+        )
+        .await
+    }
+
     pub async fn decide(
         &self,
         request_id: i64,

@@ -14,6 +14,7 @@ use crate::domain::calendar::DayCounting;
 use crate::domain::model::Person;
 use crate::domain::model::{Case, CaseStatus, Login, RiskFlag};
 use crate::domain::norms::Norms;
+use crate::domain::term::Clock;
 
 /// What a cell means, so the view can colour it (or, under `NO_COLOR`,
 /// mark it with a symbol).
@@ -208,7 +209,7 @@ pub const MANDAAT: &[Column] = &[
         false,
         3,
     ),
-    col("termijn", "Termijn", "Deadline", 10, 14, false, 1),
+    col("termijn", "Termijn", "Deadline", 10, 30, false, 1),
 ];
 
 pub const DOORZETTINGSMACHT: &[Column] = &[
@@ -527,12 +528,39 @@ pub fn mandate(rows: &[MandateRow], snapshot: &Snapshot, lang: Language) -> Vec<
                         Cell::toned("✗", Tone::Late).with_value("nee")
                     },
                     holder(snapshot, Some(&row.filed_by)),
-                    Cell::toned(labels::countdown(lang, row.days_left), deadline_tone)
-                        .with_value(crate::domain::calendar::local_date(row.decide_by).to_string()),
+                    term_cell(row, deadline_tone, lang),
                 ],
             }
         })
         .collect()
+}
+
+/// The Mandaat board's "termijn": the countdown while the term runs; a
+/// suspended term says until when it stands still, not that it is late; a
+/// request in default says since when and the dwangsom owed today. The
+/// export's value is the deadline itself.
+fn term_cell(row: &MandateRow, running: Tone, lang: Language) -> Cell {
+    let (text, tone) = match row.clock {
+        Clock::Running | Clock::Late => (labels::countdown(lang, row.days_left), running),
+        Clock::Suspended { until } => (
+            format!(
+                "{} {}",
+                lang.pick("opgeschort tot", "suspended until"),
+                labels::short_date(until)
+            ),
+            Tone::Dim,
+        ),
+        Clock::InDefault { since, dwangsom } => (
+            format!(
+                "{} {} · €{dwangsom}",
+                lang.pick("ingebreke sinds", "in default since"),
+                labels::short_date(since)
+            ),
+            Tone::Late,
+        ),
+    };
+    Cell::toned(text, tone)
+        .with_value(crate::domain::calendar::local_date(row.decide_by).to_string())
 }
 
 pub fn doorzettingsmacht(

@@ -36,6 +36,10 @@ pub enum Action {
     Escalate,
     TakeOver,
     Deescalate,
+    Suspend,
+    Resume,
+    Extend,
+    DefaultNotice,
     Period,
     Bucket,
     CustomPeriod,
@@ -52,6 +56,10 @@ impl Action {
                 | Action::Escalate
                 | Action::TakeOver
                 | Action::Deescalate
+                | Action::Suspend
+                | Action::Resume
+                | Action::Extend
+                | Action::DefaultNotice
         )
     }
 }
@@ -264,6 +272,16 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Escalate, Board, [key('e')], "opschalen", "escalate"),
     bind!(TakeOver, Board, [key('o')], "overnemen", "take over"),
     bind!(Deescalate, Board, [key('d')], "afschalen", "de-escalate"),
+    bind!(Suspend, Board, [key('u')], "opschorten", "suspend term"),
+    bind!(Resume, Board, [key('h')], "hervatten", "resume term"),
+    bind!(Extend, Board, [key('v')], "verdagen", "extend term"),
+    bind!(
+        DefaultNotice,
+        Board,
+        [key('i')],
+        "ingebrekestelling",
+        "notice of default"
+    ),
     bind!(Period, Board, [key('p')], "periode", "period"),
     bind!(
         Bucket,

@@ -226,6 +226,11 @@ pub fn day(lang: Language, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A date as short as a column allows: `24-05`.
+pub fn short_date(date: chrono::NaiveDate) -> String {
+    date.format("%d-%m").to_string()
+}
+
 /// A calendar date: `1 jan 2026`.
 pub fn date(lang: Language, date: chrono::NaiveDate) -> String {
     let month = match lang {

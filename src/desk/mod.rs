@@ -233,5 +233,14 @@ pub async fn act(
             .decide(request_id, &body, version)
             .await
             .map(|request| Changed::Request(Box::new(request))),
+        ActionCall::Request {
+            request_id,
+            action,
+            body,
+            version,
+        } => client
+            .request_action(request_id, action, &body, version)
+            .await
+            .map(|request| Changed::Request(Box::new(request))),
     }
 }

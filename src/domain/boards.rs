@@ -18,6 +18,7 @@ use super::model::{
 };
 use super::norms::{Norms, Stagnation, StagnationKind};
 use super::permissions;
+use super::term::Clock;
 
 /// Everything a desk knows, as the API last said it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -551,6 +552,9 @@ pub struct MandateRow {
     pub decide_by: DateTime<Utc>,
     /// Working days until `decide_by`: 0 on the day, negative when past.
     pub days_left: i64,
+    /// Where the term stands: running, suspended, late, in default with
+    /// the dwangsom owed today.
+    pub clock: Clock,
     pub version: i64,
 }
 
@@ -602,6 +606,7 @@ pub(crate) fn mandate_row(
         filed_at: r.filed_at,
         decide_by: r.decide_by,
         days_left: norms.working_days_left(r.decide_by, now),
+        clock: Clock::of(r, now, &norms.calendar, &norms.dwangsom),
         version: r.version,
     })
 }

@@ -21,12 +21,13 @@ use chrono_tz::Europe::Amsterdam;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::calendar::{Calendar, DayCounting, OFFICE_HOURS, local_date};
+use crate::domain::calendar::{Calendar, DayCounting, OFFICE_HOURS, local_date, start_of_day};
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, CaseStatus, CloseResult, Decision, EventKind, Household, Person,
     Request, RequestKind, RequestStatus, RiskFlag, Role, Source,
 };
 use crate::domain::norms::Norms;
+use crate::domain::term::{DefaultNotice, Extension, Suspension, dwangsom_day_one};
 use crate::server::http::token_hash;
 use crate::server::store::Seed;
 
@@ -1309,6 +1310,7 @@ pub fn build_scaled(now: DateTime<Utc>, norms: &Norms, scale: u32) -> Seed {
     } else {
         merge(parts)
     };
+    let (requests, events) = move_terms(requests, events, &cases, now, norms);
     let tokens = everyone
         .iter()
         .map(|p| (p.login.clone(), token_hash(&demo_token(&p.login))))
@@ -1321,6 +1323,161 @@ pub fn build_scaled(now: DateTime<Utc>, norms: &Norms, scale: u32) -> Seed {
         requests,
         events,
     }
+}
+
+/// Why the demo's requests were extended (verdaging).
+const EXTENSION_REASONS: [&str; 4] = [
+    "advies van de jeugdarts is nodig",
+    "zorgaanbieder kan pas later een plan leveren",
+    "overleg met de gecertificeerde instelling loopt",
+    "second opinion gevraagd",
+];
+
+/// What the law's clock did to the demo's pending requests, so Mandaat
+/// shows every state on its first screen: about one in five suspended
+/// (asked a few days ago, two weeks to complete), one in five Jeugd
+/// requests extended by four weeks, and half of the late ones with an
+/// ingebrekestelling received three days after their term. Chosen by
+/// request number, not drawn, so the rest of the demo stays as it was.
+/// Some requests whose term passed lately are left undecided for that.
+fn move_terms(
+    mut requests: Vec<Request>,
+    mut events: Vec<(i64, CaseEvent)>,
+    cases: &[Case],
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> (Vec<Request>, Vec<(i64, CaseEvent)>) {
+    let today = local_date(now);
+    // Every step is taken at 10:00 on a working day before today, so it
+    // lies in office hours and in the past whatever the time now.
+    let before_today = |day: NaiveDate| day < today && norms.calendar.is_working_day(day);
+    let mut two_working_days_ago = today;
+    for _ in 0..2 {
+        two_working_days_ago = two_working_days_ago.pred_opt().expect("a date");
+        while !norms.calendar.is_working_day(two_working_days_ago) {
+            two_working_days_ago = two_working_days_ago.pred_opt().expect("a date");
+        }
+    }
+    let open: HashMap<i64, &Case> = cases
+        .iter()
+        .filter(|c| c.is_open())
+        .map(|c| (c.id, c))
+        .collect();
+    // A third of the requests whose term ended in the last month are
+    // still waiting for their decision: niet tijdig.
+    let mut undecided = HashSet::new();
+    for r in requests.iter_mut() {
+        let recent = r.decide_by < now && r.decide_by >= now - chrono::Duration::days(30);
+        if r.status != RequestStatus::Pending
+            && recent
+            && r.id % 3 == 0
+            && open.contains_key(&r.case_id)
+        {
+            r.status = RequestStatus::Pending;
+            r.decided_by = None;
+            r.decided_at = None;
+            r.reason = None;
+            r.version = 1;
+            undecided.insert(r.id);
+        }
+    }
+    events.retain(|(_, e)| {
+        !(e.kind == EventKind::RequestDecided
+            && e.request_id.is_some_and(|id| undecided.contains(&id)))
+    });
+    let mut added = Vec::new();
+    for r in requests.iter_mut() {
+        let Some(case) = open.get(&r.case_id) else {
+            continue;
+        };
+        if r.status != RequestStatus::Pending {
+            continue;
+        }
+        let who = case
+            .casusregisseur
+            .clone()
+            .unwrap_or_else(|| r.filed_by.clone());
+        let term_end = local_date(r.decide_by);
+        let (case_id, request_id) = (r.case_id, r.id);
+        let mut event = |at: NaiveDate, actor: &str, kind, note: String| {
+            let at = start_of_day(at) + chrono::Duration::hours(10);
+            added.push((
+                case_id,
+                CaseEvent {
+                    request_id: Some(request_id),
+                    ..CaseEvent::new(at.min(now), actor, kind, Some(note))
+                },
+            ));
+        };
+        if now > r.decide_by {
+            let received_on = norms
+                .calendar
+                .on_or_next_working_day(term_end + Days::new(3));
+            if r.id % 2 == 0 && before_today(received_on) {
+                r.term.default_notice = Some(DefaultNotice {
+                    received_on,
+                    recorded_by: "admin".into(),
+                });
+                let day_one = dwangsom_day_one(received_on, &norms.calendar);
+                event(
+                    received_on,
+                    "admin",
+                    EventKind::DefaultNoticeReceived,
+                    format!(
+                        "ontvangen op {}; dwangsom vanaf {}",
+                        received_on.format("%d-%m-%Y"),
+                        day_one.format("%d-%m-%Y")
+                    ),
+                );
+            }
+            continue;
+        }
+        let filed = local_date(r.filed_at);
+        match r.id % 5 {
+            1 if filed <= two_working_days_ago => {
+                // Asked two working days ago.
+                let asked_on = two_working_days_ago;
+                r.term.suspensions.push(Suspension {
+                    asked_on,
+                    complete_by: asked_on + Days::new(14),
+                    completed_on: None,
+                    recorded_by: who.clone(),
+                    note: "inkomensgegevens en verslag huisarts".into(),
+                });
+                event(
+                    asked_on,
+                    &who,
+                    EventKind::RequestSuspended,
+                    "inkomensgegevens en verslag huisarts".into(),
+                );
+            }
+            2 if r.kind == RequestKind::Jeugdhulp
+                && before_today(norms.calendar.on_or_next_working_day(filed + Days::new(10))) =>
+            {
+                let notified_on = norms.calendar.on_or_next_working_day(filed + Days::new(10));
+                let reason = EXTENSION_REASONS[(r.id % 4) as usize].to_string();
+                r.term.extension = Some(Extension {
+                    weeks: 4,
+                    notified_on,
+                    reason: reason.clone(),
+                    recorded_by: "pr-jeugd".into(),
+                });
+                event(notified_on, "pr-jeugd", EventKind::RequestExtended, reason);
+            }
+            _ => continue,
+        }
+        r.decide_by = norms.decide_by_under(r.kind, r.filed_at, &r.term);
+        r.version += 1;
+    }
+    // Each case's history stays together and in time order (the store
+    // numbers history lines in the order given).
+    events.extend(added);
+    let mut first: HashMap<i64, usize> = HashMap::new();
+    for (i, (case_id, _)) in events.iter().enumerate() {
+        first.entry(*case_id).or_insert(i);
+    }
+    events.sort_by_key(|(case_id, e)| (first[case_id], e.at));
+    (requests, events)
 }
 
 /// One district as [`draw`] makes it, without the picks.
@@ -1649,6 +1806,55 @@ mod tests {
                 over.iter().all(|login| STRETCHED.contains(login)),
                 "{over:?}"
             );
+        }
+    }
+
+    #[test]
+    fn mandaat_shows_suspended_extended_and_defaulted_requests() {
+        let norms = Norms::default();
+        for moment in MOMENTS {
+            let now = at(moment);
+            let today = local_date(now);
+            let seed = build(now, &norms);
+            let pending: Vec<&Request> = seed
+                .requests
+                .iter()
+                .filter(|r| r.status == RequestStatus::Pending)
+                .collect();
+            let suspended = pending
+                .iter()
+                .filter(|r| r.term.suspended_on(today).is_some());
+            let extended = pending.iter().filter(|r| r.term.extension.is_some());
+            let in_default = pending.iter().filter(|r| r.term.default_notice.is_some());
+            assert!(suspended.count() >= 2, "{moment}");
+            assert!(extended.count() >= 1, "{moment}");
+            let late = pending.iter().filter(|r| r.decide_by < now).count();
+            assert!(late >= 2, "{moment}");
+            assert!(in_default.count() >= 1, "{moment}");
+            for r in &pending {
+                // The deadline is the law's for what moved it, and each
+                // move is in the request's history.
+                assert_eq!(
+                    r.decide_by,
+                    norms.decide_by_under(r.kind, r.filed_at, &r.term),
+                    "{moment}: {}",
+                    r.number
+                );
+                let moves = r.term.suspensions.len()
+                    + usize::from(r.term.extension.is_some())
+                    + usize::from(r.term.default_notice.is_some());
+                let lines = seed
+                    .events
+                    .iter()
+                    .filter(|(_, e)| {
+                        e.request_id == Some(r.id) && e.kind != EventKind::RequestFiled
+                    })
+                    .count();
+                assert_eq!(lines, moves, "{moment}: {}", r.number);
+                if let Some(n) = &r.term.default_notice {
+                    assert!(n.received_on > local_date(r.decide_by), "{}", r.number);
+                }
+            }
         }
     }
 

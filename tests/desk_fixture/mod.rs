@@ -163,6 +163,91 @@ pub fn delta() -> Delta {
     }
 }
 
+/// [`delta`] plus four Jeugd requests whose term the Awb moved, each on a
+/// planned case of its own:
+/// 3. `H-FFFF` (cr-02): filed 2 November, the applicant asked on Friday
+///    20 November to complete it by 4 December: suspended.
+/// 4. `H-GGGG` (cr-04): filed 28 September, extended by four weeks on
+///    16 November: due 21 December.
+/// 5. `H-HHHH` (cr-02): filed 31 August, term ended 26 October,
+///    ingebrekestelling received 28 October: dwangsom from 12 November,
+///    13 days today (€299).
+/// 6. `H-IIII` (cr-04): filed 21 September, term ended 16 November, no
+///    notice: late.
+pub fn terms_delta() -> Delta {
+    use regiedesk::domain::term::{DecisionTerm, DefaultNotice, Extension, Suspension};
+    let mut delta = delta();
+    let norms = Norms::default();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let planned_case = |id: i64, pseudonym: &str, holder: &str| {
+        planned(
+            assigned(
+                case(id, pseudonym, CaseDomain::Jeugd, "2026-08-20T09:00:00Z"),
+                &person(holder),
+                "2026-08-20T12:00:00Z",
+            ),
+            "2026-08-21T09:00:00Z",
+            "2026-08-28T09:00:00Z",
+        )
+    };
+    let moved = |id: i64, case: &Case, filed: &str, term: DecisionTerm| {
+        let mut r = request(id, case, RequestKind::Jeugdhulp, filed);
+        r.term = term;
+        r.decide_by = norms.decide_by_under(r.kind, r.filed_at, &r.term);
+        r.version = 2;
+        r
+    };
+    let c6 = planned_case(6, "H-FFFF", "cr-02");
+    let c7 = planned_case(7, "H-GGGG", "cr-04");
+    let c8 = planned_case(8, "H-HHHH", "cr-02");
+    let c9 = planned_case(9, "H-IIII", "cr-04");
+    let r3 = moved(
+        3,
+        &c6,
+        "2026-11-02T09:00:00Z",
+        DecisionTerm {
+            suspensions: vec![Suspension {
+                asked_on: day("2026-11-20"),
+                complete_by: day("2026-12-04"),
+                completed_on: None,
+                recorded_by: "pr-jeugd".into(),
+                note: "verslag van school".into(),
+            }],
+            ..DecisionTerm::default()
+        },
+    );
+    let r4 = moved(
+        4,
+        &c7,
+        "2026-09-28T09:00:00Z",
+        DecisionTerm {
+            extension: Some(Extension {
+                weeks: 4,
+                notified_on: day("2026-11-16"),
+                reason: "advies van de jeugdarts is nodig".into(),
+                recorded_by: "pr-jeugd".into(),
+            }),
+            ..DecisionTerm::default()
+        },
+    );
+    let r5 = moved(
+        5,
+        &c8,
+        "2026-08-31T09:00:00Z",
+        DecisionTerm {
+            default_notice: Some(DefaultNotice {
+                received_on: day("2026-10-28"),
+                recorded_by: "admin".into(),
+            }),
+            ..DecisionTerm::default()
+        },
+    );
+    let r6 = moved(6, &c9, "2026-09-21T09:00:00Z", DecisionTerm::default());
+    delta.cases.extend([c6, c7, c8, c9]);
+    delta.requests.extend([r3, r4, r5, r6]);
+    delta
+}
+
 /// A desk logged in as `login`, synced with [`delta`].
 pub fn desk(login: &str) -> App {
     desk_with(login, settings(), delta())

@@ -4,21 +4,56 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use chrono::NaiveDate;
+
 use super::{ActionCall, App, Command, Overlay, fuzzy};
 use crate::api::wire::{AssignBody, DecisionBody, ReasonBody};
 use crate::config::Language;
+use crate::desk::columns::RowKey;
+use crate::desk::keymap::Action;
+use crate::domain::boards::Board;
 use crate::domain::boards::Snapshot;
+use crate::domain::lifecycle;
 use crate::domain::model::{Case, CaseStatus, Decision, Login, Request, RequestStatus};
+use crate::domain::permissions::{self, TermAction};
 use crate::domain::suggest::{self, Candidate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialogKind {
-    Approve { request_id: i64 },
-    Reject { request_id: i64 },
-    Reassign { case_id: i64 },
-    Escalate { case_id: i64 },
-    TakeOver { case_id: i64 },
-    Deescalate { case_id: i64 },
+    Approve {
+        request_id: i64,
+    },
+    Reject {
+        request_id: i64,
+    },
+    Reassign {
+        case_id: i64,
+    },
+    Escalate {
+        case_id: i64,
+    },
+    TakeOver {
+        case_id: i64,
+    },
+    Deescalate {
+        case_id: i64,
+    },
+    /// Opschorting: the applicant was asked to complete the request.
+    Suspend {
+        request_id: i64,
+    },
+    /// The information asked for arrived.
+    Resume {
+        request_id: i64,
+    },
+    /// Verdaging of the term.
+    Extend {
+        request_id: i64,
+    },
+    /// The applicant's ingebrekestelling arrived.
+    DefaultNotice {
+        request_id: i64,
+    },
 }
 
 /// Why a dialog's item can no longer be acted on.
@@ -143,7 +178,12 @@ impl DialogKind {
     /// still be acted on.
     pub fn target(self, snapshot: &Snapshot) -> Result<Seen, Gone> {
         match self {
-            DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+            DialogKind::Approve { request_id }
+            | DialogKind::Reject { request_id }
+            | DialogKind::Suspend { request_id }
+            | DialogKind::Resume { request_id }
+            | DialogKind::Extend { request_id }
+            | DialogKind::DefaultNotice { request_id } => {
                 let request = snapshot
                     .requests
                     .get(&request_id)
@@ -174,7 +214,12 @@ impl DialogKind {
 
     pub fn case_id(self, snapshot: &Snapshot) -> Option<i64> {
         match self {
-            DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+            DialogKind::Approve { request_id }
+            | DialogKind::Reject { request_id }
+            | DialogKind::Suspend { request_id }
+            | DialogKind::Resume { request_id }
+            | DialogKind::Extend { request_id }
+            | DialogKind::DefaultNotice { request_id } => {
                 snapshot.requests.get(&request_id).map(|r| r.case_id)
             }
             DialogKind::Reassign { case_id }
@@ -183,6 +228,67 @@ impl DialogKind {
             | DialogKind::Deescalate { case_id } => Some(case_id),
         }
     }
+}
+
+impl DialogKind {
+    /// The request whose term this dialog moves, for the four term dialogs.
+    pub fn term_request(self) -> Option<i64> {
+        match self {
+            DialogKind::Suspend { request_id }
+            | DialogKind::Resume { request_id }
+            | DialogKind::Extend { request_id }
+            | DialogKind::DefaultNotice { request_id } => Some(request_id),
+            _ => None,
+        }
+    }
+
+    /// Whether the dialog asks for an amount (days, weeks or a date)
+    /// besides, or instead of, the reason.
+    pub fn has_amount(self) -> bool {
+        self.term_request().is_some()
+    }
+
+    /// Whether the dialog has a free-text field (a reason, what was asked).
+    pub fn has_reason(self) -> bool {
+        !matches!(
+            self,
+            DialogKind::Resume { .. } | DialogKind::DefaultNotice { .. }
+        )
+    }
+
+    /// What the amount field holds when the dialog opens: a hersteltermijn
+    /// of two weeks, no guess at an extension, today for a date.
+    pub fn amount_default(self, today: NaiveDate) -> String {
+        match self {
+            DialogKind::Suspend { .. } => "14".into(),
+            DialogKind::Resume { .. } | DialogKind::DefaultNotice { .. } => {
+                today.format("%d-%m-%Y").to_string()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Where typing goes first: the amount when it is all there is, or
+    /// when it has no sensible default (the weeks of an extension).
+    pub fn starts_on_amount(self) -> bool {
+        matches!(self, DialogKind::Extend { .. }) || (self.has_amount() && !self.has_reason())
+    }
+}
+
+/// What a term dialog will send, and the request as it will then stand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermOutcome {
+    pub next: Request,
+    pub action: &'static str,
+    pub body: serde_json::Value,
+}
+
+/// A day as users type it: `21-05-2027`, `21-5-2027` or `2027-05-21`.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%d-%m-%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +317,11 @@ pub enum Seen {
 #[derive(Debug)]
 pub struct Dialog {
     pub kind: DialogKind,
+    /// For the term dialogs: the hersteltermijn in days, the extension in
+    /// weeks, or a date.
+    pub amount: Input,
+    /// Typing goes to `amount` (Tab switches).
+    pub on_amount: bool,
     pub reason: Input,
     pub flight: Flight,
     pub ticket: u64,
@@ -223,6 +334,7 @@ impl Dialog {
     pub fn reason_required(&self, snapshot: &Snapshot) -> bool {
         match self.kind {
             DialogKind::Approve { .. } => false,
+            DialogKind::Resume { .. } | DialogKind::DefaultNotice { .. } => false,
             DialogKind::Reassign { case_id } => snapshot
                 .cases
                 .get(&case_id)
@@ -345,9 +457,16 @@ impl App {
                 }
             }
             KeyCode::Enter => commands = self.submit(&mut dialog),
+            KeyCode::Tab | KeyCode::BackTab
+                if dialog.kind.has_amount() && dialog.kind.has_reason() =>
+            {
+                dialog.on_amount = !dialog.on_amount;
+            }
             _ => {
                 let event = Event::Key(key);
-                if dialog.picking() {
+                if dialog.on_amount {
+                    dialog.amount.handle_event(&event);
+                } else if dialog.picking() {
                     if let Some(picker) = dialog.picker.as_mut() {
                         picker.filter.handle_event(&event);
                         picker.selected = 0;
@@ -365,6 +484,33 @@ impl App {
         let lang = self.lang();
         if let Flight::Gone(_) = dialog.flight {
             return Vec::new();
+        }
+        if let Some(request_id) = dialog.kind.term_request() {
+            let note = dialog.reason.value().trim().to_string();
+            let outcome = match self.term_outcome(dialog, Some(&note)) {
+                Some(Ok(outcome)) => outcome,
+                Some(Err(why)) => {
+                    dialog.flight = Flight::Refused(why);
+                    return Vec::new();
+                }
+                None => return Vec::new(),
+            };
+            let done = format!(
+                "{} · {} {}",
+                outcome.next.number,
+                lang.pick("beslissen vóór", "decide by"),
+                crate::desk::labels::date(
+                    lang,
+                    crate::domain::calendar::local_date(outcome.next.decide_by)
+                )
+            );
+            let call = ActionCall::Request {
+                request_id,
+                action: outcome.action,
+                body: outcome.body,
+                version: dialog.version(),
+            };
+            return self.send(dialog, call, done);
         }
         let reason = dialog.reason.value().trim().to_string();
         if reason.is_empty() && dialog.reason_required(&self.snapshot) {
@@ -461,13 +607,138 @@ impl App {
                     format!("{} {word}", number(Some(case_id))),
                 )
             }
+            // Handled above, before the reason check.
+            DialogKind::Suspend { .. }
+            | DialogKind::Resume { .. }
+            | DialogKind::Extend { .. }
+            | DialogKind::DefaultNotice { .. } => return Vec::new(),
         };
+        self.send(dialog, call, done)
+    }
+
+    /// Sends the dialog's call; `done` is what the status line says when
+    /// the server agrees.
+    fn send(&mut self, dialog: &mut Dialog, call: ActionCall, done: String) -> Vec<Command> {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         dialog.ticket = ticket;
         dialog.flight = Flight::Sending;
         self.in_flight.insert(ticket, done);
         vec![Command::Act { ticket, call }]
+    }
+
+    /// What a term dialog would send and the request as it would then
+    /// stand, worked out by the same rules the server applies, so the user
+    /// sees the new `decide_by` (or why not) before pressing Enter. `note`
+    /// is the text typed; `None` previews with a stand-in, since the
+    /// deadline does not depend on it. `None` for the other dialogs.
+    pub fn term_outcome(
+        &self,
+        dialog: &Dialog,
+        note: Option<&str>,
+    ) -> Option<Result<TermOutcome, String>> {
+        dialog.kind.term_request()?;
+        let Seen::Request(request) = &dialog.seen else {
+            return None;
+        };
+        let case = self.snapshot.cases.get(&request.case_id)?;
+        let lang = self.lang();
+        let (me, now, norms) = (&self.me.person, self.now, &self.settings.norms);
+        let today = crate::domain::calendar::local_date(now);
+        let amount = dialog.amount.value().trim();
+        let note = note.unwrap_or("…");
+        let refused = |r: lifecycle::Refusal| r.to_string();
+        let day = || {
+            parse_day(amount).ok_or_else(|| {
+                lang.pick(
+                    "Vul een datum in als 21-05-2027.",
+                    "Enter a date such as 21-05-2027.",
+                )
+                .to_string()
+            })
+        };
+        let count = |what_nl: &str, what_en: &str| {
+            amount.parse::<u32>().map_err(|_| match lang {
+                Language::Nl => format!("Vul het aantal {what_nl} in."),
+                Language::En => format!("Enter the number of {what_en}."),
+            })
+        };
+        let outcome = match dialog.kind {
+            DialogKind::Suspend { .. } => count("dagen", "days").and_then(|days| {
+                let complete_by = today + chrono::Days::new(days.into());
+                lifecycle::suspend(request, case, me, None, complete_by, Some(note), now, norms)
+                    .map_err(refused)
+                    .map(|(next, _)| TermOutcome {
+                        next,
+                        action: "suspension",
+                        body: serde_json::json!({"complete_by": complete_by, "note": note}),
+                    })
+            }),
+            DialogKind::Resume { .. } => day().and_then(|completed_on| {
+                lifecycle::resume(request, case, me, Some(completed_on), now, norms)
+                    .map_err(refused)
+                    .map(|(next, _)| TermOutcome {
+                        next,
+                        action: "resumption",
+                        body: serde_json::json!({"completed_on": completed_on}),
+                    })
+            }),
+            DialogKind::Extend { .. } => count("weken", "weeks").and_then(|weeks| {
+                lifecycle::extend(request, case, me, weeks, None, Some(note), now, norms)
+                    .map_err(refused)
+                    .map(|(next, _)| TermOutcome {
+                        next,
+                        action: "extension",
+                        body: serde_json::json!({"weeks": weeks, "reason": note}),
+                    })
+            }),
+            DialogKind::DefaultNotice { .. } => day().and_then(|received_on| {
+                lifecycle::record_default_notice(request, case, me, received_on, now, norms)
+                    .map_err(refused)
+                    .map(|(next, _)| TermOutcome {
+                        next,
+                        action: "default-notice",
+                        body: serde_json::json!({"received_on": received_on}),
+                    })
+            }),
+            _ => return None,
+        };
+        Some(outcome)
+    }
+
+    /// Whether a term action is offered on the selected Mandaat row: the
+    /// user may record it and the request's state allows it now.
+    pub(super) fn offers_term_action(&self, action: Action) -> bool {
+        if self.board != Board::Mandaat {
+            return false;
+        }
+        let Some(RowKey::Request { request_id, .. }) = self.selected_key() else {
+            return false;
+        };
+        let Some(request) = self.snapshot.requests.get(request_id) else {
+            return false;
+        };
+        let Some(case) = self.snapshot.cases.get(&request.case_id) else {
+            return false;
+        };
+        let what = match action {
+            Action::Suspend => TermAction::Suspend,
+            Action::Resume => TermAction::Resume,
+            Action::Extend => TermAction::Extend,
+            _ => TermAction::RecordDefaultNotice,
+        };
+        if permissions::may_move_term(&self.me.person, what, request, case).is_err() {
+            return false;
+        }
+        let today = crate::domain::calendar::local_date(self.now);
+        let late = self.now > request.decide_by;
+        let suspended = request.term.suspended_on(today).is_some();
+        match what {
+            TermAction::Suspend => !late && !suspended,
+            TermAction::Resume => request.term.open_suspension().is_some(),
+            TermAction::Extend => !late && request.term.extension.is_none(),
+            TermAction::RecordDefaultNotice => late && request.term.default_notice.is_none(),
+        }
     }
 
     /// Who the dialog's case can go to, with today's figures, in `order`

@@ -132,6 +132,13 @@ pub enum ActionCall {
         body: DecisionBody,
         version: i64,
     },
+    /// Something about a request's term (`suspension`, `extension`, ...).
+    Request {
+        request_id: i64,
+        action: &'static str,
+        body: serde_json::Value,
+        version: i64,
+    },
 }
 
 /// A table on screen: a board, or the drill-down into one person's cases.
@@ -178,6 +185,9 @@ const STATUS_TICKS: u32 = 4;
 const ERROR_TICKS: u32 = 10;
 
 #[derive(Debug)]
+// One overlay at a time, in one App: the size of the largest (a dialog
+// with its fields) costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 pub enum Overlay {
     Help,
     Filter(Input),
@@ -899,6 +909,9 @@ impl App {
                 self.board == Board::Mandaat
                     && matches!(self.selected_key(), Some(RowKey::Request { .. }))
             }
+            Action::Suspend | Action::Resume | Action::Extend | Action::DefaultNotice => {
+                self.offers_term_action(action)
+            }
             Action::Reassign => {
                 (self.board == Board::Stagnatie || self.view() == Some(View::CasesOf))
                     && may(CaseAction::Assign)
@@ -1041,6 +1054,17 @@ impl App {
                     None,
                 ));
             }
+            Action::Suspend | Action::Resume | Action::Extend | Action::DefaultNotice => {
+                if let Some(RowKey::Request { request_id, .. }) = self.selected_key().cloned() {
+                    let kind = match action {
+                        Action::Suspend => DialogKind::Suspend { request_id },
+                        Action::Resume => DialogKind::Resume { request_id },
+                        Action::Extend => DialogKind::Extend { request_id },
+                        _ => DialogKind::DefaultNotice { request_id },
+                    };
+                    self.open_dialog(kind, None);
+                }
+            }
             Action::Approve | Action::Reject => {
                 if let Some(RowKey::Request { request_id, .. }) = self.selected_key().cloned() {
                     let kind = if action == Action::Approve {
@@ -1111,8 +1135,11 @@ impl App {
             return;
         };
         self.status = None;
+        let today = crate::domain::calendar::local_date(self.now);
         self.overlay = Some(Overlay::Dialog(Dialog {
             kind,
+            amount: Input::new(kind.amount_default(today)),
+            on_amount: kind.starts_on_amount(),
             reason: Input::default(),
             flight: Flight::Editing,
             ticket: 0,

@@ -296,6 +296,9 @@ fn request_lines(
             ),
             theme.tone(tone),
         ));
+        if let Some(history) = term_history(app, r) {
+            lines.push(Line::styled(format!("  {history}"), theme.tone(Tone::Dim)));
+        }
         if motivation {
             lines.push(Line::styled(
                 format!("  {}", r.motivation),
@@ -304,6 +307,74 @@ fn request_lines(
         }
     }
     lines
+}
+
+/// What moved a request's term, in order, when anything did: filed,
+/// suspended from–to (days), extended by, in default since (dwangsom owed
+/// today), and where the term stands now.
+fn term_history(app: &App, r: &Request) -> Option<String> {
+    let term = &r.term;
+    if term.suspensions.is_empty() && term.extension.is_none() && term.default_notice.is_none() {
+        return None;
+    }
+    let lang = app.lang();
+    let date = |d: chrono::NaiveDate| labels::date(lang, d);
+    let mut parts = vec![format!(
+        "{} {}",
+        lang.pick("ingediend", "filed"),
+        date(crate::domain::calendar::local_date(r.filed_at))
+    )];
+    let today = crate::domain::calendar::local_date(app.now);
+    for s in &term.suspensions {
+        let end = match s.completed_on {
+            Some(_) => date(s.ends_on()),
+            None if s.is_running(today) => format!(
+                "{} {}",
+                lang.pick("uiterlijk", "at most"),
+                date(s.complete_by)
+            ),
+            None => format!(
+                "{} {}",
+                date(s.complete_by),
+                lang.pick("(verstreken)", "(lapsed)")
+            ),
+        };
+        parts.push(format!(
+            "{} {} → {end} ({} {})",
+            lang.pick("opgeschort", "suspended"),
+            date(s.asked_on),
+            s.days(),
+            lang.pick("d", "d")
+        ));
+    }
+    if let Some(e) = &term.extension {
+        parts.push(format!(
+            "{} +{} {} ({}: {})",
+            lang.pick("verdaagd", "extended"),
+            e.weeks,
+            lang.pick("wk", "wk"),
+            date(e.notified_on),
+            e.reason
+        ));
+    }
+    if let Some(n) = &term.default_notice {
+        let norms = &app.settings.norms;
+        let day_one = crate::domain::term::dwangsom_day_one(n.received_on, &norms.calendar);
+        let owed = crate::domain::term::dwangsom(r, today, &norms.calendar, &norms.dwangsom);
+        parts.push(format!(
+            "{} {} · {} {} · €{owed}",
+            lang.pick("ingebreke gesteld", "notice of default"),
+            date(n.received_on),
+            lang.pick("dwangsom vanaf", "dwangsom from"),
+            date(day_one)
+        ));
+    }
+    parts.push(format!(
+        "{} {}",
+        lang.pick("termijn nu", "term now"),
+        date(crate::domain::calendar::local_date(r.decide_by))
+    ));
+    Some(parts.join(" · "))
 }
 
 pub(super) fn draw_detail(frame: &mut Frame, app: &App, theme: Theme) {

@@ -51,6 +51,22 @@ fn dialog_title(app: &App, dialog: &Dialog) -> String {
         DialogKind::Deescalate { case_id } => {
             (lang.pick("Afschalen", "De-escalate"), case_number(case_id))
         }
+        DialogKind::Suspend { request_id } => (
+            lang.pick("Termijn opschorten", "Suspend the term"),
+            request_number(request_id),
+        ),
+        DialogKind::Resume { request_id } => (
+            lang.pick("Aanvulling ontvangen", "Information received"),
+            request_number(request_id),
+        ),
+        DialogKind::Extend { request_id } => (
+            lang.pick("Termijn verdagen", "Extend the term"),
+            request_number(request_id),
+        ),
+        DialogKind::DefaultNotice { request_id } => (
+            lang.pick("Ingebrekestelling", "Notice of default"),
+            request_number(request_id),
+        ),
     };
     format!("{what} · {number}")
 }
@@ -63,6 +79,73 @@ fn dialog_verb(lang: Language, kind: DialogKind) -> &'static str {
         DialogKind::Escalate { .. } => lang.pick("opschalen", "escalate"),
         DialogKind::TakeOver { .. } => lang.pick("overnemen", "take over"),
         DialogKind::Deescalate { .. } => lang.pick("afschalen", "de-escalate"),
+        DialogKind::Suspend { .. } => lang.pick("opschorten", "suspend"),
+        DialogKind::Resume { .. } => lang.pick("hervatten", "resume"),
+        DialogKind::Extend { .. } => lang.pick("verdagen", "extend"),
+        DialogKind::DefaultNotice { .. } => lang.pick("vastleggen", "record"),
+    }
+}
+
+/// What the amount field of a term dialog holds.
+fn amount_label(lang: Language, kind: DialogKind) -> &'static str {
+    match kind {
+        DialogKind::Suspend { .. } => lang.pick("Hersteltermijn in dagen", "Days to complete"),
+        DialogKind::Extend { .. } => lang.pick("Verdagen met weken", "Extend by weeks"),
+        DialogKind::Resume { .. } => lang.pick(
+            "Aanvulling ontvangen op (dd-mm-jjjj)",
+            "Information received on (dd-mm-yyyy)",
+        ),
+        _ => lang.pick(
+            "Ingebrekestelling ontvangen op (dd-mm-jjjj)",
+            "Notice received on (dd-mm-yyyy)",
+        ),
+    }
+}
+
+/// The new deadline a term dialog would give, worked out as the user
+/// types, or why the law does not allow it.
+fn term_preview(app: &App, theme: Theme, dialog: &Dialog) -> Line<'static> {
+    let lang = app.lang();
+    match app.term_outcome(dialog, None) {
+        Some(Ok(outcome)) => {
+            let next = &outcome.next;
+            let new_by = labels::date(lang, crate::domain::calendar::local_date(next.decide_by));
+            let text = match dialog.kind {
+                DialogKind::DefaultNotice { .. } => {
+                    let notice = next.term.default_notice.as_ref().expect("just recorded");
+                    let day_one = crate::domain::term::dwangsom_day_one(
+                        notice.received_on,
+                        &app.settings.norms.calendar,
+                    );
+                    format!(
+                        "→ {} {} (€{} {} €{})",
+                        lang.pick("dwangsom vanaf", "dwangsom from"),
+                        labels::date(lang, day_one),
+                        app.settings.norms.dwangsom.first_14_days,
+                        lang.pick("per dag, ten hoogste", "a day, at most"),
+                        app.settings.norms.dwangsom.maximum()
+                    )
+                }
+                DialogKind::Suspend { .. } => format!(
+                    "→ {} {new_by} {}",
+                    lang.pick(
+                        "nieuwe beslisdatum uiterlijk",
+                        "new decide-by at the latest"
+                    ),
+                    lang.pick(
+                        "(vroeger als de aanvulling eerder komt)",
+                        "(earlier if the information comes sooner)"
+                    )
+                ),
+                _ => format!(
+                    "→ {} {new_by}",
+                    lang.pick("nieuwe beslisdatum", "new decide-by")
+                ),
+            };
+            Line::styled(text, theme.tone(Tone::InTime).add_modifier(Modifier::BOLD))
+        }
+        Some(Err(why)) => Line::styled(format!("✗ {why}"), theme.tone(Tone::Late)),
+        None => Line::raw(""),
     }
 }
 
@@ -74,7 +157,12 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
         .case_id(&app.snapshot)
         .and_then(|id| app.snapshot.cases.get(&id));
     match dialog.kind {
-        DialogKind::Approve { request_id } | DialogKind::Reject { request_id } => {
+        DialogKind::Approve { request_id }
+        | DialogKind::Reject { request_id }
+        | DialogKind::Suspend { request_id }
+        | DialogKind::Resume { request_id }
+        | DialogKind::Extend { request_id }
+        | DialogKind::DefaultNotice { request_id } => {
             if let Some(r) = app.snapshot.requests.get(&request_id) {
                 context.push(Line::raw(format!(
                     "{} · {} · {}",
@@ -99,7 +187,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                     labels::day(lang, r.decide_by, app.now),
                     labels::countdown(lang, left)
                 )));
-                if r.decide_by < app.now {
+                if r.decide_by < app.now && dialog.kind.term_request().is_none() {
                     context.push(Line::styled(
                         format!(
                             "⚠ {}",
@@ -111,7 +199,9 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                         theme.tone(Tone::Late),
                     ));
                 }
-                if !r.in_plan {
+                if dialog.kind.has_amount() {
+                    context.push(term_preview(app, theme, dialog));
+                } else if !r.in_plan {
                     context.push(Line::styled(
                         lang.pick(
                             "✗ Niet in het plan: toekennen kan niet.",
@@ -120,11 +210,13 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                         theme.tone(Tone::Late),
                     ));
                 }
-                context.push(Line::styled(
-                    format!("{}:", lang.pick("Motivering", "Motivation")),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ));
-                context.push(Line::raw(r.motivation.clone()));
+                if !dialog.kind.has_amount() {
+                    context.push(Line::styled(
+                        format!("{}:", lang.pick("Motivering", "Motivation")),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ));
+                    context.push(Line::raw(r.motivation.clone()));
+                }
             }
         }
         _ => {
@@ -187,7 +279,14 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
     };
     let flight = Paragraph::new(flight).wrap(Wrap { trim: true });
     let flight_height = (flight.line_count(text_width) as u16).clamp(1, 4);
-    let height = context_height + 1 + 1 + 3 + list_height + flight_height + 1 + 2;
+    // A term dialog with both an amount and a text puts the amount on a
+    // line of its own above the text field.
+    let amount_height: u16 = if dialog.kind.has_amount() && dialog.kind.has_reason() {
+        1
+    } else {
+        0
+    };
+    let height = context_height + amount_height + 1 + 1 + 3 + list_height + flight_height + 1 + 2;
     let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let outer = block(dialog_title(app, dialog), theme);
@@ -197,6 +296,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
     // the answer and the keys stay.
     let [
         context_area,
+        amount_area,
         label_area,
         input_area,
         list_area,
@@ -204,6 +304,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
         hint_area,
     ] = Layout::vertical([
         Constraint::Min(1),
+        Constraint::Length(amount_height),
         Constraint::Length(1),
         Constraint::Length(3),
         Constraint::Length(list_height),
@@ -212,6 +313,30 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
     ])
     .areas(inner);
     frame.render_widget(context, context_area);
+    if amount_height > 0 {
+        let style = if dialog.on_amount {
+            theme.selected()
+        } else {
+            Style::default()
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    format!("{}: ", amount_label(lang, dialog.kind)),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(format!(" {} ", dialog.amount.value()), style),
+                Span::styled(
+                    format!(
+                        "  ({})",
+                        lang.pick("Tab wisselt van veld", "Tab switches field")
+                    ),
+                    theme.tone(Tone::Dim),
+                ),
+            ])),
+            amount_area,
+        );
+    }
     let (label, input) = if picking {
         (
             lang.pick(
@@ -228,12 +353,21 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
             .and_then(|p| p.chosen.as_deref())
             .map(|l| format!("{} {} · ", lang.pick("Naar", "To"), app.snapshot.name_of(l)))
             .unwrap_or_default();
-        let required = if dialog.reason_required(&app.snapshot) {
-            lang.pick("Reden (verplicht)", "Reason (required)")
+        if !dialog.kind.has_reason() {
+            (amount_label(lang, dialog.kind).to_string(), &dialog.amount)
         } else {
-            lang.pick("Reden (optioneel)", "Reason (optional)")
-        };
-        (format!("{chosen}{required}"), &dialog.reason)
+            let required = match dialog.kind {
+                DialogKind::Suspend { .. } => lang.pick(
+                    "Wat is er gevraagd (verplicht)",
+                    "What was asked (required)",
+                ),
+                _ if dialog.reason_required(&app.snapshot) => {
+                    lang.pick("Reden (verplicht)", "Reason (required)")
+                }
+                _ => lang.pick("Reden (optioneel)", "Reason (optional)"),
+            };
+            (format!("{chosen}{required}"), &dialog.reason)
+        }
     };
     frame.render_widget(
         Paragraph::new(Span::styled(
@@ -251,7 +385,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
             .block(field),
         input_area,
     );
-    if dialog.flight != Flight::Sending {
+    if dialog.flight != Flight::Sending && (!dialog.on_amount || !dialog.kind.has_reason()) {
         frame.set_cursor_position(Position::new(
             field_inner.x + (input.visual_cursor().saturating_sub(scroll)) as u16,
             field_inner.y,
