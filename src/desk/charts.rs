@@ -376,7 +376,9 @@ fn draw_lead_times(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughp
         (lang.pick("besluit", "decision"), &lt.request_to_decision),
     ];
     let requests = &t.requests.all;
-    let text_height = 7u16.min(inner.height);
+    // A line more when a dwangsom ran or was announced in the period.
+    let dwangsom = t.dwangsom.requests > 0 || t.dwangsom.notices > 0;
+    let text_height = (7 + u16::from(dwangsom)).min(inner.height);
     let [numbers, bars] =
         Layout::vertical([Constraint::Length(text_height), Constraint::Min(0)]).areas(inner);
     let figure = |x: Option<f64>| x.map(|m| decimal(lang, m)).unwrap_or_else(|| "–".into());
@@ -427,6 +429,25 @@ fn draw_lead_times(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughp
             }),
         ),
     ]));
+    if dwangsom {
+        lines.push(Line::styled(
+            format!(
+                "{}: €{} {} {} {} · {} {}",
+                lang.pick("Dwangsom", "Dwangsom"),
+                t.dwangsom.euros,
+                lang.pick("over", "on"),
+                t.dwangsom.requests,
+                lang.pick("aanvragen", "requests"),
+                t.dwangsom.notices,
+                lang.pick("ingebrekestellingen", "notices of default"),
+            ),
+            theme.tone(if t.dwangsom.euros > 0 {
+                Tone::Late
+            } else {
+                Tone::Plain
+            }),
+        ));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), numbers);
     if bars.height < 3 {
         return;

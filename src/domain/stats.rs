@@ -104,6 +104,58 @@ pub struct Throughput {
     pub requests: Requests,
     pub load: Load,
     pub series: Vec<SeriesPoint>,
+    /// The dwangsom (Awb 4:17) run up in the period. Filled by
+    /// [`dwangsom_of_period`], which needs the norms.
+    #[serde(default)]
+    pub dwangsom: DwangsomFigures,
+}
+
+/// What late decisions cost in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct DwangsomFigures {
+    /// Requests on which a dwangsom ran on some day of the period.
+    pub requests: u32,
+    /// The dwangsom owed for the days of the period, in whole euros.
+    pub euros: u32,
+    /// Ingebrekestellingen received in the period.
+    pub notices: u32,
+}
+
+/// The dwangsom run up on the days of `period` (up to today): per request,
+/// what it owed by the period's last day less what it owed before its
+/// first, so a dwangsom that runs through several periods is counted once
+/// over them, each day at its own rate.
+pub fn dwangsom_of_period(
+    requests: &[Request],
+    period: Period,
+    now: DateTime<Utc>,
+    norms: &crate::domain::norms::Norms,
+) -> DwangsomFigures {
+    use crate::domain::term::dwangsom;
+    let today = local_date(now);
+    let (cal, rates) = (&norms.calendar, &norms.dwangsom);
+    let mut figures = DwangsomFigures::default();
+    for request in requests {
+        let Some(notice) = &request.term.default_notice else {
+            continue;
+        };
+        if (period.from..=period.to).contains(&notice.received_on) {
+            figures.notices += 1;
+        }
+        let last = period.to.min(today);
+        let Some(before) = period.from.pred_opt() else {
+            continue;
+        };
+        if last < period.from {
+            continue;
+        }
+        let owed = dwangsom(request, last, cal, rates) - dwangsom(request, before, cal, rates);
+        if owed > 0 {
+            figures.requests += 1;
+            figures.euros += owed;
+        }
+    }
+    figures
 }
 
 /// Cases referred in the period.
@@ -523,6 +575,7 @@ pub fn throughput(
         requests: request_figures,
         load: load(cases, people),
         series,
+        dwangsom: DwangsomFigures::default(),
     }
 }
 
@@ -941,5 +994,46 @@ mod tests {
         let year = Period::new(day("2026-01-01"), day("2026-12-31")).unwrap();
         assert_eq!(year.buckets(Bucket::Month).len(), 12);
         assert_eq!(year.buckets(Bucket::Month)[1].to, day("2026-02-28"));
+    }
+
+    #[test]
+    fn the_dwangsom_of_a_period_counts_its_own_days_at_their_rates() {
+        use crate::domain::norms::Norms;
+        use crate::domain::term::{DecisionTerm, DefaultNotice};
+        let norms = Norms::default();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (_, requests, _) = fixture();
+        let mut late = requests[0].clone();
+        late.status = RequestStatus::Pending;
+        late.decided_at = None;
+        late.term = DecisionTerm {
+            default_notice: Some(DefaultNotice {
+                received_on: d("2027-06-01"),
+                recorded_by: "admin".into(),
+            }),
+            ..DecisionTerm::default()
+        };
+        let now: DateTime<Utc> = "2027-07-10T10:00:00Z".parse().unwrap();
+        let june = Period::new(d("2027-06-01"), d("2027-06-30")).unwrap();
+        let july = Period::new(d("2027-07-01"), d("2027-07-31")).unwrap();
+        // Day 1 is 16 June: June holds days 1-15 (14 x 23 + 35 = 357).
+        let figures = dwangsom_of_period(std::slice::from_ref(&late), june, now, &norms);
+        assert_eq!(
+            figures,
+            DwangsomFigures {
+                requests: 1,
+                euros: 357,
+                notices: 1
+            }
+        );
+        // July up to today, the 10th, holds days 16-25: 10 x 35.
+        let figures = dwangsom_of_period(std::slice::from_ref(&late), july, now, &norms);
+        assert_eq!((figures.euros, figures.notices), (350, 0));
+        // Before the notice nothing is owed; requests without one count not.
+        let may = Period::new(d("2027-05-01"), d("2027-05-31")).unwrap();
+        assert_eq!(
+            dwangsom_of_period(&requests, may, now, &norms),
+            DwangsomFigures::default()
+        );
     }
 }

@@ -18,6 +18,7 @@ use tokio::sync::Mutex;
 use super::store::{Store, StoreResult};
 use crate::domain::calendar::local_date;
 use crate::domain::model::{Case, Login, Person, Request};
+use crate::domain::norms::Norms;
 use crate::domain::stats::{self, Bucket, Period, Throughput};
 
 /// Changes read per catch-up page.
@@ -110,6 +111,7 @@ impl FactsMirror {
         period: Period,
         by: Bucket,
         now: DateTime<Utc>,
+        norms: &Norms,
     ) -> StoreResult<Throughput> {
         let mut mirror = self.inner.lock().await;
         mirror.catch_up(store).await?;
@@ -124,7 +126,7 @@ impl FactsMirror {
         {
             return Ok(figures.clone());
         }
-        let figures = stats::throughput(
+        let mut figures = stats::throughput(
             &mirror.cases,
             &mirror.requests,
             &mirror.people,
@@ -132,6 +134,7 @@ impl FactsMirror {
             by,
             now,
         );
+        figures.dwangsom = stats::dwangsom_of_period(&mirror.requests, period, now, norms);
         mirror.last = Some((key, figures.clone()));
         Ok(figures)
     }

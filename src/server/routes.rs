@@ -993,7 +993,13 @@ pub async fn throughput(
     Ok(Json(
         state
             .facts
-            .throughput(state.store.as_ref(), period, by, state.clock.now())
+            .throughput(
+                state.store.as_ref(),
+                period,
+                by,
+                state.clock.now(),
+                &state.norms,
+            )
             .await?,
     ))
 }
