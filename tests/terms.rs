@@ -205,6 +205,20 @@ async fn a_late_requests_notice_of_default_runs_the_dwangsom(s: TestServer) {
         "ontvangen op 24-11-2026; dwangsom vanaf 09-12-2026"
     );
     assert_eq!(line["request_id"], id);
+    // Doorstroom counts the notice in November; no dwangsom runs yet.
+    let figures = expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30&by=week",
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        figures["dwangsom"],
+        json!({"requests": 0, "euros": 0, "notices": 1})
+    );
 }
 
 async fn term_actions_need_if_match_and_the_right_role(s: TestServer) {
