@@ -97,6 +97,12 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/takeover", post(routes::takeover))
         .route("/cases/{id}/deescalate", post(routes::deescalate))
         .route("/cases/{id}/requests", post(routes::file_request))
+        .route("/cases/{id}/waakvlam/followup", post(routes::follow_up))
+        .route("/cases/{id}/waakvlam/postpone", post(routes::postpone))
+        .route(
+            "/cases/{id}/waakvlam/assign",
+            post(routes::assign_follow_up),
+        )
         .route("/requests/{id}", get(routes::request_detail))
         .route("/requests/{id}/decision", post(routes::decide))
         .route("/audit", get(routes::audit))

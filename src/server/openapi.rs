@@ -28,6 +28,9 @@ use super::routes;
         routes::takeover,
         routes::deescalate,
         routes::file_request,
+        routes::follow_up,
+        routes::postpone,
+        routes::assign_follow_up,
         routes::request_detail,
         routes::decide,
         routes::audit,
@@ -128,7 +131,7 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 20);
+        assert_eq!(paths.len(), 23);
         for path in [
             "/api/v1/stats/throughput",
             "/api/v1/sync",

@@ -423,6 +423,8 @@ impl App {
         // Stagnatie has one row per case, so every count is the rows'.
         match board {
             Board::Caseload | Board::Doorstroom => None,
+            // Overdue and due soon: the rest waits for its date.
+            Board::Waakvlam => Some(self.live.waakvlam_urgent()),
             _ => Some(table.len()),
         }
     }
@@ -462,6 +464,11 @@ impl App {
                 Board::Doorzettingsmacht => BoardRows::Doorzettingsmacht(
                     self.live.doorzettingsmacht(&self.snapshot, &self.index),
                 ),
+                Board::Waakvlam => BoardRows::Waakvlam(self.live.waakvlam(
+                    &self.snapshot,
+                    &self.settings.norms,
+                    self.now,
+                )),
                 Board::Doorstroom => continue,
             };
             tables.push((
@@ -507,6 +514,7 @@ impl App {
             doorzettingsmacht,
             cases_of,
             holders,
+            waakvlam,
         } = changes;
         let mut edits: Vec<(View, Vec<Edit<TableRow>>)> = Vec::new();
         let snapshot = &self.snapshot;
@@ -528,6 +536,12 @@ impl App {
             View::Board(Board::Doorzettingsmacht),
             convert(doorzettingsmacht, |row| {
                 working(columns::doorzettingsmacht(&[row], snapshot, lang, now))
+            }),
+        ));
+        edits.push((
+            View::Board(Board::Waakvlam),
+            convert(waakvlam, |row| {
+                working(columns::waakvlam(&[row], snapshot, lang))
             }),
         ));
         edits.push((
@@ -1308,5 +1322,6 @@ pub fn board_title(lang: Language, board: Board) -> &'static str {
         Board::Mandaat => lang.pick("Mandaat", "Mandate"),
         Board::Doorzettingsmacht => "Doorzettingsmacht",
         Board::Doorstroom => lang.pick("Doorstroom", "Throughput"),
+        Board::Waakvlam => lang.pick("Waakvlam", "Waakvlam"),
     }
 }
