@@ -99,10 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/requests", post(routes::file_request))
         .route("/cases/{id}/waakvlam/followup", post(routes::follow_up))
         .route("/cases/{id}/waakvlam/postpone", post(routes::postpone))
-        .route(
-            "/cases/{id}/waakvlam/assign",
-            post(routes::assign_follow_up),
-        )
+        .route("/cases/{id}/waakvlam/assign", post(routes::hand_on))
         .route("/requests/{id}", get(routes::request_detail))
         .route("/requests/{id}/decision", post(routes::decide))
         .route("/audit", get(routes::audit))

@@ -30,7 +30,7 @@ use super::routes;
         routes::file_request,
         routes::follow_up,
         routes::postpone,
-        routes::assign_follow_up,
+        routes::hand_on,
         routes::request_detail,
         routes::decide,
         routes::audit,

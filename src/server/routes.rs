@@ -640,7 +640,7 @@ case_action!(
     /// Gives the waakvlam follow-up to another casusregisseur (the
     /// procesregisseur of the case's domain); a reason is required when
     /// someone held it.
-    pub async fn assign_follow_up(
+    pub async fn hand_on(
         State(state): State<AppState>,
         Actor(actor): Actor,
         PathId(id): PathId<i64>,
