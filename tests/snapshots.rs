@@ -4,7 +4,7 @@
 mod desk_fixture;
 
 use crossterm::event::KeyCode;
-use desk_fixture::{at, delta, desk, desk_with, now, screen, settings};
+use desk_fixture::{at, delta, desk, desk_with, now, screen, settings, waakvlam_delta};
 use regiedesk::api::client::ApiFailure;
 use regiedesk::api::wire::{CaseDetailResponse, Problem};
 use regiedesk::desk::app::{App, Command, Msg};
@@ -61,6 +61,13 @@ fn mandaat() {
     let mut app = desk("pr-volw");
     keys(&mut app, &[KeyCode::Char('3')]);
     snap("mandaat", &app);
+}
+
+#[test]
+fn waakvlam() {
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    keys(&mut app, &[KeyCode::Char('6')]);
+    snap("waakvlam", &app);
 }
 
 #[test]

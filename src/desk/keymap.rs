@@ -130,7 +130,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         GoBoard,
         Everywhere,
-        [key('1'), key('2'), key('3'), key('4'), key('5')],
+        [key('1'), key('2'), key('3'), key('4'), key('5'), key('6')],
         "naar bord",
         "go to board"
     ),
@@ -377,7 +377,7 @@ mod tests {
 
     #[test]
     fn labels_read_as_the_help_shows_them() {
-        assert_eq!(binding(Action::GoBoard).keys_label(), "1–5");
+        assert_eq!(binding(Action::GoBoard).keys_label(), "1–6");
         assert_eq!(binding(Action::Down).keys_label(), "j ↓");
         assert_eq!(binding(Action::Quit).keys_label(), "q Ctrl-C");
     }

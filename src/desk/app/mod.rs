@@ -1315,6 +1315,16 @@ fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
     move |haystack| pattern.score(Utf32Str::new(haystack, &mut buffer), &mut matcher)
 }
 
+/// A board's name where six tabs must fit 80 columns.
+pub fn board_short_title(lang: Language, board: Board) -> &'static str {
+    match board {
+        Board::Stagnatie => lang.pick("Stagn.", "Stagn."),
+        Board::Doorzettingsmacht => lang.pick("Doorzet.", "Doorzet."),
+        Board::Doorstroom => lang.pick("Doorstr.", "Thrput"),
+        board => board_title(lang, board),
+    }
+}
+
 pub fn board_title(lang: Language, board: Board) -> &'static str {
     match board {
         Board::Caseload => "Caseload",
