@@ -1186,8 +1186,9 @@ impl<'a> Builder<'a> {
                 && until + Days::new(14) < local_date(self.now)
             {
                 let offset = self.rng.random_range(0..6);
-                let made = crate::domain::calendar::start_of_day(until - Days::new(3))
-                    + chrono::Duration::hours(10 + 24 * offset);
+                let made = self
+                    .office
+                    .on(&mut self.rng, until - Days::new(3) + Days::new(offset));
                 case.status = CaseStatus::Closed;
                 case.follow_up_at = Some(made);
                 case.follow_up_result = Some(FollowUpResult::AllWell);
