@@ -71,6 +71,17 @@ fn waakvlam() {
 }
 
 #[test]
+fn waakvlam_follow_up_dialog() {
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    keys(
+        &mut app,
+        &[KeyCode::Char('6'), KeyCode::Char('f'), KeyCode::Tab],
+    );
+    type_text(&mut app, "school meldt verzuim");
+    snap("waakvlam_follow_up_dialog", &app);
+}
+
+#[test]
 fn doorzettingsmacht() {
     snap("doorzettingsmacht", &desk("pr-dzm"));
 }

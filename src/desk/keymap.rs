@@ -39,6 +39,8 @@ pub enum Action {
     Period,
     Bucket,
     CustomPeriod,
+    FollowUp,
+    Postpone,
 }
 
 impl Action {
@@ -52,6 +54,8 @@ impl Action {
                 | Action::Escalate
                 | Action::TakeOver
                 | Action::Deescalate
+                | Action::FollowUp
+                | Action::Postpone
         )
     }
 }
@@ -264,6 +268,20 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Escalate, Board, [key('e')], "opschalen", "escalate"),
     bind!(TakeOver, Board, [key('o')], "overnemen", "take over"),
     bind!(Deescalate, Board, [key('d')], "afschalen", "de-escalate"),
+    bind!(
+        FollowUp,
+        Board,
+        [key('f')],
+        "nacontact vastleggen",
+        "record follow-up"
+    ),
+    bind!(
+        Postpone,
+        Board,
+        [key('l')],
+        "nacontact later",
+        "postpone follow-up"
+    ),
     bind!(Period, Board, [key('p')], "periode", "period"),
     bind!(
         Bucket,

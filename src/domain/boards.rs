@@ -752,7 +752,7 @@ pub fn waakvlam(
         .values()
         .filter_map(|c| waakvlam_row(c, norms, now, focus))
         .collect();
-    rows.sort_by(|a, b| waakvlam_rank_of(a).cmp(&waakvlam_rank_of(b)));
+    rows.sort_by_key(waakvlam_rank_of);
     rows
 }
 

@@ -913,9 +913,18 @@ impl App {
                 self.board == Board::Mandaat
                     && matches!(self.selected_key(), Some(RowKey::Request { .. }))
             }
+            Action::Reassign if self.board == Board::Waakvlam => {
+                self.may_on_waakvlam(CaseAction::AssignFollowUp)
+            }
             Action::Reassign => {
                 (self.board == Board::Stagnatie || self.view() == Some(View::CasesOf))
                     && may(CaseAction::Assign)
+            }
+            Action::FollowUp => {
+                self.board == Board::Waakvlam && self.may_on_waakvlam(CaseAction::RecordFollowUp)
+            }
+            Action::Postpone => {
+                self.board == Board::Waakvlam && self.may_on_waakvlam(CaseAction::PostponeFollowUp)
             }
             Action::Escalate => may(CaseAction::Escalate) && case.is_some_and(|c| !c.escalated),
             Action::TakeOver => {
@@ -931,6 +940,14 @@ impl App {
             }
             _ => true,
         }
+    }
+
+    /// Whether the selected case is in waakvlam and the user may do `what`.
+    fn may_on_waakvlam(&self, what: CaseAction) -> bool {
+        self.selected_case().is_some_and(|c| {
+            c.status == crate::domain::model::CaseStatus::Waakvlam
+                && permissions::may_act_on_case(&self.me.person, what, c).is_ok()
+        })
     }
 
     fn perform(&mut self, action: Action, key: KeyEvent) -> Vec<Command> {
@@ -1065,12 +1082,42 @@ impl App {
                     self.open_dialog(kind, None);
                 }
             }
+            Action::FollowUp | Action::Postpone => {
+                if let Some(case) = self.selected_case() {
+                    let case_id = case.id;
+                    // The postponement starts from four weeks after the
+                    // date it has: the user edits what needs changing.
+                    let suggestion = case.waakvlam_until.map(|until| {
+                        format!("{} ", (until + chrono::Days::new(28)).format("%d-%m-%Y"))
+                    });
+                    if action == Action::FollowUp {
+                        self.open_dialog(
+                            DialogKind::FollowUp {
+                                case_id,
+                                concern: false,
+                            },
+                            None,
+                        );
+                    } else {
+                        self.open_dialog(DialogKind::Postpone { case_id }, None);
+                        if let (Some(Overlay::Dialog(dialog)), Some(text)) =
+                            (&mut self.overlay, suggestion)
+                        {
+                            dialog.reason = Input::new(text);
+                        }
+                    }
+                }
+            }
             Action::Reassign | Action::Escalate | Action::TakeOver | Action::Deescalate => {
                 if let Some(case) = self.selected_case() {
                     let case_id = case.id;
                     let (kind, picker) = match action {
                         Action::Reassign => {
-                            let kind = DialogKind::Reassign { case_id };
+                            let kind = if self.board == Board::Waakvlam {
+                                DialogKind::FollowUpHolder { case_id }
+                            } else {
+                                DialogKind::Reassign { case_id }
+                            };
                             let listed = self.listing(&kind, &[]);
                             let order = listed.iter().map(|c| c.login.clone()).collect();
                             (
