@@ -111,3 +111,41 @@ fn only_a_procesregisseur_of_the_domain_hands_the_follow_up_on() {
     assert_eq!(body["casusregisseur"], "cr-05");
     assert_eq!(body["reason"], "A. Bakker met verlof");
 }
+
+#[test]
+fn a_follow_up_that_becomes_overdue_is_on_stagnatie_and_notified_by_number() {
+    use regiedesk::desk::app::Msg;
+    use regiedesk::domain::boards::Delta;
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    // KST-2026-0007's follow-up is on Friday 27 November.
+    let stagnant = |app: &App| app.stagnation_of(7).to_vec();
+    assert!(stagnant(&app).is_empty());
+    // Monday 30 November: a working day past it.
+    let monday = desk_fixture::at("2026-11-30T08:30:00Z");
+    app.update(Msg::Tick(monday));
+    let kinds: Vec<_> = stagnant(&app)
+        .iter()
+        .map(|s| (s.kind, s.days_late))
+        .collect();
+    assert_eq!(
+        kinds,
+        [(regiedesk::domain::norms::StagnationKind::WaakvlamOverdue, 1)]
+    );
+    let commands = app.update(Msg::Synced {
+        delta: Delta::default(),
+        at: monday,
+    });
+    let notified: Vec<_> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Notify { summary, body } => Some(format!("{summary} {body}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notified.len(), 1, "{commands:?}");
+    assert!(notified[0].contains("KST-2026-0007"), "{notified:?}");
+    assert!(
+        !notified[0].contains("H-GGGG"),
+        "no pseudonym: {notified:?}"
+    );
+}
