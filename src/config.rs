@@ -183,6 +183,13 @@ pub struct NormsConfig {
     pub stagnation: StagnationThresholds,
     /// The daily amounts and cap of the dwangsom (Awb 4:17), in euros.
     pub dwangsom: DwangsomRates,
+    /// A waakvlam follow-up lies at most this many months ahead (1 to 60).
+    #[serde(deserialize_with = "months")]
+    pub waakvlam_max_months: u32,
+    /// The Waakvlam board puts follow-ups due within this many working
+    /// days right after the overdue ones (0 to 30).
+    #[serde(deserialize_with = "due_soon_days")]
+    pub waakvlam_due_soon_days: u32,
 }
 
 impl Default for NormsConfig {
@@ -196,6 +203,8 @@ impl Default for NormsConfig {
             extra_closing_days: Vec::new(),
             stagnation: norms.stagnation,
             dwangsom: norms.dwangsom,
+            waakvlam_max_months: norms.waakvlam_max_months,
+            waakvlam_due_soon_days: norms.waakvlam_due_soon_days,
         }
     }
 }
@@ -222,6 +231,14 @@ fn days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 
 fn weeks<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     bounded(d, 1, 52, "weeks")
+}
+
+fn months<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 1, 60, "months")
+}
+
+fn due_soon_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 0, 30, "days")
 }
 
 fn dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
@@ -256,6 +273,8 @@ impl NormsConfig {
             decision_weeks_jeugd: self.decision_weeks_jeugd,
             stagnation: self.stagnation,
             dwangsom: self.dwangsom,
+            waakvlam_max_months: self.waakvlam_max_months,
+            waakvlam_due_soon_days: self.waakvlam_due_soon_days,
         }
     }
 }
@@ -412,5 +431,23 @@ mod tests {
         );
         let err = parse("[norms.stagnation]\nno_plan_days = -1\n").unwrap_err();
         assert!(err.contains("line 2"), "{err}");
+        let err = parse("[norms]\nwaakvlam_max_months = 0\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("must be 1 to 60 months, not 0"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_waakvlam_norms_are_read_from_the_file() {
+        let norms = parse("[norms]\nwaakvlam_max_months = 12\nwaakvlam_due_soon_days = 10\n")
+            .unwrap()
+            .norms
+            .norms();
+        assert_eq!(
+            (norms.waakvlam_max_months, norms.waakvlam_due_soon_days),
+            (12, 10)
+        );
+        assert_eq!(Norms::default().waakvlam_max_months, 24);
     }
 }

@@ -73,14 +73,16 @@ fn number_keys_tab_and_shift_tab_switch_boards() {
     assert_eq!(app.board, Board::Doorzettingsmacht);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
+    assert_eq!(app.board, Board::Waakvlam);
+    press(&mut app, KeyCode::Tab);
     assert_eq!(app.board, Board::Caseload, "Tab wraps around");
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::BackTab,
         KeyModifiers::SHIFT,
     )));
-    assert_eq!(app.board, Board::Doorstroom);
+    assert_eq!(app.board, Board::Waakvlam);
     press(&mut app, KeyCode::Char('9'));
-    assert_eq!(app.board, Board::Doorstroom, "no ninth board");
+    assert_eq!(app.board, Board::Waakvlam, "no ninth board");
 }
 
 #[test]

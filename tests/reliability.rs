@@ -102,7 +102,7 @@ const CALLERS: [(&str, Option<&str>); 10] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 10]); 26] = [
+const MATRIX: [(&str, [Cell; 10]); 29] = [
     //                                                 pm prj prv dzm cr cr2 con adm  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
@@ -121,6 +121,11 @@ const MATRIX: [(&str, [Cell; 10]); 26] = [
     ("POST /api/v1/cases/{id}/takeover",              [N, N,  N,  Y,  N, N,  N,  N,  U, U]),
     ("POST /api/v1/cases/{id}/deescalate",            [N, N,  N,  Y,  N, N,  N,  N,  U, U]),
     ("POST /api/v1/cases/{id}/requests",              [N, N,  N,  N,  Y, N,  N,  N,  U, U]),
+    // A jeugd case in waakvlam: who holds it, or the procesregisseur of
+    // its domain (and the doorzettingsmacht); only they hand it on.
+    ("POST /api/v1/cases/{id}/waakvlam/followup",     [N, Y,  N,  Y,  Y, N,  N,  N,  U, U]),
+    ("POST /api/v1/cases/{id}/waakvlam/postpone",     [N, Y,  N,  Y,  Y, N,  N,  N,  U, U]),
+    ("POST /api/v1/cases/{id}/waakvlam/assign",       [N, Y,  N,  Y,  N, N,  N,  N,  U, U]),
     ("GET  /api/v1/requests/{id}",                    [Y, Y,  Y,  Y,  Y, N,  Y,  Y,  U, U]),
     ("POST /api/v1/requests/{id}/decision jeugdhulp", [N, Y,  N,  Y,  N, N,  N,  N,  U, U]),
     ("POST /api/v1/requests/{id}/decision wmo",       [N, N,  Y,  Y,  N, N,  Y,  N,  U, U]),
@@ -378,6 +383,28 @@ async fn call_for(
                 json!({"kind": "jeugdhulp", "provision": "p", "motivation": "m", "in_plan": true});
             case_action(Stage::Planned, body).await
         }
+        "/api/v1/cases/{id}/waakvlam/followup"
+        | "/api/v1/cases/{id}/waakvlam/postpone"
+        | "/api/v1/cases/{id}/waakvlam/assign" => {
+            let body = match path.rsplit('/').next() {
+                Some("followup") => json!({"result": "all_well"}),
+                Some("postpone") => json!({"waakvlam_until": "2027-01-15", "reason": "matrix"}),
+                _ => json!({"casusregisseur": "cr-03", "reason": "matrix"}),
+            };
+            let id = if allowed {
+                let id = fresh_case(s, "jeugd", Stage::Planned).await;
+                let close = json!({"result": "refused", "waakvlam_until": "2026-12-15"});
+                expect(s.act("cr-01", id, "close", close).await, 200).await;
+                id
+            } else {
+                shared.jeugd_case
+            };
+            (
+                path.replace("{id}", &id.to_string()),
+                Some(body),
+                Some(s.case_etag(id).await),
+            )
+        }
         "/api/v1/requests/{id}/decision" => {
             let kind = if variant == "jeugdhulp" {
                 "jeugdhulp"
@@ -457,8 +484,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (25, 260),
-        "25 routes (the decision twice, once per kind) × 10 callers"
+        (28, 290),
+        "28 routes (the decision twice, once per kind) × 10 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;

@@ -4,7 +4,9 @@
 mod desk_fixture;
 
 use crossterm::event::KeyCode;
-use desk_fixture::{at, delta, desk, desk_with, now, screen, settings, terms_delta};
+use desk_fixture::{
+    at, delta, desk, desk_with, now, screen, settings, terms_delta, waakvlam_delta,
+};
 use regiedesk::api::client::ApiFailure;
 use regiedesk::api::wire::{CaseDetailResponse, Problem};
 use regiedesk::desk::app::{App, Command, Msg};
@@ -98,6 +100,24 @@ fn suspend_dialog() {
     keys(&mut app, &[KeyCode::Char('u')]);
     type_text(&mut app, "verslag school");
     snap("suspend_dialog", &app);
+}
+
+#[test]
+fn waakvlam() {
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    keys(&mut app, &[KeyCode::Char('6')]);
+    snap("waakvlam", &app);
+}
+
+#[test]
+fn waakvlam_follow_up_dialog() {
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    keys(
+        &mut app,
+        &[KeyCode::Char('6'), KeyCode::Char('f'), KeyCode::Tab],
+    );
+    type_text(&mut app, "school meldt verzuim");
+    snap("waakvlam_follow_up_dialog", &app);
 }
 
 #[test]

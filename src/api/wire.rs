@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::model::{
-    Case, CaseDomain, CaseEvent, CloseResult, Decision, Household, Person, Request, RequestKind,
-    RiskFlag, Role, Source,
+    Case, CaseDomain, CaseEvent, CloseResult, Decision, FollowUpResult, Household, Person, Request,
+    RequestKind, RiskFlag, Role, Source,
 };
 use crate::domain::permissions;
 
@@ -124,6 +124,28 @@ pub struct CloseBody {
     pub result: CloseResult,
     /// Keep the household in view until this date (waakvlam).
     pub waakvlam_until: Option<NaiveDate>,
+}
+
+/// The waakvlam follow-up contact.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpBody {
+    /// `all_well` ends the waakvlam; `concern` also opens a new case for
+    /// the household (or links its open case).
+    pub result: FollowUpResult,
+    /// Required with `concern`: what the concern is.
+    pub note: Option<String>,
+}
+
+/// A later waakvlam follow-up date.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostponeBody {
+    /// The new follow-up date: after the current one and after today, at
+    /// most `waakvlam_max_months` ahead.
+    pub waakvlam_until: NaiveDate,
+    /// Why (required).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]

@@ -229,12 +229,30 @@ fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
             INFLOW.symbol(theme),
             Span::raw(format!("in {}  ", t.inflow.total)),
             OUTFLOW.symbol(theme),
-            Span::raw(format!(
-                "{} {}  waakvlam {}",
-                lang.pick("uit", "out"),
-                t.outflow.total,
-                t.outflow.waakvlam
-            )),
+            Span::raw({
+                let out = format!(
+                    "{} {}  waakvlam {}",
+                    lang.pick("uit", "out"),
+                    t.outflow.total,
+                    t.outflow.waakvlam
+                );
+                // The follow-ups of the period, where the quadrant has room.
+                let follow_up = format!(
+                    "  {} {}/{} {}, {} {}",
+                    lang.pick("nacontact", "follow-up"),
+                    t.waakvlam.on_time,
+                    t.waakvlam.due,
+                    lang.pick("op tijd", "on time"),
+                    t.waakvlam.new_case,
+                    lang.pick("nieuwe zaak", "new case"),
+                );
+                let used = format!("in {}  ", t.inflow.total).len() + out.len() + 4;
+                if used + follow_up.len() <= usize::from(numbers.width) {
+                    out + &follow_up
+                } else {
+                    out
+                }
+            }),
         ])),
         numbers,
     );

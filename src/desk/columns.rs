@@ -8,7 +8,7 @@ use super::labels;
 use crate::config::Language;
 use crate::domain::boards::{
     self, Board, CaseloadRow, DoorzettingsmachtRow, Focus, Index, MandateRow, Signal, Snapshot,
-    StagnationRow, Why,
+    StagnationRow, WaakvlamRow, WaakvlamUrgency, Why,
 };
 use crate::domain::calendar::DayCounting;
 use crate::domain::model::Person;
@@ -240,6 +240,16 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
     ),
 ];
 
+pub const WAAKVLAM: &[Column] = &[
+    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("huishouden", "Huish.", "Househ.", 6, 8, false, 3),
+    col("domein", "Domein", "Domain", 5, 11, false, 4),
+    col("nacontact", "Nacontact", "Follow-up", 11, 11, false, 1),
+    col("termijn", "Termijn", "Due", 9, 12, false, 1),
+    col("houder", "Houdt waakvlam", "Held by", 10, 24, false, 2),
+    col("resultaat", "Gesloten als", "Closed as", 10, 20, true, 3),
+];
+
 /// The drill-down into one casusregisseur's cases (not configurable).
 pub const CASES_OF: &[Column] = &[
     col("zaak", "Zaak", "Case", 13, 13, false, 1),
@@ -258,6 +268,7 @@ pub fn of(board: Board) -> &'static [Column] {
         Board::Mandaat => MANDAAT,
         Board::Doorzettingsmacht => DOORZETTINGSMACHT,
         Board::Doorstroom => &[],
+        Board::Waakvlam => WAAKVLAM,
     }
 }
 
@@ -496,7 +507,42 @@ fn signal_key(signal: &Signal) -> &'static str {
         Stuck => "stuck",
         RequestDeadline if signal.days_late > 0 => "decision_overdue",
         RequestDeadline => "decision_due",
+        WaakvlamOverdue => "waakvlam_overdue",
     }
+}
+
+/// The waakvlam board: overdue red, due soon amber, the rest dim (the
+/// household's case is closed; DESK-DESIGN: "Dim: closed or waakvlam").
+pub fn waakvlam(rows: &[WaakvlamRow], snapshot: &Snapshot, lang: Language) -> Vec<TableRow> {
+    rows.iter()
+        .map(|row| {
+            let tone = match row.urgency {
+                WaakvlamUrgency::Overdue => Tone::Late,
+                WaakvlamUrgency::DueSoon => Tone::Soon,
+                WaakvlamUrgency::Later => Tone::Dim,
+            };
+            TableRow {
+                key: RowKey::Case(row.case_id),
+                weight: 0,
+                cells: vec![
+                    Cell::plain(row.number.clone()),
+                    Cell::plain(row.pseudonym.clone()),
+                    Cell::plain(labels::domain(lang, row.domain)).with_value(row.domain.as_str()),
+                    Cell::toned(labels::date(lang, row.waakvlam_until), tone)
+                        .with_value(row.waakvlam_until.to_string()),
+                    Cell::toned(labels::lateness(lang, row.days, true), tone)
+                        .with_value(row.days.to_string()),
+                    holder(snapshot, row.holder.as_deref()),
+                    match row.close_result {
+                        Some(r) => {
+                            Cell::plain(labels::close_result(lang, r)).with_value(r.as_str())
+                        }
+                        None => Cell::toned("—", Tone::Dim).with_value(""),
+                    },
+                ],
+            }
+        })
+        .collect()
 }
 
 pub fn mandate(rows: &[MandateRow], snapshot: &Snapshot, lang: Language) -> Vec<TableRow> {
@@ -676,6 +722,7 @@ pub enum BoardRows {
     Stagnatie(Vec<StagnationRow>),
     Mandaat(Vec<MandateRow>),
     Doorzettingsmacht(Vec<DoorzettingsmachtRow>),
+    Waakvlam(Vec<WaakvlamRow>),
 }
 
 impl BoardRows {
@@ -701,6 +748,7 @@ impl BoardRows {
                 BoardRows::Doorzettingsmacht(boards::doorzettingsmacht(snapshot, index, focus))
             }
             Board::Doorstroom => return None,
+            Board::Waakvlam => BoardRows::Waakvlam(boards::waakvlam(snapshot, norms, now, focus)),
         })
     }
 
@@ -716,6 +764,7 @@ impl BoardRows {
             BoardRows::Stagnatie(rows) => stagnation(rows, snapshot, counting, lang),
             BoardRows::Mandaat(rows) => mandate(rows, snapshot, lang),
             BoardRows::Doorzettingsmacht(rows) => doorzettingsmacht(rows, snapshot, lang, now),
+            BoardRows::Waakvlam(rows) => waakvlam(rows, snapshot, lang),
         }
     }
 
@@ -725,6 +774,7 @@ impl BoardRows {
             BoardRows::Stagnatie(rows) => serde_json::to_value(rows),
             BoardRows::Mandaat(rows) => serde_json::to_value(rows),
             BoardRows::Doorzettingsmacht(rows) => serde_json::to_value(rows),
+            BoardRows::Waakvlam(rows) => serde_json::to_value(rows),
         }
         .expect("board rows serialise")
     }

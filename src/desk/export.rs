@@ -152,7 +152,7 @@ mod tests {
         let error = board("stagnation").unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown board \"stagnation\"; boards are caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom"
+            "unknown board \"stagnation\"; boards are caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom, waakvlam"
         );
     }
 }

@@ -43,6 +43,8 @@ pub enum Action {
     Period,
     Bucket,
     CustomPeriod,
+    FollowUp,
+    Postpone,
 }
 
 impl Action {
@@ -60,6 +62,8 @@ impl Action {
                 | Action::Resume
                 | Action::Extend
                 | Action::DefaultNotice
+                | Action::FollowUp
+                | Action::Postpone
         )
     }
 }
@@ -138,7 +142,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         GoBoard,
         Everywhere,
-        [key('1'), key('2'), key('3'), key('4'), key('5')],
+        [key('1'), key('2'), key('3'), key('4'), key('5'), key('6')],
         "naar bord",
         "go to board"
     ),
@@ -282,6 +286,20 @@ pub const BINDINGS: &[Binding] = &[
         "ingebrekestelling",
         "notice of default"
     ),
+    bind!(
+        FollowUp,
+        Board,
+        [key('f')],
+        "nacontact vastleggen",
+        "record follow-up"
+    ),
+    bind!(
+        Postpone,
+        Board,
+        [key('l')],
+        "nacontact later",
+        "postpone follow-up"
+    ),
     bind!(Period, Board, [key('p')], "periode", "period"),
     bind!(
         Bucket,
@@ -395,7 +413,7 @@ mod tests {
 
     #[test]
     fn labels_read_as_the_help_shows_them() {
-        assert_eq!(binding(Action::GoBoard).keys_label(), "1–5");
+        assert_eq!(binding(Action::GoBoard).keys_label(), "1–6");
         assert_eq!(binding(Action::Down).keys_label(), "j ↓");
         assert_eq!(binding(Action::Quit).keys_label(), "q Ctrl-C");
     }

@@ -7,7 +7,8 @@ use crate::config::Language;
 use crate::domain::boards::{Severity, Signal, Why};
 use crate::domain::calendar::local_date;
 use crate::domain::model::{
-    CaseDomain, CloseResult, EventKind, RequestKind, RequestStatus, RiskFlag, Role, Source,
+    CaseDomain, CloseResult, EventKind, FollowUpResult, RequestKind, RequestStatus, RiskFlag, Role,
+    Source,
 };
 use crate::domain::norms::StagnationKind;
 
@@ -48,6 +49,10 @@ pub fn severity(lang: Language, severity: Severity) -> &'static str {
         Severity::Stuck => lang.pick("vastgelopen gemeld", "reported stuck"),
         Severity::NoPlan => lang.pick("geen plan na eerste contact", "no plan after first contact"),
         Severity::NoActivity => lang.pick("geen geregistreerde activiteit", "no recorded activity"),
+        Severity::WaakvlamOverdue => lang.pick(
+            "waakvlam verlopen: nacontact na de datum niet gedaan",
+            "waakvlam overdue: follow-up not made by its date",
+        ),
     }
 }
 
@@ -93,6 +98,7 @@ pub fn stagnation_kind(lang: Language, kind: StagnationKind) -> &'static str {
         StagnationKind::NoPlan => lang.pick("geen plan", "no plan"),
         StagnationKind::Stuck => lang.pick("vastgelopen", "stuck"),
         StagnationKind::RequestDeadline => lang.pick("termijn aanvraag", "request deadline"),
+        StagnationKind::WaakvlamOverdue => lang.pick("waakvlam verlopen", "waakvlam overdue"),
     }
 }
 
@@ -148,6 +154,7 @@ pub fn source(lang: Language, source: Source) -> &'static str {
         Source::VeiligThuis => "Veilig Thuis",
         Source::Balie => lang.pick("balie", "front desk"),
         Source::Zelf => lang.pick("zelf", "self"),
+        Source::Waakvlam => lang.pick("waakvlam", "waakvlam follow-up"),
     }
 }
 
@@ -172,6 +179,17 @@ pub fn event(lang: Language, kind: EventKind) -> &'static str {
         EventKind::DefaultNoticeReceived => {
             lang.pick("ingebrekestelling ontvangen", "notice of default received")
         }
+        EventKind::WaakvlamFollowedUp => lang.pick("waakvlam: nacontact", "waakvlam: follow-up"),
+        EventKind::WaakvlamPostponed => lang.pick("waakvlam uitgesteld", "waakvlam postponed"),
+        EventKind::WaakvlamReassigned => lang.pick("waakvlam overgedragen", "waakvlam handed on"),
+    }
+}
+
+/// What a waakvlam follow-up found.
+pub fn follow_up_result(lang: Language, result: FollowUpResult) -> &'static str {
+    match result {
+        FollowUpResult::AllWell => lang.pick("gaat goed", "all well"),
+        FollowUpResult::Concern => lang.pick("zorg: nieuwe zaak", "concern: new case"),
     }
 }
 

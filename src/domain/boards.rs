@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::local_date;
 use super::model::{
-    Case, CaseDomain, Login, Person, Request, RequestKind, RequestStatus, RiskFlag, Role,
+    Case, CaseDomain, CaseStatus, CloseResult, Login, Person, Request, RequestKind, RequestStatus,
+    RiskFlag, Role,
 };
 use super::norms::{Norms, Stagnation, StagnationKind};
 use super::permissions;
@@ -148,7 +149,12 @@ impl Index {
 
     fn update(&mut self, snapshot: &Snapshot, ids: &[i64], norms: &Norms, now: DateTime<Utc>) {
         for id in ids {
-            match snapshot.cases.get(id).filter(|c| c.is_open()) {
+            // Open cases, and cases in waakvlam (whose follow-up can be late).
+            match snapshot
+                .cases
+                .get(id)
+                .filter(|c| c.is_open() || c.status == CaseStatus::Waakvlam)
+            {
                 Some(case) => {
                     let requests: Vec<Request> = snapshot.requests_of(*id).cloned().collect();
                     let requests = requests.as_slice();
@@ -167,7 +173,8 @@ impl Index {
         }
     }
 
-    /// The ways an open case stagnates, as of the last refresh.
+    /// The ways an open case (or one in waakvlam) stagnates, as of the
+    /// last refresh.
     pub fn stagnation_of(&self, case_id: i64) -> &[Stagnation] {
         self.facts
             .get(&case_id)
@@ -385,10 +392,13 @@ pub enum Severity {
     Stuck,
     NoPlan,
     NoActivity,
+    /// A closed household's waakvlam follow-up is past its date: no one
+    /// waits for help now, but the promise to look again is broken.
+    WaakvlamOverdue,
 }
 
 impl Severity {
-    pub const ALL: [Severity; 7] = [
+    pub const ALL: [Severity; 8] = [
         Severity::DecisionOverdue,
         Severity::HighRiskUnassigned,
         Severity::HouseholdWaiting,
@@ -396,6 +406,7 @@ impl Severity {
         Severity::Stuck,
         Severity::NoPlan,
         Severity::NoActivity,
+        Severity::WaakvlamOverdue,
     ];
 }
 
@@ -411,6 +422,7 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
         StagnationKind::Stuck => Severity::Stuck,
         StagnationKind::NoPlan => Severity::NoPlan,
         StagnationKind::NoActivity => Severity::NoActivity,
+        StagnationKind::WaakvlamOverdue => Severity::WaakvlamOverdue,
     }
 }
 
@@ -422,7 +434,7 @@ fn worst_first(stagnation: &[Stagnation], high_risk: bool) -> (Severity, i64, bo
         .iter()
         .map(|s| (severity(s, high_risk), -s.days_late))
         .min()
-        .unwrap_or((Severity::NoActivity, i64::MAX));
+        .unwrap_or((Severity::WaakvlamOverdue, i64::MAX));
     (worst.0, worst.1, !high_risk)
 }
 
@@ -700,6 +712,96 @@ pub(crate) fn doorzettingsmacht_row(
     })
 }
 
+/// Where a waakvlam follow-up stands: the board lists the overdue ones
+/// first, then those due within [`Norms::waakvlam_due_soon_days`] working
+/// days, then the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaakvlamUrgency {
+    Overdue,
+    DueSoon,
+    Later,
+}
+
+/// One row of the waakvlam board: a household kept in view after its case
+/// closed, and when someone should look again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaakvlamRow {
+    pub case_id: i64,
+    pub number: String,
+    pub pseudonym: String,
+    pub domain: CaseDomain,
+    /// The follow-up date.
+    pub waakvlam_until: NaiveDate,
+    /// Who makes the follow-up (`None`: nobody yet).
+    pub holder: Option<Login>,
+    pub close_result: Option<CloseResult>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Working days from today to the follow-up date: 0 on the day,
+    /// negative before it, positive once past.
+    pub days: i64,
+    pub urgency: WaakvlamUrgency,
+    pub version: i64,
+}
+
+/// The waakvlam board: every case in waakvlam in focus, overdue first,
+/// then due soon, then the rest; within each by follow-up date and number.
+pub fn waakvlam(
+    snapshot: &Snapshot,
+    norms: &Norms,
+    now: DateTime<Utc>,
+    focus: &Focus,
+) -> Vec<WaakvlamRow> {
+    let mut rows: Vec<WaakvlamRow> = snapshot
+        .cases
+        .values()
+        .filter_map(|c| waakvlam_row(c, norms, now, focus))
+        .collect();
+    rows.sort_by_key(waakvlam_rank_of);
+    rows
+}
+
+/// Where a row stands on the waakvlam board.
+pub(crate) type WaakvlamRank = (WaakvlamUrgency, NaiveDate, String);
+
+pub(crate) fn waakvlam_rank_of(row: &WaakvlamRow) -> WaakvlamRank {
+    (row.urgency, row.waakvlam_until, row.number.clone())
+}
+
+/// A case's row on the waakvlam board, if it is in waakvlam and in focus.
+pub(crate) fn waakvlam_row(
+    c: &Case,
+    norms: &Norms,
+    now: DateTime<Utc>,
+    focus: &Focus,
+) -> Option<WaakvlamRow> {
+    if c.status != CaseStatus::Waakvlam || !focus.includes(c) {
+        return None;
+    }
+    let until = c.waakvlam_until?;
+    let days = norms.waakvlam_days(until, now);
+    let urgency = if days > 0 {
+        WaakvlamUrgency::Overdue
+    } else if days >= -i64::from(norms.waakvlam_due_soon_days) {
+        WaakvlamUrgency::DueSoon
+    } else {
+        WaakvlamUrgency::Later
+    };
+    Some(WaakvlamRow {
+        case_id: c.id,
+        number: c.number.clone(),
+        pseudonym: c.pseudonym.clone(),
+        domain: c.domain,
+        waakvlam_until: until,
+        holder: c.casusregisseur.clone(),
+        close_result: c.close_result,
+        closed_at: c.closed_at,
+        days,
+        urgency,
+        version: c.version,
+    })
+}
+
 /// The board a role lands on.
 pub fn landing_board(role: Role) -> Board {
     match role {
@@ -720,15 +822,17 @@ pub enum Board {
     Mandaat,
     Doorzettingsmacht,
     Doorstroom,
+    Waakvlam,
 }
 
 impl Board {
-    pub const ALL: [Board; 5] = [
+    pub const ALL: [Board; 6] = [
         Board::Caseload,
         Board::Stagnatie,
         Board::Mandaat,
         Board::Doorzettingsmacht,
         Board::Doorstroom,
+        Board::Waakvlam,
     ];
 
     /// The name used on the command line (`regiedesk export NAME`).
@@ -739,6 +843,7 @@ impl Board {
             Board::Mandaat => "mandaat",
             Board::Doorzettingsmacht => "doorzettingsmacht",
             Board::Doorstroom => "doorstroom",
+            Board::Waakvlam => "waakvlam",
         }
     }
 
@@ -1200,6 +1305,110 @@ mod tests {
             .map(|c| c.id)
             .collect();
         assert_eq!(unassigned, [3]);
+    }
+
+    /// A case closed into waakvlam with follow-up date `until` (Y, M, D).
+    fn in_waakvlam(id: i64, holder: &str, until: (i32, u32, u32), domain: CaseDomain) -> Case {
+        let mut c = case(id, Some(holder));
+        c.domain = domain;
+        c.status = CaseStatus::Waakvlam;
+        c.closed_at = Some(at("2026-09-01T09:00:00Z"));
+        c.close_result = Some(CloseResult::Refused);
+        c.waakvlam_until = NaiveDate::from_ymd_opt(until.0, until.1, until.2);
+        c
+    }
+
+    #[test]
+    fn waakvlam_lists_overdue_then_due_soon_then_the_rest() {
+        // Now: Tuesday 24 November 2026. Due soon: up to 5 working days
+        // ahead, i.e. to Tuesday 1 December.
+        let mut snapshot = Snapshot::default();
+        let touched = snapshot.apply(Delta {
+            cases: vec![
+                in_waakvlam(10, "cr-01", (2027, 3, 1), CaseDomain::Jeugd),
+                in_waakvlam(11, "cr-01", (2026, 12, 1), CaseDomain::Jeugd),
+                in_waakvlam(12, "cr-02", (2026, 12, 2), CaseDomain::Volwassenen),
+                in_waakvlam(13, "cr-02", (2026, 11, 24), CaseDomain::Jeugd),
+                in_waakvlam(14, "cr-01", (2026, 11, 13), CaseDomain::Jeugd),
+                in_waakvlam(15, "cr-02", (2026, 11, 20), CaseDomain::Volwassenen),
+                case(16, Some("cr-01")),
+            ],
+            ..Delta::default()
+        });
+        let norms = Norms::default();
+        let rows = waakvlam(&snapshot, &norms, at(NOW), &all());
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.case_id, r.urgency, r.days))
+            .collect();
+        use WaakvlamUrgency::*;
+        assert_eq!(
+            got,
+            [
+                // Fri 13 Nov: Mon 16 .. Tue 24 Nov is 7 working days past.
+                (14, Overdue, 7),
+                // Fri 20 Nov: Mon 23 and Tue 24 -> 2 past.
+                (15, Overdue, 2),
+                (13, DueSoon, 0),
+                // Tue 1 Dec: Wed, Thu, Fri, Mon, Tue -> 5 left: still soon.
+                (11, DueSoon, -5),
+                // Wed 2 Dec: 6 left.
+                (12, Later, -6),
+                // Mon 1 Mar 2027: 4 (Nov) + 22 (Dec, less Kerstdag) +
+                // 20 (Jan, less Nieuwjaarsdag) + 20 (Feb) + 1 = 67 left.
+                (10, Later, -67),
+            ]
+        );
+        assert_eq!(rows[0].holder.as_deref(), Some("cr-01"));
+        assert_eq!(rows[0].close_result, Some(CloseResult::Refused));
+        // A wider "soon" takes in 2 December.
+        let wider = Norms {
+            waakvlam_due_soon_days: 6,
+            ..Norms::default()
+        };
+        let rows = waakvlam(&snapshot, &wider, at(NOW), &all());
+        assert_eq!(rows[4].urgency, DueSoon);
+        // The focus applies.
+        let jeugd = Focus {
+            domains: vec![CaseDomain::Jeugd],
+        };
+        assert_eq!(
+            waakvlam(&snapshot, &norms, at(NOW), &jeugd)
+                .iter()
+                .map(|r| r.case_id)
+                .collect::<Vec<_>>(),
+            [14, 13, 11, 10]
+        );
+        // Overdue follow-ups are on Stagnatie as "waakvlam verlopen", last
+        // in severity; the case counts in no one's caseload.
+        let mut index = Index::default();
+        index.refresh(&snapshot, &touched, &norms, at(NOW));
+        let stagnant = stagnation(&snapshot, &index, &all());
+        assert_eq!(
+            stagnant
+                .iter()
+                .map(|r| (r.case_id, r.worst().kind, r.worst().severity))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    14,
+                    StagnationKind::WaakvlamOverdue,
+                    Severity::WaakvlamOverdue
+                ),
+                (
+                    15,
+                    StagnationKind::WaakvlamOverdue,
+                    Severity::WaakvlamOverdue
+                ),
+            ]
+        );
+        let viewer = viewer("pr-jeugd", Role::ProcesregisseurJeugd);
+        assert!(
+            caseload(&snapshot, &index, &viewer, &all())
+                .iter()
+                .all(|r| r.open <= 1)
+        );
+        assert!(doorzettingsmacht(&snapshot, &index, &all()).is_empty());
     }
 
     #[test]

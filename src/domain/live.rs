@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::boards::{
     self, CaseloadRow, CasesOfRank, DoorzettingsmachtRow, Focus, Index, MandateRow, Snapshot,
-    StagnationRank, StagnationRow, caseload_order,
+    StagnationRank, StagnationRow, WaakvlamRank, WaakvlamRow, caseload_order,
 };
 use super::model::{Case, Login, Person, Role};
 use super::norms::Norms;
@@ -92,6 +92,7 @@ pub struct Changes {
     /// The holders whose caseload row may have changed (`None`: the
     /// unassigned referrals); see [`Live::caseload_row`].
     pub holders: Vec<Option<Login>>,
+    pub waakvlam: Vec<Edit<WaakvlamRow>>,
 }
 
 /// What one open case adds to the caseload board.
@@ -126,6 +127,7 @@ pub struct Live {
     unassigned: HashSet<i64>,
     /// The drill-down: whose cases, in their order.
     drill: Option<(Option<Login>, Ranked<i64, CasesOfRank>)>,
+    waakvlam: Ranked<i64, WaakvlamRank>,
 }
 
 impl Live {
@@ -149,7 +151,9 @@ impl Live {
             held: BTreeMap::new(),
             unassigned: HashSet::new(),
             drill: None,
+            waakvlam: Ranked::default(),
         };
+        let mut waakvlam = Vec::new();
         let mut stagnation = Vec::new();
         let mut doorzettingsmacht = Vec::new();
         let mut mandate = Vec::new();
@@ -159,6 +163,9 @@ impl Live {
             }
             if let Some(row) = boards::doorzettingsmacht_row(case, index, focus) {
                 doorzettingsmacht.push((dzm_rank(&row), case.id));
+            }
+            if let Some(row) = boards::waakvlam_row(case, norms, now, focus) {
+                waakvlam.push((boards::waakvlam_rank_of(&row), case.id));
             }
             for request in snapshot.requests_of(case.id) {
                 if boards::mandate_row(snapshot, request, viewer, norms, now, focus).is_some() {
@@ -174,6 +181,7 @@ impl Live {
         live.stagnation = Ranked::from_unsorted(stagnation);
         live.doorzettingsmacht = Ranked::from_unsorted(doorzettingsmacht);
         live.mandate = Ranked::from_unsorted(mandate);
+        live.waakvlam = Ranked::from_unsorted(waakvlam);
         live
     }
 
@@ -196,6 +204,9 @@ impl Live {
             }
             if let Some(at) = self.doorzettingsmacht.remove(&id) {
                 changes.doorzettingsmacht.push(Edit::Remove(at));
+            }
+            if let Some(at) = self.waakvlam.remove(&id) {
+                changes.waakvlam.push(Edit::Remove(at));
             }
             for request_id in self.mandate_of_case.remove(&id).unwrap_or_default() {
                 if let Some(at) = self.mandate.remove(&request_id) {
@@ -224,6 +235,10 @@ impl Live {
             if let Some(row) = boards::doorzettingsmacht_row(case, index, &self.focus) {
                 let at = self.doorzettingsmacht.insert(id, dzm_rank(&row));
                 changes.doorzettingsmacht.push(Edit::Insert(at, row));
+            }
+            if let Some(row) = boards::waakvlam_row(case, norms, now, &self.focus) {
+                let at = self.waakvlam.insert(id, boards::waakvlam_rank_of(&row));
+                changes.waakvlam.push(Edit::Insert(at, row));
             }
             for request in snapshot.requests_of(id) {
                 if let Some(row) =
@@ -355,6 +370,27 @@ impl Live {
             .collect()
     }
 
+    /// The waakvlam board's rows, in order.
+    pub fn waakvlam(
+        &self,
+        snapshot: &Snapshot,
+        norms: &Norms,
+        now: DateTime<Utc>,
+    ) -> Vec<WaakvlamRow> {
+        self.waakvlam
+            .keys()
+            .filter_map(|id| snapshot.cases.get(id))
+            .filter_map(|c| boards::waakvlam_row(c, norms, now, &self.focus))
+            .collect()
+    }
+
+    /// Follow-ups on the waakvlam board that are overdue or due soon.
+    pub fn waakvlam_urgent(&self) -> usize {
+        self.waakvlam
+            .order
+            .partition_point(|((urgency, _, _), _)| *urgency != boards::WaakvlamUrgency::Later)
+    }
+
     /// The drill-down's cases, in order (empty when none is open).
     pub fn cases_of<'a>(&self, snapshot: &'a Snapshot) -> Vec<&'a Case> {
         self.drill
@@ -475,7 +511,7 @@ mod tests {
 
     use super::*;
     use crate::domain::boards::{
-        Delta, caseload, cases_of, doorzettingsmacht, mandate, stagnation,
+        Delta, caseload, cases_of, doorzettingsmacht, mandate, stagnation, waakvlam,
     };
     use crate::domain::model::*;
 
@@ -589,6 +625,12 @@ mod tests {
         if !c.is_open() {
             c.closed_at = Some(moment(rng));
         }
+        if c.status == CaseStatus::Waakvlam {
+            // Past, today, soon and later follow-ups.
+            let days = rng.random_range(-20..40);
+            c.waakvlam_until =
+                Some(crate::domain::calendar::local_date(at(NOW)) + chrono::Duration::days(days));
+        }
         c.version = rng.random_range(1..100);
         c
     }
@@ -651,6 +693,13 @@ mod tests {
         let expected = mandate(snapshot, viewer, &norms, now, focus);
         assert_eq!(live.mandate(snapshot, &norms, now), expected, "step {step}");
         assert_eq!(mirror.mandate, expected, "step {step}: edits");
+        let expected = waakvlam(snapshot, &norms, now, focus);
+        assert_eq!(
+            live.waakvlam(snapshot, &norms, now),
+            expected,
+            "step {step}"
+        );
+        assert_eq!(mirror.waakvlam, expected, "step {step}: edits");
         assert_eq!(
             live.caseload(snapshot),
             caseload(snapshot, index, viewer, focus),
@@ -695,6 +744,7 @@ mod tests {
         mandate: Vec<MandateRow>,
         doorzettingsmacht: Vec<DoorzettingsmachtRow>,
         cases_of: Vec<i64>,
+        waakvlam: Vec<WaakvlamRow>,
     }
 
     #[test]
@@ -740,6 +790,7 @@ mod tests {
                 mandate: live.mandate(&snapshot, &norms, now),
                 doorzettingsmacht: live.doorzettingsmacht(&snapshot, &index),
                 cases_of: live.cases_of(&snapshot).iter().map(|c| c.id).collect(),
+                waakvlam: live.waakvlam(&snapshot, &norms, now),
             };
             check(&live, &mirror, &snapshot, &index, viewer, focus, 0);
             for step in 1..=150 {
@@ -781,6 +832,7 @@ mod tests {
                     |r| r,
                 );
                 apply_edits(&mut mirror.cases_of, changes.cases_of, |r| r);
+                apply_edits(&mut mirror.waakvlam, changes.waakvlam, |r| r);
                 check(&live, &mirror, &snapshot, &index, viewer, focus, step);
             }
         }

@@ -121,6 +121,8 @@ wire_enum! {
         VeiligThuis = "veilig_thuis",
         Balie = "balie",
         Zelf = "zelf",
+        /// A waakvlam follow-up found a concern: the household is back.
+        Waakvlam = "waakvlam",
     }
 }
 
@@ -268,6 +270,23 @@ wire_enum! {
         RequestExtended = "request_extended",
         /// The applicant's ingebrekestelling was received (Awb 4:17).
         DefaultNoticeReceived = "default_notice_received",
+        /// The waakvlam follow-up contact was made (all well or concern).
+        WaakvlamFollowedUp = "waakvlam_followed_up",
+        /// The waakvlam follow-up date was moved, with a reason.
+        WaakvlamPostponed = "waakvlam_postponed",
+        /// Someone else makes the waakvlam follow-up.
+        WaakvlamReassigned = "waakvlam_reassigned",
+    }
+}
+
+wire_enum! {
+    /// What the waakvlam follow-up contact found.
+    pub enum FollowUpResult {
+        /// All is well: the waakvlam ends, the case stays closed.
+        AllWell = "all_well",
+        /// A concern: the waakvlam ends and a new case is opened for the
+        /// household, linked to this one.
+        Concern = "concern",
     }
 }
 
@@ -336,6 +355,20 @@ pub struct Case {
     pub stuck_reported_at: Option<DateTime<Utc>>,
     /// Increases by one on every change; the `ETag`/`If-Match` value.
     pub version: i64,
+    /// When the waakvlam follow-up contact was recorded. While the case is
+    /// in waakvlam, `casusregisseur` is who makes the follow-up (by
+    /// default the casusregisseur who closed it).
+    #[serde(default)]
+    pub follow_up_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub follow_up_result: Option<FollowUpResult>,
+    /// The case the follow-up opened (result `concern`), or the household's
+    /// open case it was linked to.
+    #[serde(default)]
+    pub follow_up_case_id: Option<i64>,
+    /// On a case opened by a waakvlam follow-up: the case it follows.
+    #[serde(default)]
+    pub follows_case_id: Option<i64>,
 }
 
 impl Case {
@@ -379,6 +412,10 @@ impl Case {
             stuck_reported: false,
             stuck_reported_at: None,
             version: 1,
+            follow_up_at: None,
+            follow_up_result: None,
+            follow_up_case_id: None,
+            follows_case_id: None,
         }
     }
 
@@ -492,6 +529,7 @@ mod tests {
         assert_wire_names(RequestStatus::ALL);
         assert_wire_names(Decision::ALL);
         assert_wire_names(EventKind::ALL);
+        assert_wire_names(FollowUpResult::ALL);
     }
 
     #[test]

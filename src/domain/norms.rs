@@ -3,7 +3,7 @@
 
 use super::dwangsom::DwangsomRates;
 use super::term::DecisionTerm;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -24,6 +24,11 @@ pub struct Norms {
     pub stagnation: StagnationThresholds,
     /// What a late decision costs per day once it is owed (Awb 4:17).
     pub dwangsom: DwangsomRates,
+    /// A waakvlam follow-up lies at most this many months after the day
+    /// the case is closed (or the follow-up is postponed).
+    pub waakvlam_max_months: u32,
+    /// A waakvlam follow-up is "due soon" this many working days ahead.
+    pub waakvlam_due_soon_days: u32,
 }
 
 /// When each face of stagnation starts, in counted days (see [`Norms::counting`]).
@@ -64,6 +69,8 @@ impl Default for Norms {
             decision_weeks_jeugd: 8,
             stagnation: StagnationThresholds::default(),
             dwangsom: DwangsomRates::default(),
+            waakvlam_max_months: 24,
+            waakvlam_due_soon_days: 5,
         }
     }
 }
@@ -80,6 +87,8 @@ pub enum StagnationKind {
     NoPlan,
     Stuck,
     RequestDeadline,
+    /// A waakvlam follow-up whose date has passed (working days).
+    WaakvlamOverdue,
 }
 
 /// One reason a case is stagnant.
@@ -165,8 +174,21 @@ impl Norms {
         }
     }
 
+    /// The latest follow-up date a waakvlam set or moved on `day` may have.
+    pub fn waakvlam_latest(&self, day: NaiveDate) -> NaiveDate {
+        day.checked_add_months(Months::new(self.waakvlam_max_months))
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Working days from today to a waakvlam follow-up date: 0 on the day,
+    /// negative before it (days left), positive after it (days past).
+    pub fn waakvlam_days(&self, until: NaiveDate, now: DateTime<Utc>) -> i64 {
+        self.lateness(end_of_day(until), now, DayCounting::WorkingDays)
+    }
+
     /// Every way `case` is stagnant at `now`; `requests` are the case's own.
-    /// Closed cases never stagnate.
+    /// Closed cases never stagnate; a case in waakvlam only when its
+    /// follow-up is a working day or more past its date.
     pub fn stagnation(
         &self,
         case: &Case,
@@ -174,6 +196,21 @@ impl Norms {
         now: DateTime<Utc>,
     ) -> Vec<Stagnation> {
         let mut found = Vec::new();
+        if case.status == CaseStatus::Waakvlam
+            && let Some(until) = case.waakvlam_until
+        {
+            let days_late = self.waakvlam_days(until, now);
+            if days_late > 0 {
+                found.push(Stagnation {
+                    kind: StagnationKind::WaakvlamOverdue,
+                    case_id: case.id,
+                    request_id: None,
+                    norm_at: end_of_day(until),
+                    days_late,
+                });
+            }
+            return found;
+        }
         if !case.is_open() {
             return found;
         }
@@ -494,6 +531,65 @@ mod tests {
             norms
                 .stagnation(&case, &[decided], at("2026-11-24T10:00:00Z"))
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_waakvlam_follow_up_stagnates_a_working_day_after_its_date() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.status = CaseStatus::Waakvlam;
+        case.closed_at = Some(at("2026-06-01T10:00:00Z"));
+        // Follow-up on Friday 20 November 2026.
+        case.waakvlam_until = NaiveDate::from_ymd_opt(2026, 11, 20);
+        // On the day and over the weekend: not yet late.
+        for now in ["2026-11-20T16:00:00Z", "2026-11-22T10:00:00Z"] {
+            assert!(norms.stagnation(&case, &[], at(now)).is_empty(), "{now}");
+        }
+        // Tuesday 24 November: Monday and Tuesday past -> +2.
+        let found = norms.stagnation(&case, &[], at("2026-11-24T10:00:00Z"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].kind, found[0].days_late, found[0].norm_at),
+            (
+                StagnationKind::WaakvlamOverdue,
+                2,
+                at("2026-11-20T22:59:59Z")
+            )
+        );
+        // Days until: Tue 24 Nov to Fri 27 Nov is 3 working days.
+        assert_eq!(
+            norms.waakvlam_days(
+                NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                at("2026-11-24T10:00:00Z")
+            ),
+            -3
+        );
+        // A case closed without waakvlam never stagnates, nor one followed up.
+        case.status = CaseStatus::Closed;
+        assert!(
+            norms
+                .stagnation(&case, &[], at("2026-11-24T10:00:00Z"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_waakvlam_bound_is_months_after_the_day() {
+        let norms = Norms::default();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(
+            norms.waakvlam_latest(day),
+            NaiveDate::from_ymd_opt(2028, 11, 24).unwrap()
+        );
+        // 31 August + 6 months: the end of February.
+        let six = Norms {
+            waakvlam_max_months: 6,
+            ..Norms::default()
+        };
+        assert_eq!(
+            six.waakvlam_latest(NaiveDate::from_ymd_opt(2026, 8, 31).unwrap()),
+            NaiveDate::from_ymd_opt(2027, 2, 28).unwrap()
         );
     }
 

@@ -2,7 +2,7 @@
 //! the division of work between casusregisseur, procesregisseurs and the
 //! procesmanager. Plain functions over plain data.
 
-use super::model::{Case, Person, Request, RequestKind, Role};
+use super::model::{Case, CaseDomain, Person, Request, RequestKind, Role};
 
 /// Why an action is not allowed, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +27,12 @@ pub enum CaseAction {
     Escalate,
     TakeOver,
     Deescalate,
+    /// Record the waakvlam follow-up contact.
+    RecordFollowUp,
+    /// Move the waakvlam follow-up date.
+    PostponeFollowUp,
+    /// Give the waakvlam follow-up to someone else.
+    AssignFollowUp,
 }
 
 /// Whether `person` sees `case` at all: a casusregisseur sees only the cases
@@ -123,7 +129,38 @@ pub fn may_act_on_case(actor: &Person, action: CaseAction, case: &Case) -> Resul
                 deny("alleen de procesregisseur met doorzettingsmacht doet dit")
             }
         }
+        CaseAction::RecordFollowUp | CaseAction::PostponeFollowUp => {
+            if is_casusregisseur_of(actor, case) || supervises_domain(role, case.domain) {
+                Ok(())
+            } else {
+                deny(format!(
+                    "alleen wie de waakvlam houdt of de procesregisseur {} doet dit",
+                    case.domain
+                ))
+            }
+        }
+        CaseAction::AssignFollowUp => {
+            if supervises_domain(role, case.domain) {
+                Ok(())
+            } else {
+                deny(format!(
+                    "alleen de procesregisseur {} wijst de waakvlam toe",
+                    case.domain
+                ))
+            }
+        }
     }
+}
+
+/// The procesregisseur who supervises a case domain, or the
+/// doorzettingsmacht regisseur, who may act in both.
+pub fn supervises_domain(role: Role, domain: CaseDomain) -> bool {
+    matches!(
+        (role, domain),
+        (Role::ProcesregisseurJeugd, CaseDomain::Jeugd)
+            | (Role::ProcesregisseurVolwassenen, CaseDomain::Volwassenen)
+            | (Role::ProcesregisseurDoorzettingsmacht, _)
+    )
 }
 
 /// The roles that hold the mandate to decide a kind of request (seed 000,
@@ -378,6 +415,47 @@ mod tests {
                 Close
             ]
         );
+    }
+
+    /// Who may act on a waakvlam follow-up, role by role, for a jeugd and
+    /// a volwassenen case held by `cr-01`.
+    #[test]
+    fn waakvlam_actions_by_role_and_domain() {
+        use CaseAction::*;
+        const WAAKVLAM: [CaseAction; 3] = [RecordFollowUp, PostponeFollowUp, AssignFollowUp];
+        for domain in CaseDomain::ALL {
+            let mut case = case_of(Some("cr-01"));
+            case.status = CaseStatus::Waakvlam;
+            case.domain = *domain;
+            let allowed = |actor: &Person| -> Vec<CaseAction> {
+                WAAKVLAM
+                    .into_iter()
+                    .filter(|a| may_act_on_case(actor, *a, &case).is_ok())
+                    .collect()
+            };
+            for role in Role::ALL {
+                let expected = match (role, domain) {
+                    (Role::ProcesregisseurJeugd, CaseDomain::Jeugd)
+                    | (Role::ProcesregisseurVolwassenen, CaseDomain::Volwassenen)
+                    | (Role::ProcesregisseurDoorzettingsmacht, _) => WAAKVLAM.to_vec(),
+                    _ => vec![],
+                };
+                assert_eq!(
+                    allowed(&person("someone-else", *role)),
+                    expected,
+                    "{role} on {domain}"
+                );
+            }
+            // The holder records and postpones, but does not hand it on.
+            assert_eq!(
+                allowed(&person("cr-01", Role::Casusregisseur)),
+                [RecordFollowUp, PostponeFollowUp]
+            );
+            // The procesmanager only reads, whoever holds it.
+            let err = may_act_on_case(&person("pm", Role::Procesmanager), RecordFollowUp, &case)
+                .unwrap_err();
+            assert!(err.0.contains("procesmanager"), "{err}");
+        }
     }
 
     #[test]

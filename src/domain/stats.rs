@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::calendar::{local_date, start_of_day};
-use super::model::{Case, CaseStatus, Person, Request, RequestStatus};
+use super::model::{Case, CaseStatus, FollowUpResult, Person, Request, RequestStatus};
 use super::permissions;
 
 /// The longest period the figures are computed for.
@@ -108,6 +108,8 @@ pub struct Throughput {
     /// [`dwangsom_of_period`], which needs the norms.
     #[serde(default)]
     pub dwangsom: DwangsomFigures,
+    #[serde(default)]
+    pub waakvlam: WaakvlamFigures,
 }
 
 /// What late decisions cost in the period.
@@ -156,6 +158,32 @@ pub fn dwangsom_of_period(
         }
     }
     figures
+}
+
+/// The waakvlam follow-ups whose date lies in the period and that were
+/// made or whose date has passed: how many were made by their date, and
+/// how many found a concern that opened a new case. A postponed follow-up
+/// counts at its last date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+pub struct WaakvlamFigures {
+    pub due: u32,
+    pub on_time: u32,
+    pub new_case: u32,
+}
+
+/// Whether a case's waakvlam follow-up is due in `period`: `Some(on
+/// time)`; `None` when it has no follow-up date in the period, or the date
+/// is today or later and the follow-up was not made yet.
+fn follow_up_in(case: &Case, period: &Period, today: NaiveDate) -> Option<bool> {
+    let until = case.waakvlam_until?;
+    if until < period.from || until > period.to {
+        return None;
+    }
+    match case.follow_up_at {
+        Some(made) => Some(local_date(made) <= until),
+        None if case.status == CaseStatus::Waakvlam && until < today => Some(false),
+        None => None,
+    }
 }
 
 /// Cases referred in the period.
@@ -451,6 +479,8 @@ pub fn throughput(
     let mut inflow = Inflow::default();
     let mut outflow = Outflow::default();
     let mut first_contact = FirstContact::default();
+    let mut waakvlam = WaakvlamFigures::default();
+    let today = local_date(now);
     let (mut to_assignment, mut to_contact, mut to_plan, mut to_decision) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for case in cases {
@@ -471,6 +501,11 @@ pub fn throughput(
         if let Some(in_time) = first_contact_in(case, &window, now) {
             first_contact.due += 1;
             first_contact.within_norm += u32::from(in_time);
+        }
+        if let Some(on_time) = follow_up_in(case, &period, today) {
+            waakvlam.due += 1;
+            waakvlam.on_time += u32::from(on_time);
+            waakvlam.new_case += u32::from(case.follow_up_result == Some(FollowUpResult::Concern));
         }
         if let Some(assigned) = case.assigned_at.filter(|at| window.contains(*at)) {
             to_assignment.push(days(case.referred_at, assigned));
@@ -576,6 +611,7 @@ pub fn throughput(
         load: load(cases, people),
         series,
         dwangsom: DwangsomFigures::default(),
+        waakvlam,
     }
 }
 
@@ -766,6 +802,66 @@ mod tests {
             person("cr-c", "MEE", 6),
         ];
         (vec![c1, c2, c3, c4, c5], requests, people)
+    }
+
+    /// Waakvlam follow-ups in November 2026, now Wed 25 Nov: made on
+    /// time with a concern (10 Nov, due 12 Nov), made late all well (made
+    /// 19 Nov, due 16 Nov), overdue and not made (due 24 Nov), due today
+    /// and not made (25 Nov: not counted yet), made early for a date in
+    /// December (not counted), and a case closed without waakvlam.
+    #[test]
+    fn waakvlam_follow_ups_due_on_time_and_new_cases() {
+        let closed_into = |id, until: &str| {
+            let mut c = case(id, Source::Cjg, CaseDomain::Jeugd, "2026-05-04T09:00:00Z");
+            c.status = CaseStatus::Waakvlam;
+            c.closed_at = Some(at("2026-06-01T09:00:00Z"));
+            c.close_result = Some(CloseResult::Refused);
+            c.waakvlam_until = Some(day(until));
+            c
+        };
+        let followed = |mut c: Case, made: &str, result| {
+            c.status = CaseStatus::Closed;
+            c.follow_up_at = Some(at(made));
+            c.follow_up_result = Some(result);
+            c
+        };
+        let cases = vec![
+            followed(
+                closed_into(1, "2026-11-12"),
+                "2026-11-10T09:00:00Z",
+                FollowUpResult::Concern,
+            ),
+            followed(
+                closed_into(2, "2026-11-16"),
+                "2026-11-19T09:00:00Z",
+                FollowUpResult::AllWell,
+            ),
+            closed_into(3, "2026-11-24"),
+            closed_into(4, "2026-11-25"),
+            followed(
+                closed_into(5, "2026-12-03"),
+                "2026-11-20T09:00:00Z",
+                FollowUpResult::Concern,
+            ),
+            case(6, Source::Cjg, CaseDomain::Jeugd, "2026-11-04T09:00:00Z"),
+        ];
+        let period = Period::new(day("2026-11-01"), day("2026-11-30")).unwrap();
+        let figures = throughput(
+            &cases,
+            &[],
+            &[],
+            period,
+            Bucket::Week,
+            at("2026-11-25T12:00:00Z"),
+        );
+        assert_eq!(
+            figures.waakvlam,
+            WaakvlamFigures {
+                due: 3,
+                on_time: 1,
+                new_case: 1
+            }
+        );
     }
 
     fn november(by: Bucket) -> Throughput {

@@ -23,8 +23,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::domain::calendar::{Calendar, DayCounting, OFFICE_HOURS, local_date, start_of_day};
 use crate::domain::model::{
-    Case, CaseDomain, CaseEvent, CaseStatus, CloseResult, Decision, EventKind, Household, Person,
-    Request, RequestKind, RequestStatus, RiskFlag, Role, Source,
+    Case, CaseDomain, CaseEvent, CaseStatus, CloseResult, Decision, EventKind, FollowUpResult,
+    Household, Person, Request, RequestKind, RequestStatus, RiskFlag, Role, Source,
 };
 use crate::domain::norms::Norms;
 use crate::domain::term::{DefaultNotice, Extension, Suspension, dwangsom_day_one};
@@ -1181,6 +1181,29 @@ impl<'a> Builder<'a> {
                 Some(result.to_string()),
                 None,
             );
+            // Follow-ups whose date lies more than two weeks back were
+            // made, around their date: what is overdue on the Waakvlam
+            // board is recent, as in a team that keeps its promises.
+            if let Some(until) = case.waakvlam_until
+                && until + Days::new(14) < local_date(self.now)
+            {
+                let offset = self.rng.random_range(0..6);
+                let made = self
+                    .office
+                    .on(&mut self.rng, until - Days::new(3) + Days::new(offset));
+                case.status = CaseStatus::Closed;
+                case.follow_up_at = Some(made);
+                case.follow_up_result = Some(FollowUpResult::AllWell);
+                record(
+                    &mut case,
+                    &mut history,
+                    made,
+                    &closer,
+                    EventKind::WaakvlamFollowedUp,
+                    None,
+                    None,
+                );
+            }
         }
         self.finish(case, history);
     }

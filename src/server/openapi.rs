@@ -28,6 +28,9 @@ use super::routes;
         routes::takeover,
         routes::deescalate,
         routes::file_request,
+        routes::follow_up,
+        routes::postpone,
+        routes::hand_on,
         routes::request_detail,
         routes::decide,
         routes::suspend,
@@ -132,7 +135,7 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 24);
+        assert_eq!(paths.len(), 27);
         for path in [
             "/api/v1/requests/{id}/suspension",
             "/api/v1/requests/{id}/default-notice",

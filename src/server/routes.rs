@@ -19,8 +19,8 @@ use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
-    ExtendBody, Health, Me, NewCaseBody, NewHouseholdBody, NewRequestBody, NoteBody, Problem,
-    ReasonBody, ResumeBody, SuspendBody, SyncResponse,
+    ExtendBody, FollowUpBody, Health, Me, NewCaseBody, NewHouseholdBody, NewRequestBody, NoteBody,
+    PostponeBody, Problem, ReasonBody, ResumeBody, SuspendBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{Case, CaseEvent, Household, Person, Request, RequestStatus, Role};
@@ -495,6 +495,7 @@ case_action!(
             body.waakvlam_until,
             pending,
             state.clock.now(),
+            &state.norms,
         )?;
         commit(
             &state,
@@ -568,6 +569,105 @@ case_action!(
         let t = lifecycle::deescalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
         let reason = t.event.note.clone();
         commit(&state, &actor, &case, t, "case.deescalate", reason).await
+    }
+);
+
+// ---------------------------------------------------------------- waakvlam
+
+case_action!(
+    "/api/v1/cases/{id}/waakvlam/followup",
+    FollowUpBody,
+    /// Records the waakvlam follow-up contact (who holds it, or the
+    /// procesregisseur of the case's domain): the waakvlam ends; with
+    /// `concern` (a note required) a new case is opened for the household,
+    /// linked through `follow_up_case_id`.
+    pub async fn follow_up(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordFollowUp).await?;
+        let body: FollowUpBody = body.parse()?;
+        let (t, reopen) = lifecycle::record_follow_up(
+            &case,
+            &actor,
+            body.result,
+            body.note.as_deref(),
+            state.clock.now(),
+        )?;
+        let audit = AuditDraft::ok(&actor, t.event.at, "case.waakvlam.followup")
+            .reason(Some(body.result.to_string()));
+        let (case, _) = state
+            .store
+            .record_follow_up(&t, case.version, reopen, audit)
+            .await?;
+        Ok((etag_header(case.version), Json(case)).into_response())
+    }
+);
+
+case_action!(
+    "/api/v1/cases/{id}/waakvlam/postpone",
+    PostponeBody,
+    /// Moves the waakvlam follow-up to a later date (who holds it, or the
+    /// procesregisseur of the case's domain); `reason` is required.
+    pub async fn postpone(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::PostponeFollowUp).await?;
+        let body: PostponeBody = body.parse()?;
+        let t = lifecycle::postpone_follow_up(
+            &case,
+            &actor,
+            body.waakvlam_until,
+            body.reason.as_deref(),
+            state.clock.now(),
+            &state.norms,
+        )?;
+        let reason = t.event.note.clone();
+        commit(&state, &actor, &case, t, "case.waakvlam.postpone", reason).await
+    }
+);
+
+case_action!(
+    "/api/v1/cases/{id}/waakvlam/assign",
+    AssignBody,
+    /// Gives the waakvlam follow-up to another casusregisseur (the
+    /// procesregisseur of the case's domain); a reason is required when
+    /// someone held it.
+    pub async fn hand_on(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::AssignFollowUp).await?;
+        let body: AssignBody = body.parse()?;
+        let to = state
+            .store
+            .person(&body.casusregisseur)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Unprocessable(format!(
+                    "{} is geen bekende medewerker",
+                    body.casusregisseur
+                ))
+            })?;
+        let t = lifecycle::assign_follow_up(
+            &case,
+            &actor,
+            &to,
+            body.reason.as_deref(),
+            state.clock.now(),
+        )?;
+        let reason = t.event.note.clone();
+        commit(&state, &actor, &case, t, "case.waakvlam.assign", reason).await
     }
 );
 

@@ -10,8 +10,8 @@ use regiedesk::desk::app::{App, Msg, Settings};
 use regiedesk::desk::screens;
 use regiedesk::domain::boards::{Board, Delta};
 use regiedesk::domain::model::{
-    Case, CaseDomain, CaseStatus, Household, Person, Request, RequestKind, RequestStatus, RiskFlag,
-    Source,
+    Case, CaseDomain, CaseStatus, CloseResult, FollowUpResult, Household, Person, Request,
+    RequestKind, RequestStatus, RiskFlag, Source,
 };
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::demo;
@@ -245,6 +245,85 @@ pub fn terms_delta() -> Delta {
     let r6 = moved(6, &c9, "2026-09-21T09:00:00Z", DecisionTerm::default());
     delta.cases.extend([c6, c7, c8, c9]);
     delta.requests.extend([r3, r4, r5, r6]);
+    delta
+}
+
+/// A case of household `id`, closed by `holder` on `closed` with result
+/// `result`, kept in view until `until`.
+fn in_waakvlam(
+    id: i64,
+    pseudonym: &str,
+    domain: CaseDomain,
+    holder: &Person,
+    closed: &str,
+    result: CloseResult,
+    until: &str,
+) -> Case {
+    let mut c = planned(
+        assigned(
+            case(id, pseudonym, domain, "2026-03-02T09:00:00Z"),
+            holder,
+            "2026-03-03T09:00:00Z",
+        ),
+        "2026-03-04T09:00:00Z",
+        "2026-03-11T09:00:00Z",
+    );
+    c.status = CaseStatus::Waakvlam;
+    c.closed_at = Some(at(closed));
+    c.close_result = Some(result);
+    c.waakvlam_until = Some(until.parse().unwrap());
+    c
+}
+
+/// [`delta`] and four households closed into waakvlam (now is Tuesday 24
+/// November 2026):
+/// 6. `H-FFFF` (cr-01), follow-up Thursday 19 November: 3 wd overdue.
+/// 7. `H-GGGG` (cr-02), follow-up Friday 27 November: due this week.
+/// 8. `H-HHHH` (cr-03, adults), follow-up 1 March 2027: later.
+/// 9. `H-IIII` (cr-01), followed up on 10 November: no longer in waakvlam.
+pub fn waakvlam_delta() -> Delta {
+    let mut delta = delta();
+    let (cr01, cr02, cr03) = (person("cr-01"), person("cr-02"), person("cr-03"));
+    let overdue = in_waakvlam(
+        6,
+        "H-FFFF",
+        CaseDomain::Jeugd,
+        &cr01,
+        "2026-06-15T10:00:00Z",
+        CloseResult::Refused,
+        "2026-11-19",
+    );
+    let soon = in_waakvlam(
+        7,
+        "H-GGGG",
+        CaseDomain::Jeugd,
+        &cr02,
+        "2026-08-20T10:00:00Z",
+        CloseResult::GoalsMet,
+        "2026-11-27",
+    );
+    let later = in_waakvlam(
+        8,
+        "H-HHHH",
+        CaseDomain::Volwassenen,
+        &cr03,
+        "2026-10-01T10:00:00Z",
+        CloseResult::ReferredOn,
+        "2027-03-01",
+    );
+    let mut done = in_waakvlam(
+        9,
+        "H-IIII",
+        CaseDomain::Jeugd,
+        &cr01,
+        "2026-05-01T10:00:00Z",
+        CloseResult::Refused,
+        "2026-11-10",
+    );
+    done.status = CaseStatus::Closed;
+    done.follow_up_at = Some(at("2026-11-10T10:00:00Z"));
+    done.follow_up_result = Some(FollowUpResult::AllWell);
+    delta.cases.extend([overdue, soon, later, done]);
     delta
 }
 

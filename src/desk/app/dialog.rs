@@ -7,14 +7,16 @@ use tui_input::backend::crossterm::EventHandler;
 use chrono::NaiveDate;
 
 use super::{ActionCall, App, Command, Overlay, fuzzy};
-use crate::api::wire::{AssignBody, DecisionBody, ReasonBody};
+use crate::api::wire::{AssignBody, DecisionBody, FollowUpBody, PostponeBody, ReasonBody};
 use crate::config::Language;
 use crate::desk::columns::RowKey;
 use crate::desk::keymap::Action;
 use crate::domain::boards::Board;
 use crate::domain::boards::Snapshot;
 use crate::domain::lifecycle;
-use crate::domain::model::{Case, CaseStatus, Decision, Login, Request, RequestStatus};
+use crate::domain::model::{
+    Case, CaseStatus, Decision, FollowUpResult, Login, Request, RequestStatus,
+};
 use crate::domain::permissions::{self, TermAction};
 use crate::domain::suggest::{self, Candidate};
 
@@ -54,6 +56,42 @@ pub enum DialogKind {
     DefaultNotice {
         request_id: i64,
     },
+    /// The waakvlam follow-up contact; Tab switches all well / concern.
+    FollowUp {
+        case_id: i64,
+        concern: bool,
+    },
+    /// A later follow-up date and the reason, on one line.
+    Postpone {
+        case_id: i64,
+    },
+    /// Another casusregisseur makes the follow-up (a picker first).
+    FollowUpHolder {
+        case_id: i64,
+    },
+}
+
+impl DialogKind {
+    /// The dialogs that act on a case in waakvlam.
+    pub fn on_waakvlam(self) -> bool {
+        matches!(
+            self,
+            DialogKind::FollowUp { .. }
+                | DialogKind::Postpone { .. }
+                | DialogKind::FollowUpHolder { .. }
+        )
+    }
+}
+
+/// `12-01-2027 reden` or `2027-01-12 reden`: the new follow-up date and
+/// the reason, as the postpone dialog takes them.
+pub fn parse_postponement(text: &str) -> Option<(chrono::NaiveDate, String)> {
+    let text = text.trim();
+    let (date, reason) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let date = chrono::NaiveDate::parse_from_str(date, "%d-%m-%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d"))
+        .ok()?;
+    Some((date, reason.trim().to_string()))
 }
 
 /// Why a dialog's item can no longer be acted on.
@@ -209,6 +247,18 @@ impl DialogKind {
                 }
                 Ok(Seen::Case(Box::new(case.clone())))
             }
+            DialogKind::FollowUp { case_id, .. }
+            | DialogKind::Postpone { case_id }
+            | DialogKind::FollowUpHolder { case_id } => {
+                let case = snapshot
+                    .cases
+                    .get(&case_id)
+                    .ok_or_else(|| Gone::Missing(format!("#{case_id}")))?;
+                if case.status != CaseStatus::Waakvlam {
+                    return Err(Gone::Closed(case.number.clone()));
+                }
+                Ok(Seen::Case(Box::new(case.clone())))
+            }
         }
     }
 
@@ -225,7 +275,10 @@ impl DialogKind {
             DialogKind::Reassign { case_id }
             | DialogKind::Escalate { case_id }
             | DialogKind::TakeOver { case_id }
-            | DialogKind::Deescalate { case_id } => Some(case_id),
+            | DialogKind::Deescalate { case_id }
+            | DialogKind::FollowUp { case_id, .. }
+            | DialogKind::Postpone { case_id }
+            | DialogKind::FollowUpHolder { case_id } => Some(case_id),
         }
     }
 }
@@ -335,7 +388,8 @@ impl Dialog {
         match self.kind {
             DialogKind::Approve { .. } => false,
             DialogKind::Resume { .. } | DialogKind::DefaultNotice { .. } => false,
-            DialogKind::Reassign { case_id } => snapshot
+            DialogKind::FollowUp { concern, .. } => concern,
+            DialogKind::Reassign { case_id } | DialogKind::FollowUpHolder { case_id } => snapshot
                 .cases
                 .get(&case_id)
                 .is_some_and(|c| c.casusregisseur.is_some()),
@@ -456,6 +510,19 @@ impl App {
                     }
                 }
             }
+            KeyCode::Tab | KeyCode::BackTab
+                if matches!(dialog.kind, DialogKind::FollowUp { .. }) =>
+            {
+                if let DialogKind::FollowUp { case_id, concern } = dialog.kind {
+                    dialog.kind = DialogKind::FollowUp {
+                        case_id,
+                        concern: !concern,
+                    };
+                    if dialog.flight != Flight::Sending {
+                        dialog.flight = Flight::Editing;
+                    }
+                }
+            }
             KeyCode::Enter => commands = self.submit(&mut dialog),
             KeyCode::Tab | KeyCode::BackTab
                 if dialog.kind.has_amount() && dialog.kind.has_reason() =>
@@ -512,7 +579,22 @@ impl App {
             };
             return self.send(dialog, call, done);
         }
-        let reason = dialog.reason.value().trim().to_string();
+        let mut reason = dialog.reason.value().trim().to_string();
+        let mut postpone_to = None;
+        if let DialogKind::Postpone { .. } = dialog.kind {
+            let Some((date, why)) = parse_postponement(&reason) else {
+                dialog.flight = Flight::Refused(
+                    lang.pick(
+                        "Begin met de nieuwe datum (dd-mm-jjjj), dan de reden.",
+                        "Start with the new date (dd-mm-yyyy), then the reason.",
+                    )
+                    .to_string(),
+                );
+                return Vec::new();
+            };
+            postpone_to = Some(date);
+            reason = why;
+        }
         if reason.is_empty() && dialog.reason_required(&self.snapshot) {
             dialog.flight = Flight::Refused(
                 lang.pick("Een reden is verplicht.", "A reason is required.")
@@ -575,6 +657,87 @@ impl App {
                     ActionCall::Case {
                         case_id,
                         action: "assign",
+                        body: serde_json::to_value(AssignBody {
+                            casusregisseur: to,
+                            reason,
+                        })
+                        .expect("serialisable"),
+                        version: dialog.version(),
+                    },
+                    done,
+                )
+            }
+            DialogKind::FollowUp { case_id, concern } => {
+                let result = if concern {
+                    FollowUpResult::Concern
+                } else {
+                    FollowUpResult::AllWell
+                };
+                (
+                    ActionCall::Case {
+                        case_id,
+                        action: "waakvlam/followup",
+                        body: serde_json::to_value(FollowUpBody {
+                            result,
+                            note: reason,
+                        })
+                        .expect("serialisable"),
+                        version: dialog.version(),
+                    },
+                    format!(
+                        "{} {}",
+                        number(Some(case_id)),
+                        if concern {
+                            lang.pick(
+                                "nacontact vastgelegd: zorg, nieuwe zaak aangemeld",
+                                "follow-up recorded: concern, new case referred",
+                            )
+                        } else {
+                            lang.pick(
+                                "nacontact vastgelegd: gaat goed",
+                                "follow-up recorded: all well",
+                            )
+                        }
+                    ),
+                )
+            }
+            DialogKind::Postpone { case_id } => {
+                let Some(until) = postpone_to else {
+                    return Vec::new();
+                };
+                (
+                    ActionCall::Case {
+                        case_id,
+                        action: "waakvlam/postpone",
+                        body: serde_json::to_value(PostponeBody {
+                            waakvlam_until: until,
+                            reason,
+                        })
+                        .expect("serialisable"),
+                        version: dialog.version(),
+                    },
+                    format!(
+                        "{} {} {}",
+                        number(Some(case_id)),
+                        lang.pick("nacontact uitgesteld tot", "follow-up postponed to"),
+                        crate::desk::labels::date(lang, until)
+                    ),
+                )
+            }
+            DialogKind::FollowUpHolder { case_id } => {
+                let Some(to) = dialog.picker.as_ref().and_then(|p| p.chosen.clone()) else {
+                    return Vec::new();
+                };
+                let done = format!(
+                    "{} {} {}",
+                    number(Some(case_id)),
+                    lang.pick("waakvlam overgedragen aan", "waakvlam handed to"),
+                    self.snapshot.name_of(&to)
+                );
+                (
+                    ActionCall::Case {
+                        case_id,
+                        action: "waakvlam/assign",
                         body: serde_json::to_value(AssignBody {
                             casusregisseur: to,
                             reason,

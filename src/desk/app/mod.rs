@@ -433,6 +433,8 @@ impl App {
         // Stagnatie has one row per case, so every count is the rows'.
         match board {
             Board::Caseload | Board::Doorstroom => None,
+            // Overdue and due soon: the rest waits for its date.
+            Board::Waakvlam => Some(self.live.waakvlam_urgent()),
             _ => Some(table.len()),
         }
     }
@@ -472,6 +474,11 @@ impl App {
                 Board::Doorzettingsmacht => BoardRows::Doorzettingsmacht(
                     self.live.doorzettingsmacht(&self.snapshot, &self.index),
                 ),
+                Board::Waakvlam => BoardRows::Waakvlam(self.live.waakvlam(
+                    &self.snapshot,
+                    &self.settings.norms,
+                    self.now,
+                )),
                 Board::Doorstroom => continue,
             };
             tables.push((
@@ -517,6 +524,7 @@ impl App {
             doorzettingsmacht,
             cases_of,
             holders,
+            waakvlam,
         } = changes;
         let mut edits: Vec<(View, Vec<Edit<TableRow>>)> = Vec::new();
         let snapshot = &self.snapshot;
@@ -538,6 +546,12 @@ impl App {
             View::Board(Board::Doorzettingsmacht),
             convert(doorzettingsmacht, |row| {
                 working(columns::doorzettingsmacht(&[row], snapshot, lang, now))
+            }),
+        ));
+        edits.push((
+            View::Board(Board::Waakvlam),
+            convert(waakvlam, |row| {
+                working(columns::waakvlam(&[row], snapshot, lang))
             }),
         ));
         edits.push((
@@ -912,9 +926,18 @@ impl App {
             Action::Suspend | Action::Resume | Action::Extend | Action::DefaultNotice => {
                 self.offers_term_action(action)
             }
+            Action::Reassign if self.board == Board::Waakvlam => {
+                self.may_on_waakvlam(CaseAction::AssignFollowUp)
+            }
             Action::Reassign => {
                 (self.board == Board::Stagnatie || self.view() == Some(View::CasesOf))
                     && may(CaseAction::Assign)
+            }
+            Action::FollowUp => {
+                self.board == Board::Waakvlam && self.may_on_waakvlam(CaseAction::RecordFollowUp)
+            }
+            Action::Postpone => {
+                self.board == Board::Waakvlam && self.may_on_waakvlam(CaseAction::PostponeFollowUp)
             }
             Action::Escalate => may(CaseAction::Escalate) && case.is_some_and(|c| !c.escalated),
             Action::TakeOver => {
@@ -930,6 +953,14 @@ impl App {
             }
             _ => true,
         }
+    }
+
+    /// Whether the selected case is in waakvlam and the user may do `what`.
+    fn may_on_waakvlam(&self, what: CaseAction) -> bool {
+        self.selected_case().is_some_and(|c| {
+            c.status == crate::domain::model::CaseStatus::Waakvlam
+                && permissions::may_act_on_case(&self.me.person, what, c).is_ok()
+        })
     }
 
     fn perform(&mut self, action: Action, key: KeyEvent) -> Vec<Command> {
@@ -1075,12 +1106,42 @@ impl App {
                     self.open_dialog(kind, None);
                 }
             }
+            Action::FollowUp | Action::Postpone => {
+                if let Some(case) = self.selected_case() {
+                    let case_id = case.id;
+                    // The postponement starts from four weeks after the
+                    // date it has: the user edits what needs changing.
+                    let suggestion = case.waakvlam_until.map(|until| {
+                        format!("{} ", (until + chrono::Days::new(28)).format("%d-%m-%Y"))
+                    });
+                    if action == Action::FollowUp {
+                        self.open_dialog(
+                            DialogKind::FollowUp {
+                                case_id,
+                                concern: false,
+                            },
+                            None,
+                        );
+                    } else {
+                        self.open_dialog(DialogKind::Postpone { case_id }, None);
+                        if let (Some(Overlay::Dialog(dialog)), Some(text)) =
+                            (&mut self.overlay, suggestion)
+                        {
+                            dialog.reason = Input::new(text);
+                        }
+                    }
+                }
+            }
             Action::Reassign | Action::Escalate | Action::TakeOver | Action::Deescalate => {
                 if let Some(case) = self.selected_case() {
                     let case_id = case.id;
                     let (kind, picker) = match action {
                         Action::Reassign => {
-                            let kind = DialogKind::Reassign { case_id };
+                            let kind = if self.board == Board::Waakvlam {
+                                DialogKind::FollowUpHolder { case_id }
+                            } else {
+                                DialogKind::Reassign { case_id }
+                            };
                             let listed = self.listing(&kind, &[]);
                             let order = listed.iter().map(|c| c.login.clone()).collect();
                             (
@@ -1328,6 +1389,16 @@ fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
     move |haystack| pattern.score(Utf32Str::new(haystack, &mut buffer), &mut matcher)
 }
 
+/// A board's name where six tabs must fit 80 columns.
+pub fn board_short_title(lang: Language, board: Board) -> &'static str {
+    match board {
+        Board::Stagnatie => lang.pick("Stagn.", "Stagn."),
+        Board::Doorzettingsmacht => lang.pick("Doorzet.", "Doorzet."),
+        Board::Doorstroom => lang.pick("Doorstr.", "Thrput"),
+        board => board_title(lang, board),
+    }
+}
+
 pub fn board_title(lang: Language, board: Board) -> &'static str {
     match board {
         Board::Caseload => "Caseload",
@@ -1335,5 +1406,6 @@ pub fn board_title(lang: Language, board: Board) -> &'static str {
         Board::Mandaat => lang.pick("Mandaat", "Mandate"),
         Board::Doorzettingsmacht => "Doorzettingsmacht",
         Board::Doorstroom => lang.pick("Doorstroom", "Throughput"),
+        Board::Waakvlam => lang.pick("Waakvlam", "Waakvlam"),
     }
 }

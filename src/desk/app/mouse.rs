@@ -4,7 +4,7 @@
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use super::{App, Command, board_title};
+use super::{App, Command, board_short_title, board_title};
 use crate::domain::boards::Board;
 
 /// Rows the wheel moves per notch.
@@ -25,12 +25,28 @@ impl App {
     /// The tab strip as drawn: on a narrow terminal the tabs drop their
     /// spacing so all of them fit.
     pub fn tab_strip(&self, width: u16) -> Vec<Tab> {
+        let tabs = self.tabs_titled(width, false);
+        // Six boards do not fit 80 columns with their full names: the
+        // longest ones are then shortened, the numbers and counts stay.
+        if tabs.last().is_some_and(|t| t.x + t.width > width) {
+            self.tabs_titled(width, true)
+        } else {
+            tabs
+        }
+    }
+
+    fn tabs_titled(&self, width: u16, short: bool) -> Vec<Tab> {
         let lang = self.lang();
         let wide = width >= 100;
         let mut x = u16::from(wide);
         let mut tabs = Vec::new();
         for (i, &board) in self.settings.tabs.iter().enumerate() {
-            let label = format!(" {} {}", i + 1, board_title(lang, board));
+            let title = if short {
+                board_short_title(lang, board)
+            } else {
+                board_title(lang, board)
+            };
+            let label = format!(" {} {}", i + 1, title);
             let count = self.tab_count(board).filter(|&n| n > 0);
             let tab_width =
                 (label.chars().count() + count.map_or(0, |n| n.to_string().len() + 1) + 1) as u16;

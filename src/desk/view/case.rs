@@ -202,6 +202,13 @@ fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
             lang.pick("na eerste contact", "after first contact"),
         ),
         StagnationKind::Stuck => None,
+        StagnationKind::WaakvlamOverdue => case.waakvlam_until.map(|until| {
+            format!(
+                "{} {}",
+                lang.pick("nacontact op", "follow-up on"),
+                until.format("%d-%m-%Y")
+            )
+        }),
         StagnationKind::RequestDeadline => signal
             .request_id
             .and_then(|id| app.snapshot.requests.get(&id))
@@ -558,6 +565,18 @@ fn history_line(
                 "ingebrekestelling vastgelegd door",
                 "notice of default recorded by"
             )
+        ),
+        EventKind::WaakvlamFollowedUp => format!(
+            "{} {who}",
+            lang.pick("waakvlam: nacontact door", "waakvlam: follow-up by")
+        ),
+        EventKind::WaakvlamPostponed => format!(
+            "{} {who}",
+            lang.pick("waakvlam uitgesteld door", "waakvlam postponed by")
+        ),
+        EventKind::WaakvlamReassigned => format!(
+            "{who} {} {to}",
+            lang.pick("gaf de waakvlam aan", "gave the waakvlam to")
         ),
     };
     (story, note)

@@ -67,6 +67,18 @@ fn dialog_title(app: &App, dialog: &Dialog) -> String {
             lang.pick("Ingebrekestelling", "Notice of default"),
             request_number(request_id),
         ),
+        DialogKind::FollowUp { case_id, .. } => (
+            lang.pick("Waakvlam: nacontact", "Waakvlam: follow-up"),
+            case_number(case_id),
+        ),
+        DialogKind::Postpone { case_id } => (
+            lang.pick("Waakvlam: uitstellen", "Waakvlam: postpone"),
+            case_number(case_id),
+        ),
+        DialogKind::FollowUpHolder { case_id } => (
+            lang.pick("Waakvlam: overdragen", "Waakvlam: hand on"),
+            case_number(case_id),
+        ),
     };
     format!("{what} · {number}")
 }
@@ -83,6 +95,9 @@ fn dialog_verb(lang: Language, kind: DialogKind) -> &'static str {
         DialogKind::Resume { .. } => lang.pick("hervatten", "resume"),
         DialogKind::Extend { .. } => lang.pick("verdagen", "extend"),
         DialogKind::DefaultNotice { .. } => lang.pick("vastleggen", "record"),
+        DialogKind::FollowUp { .. } => lang.pick("vastleggen", "record"),
+        DialogKind::Postpone { .. } => lang.pick("uitstellen", "postpone"),
+        DialogKind::FollowUpHolder { .. } => lang.pick("overdragen", "hand on"),
     }
 }
 
@@ -240,6 +255,32 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                             .join("  "),
                     ));
                 }
+                if let (true, Some(until)) = (dialog.kind.on_waakvlam(), c.waakvlam_until) {
+                    context.push(Line::raw(format!(
+                        "{} {}",
+                        lang.pick("Nacontact gepland op", "Follow-up planned on"),
+                        labels::date(lang, until)
+                    )));
+                }
+                if let DialogKind::FollowUp { concern, .. } = dialog.kind {
+                    let mark = |on: bool| if on { "(•)" } else { "( )" };
+                    context.push(Line::from(vec![
+                        Span::styled(
+                            format!(
+                                "{} {}   {} {}",
+                                mark(!concern),
+                                lang.pick("gaat goed: waakvlam eindigt", "all well: waakvlam ends"),
+                                mark(concern),
+                                lang.pick(
+                                    "zorg: nieuwe zaak voor het huishouden",
+                                    "concern: new case for the household"
+                                ),
+                            ),
+                            Style::default().add_modifier(Modifier::BOLD),
+                        ),
+                        Span::raw(format!("  (Tab {})", lang.pick("wisselt", "switches"))),
+                    ]));
+                }
                 if let (true, Some(reason)) = (c.escalated, &c.escalation_reason) {
                     context.push(Line::raw(format!(
                         "{}: {reason}",
@@ -361,6 +402,15 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                     "Wat is er gevraagd (verplicht)",
                     "What was asked (required)",
                 ),
+                DialogKind::Postpone { .. } => lang.pick(
+                    "Nieuwe datum (dd-mm-jjjj) en reden (verplicht)",
+                    "New date (dd-mm-yyyy) and reason (required)",
+                ),
+                DialogKind::FollowUp { concern: true, .. } => lang.pick(
+                    "Notitie: wat is de zorg (verplicht)",
+                    "Note: what is the concern (required)",
+                ),
+                DialogKind::FollowUp { .. } => lang.pick("Notitie (optioneel)", "Note (optional)"),
                 _ if dialog.reason_required(&app.snapshot) => {
                     lang.pick("Reden (verplicht)", "Reason (required)")
                 }

@@ -343,10 +343,12 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         );
         return;
     }
-    const HINTS: [Action; 13] = [
+    const HINTS: [Action; 15] = [
         Action::Open,
         Action::Approve,
         Action::Reject,
+        Action::FollowUp,
+        Action::Postpone,
         Action::Reassign,
         Action::Escalate,
         Action::TakeOver,

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::lifecycle::{NewRequest, Transition};
+use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, Household, Person, Request, RiskFlag, Source,
 };
@@ -173,6 +173,19 @@ pub trait Store: Send + Sync + 'static {
         expected_version: i64,
         audit: AuditDraft,
     ) -> StoreResult<(Request, Case)>;
+
+    /// Stores a waakvlam follow-up if the case is still at
+    /// `expected_version`; with `reopen`, opens a case for the household in
+    /// the same transaction (or, when the household has an open case
+    /// again, links that one). Returns the followed-up case and the case
+    /// it opened.
+    async fn record_follow_up(
+        &self,
+        t: &Transition,
+        expected_version: i64,
+        reopen: Option<Reopen>,
+        audit: AuditDraft,
+    ) -> StoreResult<(Case, Option<Case>)>;
 
     async fn request(&self, id: i64) -> StoreResult<Option<Request>>;
     /// Reads a request and audits the read.

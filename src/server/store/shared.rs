@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::{FromRow, QueryBuilder, Transaction};
 
 use crate::domain::calendar::local_date;
-use crate::domain::lifecycle::{NewRequest, Transition};
+use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
@@ -22,7 +22,7 @@ pub struct SqlStore {
 type Tx = Transaction<'static, Db>;
 
 /// Rows per multi-row INSERT when seeding: well under both databases'
-/// limits on bound parameters (PostgreSQL: 65535; 26 columns x 500).
+/// limits on bound parameters (PostgreSQL: 65535; 31 columns x 500).
 const SEED_CHUNK: usize = 500;
 
 macro_rules! case_select {
@@ -31,7 +31,8 @@ macro_rules! case_select {
          c.organisation, c.referred_at, c.assigned_at, c.first_contact_at, c.first_contact_due_at, \
          c.plan_at, c.last_activity_at, c.closed_at, c.close_result, c.waakvlam_until, c.risk_flags, \
          c.escalated, c.escalated_at, c.escalated_by, c.escalation_reason, c.taken_over, \
-         c.stuck_reported, c.stuck_reported_at, c.version, h.pseudonym, c.seq \
+         c.stuck_reported, c.stuck_reported_at, c.version, c.follow_up_at, c.follow_up_result, \
+         c.follow_up_case_id, c.follows_case_id, h.pseudonym, c.seq \
          FROM cases c JOIN households h ON h.id = c.household_id"
     };
 }
@@ -97,6 +98,10 @@ struct CaseRow {
     stuck_reported: bool,
     stuck_reported_at: Option<DateTime<Utc>>,
     version: i64,
+    follow_up_at: Option<DateTime<Utc>>,
+    follow_up_result: Option<String>,
+    follow_up_case_id: Option<i64>,
+    follows_case_id: Option<i64>,
     pseudonym: String,
     seq: i64,
 }
@@ -136,6 +141,14 @@ impl CaseRow {
             stuck_reported: self.stuck_reported,
             stuck_reported_at: self.stuck_reported_at,
             version: self.version,
+            follow_up_at: self.follow_up_at,
+            follow_up_result: self
+                .follow_up_result
+                .as_deref()
+                .map(|r| parse(r, "follow_up_result"))
+                .transpose()?,
+            follow_up_case_id: self.follow_up_case_id,
+            follows_case_id: self.follows_case_id,
         })
     }
 }
@@ -349,7 +362,8 @@ async fn insert_cases(
              organisation, referred_at, assigned_at, first_contact_at, first_contact_due_at, plan_at, \
              last_activity_at, closed_at, close_result, waakvlam_until, risk_flags, escalated, \
              escalated_at, escalated_by, escalation_reason, taken_over, stuck_reported, \
-             stuck_reported_at, version, seq) ",
+             stuck_reported_at, version, follow_up_at, follow_up_result, follow_up_case_id, \
+             follows_case_id, seq) ",
         );
         insert.push_values(chunk, |mut row, (c, seq)| {
             row.push_bind(c.id)
@@ -378,6 +392,10 @@ async fn insert_cases(
                 .push_bind(c.stuck_reported)
                 .push_bind(c.stuck_reported_at)
                 .push_bind(c.version)
+                .push_bind(c.follow_up_at)
+                .push_bind(c.follow_up_result.map(|r| r.as_str()))
+                .push_bind(c.follow_up_case_id)
+                .push_bind(c.follows_case_id)
                 .push_bind(*seq);
         });
         insert
@@ -486,7 +504,8 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
          first_contact_at = $6, first_contact_due_at = $7, plan_at = $8, last_activity_at = $9, \
          closed_at = $10, close_result = $11, waakvlam_until = $12, risk_flags = $13, escalated = $14, \
          escalated_at = $15, escalated_by = $16, escalation_reason = $17, taken_over = $18, \
-         stuck_reported = $19, stuck_reported_at = $20, version = $21, seq = $22 \
+         stuck_reported = $19, stuck_reported_at = $20, version = $21, seq = $22, \
+         follow_up_at = $24, follow_up_result = $25, follow_up_case_id = $26, follows_case_id = $27 \
          WHERE id = $1 AND version = $23",
     )
     .bind(c.id)
@@ -512,6 +531,10 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
     .bind(c.version)
     .bind(seq)
     .bind(expected)
+    .bind(c.follow_up_at)
+    .bind(c.follow_up_result.map(|r| r.as_str()))
+    .bind(c.follow_up_case_id)
+    .bind(c.follows_case_id)
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {
@@ -556,6 +579,40 @@ async fn write_transition(tx: &mut Tx, t: &Transition, expected_version: i64) ->
         touch_requests_of_case(tx, t.case.id).await?;
     }
     Ok(())
+}
+
+/// Numbers and inserts a new referral with its first history line.
+async fn insert_referral(
+    tx: &mut Tx,
+    new: &NewCase,
+    follows_case_id: Option<i64>,
+) -> StoreResult<Case> {
+    let seq = next_value(tx, "change", 1).await?;
+    let household = fetch_household(tx, new.household_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("household {}", new.household_id)))?;
+    let id = next_value(tx, "case", 1).await?;
+    let year = local_date(new.referred_at).year();
+    let n = next_value(tx, &format!("number:KST-{year}"), 1).await?;
+    let mut case = Case::referral(
+        id,
+        format!("KST-{year}-{n:04}"),
+        &household,
+        new.domain,
+        new.source,
+        new.risk_flags.clone(),
+        new.referred_at,
+    );
+    case.follows_case_id = follows_case_id;
+    insert_cases(tx, &[(case.clone(), seq)], &|_| {}).await?;
+    let event = CaseEvent::new(
+        new.referred_at,
+        &new.referred_by,
+        EventKind::Referred,
+        Some(new.source.to_string()),
+    );
+    insert_events(tx, &[(id, event)], &|_| {}).await?;
+    Ok(case)
 }
 
 async fn fetch_household(tx: &mut Tx, id: i64) -> StoreResult<Option<Household>> {
@@ -949,33 +1006,59 @@ impl Store for SqlStore {
 
     async fn create_case(&self, new: NewCase, audit: AuditDraft) -> StoreResult<Case> {
         let mut tx = self.begin_write().await?;
-        let seq = next_value(&mut tx, "change", 1).await?;
-        let household = fetch_household(&mut tx, new.household_id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("household {}", new.household_id)))?;
-        let id = next_value(&mut tx, "case", 1).await?;
-        let year = local_date(new.referred_at).year();
-        let n = next_value(&mut tx, &format!("number:KST-{year}"), 1).await?;
-        let case = Case::referral(
-            id,
-            format!("KST-{year}-{n:04}"),
-            &household,
-            new.domain,
-            new.source,
-            new.risk_flags,
-            new.referred_at,
-        );
-        insert_cases(&mut tx, &[(case.clone(), seq)], &|_| {}).await?;
-        let event = CaseEvent::new(
-            new.referred_at,
-            &new.referred_by,
-            EventKind::Referred,
-            Some(new.source.to_string()),
-        );
-        insert_events(&mut tx, &[(id, event)], &|_| {}).await?;
-        append_audit(&mut tx, audit.case(id)).await?;
+        let case = insert_referral(&mut tx, &new, None).await?;
+        append_audit(&mut tx, audit.case(case.id)).await?;
         tx.commit().await?;
         Ok(case)
+    }
+
+    async fn record_follow_up(
+        &self,
+        t: &Transition,
+        expected_version: i64,
+        reopen: Option<Reopen>,
+        audit: AuditDraft,
+    ) -> StoreResult<(Case, Option<Case>)> {
+        let mut tx = self.begin_write().await?;
+        let mut t = t.clone();
+        let mut opened = None;
+        if let Some(reopen) = reopen {
+            // One household, one case: a household that has an open case
+            // again (referred meanwhile) gets no second one; the follow-up
+            // is linked to that case instead.
+            let open: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM cases WHERE household_id = $1 AND closed_at IS NULL",
+            )
+            .bind(reopen.household_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let linked = match open {
+                Some(id) => id,
+                None => {
+                    let new = NewCase {
+                        household_id: reopen.household_id,
+                        domain: reopen.domain,
+                        source: reopen.source,
+                        risk_flags: reopen.risk_flags,
+                        referred_at: reopen.referred_at,
+                        referred_by: t.event.actor.clone(),
+                    };
+                    let case = insert_referral(&mut tx, &new, Some(reopen.follows_case_id)).await?;
+                    let mut created = audit.clone();
+                    created.action = "case.create".into();
+                    created.reason = None;
+                    append_audit(&mut tx, created.case(case.id)).await?;
+                    let id = case.id;
+                    opened = Some(case);
+                    id
+                }
+            };
+            t.case.follow_up_case_id = Some(linked);
+        }
+        write_transition(&mut tx, &t, expected_version).await?;
+        append_audit(&mut tx, audit.case(t.case.id)).await?;
+        tx.commit().await?;
+        Ok((t.case, opened))
     }
 
     async fn case(&self, id: i64) -> StoreResult<Option<Case>> {
