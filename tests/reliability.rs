@@ -102,7 +102,7 @@ const CALLERS: [(&str, Option<&str>); 10] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 10]); 29] = [
+const MATRIX: [(&str, [Cell; 10]); 31] = [
     //                                                 pm prj prv dzm cr cr2 con adm  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
@@ -114,6 +114,8 @@ const MATRIX: [(&str, [Cell; 10]); 29] = [
     ("POST /api/v1/cases/{id}/assign",                [N, Y,  Y,  Y,  N, N,  N,  N,  U, U]),
     ("POST /api/v1/cases/{id}/contact",               [N, N,  N,  N,  Y, N,  N,  N,  U, U]),
     ("POST /api/v1/cases/{id}/plan",                  [N, N,  N,  N,  Y, N,  N,  N,  U, U]),
+    ("POST /api/v1/cases/{id}/melding",               [N, N,  Y,  Y,  Y, N,  Y,  N,  U, U]),
+    ("POST /api/v1/cases/{id}/onderzoek",             [N, N,  Y,  Y,  Y, N,  Y,  N,  U, U]),
     ("POST /api/v1/cases/{id}/activity",              [N, N,  N,  N,  Y, N,  N,  N,  U, U]),
     ("POST /api/v1/cases/{id}/stuck",                 [N, N,  N,  N,  Y, N,  N,  N,  U, U]),
     ("POST /api/v1/cases/{id}/close",                 [N, Y,  Y,  Y,  Y, N,  N,  N,  U, U]),
@@ -459,6 +461,22 @@ async fn call_for(
                 Some(format!("\"v{}\"", request_version(s, id).await)),
             )
         }
+        // A Wmo melding and its onderzoek: on an adults' case of cr-01.
+        "/api/v1/cases/{id}/melding" | "/api/v1/cases/{id}/onderzoek" => {
+            let id = if allowed {
+                fresh_case(s, "volwassenen", Stage::Assigned).await
+            } else {
+                shared.wmo_case
+            };
+            if allowed && path.ends_with("onderzoek") {
+                expect(s.act("pr-volw", id, "melding", json!({})).await, 200).await;
+            }
+            (
+                path.replace("{id}", &id.to_string()),
+                Some(json!({})),
+                Some(s.case_etag(id).await),
+            )
+        }
         other => panic!("the matrix has no call for {other}"),
     }
 }
@@ -484,8 +502,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (28, 290),
-        "28 routes (the decision twice, once per kind) × 10 callers"
+        (30, 310),
+        "30 routes (the decision twice, once per kind) × 10 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;

@@ -16,6 +16,7 @@ both_stores!(
     term_actions_need_if_match_and_the_right_role,
     a_decided_request_cannot_be_suspended,
     term_changes_are_audited_and_reach_the_sync_delta,
+    a_wmo_melding_starts_the_onderzoek_term,
 );
 
 /// A pending Jeugd request on a planned case of cr-01, filed today:
@@ -318,4 +319,41 @@ async fn term_changes_are_audited_and_reach_the_sync_delta(s: TestServer) {
     assert_eq!(entry["actor"], "pr-jeugd");
     assert_eq!(entry["request_id"], id);
     assert_eq!(entry["result"], "ok");
+}
+
+async fn a_wmo_melding_starts_the_onderzoek_term(s: TestServer) {
+    let adult = s.planned_case(0, "volwassenen", "cr-01").await;
+    let youth = s.planned_case(1, "jeugd", "cr-01").await;
+    // No If-Match: 428.
+    let path = format!("/api/v1/cases/{adult}/melding");
+    expect(s.post("cr-01", &path, json!({}), None).await, 428).await;
+    // The Jeugdwet knows no melding: 409. A melding in the future: 422.
+    expect(s.act("cr-01", youth, "melding", json!({})).await, 409).await;
+    let future = json!({"on": "2026-11-25"});
+    expect(s.act("cr-01", adult, "melding", future).await, 422).await;
+    // No onderzoek before the melding: 409. Who may not: 403.
+    expect(s.act("cr-01", adult, "onderzoek", json!({})).await, 409).await;
+    expect(s.act("pr-jeugd", adult, "melding", json!({})).await, 403).await;
+    let case = expect(
+        s.act("consulent", adult, "melding", json!({"on": "2026-10-01"}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(case["melding_on"], "2026-10-01");
+    // Six weeks from Thursday 1 October: Thursday 12 November, past.
+    let board = expect(s.get("pr-volw", "/api/v1/sync").await, 200).await;
+    let synced = board["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == adult)
+        .unwrap();
+    assert_eq!(synced["melding_on"], "2026-10-01");
+    assert_eq!(synced["onderzoek_done_on"], Value::Null);
+    expect(s.act("cr-01", adult, "melding", json!({})).await, 409).await;
+    let done = json!({"note": "keukentafelgesprek gevoerd"});
+    let case = expect(s.act("cr-01", adult, "onderzoek", done).await, 200).await;
+    assert_eq!(case["onderzoek_done_on"], "2026-11-24");
+    expect(s.act("cr-01", adult, "onderzoek", json!({})).await, 409).await;
 }

@@ -118,6 +118,16 @@ pub struct NoteBody {
     pub note: Option<String>,
 }
 
+/// A Wmo melding, or the end of its onderzoek.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResearchBody {
+    /// The day (YYYY-MM-DD); today when absent.
+    pub on: Option<NaiveDate>,
+    /// For the onderzoek: a note (optional).
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseBody {

@@ -508,6 +508,7 @@ fn signal_key(signal: &Signal) -> &'static str {
         RequestDeadline if signal.days_late > 0 => "decision_overdue",
         RequestDeadline => "decision_due",
         WaakvlamOverdue => "waakvlam_overdue",
+        OnderzoekOverdue => "onderzoek_overdue",
     }
 }
 

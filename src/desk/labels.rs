@@ -42,8 +42,8 @@ pub fn severity(lang: Language, severity: Severity) -> &'static str {
             "high risk without casusregisseur",
         ),
         Severity::HouseholdWaiting => lang.pick(
-            "huishouden wacht: niet toegewezen of eerste contact te laat",
-            "household waiting: unassigned or first contact late",
+            "huishouden wacht: niet toegewezen, eerste contact of onderzoek te laat",
+            "household waiting: unassigned, first contact or research late",
         ),
         Severity::DecisionDue => lang.pick("beslistermijn nadert", "decision term near"),
         Severity::Stuck => lang.pick("vastgelopen gemeld", "reported stuck"),
@@ -99,6 +99,7 @@ pub fn stagnation_kind(lang: Language, kind: StagnationKind) -> &'static str {
         StagnationKind::Stuck => lang.pick("vastgelopen", "stuck"),
         StagnationKind::RequestDeadline => lang.pick("termijn aanvraag", "request deadline"),
         StagnationKind::WaakvlamOverdue => lang.pick("waakvlam verlopen", "waakvlam overdue"),
+        StagnationKind::OnderzoekOverdue => lang.pick("onderzoek te laat", "research late"),
     }
 }
 
@@ -182,6 +183,8 @@ pub fn event(lang: Language, kind: EventKind) -> &'static str {
         EventKind::WaakvlamFollowedUp => lang.pick("waakvlam: nacontact", "waakvlam: follow-up"),
         EventKind::WaakvlamPostponed => lang.pick("waakvlam uitgesteld", "waakvlam postponed"),
         EventKind::WaakvlamReassigned => lang.pick("waakvlam overgedragen", "waakvlam handed on"),
+        EventKind::MeldingReceived => lang.pick("Wmo-melding", "Wmo report"),
+        EventKind::OnderzoekDone => lang.pick("onderzoek afgerond", "research done"),
     }
 }
 

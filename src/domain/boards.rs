@@ -416,9 +416,11 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
         StagnationKind::RequestDeadline if stagnation.days_late > 0 => Severity::DecisionOverdue,
         StagnationKind::RequestDeadline => Severity::DecisionDue,
         StagnationKind::Unassigned if high_risk => Severity::HighRiskUnassigned,
-        StagnationKind::Unassigned | StagnationKind::FirstContactOverdue => {
-            Severity::HouseholdWaiting
-        }
+        // A melding whose onderzoek is late: the household waits for the
+        // municipality, as for a first contact.
+        StagnationKind::Unassigned
+        | StagnationKind::FirstContactOverdue
+        | StagnationKind::OnderzoekOverdue => Severity::HouseholdWaiting,
         StagnationKind::Stuck => Severity::Stuck,
         StagnationKind::NoPlan => Severity::NoPlan,
         StagnationKind::NoActivity => Severity::NoActivity,

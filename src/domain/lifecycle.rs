@@ -236,6 +236,86 @@ pub fn record_contact(
     Ok(step(case, next, actor, EventKind::FirstContact, note, now))
 }
 
+/// A Wmo melding (Wmo 2015 art. 2.3.2): a need for support was reported on
+/// `on` (today when absent); the onderzoek must be done within six weeks.
+/// Only for adults: the Jeugdwet knows no melding.
+pub fn record_melding(
+    case: &Case,
+    actor: &Person,
+    on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    if case.domain != CaseDomain::Volwassenen {
+        return conflict(format!(
+            "{} is een jeugdzaak; een Wmo-melding hoort bij volwassenen",
+            case.number
+        ));
+    }
+    if let Some(melding) = case.melding_on {
+        return conflict(format!(
+            "de melding voor {} is al vastgelegd ({})",
+            case.number,
+            melding.format("%d-%m-%Y")
+        ));
+    }
+    let on = on.unwrap_or(local_date(now));
+    if on > local_date(now) {
+        return invalid("de melding kan niet in de toekomst liggen");
+    }
+    let mut next = case.clone();
+    next.melding_on = Some(on);
+    if is_holder(case, actor) {
+        next.last_activity_at = now;
+    }
+    let note = format!("melding op {}", on.format("%d-%m-%Y"));
+    Ok(step(
+        case,
+        next,
+        actor,
+        EventKind::MeldingReceived,
+        Some(note),
+        now,
+    ))
+}
+
+/// The onderzoek after a melding is finished on `on` (today when absent).
+pub fn record_onderzoek(
+    case: &Case,
+    actor: &Person,
+    on: Option<NaiveDate>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, Refusal> {
+    open(case)?;
+    let Some(melding) = case.melding_on else {
+        return conflict(format!("leg eerst de melding voor {} vast", case.number));
+    };
+    if case.onderzoek_done_on.is_some() {
+        return conflict(format!("het onderzoek voor {} is al afgerond", case.number));
+    }
+    let on = on.unwrap_or(local_date(now));
+    if on > local_date(now) {
+        return invalid("het onderzoek kan niet in de toekomst afgerond zijn");
+    }
+    if on < melding {
+        return invalid("het onderzoek kan niet vóór de melding afgerond zijn");
+    }
+    let note = optional_text("notitie", note)?;
+    let mut next = case.clone();
+    next.onderzoek_done_on = Some(on);
+    if is_holder(case, actor) {
+        next.last_activity_at = now;
+    }
+    Ok(step(case, next, actor, EventKind::OnderzoekDone, note, now))
+}
+
+/// Whether `actor` is the case's casusregisseur: only what they record
+/// moves the no-activity clock.
+fn is_holder(case: &Case, actor: &Person) -> bool {
+    case.casusregisseur.as_deref() == Some(actor.login.as_str())
+}
+
 /// Records that a plan (gezinsplan, plan van aanpak) is agreed.
 pub fn record_plan(
     case: &Case,
@@ -2115,6 +2195,52 @@ mod tests {
         assert_eq!(n.decide_by, r.decide_by, "the notice moves no term");
         assert!(matches!(
             record_default_notice(&n, &planned(), &pr_volw(), d("2027-01-21"), now, &norms),
+            Err(Refusal::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn a_wmo_melding_and_its_onderzoek_in_order_once_and_only_for_adults() {
+        let now = at(NOW);
+        let jeugd = planned();
+        assert!(matches!(
+            record_melding(&jeugd, &pr_volw(), None, now),
+            Err(Refusal::Conflict(_))
+        ));
+        let mut adult = planned();
+        adult.domain = CaseDomain::Volwassenen;
+        assert!(
+            matches!(
+                record_onderzoek(&adult, &cr(1), None, None, now),
+                Err(Refusal::Conflict(_))
+            ),
+            "no onderzoek without a melding"
+        );
+        assert!(matches!(
+            record_melding(&adult, &cr(1), Some(d("2026-11-25")), now),
+            Err(Refusal::Invalid(_))
+        ));
+        let t = record_melding(&adult, &cr(1), Some(d("2026-11-02")), now).unwrap();
+        assert_eq!(t.event.kind, EventKind::MeldingReceived);
+        assert_eq!(t.case.melding_on, Some(d("2026-11-02")));
+        assert_eq!(
+            t.case.last_activity_at, now,
+            "the casusregisseur recorded it"
+        );
+        assert!(matches!(
+            record_melding(&t.case, &cr(1), None, now),
+            Err(Refusal::Conflict(_))
+        ));
+        assert!(matches!(
+            record_onderzoek(&t.case, &pr_volw(), Some(d("2026-11-01")), None, now),
+            Err(Refusal::Invalid(_))
+        ));
+        let done =
+            record_onderzoek(&t.case, &pr_volw(), None, Some("keukentafelgesprek"), now).unwrap();
+        assert_eq!(done.case.onderzoek_done_on, Some(d("2026-11-24")));
+        assert_eq!(done.event.kind, EventKind::OnderzoekDone);
+        assert!(matches!(
+            record_onderzoek(&done.case, &pr_volw(), None, None, now),
             Err(Refusal::Conflict(_))
         ));
     }

@@ -276,6 +276,10 @@ wire_enum! {
         WaakvlamPostponed = "waakvlam_postponed",
         /// Someone else makes the waakvlam follow-up.
         WaakvlamReassigned = "waakvlam_reassigned",
+        /// A Wmo melding: the six-week onderzoek starts (Wmo 2.3.2).
+        MeldingReceived = "melding_received",
+        /// The Wmo onderzoek is finished.
+        OnderzoekDone = "onderzoek_done",
     }
 }
 
@@ -369,6 +373,13 @@ pub struct Case {
     /// On a case opened by a waakvlam follow-up: the case it follows.
     #[serde(default)]
     pub follows_case_id: Option<i64>,
+    /// Wmo 2015 art. 2.3.2: the day a need for support was reported
+    /// (melding); the onderzoek must be done within six weeks.
+    #[serde(default)]
+    pub melding_on: Option<NaiveDate>,
+    /// The day the onderzoek was finished (the verslag given).
+    #[serde(default)]
+    pub onderzoek_done_on: Option<NaiveDate>,
 }
 
 impl Case {
@@ -416,6 +427,8 @@ impl Case {
             follow_up_result: None,
             follow_up_case_id: None,
             follows_case_id: None,
+            melding_on: None,
+            onderzoek_done_on: None,
         }
     }
 

@@ -89,6 +89,9 @@ pub enum StagnationKind {
     RequestDeadline,
     /// A waakvlam follow-up whose date has passed (working days).
     WaakvlamOverdue,
+    /// A Wmo melding without a finished onderzoek after six weeks (Wmo
+    /// 2015 art. 2.3.2): "onderzoek te laat".
+    OnderzoekOverdue,
 }
 
 /// One reason a case is stagnant.
@@ -145,6 +148,17 @@ impl Norms {
             local_date(filed_at),
             self.decision_weeks(kind),
             &self.calendar,
+        )
+    }
+
+    /// When the Wmo onderzoek after a melding must be done: six weeks
+    /// (Wmo 2015 art. 2.3.2 lid 1), a statutory term, so a last day on a
+    /// weekend or holiday moves to the next working day (Algemene
+    /// termijnenwet), at the end of that day.
+    pub fn onderzoek_due(&self, melding: NaiveDate) -> DateTime<Utc> {
+        end_of_day(
+            self.calendar
+                .on_or_next_working_day(melding + chrono::Days::new(42)),
         )
     }
 
@@ -247,6 +261,18 @@ impl Norms {
         }
         if let (true, Some(at)) = (case.stuck_reported, case.stuck_reported_at) {
             push(StagnationKind::Stuck, at, None);
+        }
+        if let (Some(melding), None) = (case.melding_on, case.onderzoek_done_on) {
+            let due = self.onderzoek_due(melding);
+            if now > due {
+                found.push(Stagnation {
+                    kind: StagnationKind::OnderzoekOverdue,
+                    case_id: case.id,
+                    request_id: None,
+                    norm_at: due,
+                    days_late: self.lateness(due, now, DayCounting::WorkingDays),
+                });
+            }
         }
         // A suspended term does not run, so it cannot be running late.
         let today = local_date(now);
@@ -605,6 +631,39 @@ mod tests {
             norms
                 .stagnation(&case, &[], at("2026-12-24T10:00:00Z"))
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_melding_without_onderzoek_after_six_weeks_is_late() {
+        let norms = Norms::default();
+        let mut case = open_case();
+        case.domain = CaseDomain::Volwassenen;
+        // Melding Monday 5 April 2027: six weeks is Monday 17 May, Tweede
+        // Pinksterdag, so the onderzoek is due Tuesday 18 May.
+        case.melding_on = Some("2027-04-05".parse().unwrap());
+        let due = norms.onderzoek_due(case.melding_on.unwrap());
+        assert_eq!(due, end_of_day("2027-05-18".parse().unwrap()));
+        let kinds = |case: &Case, now: &str| -> Vec<(StagnationKind, i64)> {
+            norms
+                .stagnation(case, &[], at(now))
+                .into_iter()
+                .filter(|s| s.kind == StagnationKind::OnderzoekOverdue)
+                .map(|s| (s.kind, s.days_late))
+                .collect()
+        };
+        assert!(
+            kinds(&case, "2027-05-18T20:00:00Z").is_empty(),
+            "due that day"
+        );
+        assert_eq!(
+            kinds(&case, "2027-05-20T10:00:00Z"),
+            [(StagnationKind::OnderzoekOverdue, 2)]
+        );
+        case.onderzoek_done_on = Some("2027-05-19".parse().unwrap());
+        assert!(
+            kinds(&case, "2027-05-20T10:00:00Z").is_empty(),
+            "done, if late"
         );
     }
 }

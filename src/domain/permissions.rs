@@ -33,6 +33,8 @@ pub enum CaseAction {
     PostponeFollowUp,
     /// Give the waakvlam follow-up to someone else.
     AssignFollowUp,
+    /// Record a Wmo melding or that its onderzoek is done.
+    RecordResearch,
 }
 
 /// Whether `person` sees `case` at all: a casusregisseur sees only the cases
@@ -137,6 +139,25 @@ pub fn may_act_on_case(actor: &Person, action: CaseAction, case: &Case) -> Resul
                     "alleen wie de waakvlam houdt of de procesregisseur {} doet dit",
                     case.domain
                 ))
+            }
+        }
+        CaseAction::RecordResearch => {
+            // The onderzoek is done by the casusregisseur or the consulent
+            // sociaal domein (the keukentafelgesprek), under the
+            // procesregisseur volwassenen.
+            if is_casusregisseur_of(actor, case)
+                || matches!(
+                    role,
+                    Role::Consulent
+                        | Role::ProcesregisseurVolwassenen
+                        | Role::ProcesregisseurDoorzettingsmacht
+                )
+            {
+                Ok(())
+            } else {
+                deny(
+                    "een melding en het onderzoek legt de casusregisseur, de consulent of de procesregisseur volwassenen vast",
+                )
             }
         }
         CaseAction::AssignFollowUp => {

@@ -1334,6 +1334,7 @@ pub fn build_scaled(now: DateTime<Utc>, norms: &Norms, scale: u32) -> Seed {
         merge(parts)
     };
     let (requests, events) = move_terms(requests, events, &cases, now, norms);
+    let (cases, events) = wmo_research(cases, events, now, norms);
     let tokens = everyone
         .iter()
         .map(|p| (p.login.clone(), token_hash(&demo_token(&p.login))))
@@ -1346,6 +1347,72 @@ pub fn build_scaled(now: DateTime<Utc>, norms: &Norms, scale: u32) -> Seed {
         requests,
         events,
     }
+}
+
+/// The Wmo research term in the demo: every open adults' case referred in
+/// the last ten weeks came in as a melding (recorded the working day after
+/// the referral); two in three of those melded more than four weeks ago
+/// have their onderzoek done four weeks after it, the rest not, so
+/// "onderzoek te laat" shows once six weeks pass. Chosen by case number,
+/// not drawn, so the rest of the demo stays as it was.
+fn wmo_research(
+    mut cases: Vec<Case>,
+    mut events: Vec<(i64, CaseEvent)>,
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> (Vec<Case>, Vec<(i64, CaseEvent)>) {
+    let today = local_date(now);
+    let cal = &norms.calendar;
+    let mut added = Vec::new();
+    for case in cases.iter_mut() {
+        if !case.is_open()
+            || case.domain != CaseDomain::Volwassenen
+            || case.referred_at < now - chrono::Duration::weeks(10)
+        {
+            continue;
+        }
+        let melding_on = cal.on_or_next_working_day(local_date(case.referred_at) + Days::new(1));
+        if melding_on >= today {
+            continue;
+        }
+        let who = case
+            .casusregisseur
+            .clone()
+            .unwrap_or_else(|| "consulent".into());
+        let ten = |day: NaiveDate| start_of_day(day) + chrono::Duration::hours(10);
+        case.melding_on = Some(melding_on);
+        case.version += 1;
+        added.push((
+            case.id,
+            CaseEvent::new(
+                ten(melding_on),
+                &who,
+                EventKind::MeldingReceived,
+                Some(format!("melding op {}", melding_on.format("%d-%m-%Y"))),
+            ),
+        ));
+        let done_on = cal.on_or_next_working_day(melding_on + Days::new(28));
+        if case.id % 3 != 0 && done_on < today {
+            case.onderzoek_done_on = Some(done_on);
+            case.version += 1;
+            added.push((
+                case.id,
+                CaseEvent::new(
+                    ten(done_on),
+                    &who,
+                    EventKind::OnderzoekDone,
+                    Some("keukentafelgesprek gevoerd, verslag verstuurd".into()),
+                ),
+            ));
+        }
+    }
+    events.extend(added);
+    let mut first: HashMap<i64, usize> = HashMap::new();
+    for (i, (case_id, _)) in events.iter().enumerate() {
+        first.entry(*case_id).or_insert(i);
+    }
+    events.sort_by_key(|(case_id, e)| (first[case_id], e.at));
+    (cases, events)
 }
 
 /// Why the demo's requests were extended (verdaging).
@@ -1879,6 +1946,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn adults_cases_show_meldingen_in_research_and_late() {
+        let norms = Norms::default();
+        let now = at(MOMENTS[0]);
+        let seed = build(now, &norms);
+        let melded: Vec<&Case> = seed
+            .cases
+            .iter()
+            .filter(|c| c.melding_on.is_some())
+            .collect();
+        assert!(melded.iter().all(|c| c.domain == CaseDomain::Volwassenen));
+        let late = melded
+            .iter()
+            .filter(|c| {
+                norms
+                    .stagnation(c, &[], now)
+                    .iter()
+                    .any(|s| s.kind == crate::domain::norms::StagnationKind::OnderzoekOverdue)
+            })
+            .count();
+        let running = melded
+            .iter()
+            .filter(|c| {
+                c.onderzoek_done_on.is_none() && now <= norms.onderzoek_due(c.melding_on.unwrap())
+            })
+            .count();
+        let done = melded
+            .iter()
+            .filter(|c| c.onderzoek_done_on.is_some())
+            .count();
+        assert!(
+            late >= 1 && running >= 1 && done >= 1,
+            "late {late} running {running} done {done}"
+        );
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/assign", post(routes::assign))
         .route("/cases/{id}/contact", post(routes::contact))
         .route("/cases/{id}/plan", post(routes::plan))
+        .route("/cases/{id}/melding", post(routes::melding))
+        .route("/cases/{id}/onderzoek", post(routes::onderzoek))
         .route("/cases/{id}/activity", post(routes::activity))
         .route("/cases/{id}/stuck", post(routes::stuck))
         .route("/cases/{id}/close", post(routes::close))

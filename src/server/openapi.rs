@@ -21,6 +21,8 @@ use super::routes;
         routes::assign,
         routes::contact,
         routes::plan,
+        routes::melding,
+        routes::onderzoek,
         routes::activity,
         routes::stuck,
         routes::close,
@@ -135,7 +137,7 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 27);
+        assert_eq!(paths.len(), 29);
         for path in [
             "/api/v1/requests/{id}/suspension",
             "/api/v1/requests/{id}/default-notice",

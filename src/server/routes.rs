@@ -20,7 +20,7 @@ use super::store::NewCase;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
     ExtendBody, FollowUpBody, Health, Me, NewCaseBody, NewHouseholdBody, NewRequestBody, NoteBody,
-    PostponeBody, Problem, ReasonBody, ResumeBody, SuspendBody, SyncResponse,
+    PostponeBody, Problem, ReasonBody, ResearchBody, ResumeBody, SuspendBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{Case, CaseEvent, Household, Person, Request, RequestStatus, Role};
@@ -411,6 +411,54 @@ case_action!(
             state.clock.now(),
         )?;
         commit(&state, &actor, &case, t, "case.contact", None).await
+    }
+);
+
+case_action!(
+    "/api/v1/cases/{id}/melding",
+    ResearchBody,
+    /// A Wmo melding for an adults' case: the six-week onderzoek starts
+    /// (the casusregisseur, the consulent or the procesregisseur volwassenen).
+    pub async fn melding(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordResearch).await?;
+        let body: ResearchBody = body.parse()?;
+        if body.note.is_some() {
+            return Err(ApiError::Unprocessable(
+                "een melding heeft geen notitie; die hoort bij het onderzoek".into(),
+            ));
+        }
+        let t = lifecycle::record_melding(&case, &actor, body.on, state.clock.now())?;
+        commit(&state, &actor, &case, t, "case.melding", None).await
+    }
+);
+
+case_action!(
+    "/api/v1/cases/{id}/onderzoek",
+    ResearchBody,
+    /// The Wmo onderzoek after the melding is finished.
+    pub async fn onderzoek(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordResearch).await?;
+        let body: ResearchBody = body.parse()?;
+        let t = lifecycle::record_onderzoek(
+            &case,
+            &actor,
+            body.on,
+            body.note.as_deref(),
+            state.clock.now(),
+        )?;
+        commit(&state, &actor, &case, t, "case.onderzoek", None).await
     }
 );
 

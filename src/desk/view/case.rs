@@ -147,6 +147,25 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
     if let Some(at) = case.plan_at {
         lines.push(fact(lang.pick("plan", "plan"), day(at)));
     }
+    if let Some(melding) = case.melding_on {
+        lines.push(fact(
+            lang.pick("Wmo-melding", "Wmo report"),
+            labels::date(lang, melding),
+        ));
+        let research = match case.onderzoek_done_on {
+            Some(done) => format!(
+                "{} {}",
+                lang.pick("afgerond", "done"),
+                labels::date(lang, done)
+            ),
+            None => format!(
+                "{} {}",
+                lang.pick("uiterlijk", "due by"),
+                day(app.settings.norms.onderzoek_due(melding))
+            ),
+        };
+        lines.push(fact(lang.pick("onderzoek", "research"), research));
+    }
     lines.push(fact(
         lang.pick("laatste activiteit", "last activity"),
         day(case.last_activity_at),
@@ -202,6 +221,14 @@ fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
             lang.pick("na eerste contact", "after first contact"),
         ),
         StagnationKind::Stuck => None,
+        StagnationKind::OnderzoekOverdue => case.melding_on.map(|melding| {
+            format!(
+                "{} {} · {}",
+                lang.pick("melding", "reported"),
+                melding.format("%d-%m-%Y"),
+                lang.pick("onderzoek binnen 6 weken", "research within 6 weeks")
+            )
+        }),
         StagnationKind::WaakvlamOverdue => case.waakvlam_until.map(|until| {
             format!(
                 "{} {}",
@@ -565,6 +592,14 @@ fn history_line(
                 "ingebrekestelling vastgelegd door",
                 "notice of default recorded by"
             )
+        ),
+        EventKind::MeldingReceived => format!(
+            "{} {who}",
+            lang.pick("Wmo-melding vastgelegd door", "Wmo report recorded by")
+        ),
+        EventKind::OnderzoekDone => format!(
+            "{} {who}",
+            lang.pick("onderzoek afgerond door", "research done by")
         ),
         EventKind::WaakvlamFollowedUp => format!(
             "{} {who}",

@@ -32,7 +32,7 @@ macro_rules! case_select {
          c.plan_at, c.last_activity_at, c.closed_at, c.close_result, c.waakvlam_until, c.risk_flags, \
          c.escalated, c.escalated_at, c.escalated_by, c.escalation_reason, c.taken_over, \
          c.stuck_reported, c.stuck_reported_at, c.version, c.follow_up_at, c.follow_up_result, \
-         c.follow_up_case_id, c.follows_case_id, h.pseudonym, c.seq \
+         c.follow_up_case_id, c.follows_case_id, c.melding_on, c.onderzoek_done_on, h.pseudonym, c.seq \
          FROM cases c JOIN households h ON h.id = c.household_id"
     };
 }
@@ -102,6 +102,8 @@ struct CaseRow {
     follow_up_result: Option<String>,
     follow_up_case_id: Option<i64>,
     follows_case_id: Option<i64>,
+    melding_on: Option<NaiveDate>,
+    onderzoek_done_on: Option<NaiveDate>,
     pseudonym: String,
     seq: i64,
 }
@@ -149,6 +151,8 @@ impl CaseRow {
                 .transpose()?,
             follow_up_case_id: self.follow_up_case_id,
             follows_case_id: self.follows_case_id,
+            melding_on: self.melding_on,
+            onderzoek_done_on: self.onderzoek_done_on,
         })
     }
 }
@@ -363,7 +367,7 @@ async fn insert_cases(
              last_activity_at, closed_at, close_result, waakvlam_until, risk_flags, escalated, \
              escalated_at, escalated_by, escalation_reason, taken_over, stuck_reported, \
              stuck_reported_at, version, follow_up_at, follow_up_result, follow_up_case_id, \
-             follows_case_id, seq) ",
+             follows_case_id, melding_on, onderzoek_done_on, seq) ",
         );
         insert.push_values(chunk, |mut row, (c, seq)| {
             row.push_bind(c.id)
@@ -396,6 +400,8 @@ async fn insert_cases(
                 .push_bind(c.follow_up_result.map(|r| r.as_str()))
                 .push_bind(c.follow_up_case_id)
                 .push_bind(c.follows_case_id)
+                .push_bind(c.melding_on)
+                .push_bind(c.onderzoek_done_on)
                 .push_bind(*seq);
         });
         insert
@@ -505,8 +511,8 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
          closed_at = $10, close_result = $11, waakvlam_until = $12, risk_flags = $13, escalated = $14, \
          escalated_at = $15, escalated_by = $16, escalation_reason = $17, taken_over = $18, \
          stuck_reported = $19, stuck_reported_at = $20, version = $21, seq = $22, \
-         follow_up_at = $24, follow_up_result = $25, follow_up_case_id = $26, follows_case_id = $27 \
-         WHERE id = $1 AND version = $23",
+         follow_up_at = $24, follow_up_result = $25, follow_up_case_id = $26, follows_case_id = $27, \
+         melding_on = $28, onderzoek_done_on = $29 WHERE id = $1 AND version = $23",
     )
     .bind(c.id)
     .bind(c.status.as_str())
@@ -535,6 +541,8 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
     .bind(c.follow_up_result.map(|r| r.as_str()))
     .bind(c.follow_up_case_id)
     .bind(c.follows_case_id)
+    .bind(c.melding_on)
+    .bind(c.onderzoek_done_on)
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {
