@@ -209,7 +209,7 @@ pub const MANDAAT: &[Column] = &[
         false,
         3,
     ),
-    col("termijn", "Termijn", "Deadline", 10, 30, false, 1),
+    col("termijn", "Termijn", "Deadline", 10, 40, false, 1),
 ];
 
 pub const DOORZETTINGSMACHT: &[Column] = &[
@@ -588,7 +588,20 @@ pub fn mandate(rows: &[MandateRow], snapshot: &Snapshot, lang: Language) -> Vec<
 /// export's value is the deadline itself.
 fn term_cell(row: &MandateRow, running: Tone, lang: Language) -> Cell {
     let (text, tone) = match row.clock {
-        Clock::Running | Clock::Late => (labels::countdown(lang, row.days_left), running),
+        Clock::Running | Clock::Late => {
+            let countdown = labels::countdown(lang, row.days_left);
+            match row.extended_weeks {
+                Some(weeks) => (
+                    format!(
+                        "{countdown} · {} +{weeks} {}",
+                        lang.pick("verdaagd", "extended"),
+                        lang.pick("wk", "wk")
+                    ),
+                    running,
+                ),
+                None => (countdown, running),
+            }
+        }
         Clock::Suspended { until } => (
             format!(
                 "{} {}",
@@ -597,12 +610,27 @@ fn term_cell(row: &MandateRow, running: Tone, lang: Language) -> Cell {
             ),
             Tone::Dim,
         ),
-        Clock::InDefault { since, dwangsom } => (
-            format!(
-                "{} {} · €{dwangsom}",
-                lang.pick("ingebreke sinds", "in default since"),
-                labels::short_date(since)
-            ),
+        // Before its first day the dwangsom is announced, not owed.
+        Clock::InDefault {
+            since,
+            from,
+            dwangsom,
+        } => (
+            if dwangsom == 0 {
+                format!(
+                    "{} {} · {} {}",
+                    lang.pick("ingebreke sinds", "in default since"),
+                    labels::short_date(since),
+                    lang.pick("dwangsom vanaf", "dwangsom from"),
+                    labels::short_date(from)
+                )
+            } else {
+                format!(
+                    "{} {} · €{dwangsom}",
+                    lang.pick("ingebreke sinds", "in default since"),
+                    labels::short_date(since)
+                )
+            },
             Tone::Late,
         ),
     };

@@ -92,6 +92,12 @@ pub async fn screenshots(
     .await?;
     let mut reject = vec![key(KeyCode::Char('r'))];
     reject.extend(typed("Past niet in het gezinsplan"));
+    // The request nearest its deadline that still runs: the first row
+    // with a countdown is found by moving down past the late ones.
+    let mut suspend = vec![key(KeyCode::Char('/'))];
+    suspend.extend(typed("nog "));
+    suspend.extend([key(KeyCode::Enter), key(KeyCode::Char('u'))]);
+    suspend.extend(typed("verslag van school en huisarts"));
     let shots = vec![
         Shot {
             file: "caseload",
@@ -147,6 +153,18 @@ pub async fn screenshots(
             board: Board::Doorstroom,
             // This week, then this month: per day.
             keys: vec![key(KeyCode::Char('p')), key(KeyCode::Char('p'))],
+        },
+        Shot {
+            file: "waakvlam",
+            login: "pr-jeugd",
+            board: Board::Waakvlam,
+            keys: vec![],
+        },
+        Shot {
+            file: "mandaat-opschorten",
+            login: "pr-jeugd",
+            board: Board::Mandaat,
+            keys: suspend,
         },
         Shot {
             file: "help",

@@ -569,6 +569,8 @@ pub struct MandateRow {
     /// Where the term stands: running, suspended, late, in default with
     /// the dwangsom owed today.
     pub clock: Clock,
+    /// Weeks the term was extended by (verdaging), if it was.
+    pub extended_weeks: Option<u32>,
     pub version: i64,
 }
 
@@ -621,6 +623,7 @@ pub(crate) fn mandate_row(
         decide_by: r.decide_by,
         days_left: norms.working_days_left(r.decide_by, now),
         clock: Clock::of(r, now, &norms.calendar, &norms.dwangsom),
+        extended_weeks: r.term.extension.as_ref().map(|e| e.weeks),
         version: r.version,
     })
 }

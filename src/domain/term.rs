@@ -172,8 +172,12 @@ pub enum Clock {
     /// The term passed without a decision (niet tijdig).
     Late,
     /// Late, and the applicant gave notice of default on `since`; the
-    /// dwangsom owed today is `dwangsom` euros.
-    InDefault { since: NaiveDate, dwangsom: u32 },
+    /// dwangsom runs from `from` and is `dwangsom` euros today.
+    InDefault {
+        since: NaiveDate,
+        from: NaiveDate,
+        dwangsom: u32,
+    },
 }
 
 impl Clock {
@@ -192,6 +196,7 @@ impl Clock {
         if let Some(notice) = &request.term.default_notice {
             return Clock::InDefault {
                 since: notice.received_on,
+                from: dwangsom_day_one(notice.received_on, calendar),
                 dwangsom: dwangsom(request, today, calendar, rates),
             };
         }
@@ -392,6 +397,7 @@ mod tests {
             Clock::of(&r, at("2027-06-17"), &cal, &rates),
             Clock::InDefault {
                 since: d("2027-06-01"),
+                from: d("2027-06-16"),
                 dwangsom: 46
             }
         );

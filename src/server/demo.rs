@@ -1453,11 +1453,11 @@ fn move_terms(
         .filter(|c| c.is_open())
         .map(|c| (c.id, c))
         .collect();
-    // A third of the requests whose term ended in the last month are
+    // A third of the requests whose term ended in the last six weeks are
     // still waiting for their decision: niet tijdig.
     let mut undecided = HashSet::new();
     for r in requests.iter_mut() {
-        let recent = r.decide_by < now && r.decide_by >= now - chrono::Duration::days(30);
+        let recent = r.decide_by < now && r.decide_by >= now - chrono::Duration::days(42);
         if r.status != RequestStatus::Pending
             && recent
             && r.id % 3 == 0
