@@ -2,10 +2,18 @@
 //! desk, keys sent with `send-keys`, the screen read with `capture-pane`,
 //! and the API asked afterwards whether it really happened.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Days, Utc};
+use regiedesk::config::Language;
+use regiedesk::desk::labels;
+use regiedesk::domain::calendar::local_date;
+use regiedesk::domain::model::{Case, Request, RequestKind, RequestStatus};
+use regiedesk::domain::norms::Norms;
+use regiedesk::domain::term::{Clock, Suspension, dwangsom, dwangsom_day_one};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_regiedesk");
@@ -161,58 +169,174 @@ async fn everything(port: u16) -> (Vec<Value>, Vec<Value>) {
     }
 }
 
+/// Whether tmux is there to drive the desk; without it the test is
+/// skipped, except in CI.
+fn tmux_missing() -> bool {
+    if Command::new("tmux").arg("-V").output().is_ok() {
+        return false;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "tmux is required in CI (.ci/run installs it)"
+    );
+    eprintln!("skipped: tmux is not installed");
+    true
+}
+
+/// The desk of `login` in a tmux window of 160x48, against a server on a
+/// free port that is not started yet, with its files in a directory of its
+/// own. `name` keeps the tmux servers of tests running side by side apart.
+struct Desk {
+    tmux: Tmux,
+    port: u16,
+    /// What `stty -a` says once the desk has quit.
+    stty: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Desk {
+    fn open(name: &str, login: &str) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let config = dir.path().join("regiedesk.toml");
+        std::fs::write(
+            &config,
+            "[desk]\npoll_interval_seconds = 1\nnotifications = false\n",
+        )
+        .unwrap();
+        let stty: PathBuf = dir.path().join("stty-after-quit.txt");
+        let command = format!(
+            "env REGIEDESK_TOKEN=demo-{login} REGIEDESK_NOW={NOW} REGIEDESK_LOG={log} TERM=xterm-256color \
+             {BIN} --config {config} --server http://127.0.0.1:{port}; stty -a > {stty}; sleep 60",
+            log = dir.path().join("desk.log").display(),
+            config = config.display(),
+            stty = stty.display(),
+        );
+        let tmux = Tmux {
+            socket: format!("regiedesk-e2e-{name}-{}", std::process::id()),
+        };
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "desk",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            &command,
+        ]);
+        Desk {
+            tmux,
+            port,
+            stty,
+            dir,
+        }
+    }
+
+    /// `serve --demo` for this desk, seeded anew or kept as it was.
+    async fn serve(&self, seed: bool) -> Server {
+        let dir = self.dir.path();
+        Server::start(
+            &dir.join("demo.db"),
+            self.port,
+            seed,
+            &dir.join("server.log"),
+        )
+        .await
+    }
+
+    /// Waits for the first sync with data: the header's "● sync" time
+    /// with rows on the board, not just the board's title, which is drawn
+    /// before the data.
+    async fn synced(&self) {
+        self.tmux
+            .wait_until("the first sync with data", 60, |s| {
+                s.contains("● sync") && s.contains("KST-")
+            })
+            .await;
+    }
+
+    /// `q` quits and leaves the terminal as it found it.
+    async fn quit(&self) {
+        self.tmux.keys(&["q"]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.stty.exists() || std::fs::read_to_string(&self.stty).unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "the desk did not quit");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let modes = std::fs::read_to_string(&self.stty).unwrap();
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        for mode in ["icanon", "echo", "isig"] {
+            assert!(words.contains(&mode), "terminal left in raw mode: {modes}");
+        }
+    }
+}
+
+/// The table row that starts with `number`, if one is on screen (not the
+/// filter in the board's title, nor the detail pane beside the table).
+fn row_of<'a>(screen: &'a str, number: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|line| line.trim_start_matches(['│', ' ']).starts_with(number))
+}
+
+/// Filters the board down to the row of `number` (an exact match, `'`),
+/// after clearing the filter there was, and waits until it is shown.
+async fn show_only(tmux: &Tmux, number: &str) -> String {
+    const PROMPT: &str = "typ om te filteren";
+    // Esc in the filter clears it. Each key waits for its effect, so Esc
+    // and the next key never reach the desk together (as Alt-key).
+    tmux.keys(&["/"]);
+    tmux.wait_for(PROMPT, 10).await;
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the filter cleared", 10, |s| !s.contains(PROMPT))
+        .await;
+    tmux.keys(&["/"]);
+    tmux.wait_for(PROMPT, 10).await;
+    tmux.text(&format!("'{number}"));
+    tmux.wait_for(&format!("filter: '{number}"), 10).await;
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(&format!("only {number} on the board"), 10, |s| {
+        !s.contains(PROMPT) && row_of(s, number).is_some()
+    })
+    .await
+}
+
+/// The pending requests and open cases of the sync, as the domain types.
+async fn pending_requests(port: u16) -> (HashMap<i64, Case>, Vec<Request>) {
+    let (cases, requests) = everything(port).await;
+    let cases = cases
+        .into_iter()
+        .map(|c| serde_json::from_value::<Case>(c).unwrap())
+        .filter(Case::is_open)
+        .map(|c| (c.id, c))
+        .collect();
+    let mut requests: Vec<Request> = requests
+        .into_iter()
+        .map(|r| serde_json::from_value::<Request>(r).unwrap())
+        .filter(|r| r.status == RequestStatus::Pending)
+        .collect();
+    requests.sort_by(|a, b| a.number.cmp(&b.number));
+    (cases, requests)
+}
+
+async fn request(port: u16, id: i64) -> Request {
+    serde_json::from_value(api(port, "pr-jeugd", &format!("/api/v1/requests/{id}")).await).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_procesregisseur_works_the_desk_in_a_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is required in CI (.ci/run installs it)"
-        );
-        eprintln!("skipped: tmux is not installed");
+    if tmux_missing() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let port = free_port();
-    let server_log = dir.path().join("server.log");
-
-    let config = dir.path().join("regiedesk.toml");
-    std::fs::write(
-        &config,
-        "[desk]\npoll_interval_seconds = 1\nnotifications = false\n",
-    )
-    .unwrap();
-    let stty: PathBuf = dir.path().join("stty-after-quit.txt");
-    let command = format!(
-        "env REGIEDESK_TOKEN=demo-pr-jeugd REGIEDESK_NOW={NOW} REGIEDESK_LOG={log} TERM=xterm-256color \
-         {BIN} --config {config} --server http://127.0.0.1:{port}; stty -a > {stty}; sleep 60",
-        log = dir.path().join("desk.log").display(),
-        config = config.display(),
-        stty = stty.display(),
-    );
-    let tmux = Tmux {
-        socket: format!("regiedesk-e2e-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "desk",
-        "-x",
-        "160",
-        "-y",
-        "48",
-        &command,
-    ]);
+    let desk = Desk::open("terminal", "pr-jeugd");
+    let (tmux, port) = (&desk.tmux, desk.port);
     // Nothing listens yet: the desk opens anyway, says so and keeps trying.
     tmux.wait_for("Geen verbinding met de server", 30).await;
-    let server = Server::start(&db, port, true, &server_log).await;
-    // Loaded means synced (the header's "● sync" time) with rows on the
-    // board, not just the board's title, which is drawn before the data.
-    tmux.wait_until("the first sync with data", 60, |s| {
-        s.contains("● sync") && s.contains("KST-")
-    })
-    .await;
+    let server = desk.serve(true).await;
+    desk.synced().await;
 
     // Approve a request from the Mandaat board with `a`.
     tmux.keys(&["3"]);
@@ -301,7 +425,7 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
         "the last data stays on screen"
     );
     // It comes back (same database, no reseed): the banner goes by itself.
-    let _server = Server::start(&db, port, false, &server_log).await;
+    let _server = desk.serve(false).await;
     tmux.wait_until("the banner to go", 40, |s| {
         !s.contains("verbinding") && s.contains("Stagnatie ·")
     })
@@ -365,17 +489,235 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
     .await;
     tmux.keys(&["Escape"]);
 
-    // `q` quits and leaves the terminal as it found it.
-    tmux.keys(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !stty.exists() || std::fs::read_to_string(&stty).unwrap().is_empty() {
-        assert!(Instant::now() < deadline, "the desk did not quit");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    desk.quit().await;
+}
+
+/// Acceptance point 3 of issue 11, the law's clock: as pr-jeugd (who
+/// holds the Jeugd mandate), suspend a request and see its row say until
+/// when; extend another and see its countdown grow; see the dwangsom of a
+/// request in default, and record an ingebrekestelling on a late one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mandate_holder_moves_the_decision_term_in_a_terminal() {
+    if tmux_missing() {
+        return;
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let modes = std::fs::read_to_string(&stty).unwrap();
-    let words: Vec<&str> = modes.split_whitespace().collect();
-    for mode in ["icanon", "echo", "isig"] {
-        assert!(words.contains(&mode), "terminal left in raw mode: {modes}");
-    }
+    let desk = Desk::open("term", "pr-jeugd");
+    let (tmux, port) = (&desk.tmux, desk.port);
+    let _server = desk.serve(true).await;
+    desk.synced().await;
+    let now: DateTime<Utc> = NOW.parse().unwrap();
+    let today = local_date(now);
+    let norms = Norms::default();
+    let clock = |r: &Request| Clock::of(r, now, &norms.calendar, &norms.dwangsom);
+
+    // What is on pr-jeugd's Mandaat board: pending Jeugd requests of open
+    // cases that he did not file himself.
+    let (cases, requests) = pending_requests(port).await;
+    let on_board: Vec<&Request> = requests
+        .iter()
+        .filter(|r| {
+            r.kind == RequestKind::Jeugdhulp
+                && r.filed_by != "pr-jeugd"
+                && cases.contains_key(&r.case_id)
+        })
+        .collect();
+    // Terms that run, never moved, with working days left.
+    let running: Vec<&Request> = on_board
+        .iter()
+        .copied()
+        .filter(|r| {
+            clock(r) == Clock::Running
+                && r.term == Default::default()
+                && norms.working_days_left(r.decide_by, now) > 0
+        })
+        .collect();
+    assert!(
+        running.len() >= 2,
+        "two running terms in the demo: {running:?}"
+    );
+
+    tmux.keys(&["3"]);
+    tmux.wait_until("requests on Mandaat", 10, |s| {
+        s.contains("Mandaat ·") && s.contains("AV-")
+    })
+    .await;
+
+    // 1. Suspend: `u`, what was asked, the new decide-by before Enter.
+    let first = running[0];
+    show_only(tmux, &first.number).await;
+    tmux.keys(&["u"]);
+    tmux.wait_for(&format!("Termijn opschorten · {}", first.number), 10)
+        .await;
+    tmux.wait_for("Hersteltermijn in dagen:  14 ", 5).await;
+    let mut moved = first.term.clone();
+    moved.suspensions.push(Suspension {
+        asked_on: today,
+        complete_by: today + Days::new(14),
+        completed_on: None,
+        recorded_by: "pr-jeugd".into(),
+        note: "verslag van de school".into(),
+    });
+    let expected = norms.decide_by_under(first.kind, first.filed_at, &moved);
+    assert_eq!(
+        norms.decide_by_under(first.kind, first.filed_at, &first.term),
+        first.decide_by
+    );
+    tmux.wait_for(
+        &format!(
+            "nieuwe beslisdatum uiterlijk {}",
+            labels::date(Language::Nl, local_date(expected))
+        ),
+        5,
+    )
+    .await;
+    // Typing goes to what was asked; the hersteltermijn keeps its 14.
+    tmux.text("verslag van de school");
+    tmux.wait_until("what was asked, typed", 5, |s| {
+        s.contains("verslag van de school") && s.contains("Hersteltermijn in dagen:  14 ")
+    })
+    .await;
+    tmux.keys(&["Enter"]);
+    let until = format!(
+        "opgeschort tot {}",
+        labels::short_date(today + Days::new(14))
+    );
+    tmux.wait_until(&format!("{} {until}", first.number), 15, |s| {
+        !s.contains("Termijn opschorten")
+            && row_of(s, &first.number).is_some_and(|row| row.contains(&until))
+    })
+    .await;
+    let after = request(port, first.id).await;
+    assert_eq!(after.term.suspensions.len(), 1, "{after:?}");
+    let suspension = &after.term.suspensions[0];
+    assert_eq!(
+        (
+            suspension.asked_on,
+            suspension.complete_by,
+            suspension.completed_on
+        ),
+        (today, today + Days::new(14), None)
+    );
+    assert_eq!(suspension.note, "verslag van de school");
+    assert_eq!(after.term.suspended_days(), 14);
+    assert_eq!(after.decide_by, expected, "decide_by moved by the 14 days");
+
+    // 2. Extend another: `v`, weeks first, Tab, the reason.
+    let second = running[1];
+    let screen = show_only(tmux, &second.number).await;
+    let before = norms.working_days_left(second.decide_by, now);
+    let row = row_of(&screen, &second.number).unwrap();
+    assert!(row.contains(&format!("nog {before} wd")), "{row}");
+    let mut extended = second.term.clone();
+    extended.extension = Some(regiedesk::domain::term::Extension {
+        weeks: 4,
+        notified_on: today,
+        reason: "advies jeugdarts".into(),
+        recorded_by: "pr-jeugd".into(),
+    });
+    let expected = norms.decide_by_under(second.kind, second.filed_at, &extended);
+    let grown = norms.working_days_left(expected, now);
+    assert!(grown > before);
+    tmux.keys(&["v"]);
+    tmux.wait_for(&format!("Termijn verdagen · {}", second.number), 10)
+        .await;
+    tmux.text("4");
+    tmux.wait_for(
+        &format!(
+            "nieuwe beslisdatum {}",
+            labels::date(Language::Nl, local_date(expected))
+        ),
+        5,
+    )
+    .await;
+    tmux.keys(&["Tab"]);
+    tmux.text("advies jeugdarts");
+    tmux.wait_for("advies jeugdarts", 5).await;
+    tmux.keys(&["Enter"]);
+    let countdown = format!("nog {grown} wd");
+    tmux.wait_until(&format!("{} {countdown}", second.number), 15, |s| {
+        !s.contains("Termijn verdagen")
+            && row_of(s, &second.number).is_some_and(|row| row.contains(&countdown))
+    })
+    .await;
+    let after = request(port, second.id).await;
+    let extension = after.term.extension.as_ref().expect("extended");
+    assert_eq!(extension.weeks, 4);
+    assert_eq!(extension.reason, "advies jeugdarts");
+    assert_eq!(after.decide_by, expected);
+
+    // 3. The demo's request in default: since when, and the dwangsom
+    // owed today (none yet, at the frozen time, on pr-jeugd's board).
+    let in_default = on_board
+        .iter()
+        .copied()
+        .filter(|r| matches!(clock(r), Clock::InDefault { .. }))
+        .max_by_key(|r| dwangsom(r, today, &norms.calendar, &norms.dwangsom))
+        .expect("the demo has a request in default on pr-jeugd's board");
+    let shown = request(port, in_default.id).await;
+    let owed = dwangsom(&shown, today, &norms.calendar, &norms.dwangsom);
+    let since = shown.term.default_notice.as_ref().unwrap().received_on;
+    let text = format!("ingebreke sinds {} · €{owed}", labels::short_date(since));
+    let screen = show_only(tmux, &in_default.number).await;
+    assert!(
+        row_of(&screen, &in_default.number).unwrap().contains(&text),
+        "{text}:\n{screen}"
+    );
+
+    // The late request whose term ended first, without a notice: `i`
+    // records one received the working day after its term, long enough
+    // ago for a dwangsom to run today.
+    let late = on_board
+        .iter()
+        .copied()
+        .filter(|r| clock(r) == Clock::Late)
+        .min_by_key(|r| r.decide_by)
+        .expect("the demo has a late request without a notice");
+    let received_on = norms
+        .calendar
+        .on_or_next_working_day(local_date(late.decide_by) + Days::new(1));
+    let mut noticed = late.clone();
+    noticed.term.default_notice = Some(regiedesk::domain::term::DefaultNotice {
+        received_on,
+        recorded_by: "pr-jeugd".into(),
+    });
+    let owed = dwangsom(&noticed, today, &norms.calendar, &norms.dwangsom);
+    assert!(owed > 0, "a dwangsom would run today: {noticed:?}");
+    show_only(tmux, &late.number).await;
+    tmux.keys(&["i"]);
+    tmux.wait_for(&format!("Ingebrekestelling · {}", late.number), 10)
+        .await;
+    // The date field holds today; the user types the day it came in.
+    tmux.wait_for(&today.format("%d-%m-%Y").to_string(), 5)
+        .await;
+    tmux.keys(&["BSpace"; 10]);
+    tmux.text(&received_on.format("%d-%m-%Y").to_string());
+    tmux.wait_for(
+        &format!(
+            "dwangsom vanaf {}",
+            labels::date(Language::Nl, dwangsom_day_one(received_on, &norms.calendar))
+        ),
+        5,
+    )
+    .await;
+    tmux.keys(&["Enter"]);
+    let text = format!(
+        "ingebreke sinds {} · €{owed}",
+        labels::short_date(received_on)
+    );
+    tmux.wait_until(&format!("{} {text}", late.number), 15, |s| {
+        !s.contains("Ingebrekestelling ·")
+            && row_of(s, &late.number).is_some_and(|row| row.contains(&text))
+    })
+    .await;
+    let after = request(port, late.id).await;
+    assert_eq!(
+        after.term.default_notice.as_ref().map(|n| n.received_on),
+        Some(received_on)
+    );
+    assert_eq!(
+        dwangsom(&after, today, &norms.calendar, &norms.dwangsom),
+        owed
+    );
+
+    desk.quit().await;
 }
