@@ -343,10 +343,15 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         );
         return;
     }
-    const HINTS: [Action; 15] = [
+    const HINTS: [Action; 19] = [
         Action::Open,
         Action::Approve,
         Action::Reject,
+        // Only where the law allows them now (see `App::offers`).
+        Action::DefaultNotice,
+        Action::Resume,
+        Action::Suspend,
+        Action::Extend,
         Action::FollowUp,
         Action::Postpone,
         Action::Reassign,
