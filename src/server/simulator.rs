@@ -32,8 +32,8 @@ use crate::clock::Clock;
 use crate::domain::boards::Snapshot;
 use crate::domain::calendar::{Calendar, local_date};
 use crate::domain::model::{
-    Case, CaseDomain, CloseResult, Decision, Login, RequestKind, RequestStatus, RiskFlag, Role,
-    Source,
+    Case, CaseDomain, CaseStatus, CloseResult, Decision, Login, Request, RequestKind,
+    RequestStatus, RiskFlag, Role, Source,
 };
 use crate::domain::permissions;
 
@@ -56,9 +56,14 @@ pub(crate) enum Step {
     Stuck,
     Escalate,
     Close,
+    /// The law's clock: suspend, resume or extend a pending request, or
+    /// record an ingebrekestelling on a late one.
+    Term,
+    /// A waakvlam follow-up whose date has come.
+    FollowUp,
 }
 
-const STEPS: [(Step, u32); 10] = [
+const STEPS: [(Step, u32); 12] = [
     (Step::Refer, 4),
     (Step::Assign, 3),
     (Step::Contact, 3),
@@ -69,6 +74,8 @@ const STEPS: [(Step, u32); 10] = [
     (Step::Stuck, 1),
     (Step::Escalate, 1),
     (Step::Close, 2),
+    (Step::Term, 1),
+    (Step::FollowUp, 1),
 ];
 
 /// Sources that refer at any hour: crisis and safety.
@@ -100,6 +107,13 @@ pub(crate) enum Call {
     Decide {
         request_id: i64,
         body: DecisionBody,
+        version: i64,
+    },
+    /// `POST /requests/{id}/{action}` (the term), at the request's version.
+    Request {
+        request_id: i64,
+        action: &'static str,
+        body: serde_json::Value,
         version: i64,
     },
 }
@@ -251,6 +265,16 @@ impl Simulator {
                 version,
             } => {
                 client.decide(request_id, &body, version).await?;
+            }
+            Call::Request {
+                request_id,
+                action,
+                body,
+                version,
+            } => {
+                client
+                    .request_action(request_id, action, &body, version)
+                    .await?;
             }
         }
         tracing::debug!(step = ?next.step, "simulator step");
@@ -482,6 +506,89 @@ impl Simulator {
                     },
                 })
             }
+            Step::Term => {
+                // A colleague with the mandate keeps the clock: asks an
+                // applicant for information, records that it came, extends
+                // a term once; the administration records a notice of
+                // default that arrived by post.
+                let today = local_date(now);
+                let pending: Vec<Request> = self
+                    .snapshot
+                    .requests
+                    .values()
+                    .filter(|r| r.status == RequestStatus::Pending)
+                    .cloned()
+                    .collect();
+                let request = pending.choose(&mut self.rng)?.clone();
+                let late = now > request.decide_by;
+                let (actor, action, body) = if request.term.open_suspension().is_some() {
+                    let completed_on = request
+                        .term
+                        .open_suspension()
+                        .map(|s| today.min(s.complete_by).max(s.asked_on));
+                    (
+                        Self::mandate(request.kind),
+                        "resumption",
+                        serde_json::json!({ "completed_on": completed_on }),
+                    )
+                } else if late {
+                    if request.term.default_notice.is_some() {
+                        return None;
+                    }
+                    (
+                        "admin-2",
+                        "default-notice",
+                        serde_json::json!({ "received_on": today }),
+                    )
+                } else if request.term.extension.is_none() && self.rng.random_bool(0.3) {
+                    (
+                        Self::mandate(request.kind),
+                        "extension",
+                        serde_json::json!({"weeks": 2, "reason": "advies van een deskundige nodig"}),
+                    )
+                } else {
+                    (
+                        Self::mandate(request.kind),
+                        "suspension",
+                        serde_json::json!({
+                            "complete_by": today + chrono::Days::new(14),
+                            "note": "aanvullende gegevens gevraagd",
+                        }),
+                    )
+                };
+                Some(Move {
+                    step,
+                    actor: actor.into(),
+                    call: Call::Request {
+                        request_id: request.id,
+                        action,
+                        body,
+                        version: request.version,
+                    },
+                })
+            }
+            Step::FollowUp => {
+                // The colleague procesregisseur makes a follow-up whose day
+                // has come: mostly all well.
+                let today = local_date(now);
+                let due: Vec<Case> = self
+                    .snapshot
+                    .cases
+                    .values()
+                    .filter(|c| c.status == CaseStatus::Waakvlam)
+                    .filter(|c| c.waakvlam_until.is_some_and(|until| until <= today))
+                    .cloned()
+                    .collect();
+                let case = due.choose(&mut self.rng)?.clone();
+                let body =
+                    serde_json::json!({"result": "all_well", "note": "nacontact: het gaat goed"});
+                Some(case_move(
+                    Self::regisseur(case.domain).into(),
+                    &case,
+                    "waakvlam/followup",
+                    body,
+                ))
+            }
             Step::Escalate => {
                 let case = self.pick_case(|c| c.stuck_reported && !c.escalated)?;
                 let reason = ReasonBody {
@@ -505,8 +612,9 @@ impl Simulator {
 mod tests {
     use super::*;
     use crate::domain::boards::Delta;
+    use crate::domain::lifecycle;
     use crate::domain::norms::Norms;
-    use crate::domain::permissions::CaseAction;
+    use crate::domain::permissions::{CaseAction, TermAction};
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -587,7 +695,11 @@ mod tests {
     fn the_bots_play_by_the_rules() {
         let now = at("2026-11-24T13:30:00Z");
         let mut simulator = observed(now);
-        for played in moves(&mut simulator, now, 2000) {
+        let played = moves(&mut simulator, now, 2000);
+        // The law's clock and the waakvlam are played too.
+        assert!(played.iter().any(|m| matches!(m.call, Call::Request { .. })));
+        assert!(played.iter().any(|m| m.step == Step::FollowUp));
+        for played in played {
             let actor = &simulator.snapshot.people[&played.actor];
             let allowed = match &played.call {
                 Call::Refer(_) => permissions::may_refer(actor),
@@ -602,6 +714,7 @@ mod tests {
                         "stuck" => CaseAction::ReportStuck,
                         "close" => CaseAction::Close,
                         "escalate" => CaseAction::Escalate,
+                        "waakvlam/followup" => CaseAction::RecordFollowUp,
                         other => panic!("unknown action {other}"),
                     };
                     let case = &simulator.snapshot.cases[case_id];
@@ -614,6 +727,76 @@ mod tests {
                 ),
                 Call::Decide { request_id, .. } => {
                     permissions::may_decide(actor, &simulator.snapshot.requests[request_id])
+                }
+                Call::Request {
+                    request_id,
+                    action,
+                    body,
+                    ..
+                } => {
+                    let request = &simulator.snapshot.requests[request_id];
+                    let case = &simulator.snapshot.cases[&request.case_id];
+                    let norms = Norms::default();
+                    let day = |field: &str| {
+                        body[field]
+                            .as_str()
+                            .map(|d| d.parse::<chrono::NaiveDate>().unwrap())
+                    };
+                    // What the server would do with it: allowed, and by
+                    // the law's rules for the state the bot saw.
+                    let (what, lawful) = match *action {
+                        "suspension" => (
+                            TermAction::Suspend,
+                            lifecycle::suspend(
+                                request,
+                                case,
+                                actor,
+                                None,
+                                day("complete_by").unwrap(),
+                                body["note"].as_str(),
+                                now,
+                                &norms,
+                            ),
+                        ),
+                        "resumption" => (
+                            TermAction::Resume,
+                            lifecycle::resume(
+                                request,
+                                case,
+                                actor,
+                                day("completed_on"),
+                                now,
+                                &norms,
+                            ),
+                        ),
+                        "extension" => (
+                            TermAction::Extend,
+                            lifecycle::extend(
+                                request,
+                                case,
+                                actor,
+                                2,
+                                None,
+                                body["reason"].as_str(),
+                                now,
+                                &norms,
+                            ),
+                        ),
+                        "default-notice" => (
+                            TermAction::RecordDefaultNotice,
+                            lifecycle::record_default_notice(
+                                request,
+                                case,
+                                actor,
+                                day("received_on").unwrap(),
+                                now,
+                                &norms,
+                            ),
+                        ),
+                        other => panic!("unknown term action {other}"),
+                    };
+                    assert!(lawful.is_ok(), "{played:?}: {lawful:?}");
+                    permissions::may_move_term(actor, what, request, case)
                 }
             };
             assert!(allowed.is_ok(), "{played:?}: {allowed:?}");
