@@ -1406,13 +1406,19 @@ fn wmo_research(
             ));
         }
     }
+    add_to_histories(&mut events, added);
+    (cases, events)
+}
+
+/// Adds history lines, keeping each case's history together and in time
+/// order (the store numbers history lines in the order given).
+fn add_to_histories(events: &mut Vec<(i64, CaseEvent)>, added: Vec<(i64, CaseEvent)>) {
     events.extend(added);
     let mut first: HashMap<i64, usize> = HashMap::new();
     for (i, (case_id, _)) in events.iter().enumerate() {
         first.entry(*case_id).or_insert(i);
     }
     events.sort_by_key(|(case_id, e)| (first[case_id], e.at));
-    (cases, events)
 }
 
 /// Why the demo's requests were extended (verdaging).
@@ -1559,14 +1565,7 @@ fn move_terms(
         r.decide_by = norms.decide_by_under(r.kind, r.filed_at, &r.term);
         r.version += 1;
     }
-    // Each case's history stays together and in time order (the store
-    // numbers history lines in the order given).
-    events.extend(added);
-    let mut first: HashMap<i64, usize> = HashMap::new();
-    for (i, (case_id, _)) in events.iter().enumerate() {
-        first.entry(*case_id).or_insert(i);
-    }
-    events.sort_by_key(|(case_id, e)| (first[case_id], e.at));
+    add_to_histories(&mut events, added);
     (requests, events)
 }
 

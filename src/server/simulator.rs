@@ -697,7 +697,11 @@ mod tests {
         let mut simulator = observed(now);
         let played = moves(&mut simulator, now, 2000);
         // The law's clock and the waakvlam are played too.
-        assert!(played.iter().any(|m| matches!(m.call, Call::Request { .. })));
+        assert!(
+            played
+                .iter()
+                .any(|m| matches!(m.call, Call::Request { .. }))
+        );
         assert!(played.iter().any(|m| m.step == Step::FollowUp));
         for played in played {
             let actor = &simulator.snapshot.people[&played.actor];

@@ -643,20 +643,29 @@ impl App {
                     ),
                 )
             }
-            DialogKind::Reassign { case_id } => {
+            // Both hand the case to the person chosen in the picker: as its
+            // casusregisseur, or (in waakvlam) as who makes the follow-up.
+            DialogKind::Reassign { case_id } | DialogKind::FollowUpHolder { case_id } => {
                 let Some(to) = dialog.picker.as_ref().and_then(|p| p.chosen.clone()) else {
                     return Vec::new();
                 };
+                let (action, words) = if matches!(dialog.kind, DialogKind::Reassign { .. }) {
+                    ("assign", lang.pick("herverdeeld naar", "reassigned to"))
+                } else {
+                    (
+                        "waakvlam/assign",
+                        lang.pick("waakvlam overgedragen aan", "waakvlam handed to"),
+                    )
+                };
                 let done = format!(
-                    "{} {} {}",
+                    "{} {words} {}",
                     number(Some(case_id)),
-                    lang.pick("herverdeeld naar", "reassigned to"),
                     self.snapshot.name_of(&to)
                 );
                 (
                     ActionCall::Case {
                         case_id,
-                        action: "assign",
+                        action,
                         body: serde_json::to_value(AssignBody {
                             casusregisseur: to,
                             reason,
@@ -722,30 +731,6 @@ impl App {
                         lang.pick("nacontact uitgesteld tot", "follow-up postponed to"),
                         crate::desk::labels::date(lang, until)
                     ),
-                )
-            }
-            DialogKind::FollowUpHolder { case_id } => {
-                let Some(to) = dialog.picker.as_ref().and_then(|p| p.chosen.clone()) else {
-                    return Vec::new();
-                };
-                let done = format!(
-                    "{} {} {}",
-                    number(Some(case_id)),
-                    lang.pick("waakvlam overgedragen aan", "waakvlam handed to"),
-                    self.snapshot.name_of(&to)
-                );
-                (
-                    ActionCall::Case {
-                        case_id,
-                        action: "waakvlam/assign",
-                        body: serde_json::to_value(AssignBody {
-                            casusregisseur: to,
-                            reason,
-                        })
-                        .expect("serialisable"),
-                        version: dialog.version(),
-                    },
-                    done,
                 )
             }
             DialogKind::Escalate { case_id }
