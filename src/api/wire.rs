@@ -118,13 +118,21 @@ pub struct NoteBody {
     pub note: Option<String>,
 }
 
-/// A Wmo melding, or the end of its onderzoek.
+/// A Wmo melding.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
-pub struct ResearchBody {
+pub struct MeldingBody {
     /// The day (YYYY-MM-DD); today when absent.
     pub on: Option<NaiveDate>,
-    /// For the onderzoek: a note (optional).
+}
+
+/// The end of a melding's onderzoek.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OnderzoekBody {
+    /// The day (YYYY-MM-DD); today when absent.
+    pub on: Option<NaiveDate>,
+    /// A note (optional).
     pub note: Option<String>,
 }
 

@@ -1015,8 +1015,10 @@ pub fn record_default_notice(
     if received_on > local_date(now) {
         return invalid("de datum van ontvangst kan niet in de toekomst liggen");
     }
+    // No suspension can run after the term's end: an open one's
+    // hersteltermijn is inside `decide_by` (see `Suspension::days`).
     let term_end = local_date(request.decide_by);
-    if received_on <= term_end || request.term.suspended_on(received_on).is_some() {
+    if received_on <= term_end {
         return conflict(format!(
             "de beslistermijn van {} loopt tot en met {}; een ingebrekestelling die eerder binnenkomt is niet geldig (Awb 4:17)",
             request.number,

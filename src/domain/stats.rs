@@ -137,6 +137,9 @@ pub fn dwangsom_of_period(
     let today = local_date(now);
     let (cal, rates) = (&norms.calendar, &norms.dwangsom);
     let mut figures = DwangsomFigures::default();
+    // The days of the period that have been: none when it lies ahead.
+    let last = period.to.min(today);
+    let days = period.from.pred_opt().filter(|_| last >= period.from);
     for request in requests {
         let Some(notice) = &request.term.default_notice else {
             continue;
@@ -144,13 +147,9 @@ pub fn dwangsom_of_period(
         if (period.from..=period.to).contains(&notice.received_on) {
             figures.notices += 1;
         }
-        let last = period.to.min(today);
-        let Some(before) = period.from.pred_opt() else {
+        let Some(before) = days else {
             continue;
         };
-        if last < period.from {
-            continue;
-        }
         let owed = dwangsom(request, last, cal, rates) - dwangsom(request, before, cal, rates);
         if owed > 0 {
             figures.requests += 1;

@@ -22,12 +22,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::calendar::{Calendar, DayCounting, OFFICE_HOURS, local_date, start_of_day};
+use crate::domain::lifecycle;
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, CaseStatus, CloseResult, Decision, EventKind, FollowUpResult,
     Household, Person, Request, RequestKind, RequestStatus, RiskFlag, Role, Source,
 };
 use crate::domain::norms::Norms;
-use crate::domain::term::{DefaultNotice, Extension, Suspension, dwangsom_day_one};
 use crate::server::http::token_hash;
 use crate::server::store::Seed;
 
@@ -1333,7 +1333,7 @@ pub fn build_scaled(now: DateTime<Utc>, norms: &Norms, scale: u32) -> Seed {
     } else {
         merge(parts)
     };
-    let (requests, events) = move_terms(requests, events, &cases, now, norms);
+    let (requests, events) = move_terms(requests, events, &cases, &everyone, now, norms);
     let (cases, events) = wmo_research(cases, events, now, norms);
     let tokens = everyone
         .iter()
@@ -1440,6 +1440,7 @@ fn move_terms(
     mut requests: Vec<Request>,
     mut events: Vec<(i64, CaseEvent)>,
     cases: &[Case],
+    people: &[Person],
     now: DateTime<Utc>,
     norms: &Norms,
 ) -> (Vec<Request>, Vec<(i64, CaseEvent)>) {
@@ -1481,6 +1482,13 @@ fn move_terms(
         !(e.kind == EventKind::RequestDecided
             && e.request_id.is_some_and(|id| undecided.contains(&id)))
     });
+    let person = |login: &str| {
+        people
+            .iter()
+            .find(|p| p.login == login)
+            .expect("a demo login")
+    };
+    let ten = |day: NaiveDate| (start_of_day(day) + chrono::Duration::hours(10)).min(now);
     let mut added = Vec::new();
     for r in requests.iter_mut() {
         let Some(case) = open.get(&r.case_id) else {
@@ -1494,76 +1502,63 @@ fn move_terms(
             .clone()
             .unwrap_or_else(|| r.filed_by.clone());
         let term_end = local_date(r.decide_by);
-        let (case_id, request_id) = (r.case_id, r.id);
-        let mut event = |at: NaiveDate, actor: &str, kind, note: String| {
-            let at = start_of_day(at) + chrono::Duration::hours(10);
-            added.push((
-                case_id,
-                CaseEvent {
-                    request_id: Some(request_id),
-                    ..CaseEvent::new(at.min(now), actor, kind, Some(note))
-                },
-            ));
-        };
-        if now > r.decide_by {
+        let filed = local_date(r.filed_at);
+        // Each step is the lifecycle's own transition, taken at 10:00 on
+        // its day: the demo's terms follow the same rules as the API's.
+        let moved = if now > r.decide_by {
             let received_on = norms
                 .calendar
                 .on_or_next_working_day(term_end + Days::new(3));
-            if r.id % 2 == 0 && before_today(received_on) {
-                r.term.default_notice = Some(DefaultNotice {
-                    received_on,
-                    recorded_by: "admin".into(),
-                });
-                let day_one = dwangsom_day_one(received_on, &norms.calendar);
-                event(
-                    received_on,
-                    "admin",
-                    EventKind::DefaultNoticeReceived,
-                    format!(
-                        "ontvangen op {}; dwangsom vanaf {}",
-                        received_on.format("%d-%m-%Y"),
-                        day_one.format("%d-%m-%Y")
-                    ),
-                );
+            if r.id % 2 != 0 || !before_today(received_on) {
+                continue;
             }
-            continue;
-        }
-        let filed = local_date(r.filed_at);
-        match r.id % 5 {
-            1 if filed <= two_working_days_ago => {
-                // Asked two working days ago.
-                let asked_on = two_working_days_ago;
-                r.term.suspensions.push(Suspension {
-                    asked_on,
-                    complete_by: asked_on + Days::new(14),
-                    completed_on: None,
-                    recorded_by: who.clone(),
-                    note: "inkomensgegevens en verslag huisarts".into(),
-                });
-                event(
-                    asked_on,
-                    &who,
-                    EventKind::RequestSuspended,
-                    "inkomensgegevens en verslag huisarts".into(),
-                );
+            lifecycle::record_default_notice(
+                r,
+                case,
+                person("admin"),
+                received_on,
+                ten(received_on),
+                norms,
+            )
+        } else {
+            match r.id % 5 {
+                1 if filed <= two_working_days_ago => {
+                    // Asked two working days ago.
+                    let asked_on = two_working_days_ago;
+                    lifecycle::suspend(
+                        r,
+                        case,
+                        person(&who),
+                        Some(asked_on),
+                        asked_on + Days::new(14),
+                        Some("inkomensgegevens en verslag huisarts"),
+                        ten(asked_on),
+                        norms,
+                    )
+                }
+                2 if r.kind == RequestKind::Jeugdhulp
+                    && before_today(
+                        norms.calendar.on_or_next_working_day(filed + Days::new(10)),
+                    ) =>
+                {
+                    let notified_on = norms.calendar.on_or_next_working_day(filed + Days::new(10));
+                    lifecycle::extend(
+                        r,
+                        case,
+                        person("pr-jeugd"),
+                        4,
+                        Some(notified_on),
+                        Some(EXTENSION_REASONS[(r.id % 4) as usize]),
+                        ten(notified_on),
+                        norms,
+                    )
+                }
+                _ => continue,
             }
-            2 if r.kind == RequestKind::Jeugdhulp
-                && before_today(norms.calendar.on_or_next_working_day(filed + Days::new(10))) =>
-            {
-                let notified_on = norms.calendar.on_or_next_working_day(filed + Days::new(10));
-                let reason = EXTENSION_REASONS[(r.id % 4) as usize].to_string();
-                r.term.extension = Some(Extension {
-                    weeks: 4,
-                    notified_on,
-                    reason: reason.clone(),
-                    recorded_by: "pr-jeugd".into(),
-                });
-                event(notified_on, "pr-jeugd", EventKind::RequestExtended, reason);
-            }
-            _ => continue,
-        }
-        r.decide_by = norms.decide_by_under(r.kind, r.filed_at, &r.term);
-        r.version += 1;
+        };
+        let (next, event) = moved.expect("the demo's terms follow the law's rules");
+        added.push((r.case_id, event));
+        *r = next;
     }
     add_to_histories(&mut events, added);
     (requests, events)

@@ -19,8 +19,9 @@ use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
-    ExtendBody, FollowUpBody, Health, Me, NewCaseBody, NewHouseholdBody, NewRequestBody, NoteBody,
-    PostponeBody, Problem, ReasonBody, ResearchBody, ResumeBody, SuspendBody, SyncResponse,
+    ExtendBody, FollowUpBody, Health, Me, MeldingBody, NewCaseBody, NewHouseholdBody,
+    NewRequestBody, NoteBody, OnderzoekBody, PostponeBody, Problem, ReasonBody, ResumeBody,
+    SuspendBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{Case, CaseEvent, Household, Person, Request, RequestStatus, Role};
@@ -416,7 +417,7 @@ case_action!(
 
 case_action!(
     "/api/v1/cases/{id}/melding",
-    ResearchBody,
+    MeldingBody,
     /// A Wmo melding for an adults' case: the six-week onderzoek starts
     /// (the casusregisseur, the consulent or the procesregisseur volwassenen).
     pub async fn melding(
@@ -427,12 +428,7 @@ case_action!(
         body: Body,
     ) -> Result<Response, ApiError> {
         let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordResearch).await?;
-        let body: ResearchBody = body.parse()?;
-        if body.note.is_some() {
-            return Err(ApiError::Unprocessable(
-                "een melding heeft geen notitie; die hoort bij het onderzoek".into(),
-            ));
-        }
+        let body: MeldingBody = body.parse()?;
         let t = lifecycle::record_melding(&case, &actor, body.on, state.clock.now())?;
         commit(&state, &actor, &case, t, "case.melding", None).await
     }
@@ -440,7 +436,7 @@ case_action!(
 
 case_action!(
     "/api/v1/cases/{id}/onderzoek",
-    ResearchBody,
+    OnderzoekBody,
     /// The Wmo onderzoek after the melding is finished.
     pub async fn onderzoek(
         State(state): State<AppState>,
@@ -450,7 +446,7 @@ case_action!(
         body: Body,
     ) -> Result<Response, ApiError> {
         let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordResearch).await?;
-        let body: ResearchBody = body.parse()?;
+        let body: OnderzoekBody = body.parse()?;
         let t = lifecycle::record_onderzoek(
             &case,
             &actor,
@@ -768,6 +764,21 @@ pub async fn file_request(
         .into_response())
 }
 
+/// A request and the case it belongs to, or 404 for either.
+async fn request_with_case(state: &AppState, id: i64) -> Result<(Request, Case), ApiError> {
+    let request = state
+        .store
+        .request(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+    let case = state
+        .store
+        .case(request.case_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    Ok((request, case))
+}
+
 /// A request. Every read is written to the audit log.
 #[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = i64, Path)), responses(
     (status = 200, body = Request, headers(("ETag" = String))),
@@ -781,16 +792,7 @@ pub async fn request_detail(
     Actor(actor): Actor,
     PathId(id): PathId<i64>,
 ) -> Result<Response, ApiError> {
-    let request = state
-        .store
-        .request(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
-    let case = state
-        .store
-        .case(request.case_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    let (_, case) = request_with_case(&state, id).await?;
     may_read_detail(&state, &actor, &case, Some(id)).await?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "request.read");
     let request = state
@@ -823,16 +825,7 @@ pub async fn decide(
     if_match: IfMatch,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let request = state
-        .store
-        .request(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
-    let case = state
-        .store
-        .case(request.case_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    let (request, case) = request_with_case(&state, id).await?;
     permissions::may_decide(&actor, &request)?;
     if_match.check(request.version)?;
     let body: DecisionBody = body.parse()?;
@@ -897,16 +890,7 @@ async fn prepare_term(
     if_match: &IfMatch,
     action: TermAction,
 ) -> Result<(Request, Case), ApiError> {
-    let request = state
-        .store
-        .request(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
-    let case = state
-        .store
-        .case(request.case_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("zaak", request.case_id))?;
+    let (request, case) = request_with_case(state, id).await?;
     permissions::may_move_term(actor, action, &request, &case)?;
     if_match.check(request.version)?;
     Ok((request, case))

@@ -263,15 +263,10 @@ impl DialogKind {
     }
 
     pub fn case_id(self, snapshot: &Snapshot) -> Option<i64> {
+        if let Some(request_id) = self.request_id() {
+            return snapshot.requests.get(&request_id).map(|r| r.case_id);
+        }
         match self {
-            DialogKind::Approve { request_id }
-            | DialogKind::Reject { request_id }
-            | DialogKind::Suspend { request_id }
-            | DialogKind::Resume { request_id }
-            | DialogKind::Extend { request_id }
-            | DialogKind::DefaultNotice { request_id } => {
-                snapshot.requests.get(&request_id).map(|r| r.case_id)
-            }
             DialogKind::Reassign { case_id }
             | DialogKind::Escalate { case_id }
             | DialogKind::TakeOver { case_id }
@@ -279,20 +274,29 @@ impl DialogKind {
             | DialogKind::FollowUp { case_id, .. }
             | DialogKind::Postpone { case_id }
             | DialogKind::FollowUpHolder { case_id } => Some(case_id),
+            _ => None,
         }
     }
 }
 
 impl DialogKind {
-    /// The request whose term this dialog moves, for the four term dialogs.
-    pub fn term_request(self) -> Option<i64> {
+    /// The request the dialog acts on: a decision or its term.
+    pub fn request_id(self) -> Option<i64> {
         match self {
-            DialogKind::Suspend { request_id }
+            DialogKind::Approve { request_id }
+            | DialogKind::Reject { request_id }
+            | DialogKind::Suspend { request_id }
             | DialogKind::Resume { request_id }
             | DialogKind::Extend { request_id }
             | DialogKind::DefaultNotice { request_id } => Some(request_id),
             _ => None,
         }
+    }
+
+    /// The request whose term this dialog moves, for the four term dialogs.
+    pub fn term_request(self) -> Option<i64> {
+        self.request_id()
+            .filter(|_| !matches!(self, DialogKind::Approve { .. } | DialogKind::Reject { .. }))
     }
 
     /// Whether the dialog asks for an amount (days, weeks or a date)
@@ -795,7 +799,6 @@ impl App {
         let today = crate::domain::calendar::local_date(now);
         let amount = dialog.amount.value().trim();
         let note = note.unwrap_or("…");
-        let refused = |r: lifecycle::Refusal| r.to_string();
         let day = || {
             parse_day(amount).ok_or_else(|| {
                 lang.pick(
@@ -811,47 +814,62 @@ impl App {
                 Language::En => format!("Enter the number of {what_en}."),
             })
         };
-        let outcome = match dialog.kind {
-            DialogKind::Suspend { .. } => count("dagen", "days").and_then(|days| {
-                let complete_by = today + chrono::Days::new(days.into());
-                lifecycle::suspend(request, case, me, None, complete_by, Some(note), now, norms)
-                    .map_err(refused)
-                    .map(|(next, _)| TermOutcome {
-                        next,
-                        action: "suspension",
-                        body: serde_json::json!({"complete_by": complete_by, "note": note}),
-                    })
-            }),
-            DialogKind::Resume { .. } => day().and_then(|completed_on| {
-                lifecycle::resume(request, case, me, Some(completed_on), now, norms)
-                    .map_err(refused)
-                    .map(|(next, _)| TermOutcome {
-                        next,
-                        action: "resumption",
-                        body: serde_json::json!({"completed_on": completed_on}),
-                    })
-            }),
-            DialogKind::Extend { .. } => count("weken", "weeks").and_then(|weeks| {
-                lifecycle::extend(request, case, me, weeks, None, Some(note), now, norms)
-                    .map_err(refused)
-                    .map(|(next, _)| TermOutcome {
-                        next,
-                        action: "extension",
-                        body: serde_json::json!({"weeks": weeks, "reason": note}),
-                    })
-            }),
-            DialogKind::DefaultNotice { .. } => day().and_then(|received_on| {
-                lifecycle::record_default_notice(request, case, me, received_on, now, norms)
-                    .map_err(refused)
-                    .map(|(next, _)| TermOutcome {
-                        next,
-                        action: "default-notice",
-                        body: serde_json::json!({"received_on": received_on}),
-                    })
-            }),
-            _ => return None,
+        let outcome = || -> Result<TermOutcome, String> {
+            let (action, body, moved) = match dialog.kind {
+                DialogKind::Suspend { .. } => {
+                    let complete_by = today + chrono::Days::new(count("dagen", "days")?.into());
+                    (
+                        "suspension",
+                        serde_json::json!({"complete_by": complete_by, "note": note}),
+                        lifecycle::suspend(
+                            request,
+                            case,
+                            me,
+                            None,
+                            complete_by,
+                            Some(note),
+                            now,
+                            norms,
+                        ),
+                    )
+                }
+                DialogKind::Resume { .. } => {
+                    let completed_on = day()?;
+                    (
+                        "resumption",
+                        serde_json::json!({"completed_on": completed_on}),
+                        lifecycle::resume(request, case, me, Some(completed_on), now, norms),
+                    )
+                }
+                DialogKind::Extend { .. } => {
+                    let weeks = count("weken", "weeks")?;
+                    (
+                        "extension",
+                        serde_json::json!({"weeks": weeks, "reason": note}),
+                        lifecycle::extend(request, case, me, weeks, None, Some(note), now, norms),
+                    )
+                }
+                // The ingebrekestelling (the other dialogs left above).
+                _ => {
+                    let received_on = day()?;
+                    (
+                        "default-notice",
+                        serde_json::json!({"received_on": received_on}),
+                        lifecycle::record_default_notice(
+                            request,
+                            case,
+                            me,
+                            received_on,
+                            now,
+                            norms,
+                        ),
+                    )
+                }
+            };
+            let (next, _) = moved.map_err(|r| r.to_string())?;
+            Ok(TermOutcome { next, action, body })
         };
-        Some(outcome)
+        Some(outcome())
     }
 
     /// Whether a term action is offered on the selected Mandaat row: the

@@ -171,13 +171,8 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
         .kind
         .case_id(&app.snapshot)
         .and_then(|id| app.snapshot.cases.get(&id));
-    match dialog.kind {
-        DialogKind::Approve { request_id }
-        | DialogKind::Reject { request_id }
-        | DialogKind::Suspend { request_id }
-        | DialogKind::Resume { request_id }
-        | DialogKind::Extend { request_id }
-        | DialogKind::DefaultNotice { request_id } => {
+    match dialog.kind.request_id() {
+        Some(request_id) => {
             if let Some(r) = app.snapshot.requests.get(&request_id) {
                 context.push(Line::raw(format!(
                     "{} · {} · {}",
@@ -234,7 +229,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                 }
             }
         }
-        _ => {
+        None => {
             if let Some(c) = case {
                 context.push(Line::raw(format!(
                     "{} · {} · {} · Casusregisseur: {}",
