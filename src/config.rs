@@ -19,6 +19,8 @@ use crate::domain::norms::{Norms, StagnationThresholds};
 pub struct Config {
     pub norms: NormsConfig,
     pub desk: DeskConfig,
+    /// Only for `serve --source zgw`: the municipality's case system.
+    pub zgw: Option<crate::zgw::config::ZgwConfig>,
 }
 
 /// The `[desk]` section: how the desk connects, polls and looks.

@@ -7,3 +7,4 @@ pub mod config;
 pub mod desk;
 pub mod domain;
 pub mod server;
+pub mod zgw;

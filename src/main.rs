@@ -104,6 +104,12 @@ impl DeskArgs {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CaseSource {
+    Store,
+    Zgw,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the reference case API server.
@@ -145,6 +151,12 @@ enum Command {
         /// data), with a progress bar while it is seeded.
         #[arg(long, requires = "demo", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
         scale: u32,
+        /// Where the cases come from: `store` (regiedesk's own database is
+        /// the case system) or `zgw` (the municipality's ZGW case system,
+        /// configured in the [zgw] section; the database holds the
+        /// projection). See README "On your own ZGW case system".
+        #[arg(long, value_enum, default_value = "store", conflicts_with = "demo")]
+        source: CaseSource,
     },
     /// The desk on the demo municipality: an in-process demo server with a
     /// live simulator, and the desk logged in as a demo user.
@@ -392,8 +404,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             keep,
             max_connections,
             scale,
+            source,
         }) => {
             before.refuse_for("serve", false)?;
+            let zgw = match source {
+                CaseSource::Store => None,
+                CaseSource::Zgw => Some(config.zgw.clone().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--source zgw needs a [zgw] section in the configuration (see config/regiedesk.toml)"
+                    )
+                })?),
+            };
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(listen::tls_acceptor(&cert, &key)?),
                 _ => None,
@@ -408,7 +429,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 scale,
                 simulate,
             });
-            serve(bind, database_url, demo, norms, limits, tls).await
+            serve(bind, database_url, demo, norms, limits, tls, zgw).await
         }
         Some(Command::Demo {
             login,
@@ -570,6 +591,7 @@ async fn serve(
     norms: Norms,
     limits: listen::Limits,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    zgw: Option<regiedesk::zgw::config::ZgwConfig>,
 ) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
     // Keeps the throw-away demo database alive until the server stops.
@@ -647,7 +669,24 @@ async fn serve(
         households = seed.households.iter().map(|h| h.id).collect();
     }
     let calendar = norms.calendar.clone();
-    let state = AppState::new(store, clock, norms);
+    let mut state = AppState::new(store.clone(), clock, norms);
+    let mut background = Vec::new();
+    if let Some(zgw) = zgw {
+        let source =
+            regiedesk::zgw::source::ZgwSource::connect(zgw, store, state.norms.clone(), clock)
+                .await?;
+        let started = std::time::Instant::now();
+        let report = source.reconcile(true).await?;
+        println!(
+            "ZGW case system read: {} case zaken, {} projected, {} failed ({:.1} s)",
+            report.listed,
+            report.reread - report.failed,
+            report.failed,
+            started.elapsed().as_secs_f64()
+        );
+        background = source.spawn();
+        state = state.with_source(source);
+    }
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -667,6 +706,9 @@ async fn serve(
     .await?;
     if let Some(simulator) = simulator {
         simulator.abort();
+    }
+    for task in background {
+        task.abort();
     }
     drop(scratch);
     Ok(ExitCode::SUCCESS)

@@ -45,6 +45,10 @@ pub enum ApiError {
     Unavailable,
     #[error("interne fout")]
     Internal,
+    /// The case system (ZGW source) did not answer, or its answer is not
+    /// known; nothing was changed in regiedesk.
+    #[error("{0}")]
+    CaseSystem(String),
 }
 
 impl ApiError {
@@ -65,6 +69,7 @@ impl ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::CaseSystem(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -86,6 +91,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
+            ApiError::CaseSystem(_) => "case-system",
         }
     }
 

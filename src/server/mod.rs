@@ -40,6 +40,10 @@ pub struct AppState {
     pub tokens: Arc<watch::TokenCache>,
     /// The throughput figures' inputs, mirrored in memory.
     pub facts: Arc<facts::FactsMirror>,
+    /// With a ZGW source, the case system the cases come from and the
+    /// desk's actions go to (see `crate::zgw`); `None`: the store is the
+    /// case system.
+    pub source: Option<Arc<crate::zgw::source::ZgwSource>>,
 }
 
 impl AppState {
@@ -54,7 +58,14 @@ impl AppState {
             refusals: Arc::default(),
             tokens: Arc::default(),
             facts: Arc::default(),
+            source: None,
         }
+    }
+
+    /// The state of a server whose cases come from a ZGW case system.
+    pub fn with_source(mut self, source: Arc<crate::zgw::source::ZgwSource>) -> Self {
+        self.source = Some(source);
+        self
     }
 
     /// Writes a refused access attempt to the audit log, as far as the
@@ -116,6 +127,9 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(|| async { Json(openapi::spec()) }));
     Router::new()
         .route("/healthz", get(routes::healthz))
+        // Only with a ZGW source: the case system's callback, which is
+        // authenticated by its shared header, not by a person's token.
+        .merge(crate::zgw::notify::routes(&state))
         .nest("/api/v1", api)
         .fallback(|| async { ApiError::NotFound("deze URL bestaat niet".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

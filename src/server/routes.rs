@@ -24,7 +24,9 @@ use crate::api::wire::{
     SuspendBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
-use crate::domain::model::{Case, CaseEvent, Household, Person, Request, RequestStatus, Role};
+use crate::domain::model::{
+    Case, CaseEvent, FollowUpResult, Household, Person, Request, RequestStatus, Role,
+};
 use crate::domain::permissions::{self, CaseAction, TermAction};
 use crate::domain::stats::{Bucket, Period, Throughput};
 
@@ -174,6 +176,7 @@ pub async fn create_household(
     body: Body,
 ) -> Result<(StatusCode, Json<Household>), ApiError> {
     permissions::may_refer(&actor)?;
+    not_with_zgw(&state, "een huishouden registreren")?;
     let body: NewHouseholdBody = body.parse()?;
     let pseudonym = lifecycle::pseudonym(&body.pseudonym)?;
     let members = lifecycle::household_members(body.members)?;
@@ -202,6 +205,7 @@ pub async fn create_case(
     body: Body,
 ) -> Result<Response, ApiError> {
     permissions::may_refer(&actor)?;
+    not_with_zgw(&state, "een aanmelding registreren")?;
     let body: NewCaseBody = body.parse()?;
     if state.store.household(body.household_id).await?.is_none() {
         return Err(ApiError::Unprocessable(format!(
@@ -282,6 +286,17 @@ async fn may_read_detail(
     Err(denied.into())
 }
 
+/// With a ZGW source, referrals and new requests are made in the case
+/// system (where the intake is registered), not through regiedesk.
+fn not_with_zgw(state: &AppState, what: &str) -> Result<(), ApiError> {
+    match state.source {
+        Some(_) => Err(ApiError::Conflict(format!(
+            "{what} gebeurt in het zaaksysteem; regiedesk toont het daarna vanzelf"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Loads a case and checks that `actor` may do `action` and holds its
 /// current version: the shared first half of every case action.
 async fn prepare(
@@ -311,10 +326,17 @@ async fn commit(
     reason: Option<String>,
 ) -> Result<Response, ApiError> {
     let audit = AuditDraft::ok(actor, transition.event.at, action).reason(reason);
-    let case = state
-        .store
-        .save_transition(&transition, before.version, audit)
-        .await?;
+    let case = match &state.source {
+        Some(zgw) if zgw.records(&transition) => {
+            zgw.write_case(actor, before, &transition, audit).await?
+        }
+        _ => {
+            state
+                .store
+                .save_transition(&transition, before.version, audit)
+                .await?
+        }
+    };
     Ok((etag_header(case.version), Json(case)).into_response())
 }
 
@@ -634,6 +656,9 @@ case_action!(
     ) -> Result<Response, ApiError> {
         let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordFollowUp).await?;
         let body: FollowUpBody = body.parse()?;
+        if body.result == FollowUpResult::Concern {
+            not_with_zgw(&state, "een nieuwe zaak na een waakvlam openen")?;
+        }
         let (t, reopen) = lifecycle::record_follow_up(
             &case,
             &actor,
@@ -740,6 +765,7 @@ pub async fn file_request(
     body: Body,
 ) -> Result<Response, ApiError> {
     let case = prepare(&state, &actor, id, &if_match, CaseAction::FileRequest).await?;
+    not_with_zgw(&state, "een aanvraag indienen")?;
     let body: NewRequestBody = body.parse()?;
     let (new, t) = lifecycle::file_request(
         &case,
@@ -838,10 +864,19 @@ pub async fn decide(
         state.clock.now(),
     )?;
     let audit = AuditDraft::ok(&actor, event.at, "request.decide").reason(decided.reason.clone());
-    let saved = state
-        .store
-        .save_request(&decided, request.version, &event, audit)
-        .await?;
+    let saved = match &state.source {
+        Some(zgw) => {
+            let audit = audit.case(request.case_id).request(request.id);
+            zgw.write_decision(&actor, &request, &decided, &event, audit)
+                .await?
+        }
+        None => {
+            state
+                .store
+                .save_request(&decided, request.version, &event, audit)
+                .await?
+        }
+    };
     Ok((etag_header(saved.version), Json(saved)).into_response())
 }
 

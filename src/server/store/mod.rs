@@ -111,6 +111,75 @@ pub struct Seed {
     pub events: Vec<(i64, CaseEvent)>,
 }
 
+/// Which side of a ZGW link a zaak is: a case or a request deelzaak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ZgwKind {
+    Case,
+    Request,
+}
+
+impl ZgwKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZgwKind::Case => "case",
+            ZgwKind::Request => "request",
+        }
+    }
+}
+
+impl std::str::FromStr for ZgwKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "case" => Ok(ZgwKind::Case),
+            "request" => Ok(ZgwKind::Request),
+            _ => Err(()),
+        }
+    }
+}
+
+/// A zaak of the case system and the case or request it projects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZgwLink {
+    pub url: String,
+    pub kind: ZgwKind,
+    pub local_id: i64,
+    /// What the flat lists last showed of it (cases only).
+    pub fingerprint: String,
+}
+
+/// One case zaak as projected from the case system, written in one
+/// transaction (see `zgw::source`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub url: String,
+    pub fingerprint: String,
+    /// Its `id` is ignored when new (`expected_version` is `None`); the
+    /// household is found or made by the pseudonym.
+    pub case: Case,
+    pub expected_version: Option<i64>,
+    /// Whether the case's state differs from what is stored.
+    pub changed: bool,
+    pub events: Vec<CaseEvent>,
+    /// The casusregisseur who lost the case, to drop it from their desk.
+    pub previous_casusregisseur: Option<String>,
+    pub requests: Vec<RequestProjection>,
+    /// Medewerkers the case system names that regiedesk does not know.
+    pub people: Vec<Person>,
+    pub audit: Option<AuditDraft>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestProjection {
+    pub url: String,
+    /// Its `id` and `case_id` are the store's to give when new.
+    pub request: Request,
+    pub expected_version: Option<i64>,
+    pub changed: bool,
+    /// History lines; a line with a `request_id` gets the request's id.
+    pub events: Vec<CaseEvent>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     async fn contents(&self) -> StoreResult<Contents>;
@@ -213,6 +282,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AuditEntry>>;
     /// The whole chain in order, and how many entries were ever appended.
     async fn audit_chain(&self) -> StoreResult<(Vec<AuditEntry>, i64)>;
+
+    /// Every zaak the projection knows.
+    async fn zgw_links(&self) -> StoreResult<Vec<ZgwLink>>;
+    /// The zaak a case or request projects.
+    async fn zgw_url(&self, kind: ZgwKind, local_id: i64) -> StoreResult<Option<String>>;
+    /// Writes one case zaak's projection: the case, its requests, the
+    /// history lines, the links, in one transaction that takes one change
+    /// number per row written (none when nothing changed).
+    async fn save_projection(&self, projection: &Projection) -> StoreResult<Case>;
 }
 
 /// Connects to `sqlite://PATH` or `postgres://...` and migrates.

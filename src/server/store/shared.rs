@@ -11,7 +11,8 @@ use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
-    CaseDetail, Contents, Counters, NewCase, Seed, Store, StoreError, StoreResult, SyncPage,
+    CaseDetail, Contents, Counters, NewCase, Projection, Seed, Store, StoreError, StoreResult,
+    SyncPage, ZgwKind, ZgwLink,
 };
 
 /// The store over one connection pool.
@@ -672,8 +673,124 @@ async fn fetch_request(tx: &mut Tx, id: i64) -> StoreResult<Option<Request>> {
         .transpose()
 }
 
+/// Registers people the case system names but regiedesk does not know yet
+/// (inactive, so they hold no new cases until an operator puts them).
+async fn insert_unknown_people(tx: &mut Tx, people: &[Person]) -> StoreResult<()> {
+    for p in people {
+        let known: Option<String> = sqlx::query_scalar("SELECT login FROM people WHERE login = $1")
+            .bind(&p.login)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if known.is_none() {
+            let seq = next_value(tx, "change", 1).await?;
+            insert_people(tx, &[(p.clone(), seq)]).await?;
+            next_value(tx, "staff", 1).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The household with this pseudonym, made when it is new.
+async fn household_by_pseudonym(tx: &mut Tx, pseudonym: &str) -> StoreResult<i64> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM households WHERE pseudonym = $1")
+        .bind(pseudonym)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(id) = id {
+        return Ok(id);
+    }
+    let id = next_value(tx, "household", 1).await?;
+    sqlx::query("INSERT INTO households (id, pseudonym, members) VALUES ($1, $2, 1)")
+        .bind(id)
+        .bind(pseudonym)
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
+async fn put_link(
+    tx: &mut Tx,
+    url: &str,
+    kind: ZgwKind,
+    id: i64,
+    fingerprint: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO zgw_zaken (url, kind, local_id, fingerprint) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (url) DO UPDATE SET fingerprint = $4",
+    )
+    .bind(url)
+    .bind(kind.as_str())
+    .bind(id)
+    .bind(fingerprint)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes a request's projected state, new or changed.
+async fn write_projected_request(
+    tx: &mut Tx,
+    r: &crate::server::store::RequestProjection,
+    case_id: i64,
+) -> StoreResult<i64> {
+    let mut request = r.request.clone();
+    request.case_id = case_id;
+    let seq = next_value(tx, "change", 1).await?;
+    match r.expected_version {
+        None => {
+            request.id = next_value(tx, "request", 1).await?;
+            insert_requests(tx, &[(request.clone(), seq)], &|_| {}).await?;
+        }
+        Some(expected) => {
+            let done = sqlx::query(
+                "UPDATE requests SET number = $2, kind = $3, provision = $4, motivation = $5, \
+                 in_plan = $6, filed_by = $7, filed_at = $8, decide_by = $9, status = $10, \
+                 decided_by = $11, decided_at = $12, reason = $13, version = $14, term = $15, \
+                 seq = $16 WHERE id = $1 AND version = $17",
+            )
+            .bind(request.id)
+            .bind(&request.number)
+            .bind(request.kind.as_str())
+            .bind(&request.provision)
+            .bind(&request.motivation)
+            .bind(request.in_plan)
+            .bind(&request.filed_by)
+            .bind(request.filed_at)
+            .bind(request.decide_by)
+            .bind(request.status.as_str())
+            .bind(&request.decided_by)
+            .bind(request.decided_at)
+            .bind(&request.reason)
+            .bind(request.version)
+            .bind(term_json(&request.term))
+            .bind(seq)
+            .bind(expected)
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::StaleVersion);
+            }
+        }
+    }
+    let events: Vec<(i64, CaseEvent)> = r
+        .events
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if e.request_id.is_some() || e.kind == EventKind::RequestFiled {
+                e.request_id = Some(request.id);
+            }
+            (case_id, e)
+        })
+        .collect();
+    insert_events(tx, &events, &|_| {}).await?;
+    Ok(request.id)
+}
+
 /// The tables in the order they can be dropped.
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 13] = [
+    "zgw_zaken",
     "audit_log",
     "revoked_tokens",
     "scope_revocations",
@@ -1348,6 +1465,95 @@ impl Store for SqlStore {
             }
         }
         Ok(page)
+    }
+
+    async fn zgw_links(&self) -> StoreResult<Vec<ZgwLink>> {
+        let rows: Vec<(String, String, i64, String)> =
+            sqlx::query_as("SELECT url, kind, local_id, fingerprint FROM zgw_zaken ORDER BY url")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(url, kind, local_id, fingerprint)| {
+                Ok(ZgwLink {
+                    url,
+                    kind: parse(&kind, "zgw kind")?,
+                    local_id,
+                    fingerprint,
+                })
+            })
+            .collect()
+    }
+
+    async fn zgw_url(&self, kind: ZgwKind, local_id: i64) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT url FROM zgw_zaken WHERE kind = $1 AND local_id = $2")
+                .bind(kind.as_str())
+                .bind(local_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn save_projection(&self, p: &Projection) -> StoreResult<Case> {
+        let mut tx = self.begin_write().await?;
+        insert_unknown_people(&mut tx, &p.people).await?;
+        let household_id = household_by_pseudonym(&mut tx, &p.case.pseudonym).await?;
+        let mut case = p.case.clone();
+        case.household_id = household_id;
+        match p.expected_version {
+            None => {
+                let seq = next_value(&mut tx, "change", 1).await?;
+                case.id = next_value(&mut tx, "case", 1).await?;
+                insert_cases(&mut tx, &[(case.clone(), seq)], &|_| {}).await?;
+            }
+            Some(expected) if p.changed => {
+                // What regiedesk itself never changes, the case system may.
+                sqlx::query(
+                    "UPDATE cases SET number = $2, household_id = $3, domain = $4, source = $5, \
+                     referred_at = $6 WHERE id = $1",
+                )
+                .bind(case.id)
+                .bind(&case.number)
+                .bind(household_id)
+                .bind(case.domain.as_str())
+                .bind(case.source.as_str())
+                .bind(case.referred_at)
+                .execute(&mut *tx)
+                .await?;
+                let seq = next_value(&mut tx, "change", 1).await?;
+                update_case(&mut tx, &case, expected, seq).await?;
+            }
+            Some(_) => {}
+        }
+        let events: Vec<(i64, CaseEvent)> = p.events.iter().map(|e| (case.id, e.clone())).collect();
+        insert_events(&mut tx, &events, &|_| {}).await?;
+        if let Some(previous) = &p.previous_casusregisseur {
+            let seq = next_value(&mut tx, "change", 1).await?;
+            sqlx::query("INSERT INTO scope_revocations (seq, case_id, login) VALUES ($1, $2, $3)")
+                .bind(seq)
+                .bind(case.id)
+                .bind(previous)
+                .execute(&mut *tx)
+                .await?;
+            touch_requests_of_case(&mut tx, case.id).await?;
+        }
+        put_link(&mut tx, &p.url, ZgwKind::Case, case.id, &p.fingerprint).await?;
+        for r in &p.requests {
+            let id = if r.changed || r.expected_version.is_none() {
+                write_projected_request(&mut tx, r, case.id).await?
+            } else {
+                r.request.id
+            };
+            put_link(&mut tx, &r.url, ZgwKind::Request, id, "").await?;
+        }
+        if let Some(audit) = &p.audit {
+            append_audit(&mut tx, audit.clone().case(case.id)).await?;
+        }
+        let stored = fetch_case(&mut tx, case.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("case {} vanished", case.id)))?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     async fn append_audit_entry(&self, audit: AuditDraft) -> StoreResult<()> {

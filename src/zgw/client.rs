@@ -1,0 +1,362 @@
+//! HTTP to the ZGW APIs: a JWT per request naming the person, the headers
+//! Open Zaak insists on, paginated lists, and errors sorted by what the
+//! caller must do about them. A 5xx on a write is not a failure but an
+//! unknown outcome: Open Zaak may have committed it (ZGW.md).
+
+use std::time::Duration;
+
+use jsonwebtoken::{EncodingKey, Header};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::config::Secret;
+
+/// Who a request is made for: lands in the case system's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnBehalf {
+    pub user_id: String,
+    pub user_representation: String,
+}
+
+impl OnBehalf {
+    /// regiedesk itself (the reconciler, the notification re-reads).
+    pub fn regiedesk() -> Self {
+        Self {
+            user_id: "regiedesk".into(),
+            user_representation: "regiedesk (projectie)".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ZgwError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Out of the client's scopes (zaaktype or vertrouwelijkheid).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The case system refused the request (a 4xx with its problem).
+    #[error("refused ({status}): {code}: {detail}")]
+    Refused {
+        status: u16,
+        code: String,
+        detail: String,
+    },
+    /// A write whose result is not known: a 5xx, or the connection broke
+    /// after the request left. Re-read before anything else.
+    #[error("outcome unknown: {0}")]
+    OutcomeUnknown(String),
+    /// A read that failed for a reason that may pass (5xx, network).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("unexpected answer from {url}: {why}")]
+    Invalid { url: String, why: String },
+}
+
+#[derive(Serialize)]
+struct Claims<'a> {
+    iss: &'a str,
+    iat: i64,
+    client_id: &'a str,
+    user_id: &'a str,
+    user_representation: &'a str,
+}
+
+#[derive(Clone)]
+pub struct ZgwClient {
+    http: reqwest::Client,
+    client_id: String,
+    key: EncodingKey,
+}
+
+impl std::fmt::Debug for ZgwClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZgwClient")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ZgwClient {
+    pub fn new(client_id: &str, secret: &Secret) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .expect("a TLS backend is compiled in");
+        Self {
+            http,
+            client_id: client_id.into(),
+            key: EncodingKey::from_secret(secret.expose().as_bytes()),
+        }
+    }
+
+    /// A fresh JWT (Open Zaak accepts one for an hour after `iat`).
+    pub fn token(&self, on_behalf: &OnBehalf) -> String {
+        let claims = Claims {
+            iss: &self.client_id,
+            iat: chrono::Utc::now().timestamp(),
+            client_id: &self.client_id,
+            user_id: &on_behalf.user_id,
+            user_representation: &on_behalf.user_representation,
+        };
+        jsonwebtoken::encode(&Header::default(), &claims, &self.key).expect("HS256 encodes")
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Value>,
+        on_behalf: &OnBehalf,
+    ) -> Result<(StatusCode, Value), ZgwError> {
+        let writes = method != Method::GET;
+        let mut request = self
+            .http
+            .request(method, url)
+            .bearer_auth(self.token(on_behalf))
+            .header("Accept-Crs", "EPSG:4326")
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            request = request.header("Content-Crs", "EPSG:4326").json(body);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            // Whether a write that broke in transit was done is unknown.
+            Err(e) if writes && !e.is_connect() => {
+                return Err(ZgwError::OutcomeUnknown(format!("{url}: {e}")));
+            }
+            Err(e) => return Err(ZgwError::Unavailable(format!("{url}: {e}"))),
+        };
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        let value: Value = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        if status.is_server_error() {
+            let what = format!("{url}: {status}");
+            return Err(if writes {
+                ZgwError::OutcomeUnknown(what)
+            } else {
+                ZgwError::Unavailable(what)
+            });
+        }
+        if status == StatusCode::NOT_FOUND {
+            return Err(ZgwError::NotFound(url.into()));
+        }
+        if status == StatusCode::FORBIDDEN {
+            return Err(ZgwError::Forbidden(url.into()));
+        }
+        if status.is_client_error() {
+            return Err(refusal(status, &value));
+        }
+        Ok((status, value))
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        on_behalf: &OnBehalf,
+    ) -> Result<T, ZgwError> {
+        let (_, value) = self.send(Method::GET, url, None, on_behalf).await?;
+        decode(url, value)
+    }
+
+    /// Every item of a list, following `next` across pages; also takes a
+    /// plain JSON array (the zaakeigenschappen of a zaak are one).
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        on_behalf: &OnBehalf,
+    ) -> Result<Vec<T>, ZgwError> {
+        let mut items = Vec::new();
+        let mut next = Some(url.to_string());
+        while let Some(page_url) = next.take() {
+            let (_, value) = self.send(Method::GET, &page_url, None, on_behalf).await?;
+            let page = Page::from_value(&page_url, value)?;
+            for item in page.results {
+                items.push(decode(&page_url, item)?);
+            }
+            next = page.next;
+        }
+        Ok(items)
+    }
+
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: &Value,
+        on_behalf: &OnBehalf,
+    ) -> Result<T, ZgwError> {
+        let (_, value) = self.send(Method::POST, url, Some(body), on_behalf).await?;
+        decode(url, value)
+    }
+
+    pub async fn put(&self, url: &str, body: &Value, on_behalf: &OnBehalf) -> Result<(), ZgwError> {
+        self.send(Method::PUT, url, Some(body), on_behalf).await?;
+        Ok(())
+    }
+
+    pub async fn delete(&self, url: &str, on_behalf: &OnBehalf) -> Result<(), ZgwError> {
+        self.send(Method::DELETE, url, None, on_behalf).await?;
+        Ok(())
+    }
+
+    pub async fn patch(
+        &self,
+        url: &str,
+        body: &Value,
+        on_behalf: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        self.send(Method::PATCH, url, Some(body), on_behalf).await?;
+        Ok(())
+    }
+}
+
+/// One page of a ZGW list.
+pub struct Page {
+    pub results: Vec<Value>,
+    pub next: Option<String>,
+}
+
+impl Page {
+    pub fn from_value(url: &str, value: Value) -> Result<Page, ZgwError> {
+        match value {
+            Value::Array(results) => Ok(Page {
+                results,
+                next: None,
+            }),
+            Value::Object(mut map) => {
+                let results = match map.remove("results") {
+                    Some(Value::Array(results)) => results,
+                    _ => {
+                        return Err(ZgwError::Invalid {
+                            url: url.into(),
+                            why: "a list without results".into(),
+                        });
+                    }
+                };
+                let next = map
+                    .remove("next")
+                    .and_then(|n| n.as_str().map(String::from));
+                Ok(Page { results, next })
+            }
+            _ => Err(ZgwError::Invalid {
+                url: url.into(),
+                why: "not a list".into(),
+            }),
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(url: &str, value: Value) -> Result<T, ZgwError> {
+    serde_path_to_error::deserialize(value).map_err(|e| ZgwError::Invalid {
+        url: url.into(),
+        why: e.to_string(),
+    })
+}
+
+/// A ZGW problem answer (`code`, `detail`, `invalidParams`) as an error.
+pub fn refusal(status: StatusCode, body: &Value) -> ZgwError {
+    let code = body
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let mut detail = body
+        .get("detail")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if let Some(Value::Array(params)) = body.get("invalidParams") {
+        let params: Vec<String> = params
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    p.get("name").and_then(Value::as_str).unwrap_or("?"),
+                    p.get("code").and_then(Value::as_str).unwrap_or("?")
+                )
+            })
+            .collect();
+        if !params.is_empty() {
+            detail = format!("{detail} ({})", params.join(", "));
+        }
+    }
+    ZgwError::Refused {
+        status: status.as_u16(),
+        code,
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_names_the_person_and_is_signed_with_the_secret() {
+        let client = ZgwClient::new("regiedesk", &Secret::for_tests("geheim-0123456789"));
+        let token = client.token(&OnBehalf {
+            user_id: "pr-jeugd".into(),
+            user_representation: "Priya Ramdin".into(),
+        });
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.required_spec_claims.clear();
+        validation.validate_exp = false;
+        let data = jsonwebtoken::decode::<Value>(
+            &token,
+            &jsonwebtoken::DecodingKey::from_secret(b"geheim-0123456789"),
+            &validation,
+        )
+        .unwrap();
+        assert_eq!(data.claims["user_id"], "pr-jeugd");
+        assert_eq!(data.claims["user_representation"], "Priya Ramdin");
+        assert_eq!(data.claims["client_id"], "regiedesk");
+        assert_eq!(data.claims["iss"], "regiedesk");
+        let wrong = jsonwebtoken::decode::<Value>(
+            &token,
+            &jsonwebtoken::DecodingKey::from_secret(b"another-secret"),
+            &validation,
+        );
+        assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn a_problem_answer_names_its_code_and_fields() {
+        let body = serde_json::json!({
+            "code": "invalid", "detail": "Invalid input.",
+            "invalidParams": [{"name": "nonFieldErrors", "code": "resultaat-does-not-exist", "reason": "x"}]
+        });
+        match refusal(StatusCode::BAD_REQUEST, &body) {
+            ZgwError::Refused {
+                status,
+                code,
+                detail,
+            } => {
+                assert_eq!(status, 400);
+                assert_eq!(code, "invalid");
+                assert!(detail.contains("nonFieldErrors: resultaat-does-not-exist"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pages_and_plain_arrays_are_both_lists() {
+        let page = Page::from_value(
+            "u",
+            serde_json::json!({"count": 3, "next": "http://x/?page=2", "previous": null, "results": [1, 2]}),
+        )
+        .unwrap();
+        assert_eq!(page.results.len(), 2);
+        assert_eq!(page.next.as_deref(), Some("http://x/?page=2"));
+        let plain = Page::from_value("u", serde_json::json!([1])).unwrap();
+        assert!(plain.next.is_none());
+        assert!(Page::from_value("u", serde_json::json!({"detail": "x"})).is_err());
+    }
+}

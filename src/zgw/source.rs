@@ -1,0 +1,1054 @@
+//! The ZGW source at work: reading zaken into the projection (on a
+//! notification, on the reconciler's walk, at start) and writing what the
+//! desk does to the case system.
+//!
+//! Every read and write of one case zaak (with its request deelzaken) runs
+//! under that zaak's lock, because Open Zaak ignores `If-Match`: regiedesk
+//! checks its own versions against the projection and then is the only
+//! writer of that zaak until it has read the result back. Every write is
+//! idempotent: before each step the zaak is looked at and a step already
+//! done is skipped, so a step whose outcome was unknown (a 5xx) is resolved
+//! by reading, and running the whole command again is safe. The projection
+//! is always made from a fresh read, never from a write's answer.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures_util::future::try_join_all;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::catalogue::{
+    self, BesluitType, Catalogue, EigenschapType, NamedType, RawCatalogue, StatusType, ZaakType,
+};
+use super::client::{OnBehalf, ZgwClient, ZgwError};
+use super::config::{Secret, ZgwConfig};
+use super::mapping::{
+    self, Besluit, CaseRead, Resultaat, Rol, Status, Zaak, ZaakEigenschap, ZaakRead,
+};
+use crate::clock::Clock;
+use crate::domain::calendar::local_date;
+use crate::domain::lifecycle::Transition;
+use crate::domain::model::{Case, CaseEvent, CaseStatus, Person, Request, RequestStatus, Role};
+use crate::domain::norms::Norms;
+use crate::server::audit::AuditDraft;
+use crate::server::store::{Projection, RequestProjection, Store, StoreError, ZgwKind, ZgwLink};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Zgw(#[from] ZgwError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Unmappable(#[from] mapping::Unmappable),
+    /// The write went out but reading back does not show it.
+    #[error("het zaaksysteem heeft {0} niet vastgelegd")]
+    NotRecorded(String),
+}
+
+/// What one reconciler walk did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub listed: usize,
+    pub reread: usize,
+    pub changed: usize,
+    pub failed: usize,
+    pub elapsed_ms: u128,
+}
+
+pub struct ZgwSource {
+    client: ZgwClient,
+    config: ZgwConfig,
+    catalogue: Catalogue,
+    key: Secret,
+    store: Arc<dyn Store>,
+    norms: Arc<Norms>,
+    clock: Clock,
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    queue: mpsc::UnboundedSender<String>,
+    queued: Mutex<HashSet<String>>,
+    receiver: Mutex<Option<mpsc::UnboundedReceiver<String>>>,
+}
+
+/// Appends query parameters to a list URL.
+fn with_query(root: &str, path: &str, query: &[(&str, &str)]) -> String {
+    let mut url = url::Url::parse(&format!("{root}{path}")).expect("API roots are URLs");
+    url.query_pairs_mut().extend_pairs(query);
+    url.to_string()
+}
+
+fn uuid_of(url: &str) -> &str {
+    url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
+}
+
+impl ZgwSource {
+    /// Reads and resolves the catalogue; refuses, naming everything that is
+    /// missing, when the configuration does not fit it.
+    pub async fn connect(
+        config: ZgwConfig,
+        store: Arc<dyn Store>,
+        norms: Arc<Norms>,
+        clock: Clock,
+    ) -> anyhow::Result<Arc<Self>> {
+        config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("[zgw]: {e}"))?;
+        let secret = config.client_secret().map_err(anyhow::Error::msg)?;
+        let key = config.pseudonym_secret().map_err(anyhow::Error::msg)?;
+        let client = ZgwClient::new(&config.client_id, &secret);
+        let raw = read_catalogue(&client, &config).await?;
+        let catalogue = catalogue::resolve(&raw, &config).map_err(|missing| {
+            anyhow::anyhow!(
+                "the case system's catalogue does not fit [zgw]; missing:\n  - {}",
+                missing.join("\n  - ")
+            )
+        })?;
+        let (queue, receiver) = mpsc::unbounded_channel();
+        Ok(Arc::new(Self {
+            client,
+            config,
+            catalogue,
+            key,
+            store,
+            norms,
+            clock,
+            locks: Mutex::default(),
+            queue,
+            queued: Mutex::default(),
+            receiver: Mutex::new(Some(receiver)),
+        }))
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    pub fn config(&self) -> &ZgwConfig {
+        &self.config
+    }
+
+    fn lock_of(&self, url: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks
+            .lock()
+            .expect("lock map")
+            .entry(url.to_string())
+            .or_default()
+            .clone()
+    }
+
+    fn zaken(&self, path: &str, query: &[(&str, &str)]) -> String {
+        with_query(&self.config.zaken_api, path, query)
+    }
+
+    async fn read_zaak(&self, url: &str, requests: bool) -> Result<ZaakRead, ZgwError> {
+        let me = OnBehalf::regiedesk();
+        let zaak: Zaak = self.client.get(url, &me).await?;
+        let rollen_url = self.zaken("rollen", &[("zaak", url)]);
+        let statussen_url = self.zaken("statussen", &[("zaak", url)]);
+        let eigenschappen_url =
+            self.zaken(&format!("zaken/{}/zaakeigenschappen", uuid_of(url)), &[]);
+        let besluiten_url = with_query(&self.config.besluiten_api, "besluiten", &[("zaak", url)]);
+        let (rollen, statussen, eigenschappen) = tokio::try_join!(
+            self.client.list::<Rol>(&rollen_url, &me),
+            self.client.list::<Status>(&statussen_url, &me),
+            self.client.list::<ZaakEigenschap>(&eigenschappen_url, &me),
+        )?;
+        let resultaat = match &zaak.resultaat {
+            Some(r) if !r.is_empty() => Some(self.client.get::<Resultaat>(r, &me).await?),
+            _ => None,
+        };
+        let besluiten = if requests {
+            self.client.list::<Besluit>(&besluiten_url, &me).await?
+        } else {
+            Vec::new()
+        };
+        Ok(ZaakRead {
+            zaak,
+            rollen,
+            statussen,
+            eigenschappen,
+            resultaat,
+            besluiten,
+        })
+    }
+
+    /// A case zaak with its request deelzaken (other deelzaken are not ours).
+    pub async fn read_case(&self, url: &str) -> Result<CaseRead, ZgwError> {
+        let case = self.read_zaak(url, false).await?;
+        let requests = try_join_all(case.zaak.deelzaken.iter().map(|d| self.read_zaak(d, true)))
+            .await?
+            .into_iter()
+            .filter(|r| self.catalogue.request_kind(&r.zaak.zaaktype).is_some())
+            .collect();
+        Ok(CaseRead { case, requests })
+    }
+
+    /// Reads a case zaak again and stores what changed. `None` when the
+    /// zaak is not one of regiedesk's (another zaaktype).
+    pub async fn refresh(&self, url: &str) -> Result<Option<Case>, SourceError> {
+        let lock = self.lock_of(url);
+        let _held = lock.lock().await;
+        self.refresh_locked(url, None).await
+    }
+
+    async fn refresh_locked(
+        &self,
+        url: &str,
+        written: Option<Written<'_>>,
+    ) -> Result<Option<Case>, SourceError> {
+        let read = self.read_case(url).await?;
+        if read.case.zaak.zaaktype != self.catalogue.case.zaaktype {
+            return Ok(None);
+        }
+        let projection = self.project(&read, written).await?;
+        Ok(Some(self.store.save_projection(&projection).await?))
+    }
+
+    /// Builds the projection of a read case: merged over what regiedesk
+    /// holds (or, right after a command, over the command's own result).
+    async fn project(
+        &self,
+        read: &CaseRead,
+        written: Option<Written<'_>>,
+    ) -> Result<Projection, SourceError> {
+        let now = self.clock.now();
+        let facts = mapping::case_facts(&read.case, &self.catalogue, &self.config, &self.key, now)?;
+        let links: HashMap<String, ZgwLink> = self
+            .store
+            .zgw_links()
+            .await?
+            .into_iter()
+            .map(|l| (l.url.clone(), l))
+            .collect();
+        let stored = match links.get(&facts.url) {
+            Some(link) => self.store.case(link.local_id).await?,
+            None => None,
+        };
+        let mut people = Vec::new();
+        for login in [
+            facts.casusregisseur.clone(),
+            facts.doorzettingsmacht.as_ref().map(|d| d.0.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if self.store.person(&login).await?.is_none() {
+                tracing::warn!(%login, "the case system names a medewerker regiedesk does not know; registered inactive");
+                people.push(unknown_person(&login));
+            }
+        }
+        let organisations: HashMap<String, String> = match &facts.casusregisseur {
+            Some(login) => self
+                .store
+                .person(login)
+                .await?
+                .map(|p| (p.login, p.organisation))
+                .into_iter()
+                .collect(),
+            None => HashMap::new(),
+        };
+        let organisation_of = |login: &str| organisations.get(login).cloned();
+        let (base, mut events, expected, audit) = match (&written, &stored) {
+            (Some(w), Some(stored)) => (
+                w.case.clone(),
+                vec![w.event.clone()],
+                Some(stored.version),
+                Some(w.audit.clone()),
+            ),
+            (None, Some(stored)) => (stored.clone(), Vec::new(), Some(stored.version), None),
+            (_, None) => (mapping::blank_case(&facts), Vec::new(), None, None),
+        };
+        let (mut case, derived) =
+            mapping::merge_case(&base, &facts, &self.norms, now, &organisation_of);
+        let is_new = stored.is_none();
+        if is_new {
+            events.push(CaseEvent::new(
+                facts.referred_at,
+                mapping::CASE_SYSTEM,
+                crate::domain::model::EventKind::Referred,
+                Some(facts.source.to_string()),
+            ));
+        }
+        events.extend(derived);
+        let changed = match &stored {
+            Some(stored) => written.is_some() || &case != stored,
+            None => true,
+        };
+        if let (Some(stored), None) = (&stored, &written)
+            && changed
+        {
+            case.version = stored.version + 1;
+        }
+        let previous_casusregisseur = match &stored {
+            Some(stored)
+                if stored.casusregisseur.is_some()
+                    && stored.casusregisseur != case.casusregisseur =>
+            {
+                stored.casusregisseur.clone()
+            }
+            _ => None,
+        };
+        let stored_requests: HashMap<i64, Request> = match &stored {
+            Some(stored) => self
+                .store
+                .requests_of_case(stored.id)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect(),
+            None => HashMap::new(),
+        };
+        let mut requests = Vec::new();
+        for request_read in &read.requests {
+            let rf = mapping::request_facts(request_read, &self.catalogue, now)?;
+            let known = links
+                .get(&rf.url)
+                .and_then(|l| stored_requests.get(&l.local_id));
+            let written_request = written
+                .as_ref()
+                .and_then(|w| w.request)
+                .filter(|r| known.is_some_and(|k| k.id == r.id));
+            let (base, expected_version) = match (written_request, known) {
+                (Some(w), Some(k)) => (w.clone(), Some(k.version)),
+                (None, Some(k)) => (k.clone(), Some(k.version)),
+                (_, None) => (mapping::blank_request(&rf, case.id), None),
+            };
+            let (mut merged, mut request_events) = mapping::merge_request(&base, &rf);
+            if written_request.is_some() {
+                // The command's own history line says it, with its reason.
+                request_events.clear();
+            }
+            if expected_version.is_none() {
+                request_events.insert(
+                    0,
+                    CaseEvent {
+                        request_id: Some(0),
+                        ..CaseEvent::new(
+                            rf.filed_at,
+                            &rf.filed_by,
+                            crate::domain::model::EventKind::RequestFiled,
+                            Some(rf.provision.clone()),
+                        )
+                    },
+                );
+            }
+            let changed = match known {
+                Some(k) => written_request.is_some() || &merged != k,
+                None => true,
+            };
+            if let (Some(k), None) = (known, written_request)
+                && changed
+            {
+                merged.version = k.version + 1;
+            }
+            requests.push(RequestProjection {
+                url: rf.url.clone(),
+                request: merged,
+                expected_version,
+                changed,
+                events: request_events,
+            });
+        }
+        let fingerprint = self.fingerprint_of_read(read);
+        Ok(Projection {
+            url: facts.url.clone(),
+            fingerprint,
+            case,
+            expected_version: expected,
+            changed,
+            events,
+            previous_casusregisseur,
+            requests,
+            people,
+            audit: audit.or_else(|| changed.then(|| system_audit(now, "zgw.project"))),
+        })
+    }
+
+    fn fingerprint_of_read(&self, read: &CaseRead) -> String {
+        let mut holders = BTreeMap::new();
+        holders.insert(
+            read.case.zaak.url.clone(),
+            current_behandelaars(&read.case.rollen, &self.catalogue.case.casusregisseur),
+        );
+        let deelzaken: Vec<&Zaak> = read.requests.iter().map(|r| &r.zaak).collect();
+        fingerprint(&read.case.zaak, &holders, &deelzaken)
+    }
+
+    /// Learns that a zaak changed (from a notification): queues it for a
+    /// re-read unless it is queued already.
+    pub fn notify(&self, url: &str) {
+        if self.queued.lock().expect("queued").insert(url.to_string()) {
+            let _ = self.queue.send(url.to_string());
+        }
+    }
+
+    /// Which case zaak a notified object belongs to.
+    async fn case_url_of(&self, url: &str) -> Result<Option<String>, ZgwError> {
+        let me = OnBehalf::regiedesk();
+        if url.starts_with(&self.config.besluiten_api) {
+            let besluit: Besluit = self.client.get(url, &me).await?;
+            return Box::pin(self.case_url_of(&besluit.zaak)).await;
+        }
+        let zaak: Zaak = self.client.get(url, &me).await?;
+        if zaak.zaaktype == self.catalogue.case.zaaktype {
+            Ok(Some(zaak.url))
+        } else if self.catalogue.request_kind(&zaak.zaaktype).is_some() {
+            Ok(zaak.hoofdzaak)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Re-reads one notified object's case. Unknown, deleted and
+    /// out-of-scope zaken are logged and left.
+    pub async fn handle_notified(&self, url: &str) {
+        let case_url = match self.case_url_of(url).await {
+            Ok(Some(case_url)) => case_url,
+            Ok(None) => return,
+            Err(ZgwError::NotFound(_)) | Err(ZgwError::Forbidden(_)) => {
+                tracing::info!(%url, "notified about a zaak regiedesk may not or cannot read; left");
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(%url, %error, "notified zaak not read; the reconciler will");
+                return;
+            }
+        };
+        if let Err(error) = self.refresh(&case_url).await {
+            tracing::warn!(url = %case_url, %error, "notified zaak not projected; the reconciler will");
+        }
+    }
+
+    /// Starts the notification worker and the reconciler (a walk every
+    /// interval, a full one every night; the one at start is the caller's).
+    pub fn spawn(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut receiver = self
+            .receiver
+            .lock()
+            .expect("receiver")
+            .take()
+            .expect("spawned once");
+        let worker = {
+            let source = self.clone();
+            tokio::spawn(async move {
+                while let Some(url) = receiver.recv().await {
+                    source.queued.lock().expect("queued").remove(&url);
+                    source.handle_notified(&url).await;
+                }
+            })
+        };
+        let reconciler = {
+            let source = self.clone();
+            tokio::spawn(async move {
+                let interval = Duration::from_secs(source.config.reconcile_seconds);
+                // The full walk at start is done before the server listens.
+                let mut last_full = Some(local_date(source.clock.now()));
+                loop {
+                    tokio::time::sleep(interval).await;
+                    let today = local_date(source.clock.now());
+                    let full = last_full.is_none_or(|day| {
+                        day != today
+                            && chrono::Timelike::hour(
+                                &source
+                                    .clock
+                                    .now()
+                                    .with_timezone(&chrono_tz::Europe::Amsterdam),
+                            ) >= source.config.full_reread_hour
+                    });
+                    match source.reconcile(full).await {
+                        Ok(report) => {
+                            if full {
+                                last_full = Some(today);
+                            }
+                            tracing::info!(full, ?report, "reconciled with the case system");
+                        }
+                        Err(error) => tracing::warn!(%error, "reconciling failed; next interval"),
+                    }
+                }
+            })
+        };
+        vec![worker, reconciler]
+    }
+
+    /// Walks the flat lists and reads again every case zaak whose summary
+    /// changed (or every one, when `full`). Eigenschap changes show only in
+    /// a full walk: the lists do not carry them.
+    pub async fn reconcile(&self, full: bool) -> Result<ReconcileReport, SourceError> {
+        let started = Instant::now();
+        let me = OnBehalf::regiedesk();
+        let case_zt = self.catalogue.case.zaaktype.clone();
+        let list_urls: Vec<String> = std::iter::once(case_zt.as_str())
+            .chain(
+                self.catalogue
+                    .requests
+                    .values()
+                    .map(|t| t.zaaktype.as_str()),
+            )
+            .map(|zt| self.zaken("zaken", &[("zaaktype", zt)]))
+            .collect();
+        let lists = list_urls.iter().map(|u| self.client.list::<Zaak>(u, &me));
+        let rollen_url = self.zaken("rollen", &[("omschrijvingGeneriek", "behandelaar")]);
+        let (zaken, rollen) = tokio::try_join!(
+            try_join_all(lists),
+            self.client.list::<Rol>(&rollen_url, &me)
+        )?;
+        let mut zaken = zaken.into_iter();
+        let cases = zaken.next().unwrap_or_default();
+        let mut deelzaken: HashMap<String, Vec<Zaak>> = HashMap::new();
+        for deelzaak in zaken.flatten() {
+            if let Some(hoofd) = deelzaak.hoofdzaak.clone() {
+                deelzaken.entry(hoofd).or_default().push(deelzaak);
+            }
+        }
+        let mut holders: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for rol in rollen
+            .iter()
+            .filter(|r| r.roltype == self.catalogue.case.casusregisseur)
+        {
+            if let Some(zaak) = rol_zaak(rol) {
+                holders.entry(zaak).or_default();
+            }
+        }
+        let by_zaak = group_rollen(&rollen, &self.catalogue.case.casusregisseur);
+        for (zaak, logins) in by_zaak {
+            holders.insert(zaak, logins);
+        }
+        let known: HashMap<String, String> = self
+            .store
+            .zgw_links()
+            .await?
+            .into_iter()
+            .filter(|l| l.kind == ZgwKind::Case)
+            .map(|l| (l.url, l.fingerprint))
+            .collect();
+        let mut report = ReconcileReport {
+            listed: cases.len(),
+            ..Default::default()
+        };
+        let stale: Vec<&Zaak> = cases
+            .iter()
+            .filter(|z| {
+                let empty = Vec::new();
+                let subs: Vec<&Zaak> = deelzaken.get(&z.url).unwrap_or(&empty).iter().collect();
+                full || known.get(&z.url) != Some(&fingerprint(z, &holders, &subs))
+            })
+            .collect();
+        // A few at a time: the case system serves the desks' writes too.
+        for chunk in stale.chunks(8) {
+            let results = futures_util::future::join_all(chunk.iter().map(|z| async {
+                let before = self.store.counters().await.map(|c| c.change).unwrap_or(0);
+                let result = self.refresh(&z.url).await;
+                let after = self.store.counters().await.map(|c| c.change).unwrap_or(0);
+                (z.url.clone(), result, after != before)
+            }))
+            .await;
+            for (url, result, moved) in results {
+                report.reread += 1;
+                match result {
+                    Ok(_) if moved => report.changed += 1,
+                    Ok(_) => {}
+                    Err(error) => {
+                        report.failed += 1;
+                        tracing::warn!(%url, %error, "zaak not projected");
+                    }
+                }
+            }
+        }
+        report.elapsed_ms = started.elapsed().as_millis();
+        Ok(report)
+    }
+}
+
+/// What regiedesk just did to a case, to lay the re-read over.
+struct Written<'a> {
+    case: &'a Case,
+    event: &'a CaseEvent,
+    request: Option<&'a Request>,
+    audit: &'a AuditDraft,
+}
+
+fn rol_zaak(rol: &Rol) -> Option<String> {
+    // A rol's own URL does not name its zaak; the list carries `zaak`.
+    rol.zaak.clone()
+}
+
+fn current_behandelaars(rollen: &[Rol], roltype: &str) -> Vec<String> {
+    let mut logins: Vec<String> = rollen
+        .iter()
+        .filter(|r| r.roltype == roltype && r.einde_geldigheid.is_none())
+        .filter_map(Rol::medewerker)
+        .collect();
+    logins.sort();
+    logins
+}
+
+fn group_rollen(rollen: &[Rol], roltype: &str) -> BTreeMap<String, Vec<String>> {
+    let mut by_zaak: BTreeMap<String, Vec<Rol>> = BTreeMap::new();
+    for rol in rollen.iter().filter(|r| r.roltype == roltype) {
+        if let Some(zaak) = rol_zaak(rol) {
+            by_zaak.entry(zaak).or_default().push(rol.clone());
+        }
+    }
+    by_zaak
+        .into_iter()
+        .map(|(zaak, rollen)| (zaak, current_behandelaars(&rollen, roltype)))
+        .collect()
+}
+
+/// What the flat lists show of a case zaak and its deelzaken: when this
+/// changes, the zaak is read again.
+pub fn fingerprint(
+    zaak: &Zaak,
+    holders: &BTreeMap<String, Vec<String>>,
+    deelzaken: &[&Zaak],
+) -> String {
+    let mut parts = vec![mapping::list_fingerprint(zaak, holders)];
+    let mut subs: Vec<String> = deelzaken
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}:{}",
+                d.url,
+                d.status.as_deref().unwrap_or(""),
+                d.resultaat.as_deref().unwrap_or(""),
+                d.uiterlijke_einddatum_afdoening
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    subs.sort();
+    parts.extend(subs);
+    parts.join(";")
+}
+
+fn unknown_person(login: &str) -> Person {
+    Person {
+        login: login.into(),
+        display_name: login.into(),
+        role: Role::Casusregisseur,
+        organisation: "onbekend".into(),
+        specialism: None,
+        capacity: None,
+        active: false,
+    }
+}
+
+fn system_audit(at: DateTime<Utc>, action: &str) -> AuditDraft {
+    AuditDraft {
+        at,
+        actor: mapping::CASE_SYSTEM.into(),
+        actor_role: None,
+        on_behalf_of: "zaaksysteem".into(),
+        case_id: None,
+        request_id: None,
+        action: action.into(),
+        result: "ok".into(),
+        reason: None,
+    }
+}
+
+async fn read_catalogue(client: &ZgwClient, config: &ZgwConfig) -> anyhow::Result<RawCatalogue> {
+    let me = OnBehalf::regiedesk();
+    let root = &config.catalogi_api;
+    let mut raw = RawCatalogue::default();
+    for identificatie in [
+        &config.zaaktypen.case,
+        &config.zaaktypen.jeugdhulp,
+        &config.zaaktypen.wmo_maatwerk,
+    ] {
+        let url = with_query(root, "zaaktypen", &[("identificatie", identificatie)]);
+        let zaaktypen: Vec<ZaakType> = client
+            .list(&url, &me)
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the catalogue ({url}): {e}"))?;
+        for zt in &zaaktypen {
+            let q = [("zaaktype", zt.url.as_str())];
+            raw.statustypen.extend(
+                client
+                    .list::<StatusType>(&with_query(root, "statustypen", &q), &me)
+                    .await?,
+            );
+            raw.roltypen.extend(
+                client
+                    .list::<NamedType>(&with_query(root, "roltypen", &q), &me)
+                    .await?,
+            );
+            raw.resultaattypen.extend(
+                client
+                    .list::<NamedType>(&with_query(root, "resultaattypen", &q), &me)
+                    .await?,
+            );
+            raw.eigenschappen.extend(
+                client
+                    .list::<EigenschapType>(&with_query(root, "eigenschappen", &q), &me)
+                    .await?,
+            );
+        }
+        raw.zaaktypen.extend(zaaktypen);
+    }
+    raw.besluittypen = client
+        .list::<BesluitType>(&with_query(root, "besluittypen", &[]), &me)
+        .await?;
+    Ok(raw)
+}
+
+impl From<SourceError> for crate::server::error::ApiError {
+    fn from(error: SourceError) -> Self {
+        use crate::server::error::ApiError;
+        match error {
+            SourceError::Store(e) => e.into(),
+            SourceError::Zgw(ZgwError::Refused { detail, code, .. }) => {
+                ApiError::Conflict(format!("het zaaksysteem weigert dit: {code} {detail}"))
+            }
+            SourceError::Zgw(ZgwError::Forbidden(_)) => ApiError::Forbidden(
+                "regiedesk mag deze zaak in het zaaksysteem niet wijzigen".into(),
+            ),
+            SourceError::Zgw(ZgwError::NotFound(_)) => {
+                ApiError::NotFound("deze zaak bestaat niet meer in het zaaksysteem".into())
+            }
+            other => {
+                tracing::warn!(error = %other, "case system write not completed");
+                ApiError::CaseSystem(
+                    "het zaaksysteem antwoordt niet zoals verwacht; er is niets gewijzigd \
+                     dat niet in het zaaksysteem staat. Probeer het zo opnieuw."
+                        .into(),
+                )
+            }
+        }
+    }
+}
+
+/// The writes of one command, each skipped when the zaak already shows it.
+impl ZgwSource {
+    fn on_behalf(actor: &Person) -> OnBehalf {
+        OnBehalf {
+            user_id: actor.login.clone(),
+            user_representation: actor.display_name.clone(),
+        }
+    }
+
+    /// Whether a case transition changes what the case system records.
+    pub fn records(&self, t: &Transition) -> bool {
+        use crate::domain::model::EventKind::*;
+        matches!(
+            t.event.kind,
+            Assigned
+                | Reassigned
+                | FirstContact
+                | Plan
+                | Escalated
+                | TakenOver
+                | Deescalated
+                | Closed
+                | WaakvlamPostponed
+        )
+    }
+
+    async fn url_of(&self, kind: ZgwKind, id: i64) -> Result<String, SourceError> {
+        self.store.zgw_url(kind, id).await?.ok_or_else(|| {
+            SourceError::NotRecorded(format!("de koppeling van {} {id}", kind.as_str()))
+        })
+    }
+
+    /// Writes a case transition to the case system, then projects the
+    /// zaak as read back, with the transition's history line and audit.
+    pub async fn write_case(
+        &self,
+        actor: &Person,
+        before: &Case,
+        t: &Transition,
+        audit: AuditDraft,
+    ) -> Result<Case, SourceError> {
+        let url = self.url_of(ZgwKind::Case, before.id).await?;
+        let lock = self.lock_of(&url);
+        let _held = lock.lock().await;
+        let stored = self.store.case(before.id).await?;
+        if stored.map(|c| c.version) != Some(before.version) {
+            return Err(StoreError::StaleVersion.into());
+        }
+        let me = Self::on_behalf(actor);
+        // Once more after an unknown outcome: every step looks first.
+        if let Err(ZgwError::OutcomeUnknown(why)) = self.push_case(&url, before, t, &me).await {
+            tracing::warn!(%url, %why, "outcome unknown; reading and trying once more");
+            self.push_case(&url, before, t, &me).await?;
+        }
+        let written = Written {
+            case: &t.case,
+            event: &t.event,
+            request: None,
+            audit: &audit,
+        };
+        let case = self
+            .refresh_locked(&url, Some(written))
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?;
+        self.check_recorded(&t.case, &case)?;
+        Ok(case)
+    }
+
+    /// The re-read must show what was written; if not, the projection now
+    /// shows the truth and the caller hears the write did not land.
+    fn check_recorded(&self, wanted: &Case, got: &Case) -> Result<(), SourceError> {
+        if wanted.casusregisseur != got.casusregisseur {
+            return Err(SourceError::NotRecorded("de casusregisseur".into()));
+        }
+        if wanted.escalated != got.escalated {
+            return Err(SourceError::NotRecorded("de escalatie".into()));
+        }
+        if wanted.is_open() != got.is_open() {
+            return Err(SourceError::NotRecorded("het afsluiten".into()));
+        }
+        Ok(())
+    }
+
+    async fn push_case(
+        &self,
+        url: &str,
+        before: &Case,
+        t: &Transition,
+        me: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        let after = &t.case;
+        let read = self.read_zaak(url, false).await?;
+        let types = &self.catalogue.case;
+        let now = self.clock.now();
+        if after.casusregisseur != before.casusregisseur
+            && let Some(login) = &after.casusregisseur
+        {
+            self.put_holder(&read, &types.casusregisseur, login, "", me)
+                .await?;
+        }
+        if after.taken_over
+            && !before.taken_over
+            && let Some(login) = &after.casusregisseur
+        {
+            let why = t.event.note.clone().unwrap_or_default();
+            self.put_holder(&read, &types.doorzettingsmacht, login, &why, me)
+                .await?;
+        }
+        if after.escalated != before.escalated || after.taken_over != before.taken_over {
+            let value = match (after.escalated, after.taken_over) {
+                (false, _) => "geen",
+                (true, false) => "geescaleerd",
+                (true, true) => "overgenomen",
+            };
+            self.put_eigenschap(&read, &types.escalation, value, me)
+                .await?;
+        }
+        if after.waakvlam_until != before.waakvlam_until
+            && let Some(until) = after.waakvlam_until
+        {
+            let value = until.format("%Y%m%d").to_string();
+            self.put_eigenschap(&read, &types.waakvlam_until, &value, me)
+                .await?;
+        }
+        if before.is_open() && !after.is_open() {
+            if read.zaak.resultaat.as_deref().is_none_or(str::is_empty) {
+                let result = after
+                    .close_result
+                    .unwrap_or(crate::domain::model::CloseResult::GoalsMet);
+                let resultaattype = if after.status == CaseStatus::Waakvlam {
+                    types.waakvlam.clone()
+                } else {
+                    types.close[&result].clone()
+                };
+                let body = json!({"zaak": url, "resultaattype": resultaattype, "toelichting": result.as_str()});
+                self.client
+                    .post::<Value>(&self.zaken("resultaten", &[]), &body, me)
+                    .await?;
+            }
+            self.put_status(&read, &types.statustypen[&CaseStatus::Closed], now, me)
+                .await?;
+        } else if after.status != before.status
+            && let Some(statustype) = types.statustypen.get(&after.status)
+        {
+            self.put_status(&read, statustype, now, me).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes `login` the holder of `roltype` unless it already is; earlier
+    /// holders' rollen are removed (the audit trail keeps them).
+    async fn put_holder(
+        &self,
+        read: &ZaakRead,
+        roltype: &str,
+        login: &str,
+        toelichting: &str,
+        me: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        let holders: Vec<&Rol> = read
+            .rollen
+            .iter()
+            .filter(|r| r.roltype == roltype)
+            .collect();
+        let current = holders.iter().max_by_key(|r| r.registratiedatum);
+        if current.and_then(|r| r.medewerker()).as_deref() != Some(login) {
+            let person = self.store.person(login).await.ok().flatten();
+            let body = json!({
+                "zaak": read.zaak.url,
+                "betrokkeneType": "medewerker",
+                "roltype": roltype,
+                "roltoelichting": toelichting,
+                "betrokkeneIdentificatie": {
+                    "identificatie": login,
+                    "achternaam": person.map(|p| p.display_name).unwrap_or_else(|| login.to_string()),
+                },
+            });
+            self.client
+                .post::<Value>(&self.zaken("rollen", &[]), &body, me)
+                .await?;
+        }
+        for old in holders
+            .iter()
+            .filter(|r| r.medewerker().as_deref() != Some(login))
+        {
+            match self.client.delete(&old.url, me).await {
+                Ok(()) | Err(ZgwError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    async fn put_eigenschap(
+        &self,
+        read: &ZaakRead,
+        eigenschap: &str,
+        value: &str,
+        me: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        let path = format!("zaken/{}/zaakeigenschappen", uuid_of(&read.zaak.url));
+        let body = json!({"zaak": read.zaak.url, "eigenschap": eigenschap, "waarde": value});
+        match read
+            .eigenschappen
+            .iter()
+            .find(|e| e.eigenschap == eigenschap)
+        {
+            Some(e) if e.waarde == value => Ok(()),
+            Some(e) => self.client.put(&e.url, &body, me).await,
+            None => self
+                .client
+                .post::<Value>(&self.zaken(&path, &[]), &body, me)
+                .await
+                .map(|_| ()),
+        }
+    }
+
+    /// Sets a status unless it is the zaak's last one already.
+    async fn put_status(
+        &self,
+        read: &ZaakRead,
+        statustype: &str,
+        at: DateTime<Utc>,
+        me: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        let last = read.statussen.iter().max_by_key(|s| s.datum_status_gezet);
+        if last.is_some_and(|s| s.statustype == statustype) {
+            return Ok(());
+        }
+        // A status is not set before the one it follows.
+        let at = last.map_or(at, |s| {
+            at.max(s.datum_status_gezet + chrono::Duration::seconds(1))
+        });
+        let body = json!({
+            "zaak": read.zaak.url,
+            "statustype": statustype,
+            "datumStatusGezet": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        });
+        self.client
+            .post::<Value>(&self.zaken("statussen", &[]), &body, me)
+            .await?;
+        Ok(())
+    }
+
+    /// Writes a decision on a request: besluit, beslisser, resultaat and
+    /// eindstatus on its deelzaak; then projects the case as read back.
+    pub async fn write_decision(
+        &self,
+        actor: &Person,
+        before: &Request,
+        decided: &Request,
+        event: &CaseEvent,
+        audit: AuditDraft,
+    ) -> Result<Request, SourceError> {
+        let case_url = self.url_of(ZgwKind::Case, before.case_id).await?;
+        let url = self.url_of(ZgwKind::Request, before.id).await?;
+        let lock = self.lock_of(&case_url);
+        let _held = lock.lock().await;
+        let stored = self.store.request(before.id).await?;
+        if stored.map(|r| r.version) != Some(before.version) {
+            return Err(StoreError::StaleVersion.into());
+        }
+        let case = self
+            .store
+            .case(before.case_id)
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded("de zaak".into()))?;
+        let me = Self::on_behalf(actor);
+        if let Err(ZgwError::OutcomeUnknown(why)) = self.push_decision(&url, decided, &me).await {
+            tracing::warn!(%url, %why, "outcome unknown; reading and trying once more");
+            self.push_decision(&url, decided, &me).await?;
+        }
+        let written = Written {
+            case: &case,
+            event,
+            request: Some(decided),
+            audit: &audit,
+        };
+        self.refresh_locked(&case_url, Some(written)).await?;
+        let saved = self
+            .store
+            .request(before.id)
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?;
+        if saved.status != decided.status {
+            return Err(SourceError::NotRecorded("het besluit".into()));
+        }
+        Ok(saved)
+    }
+
+    async fn push_decision(
+        &self,
+        url: &str,
+        decided: &Request,
+        me: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        let read = self.read_zaak(url, true).await?;
+        let types = &self.catalogue.requests[&decided.kind];
+        let now = self.clock.now();
+        let today = local_date(now).to_string();
+        if read.besluiten.is_empty() {
+            let body = json!({
+                "verantwoordelijkeOrganisatie": self.config.rsin,
+                "besluittype": self.catalogue.besluittype,
+                "zaak": url,
+                "datum": today,
+                "ingangsdatum": today,
+                "toelichting": decided.reason.clone().unwrap_or_default(),
+            });
+            let besluiten = with_query(&self.config.besluiten_api, "besluiten", &[]);
+            self.client.post::<Value>(&besluiten, &body, me).await?;
+        }
+        if let Some(login) = &decided.decided_by {
+            self.put_holder(&read, &types.decider, login, "mandaat", me)
+                .await?;
+        }
+        if read.zaak.resultaat.as_deref().is_none_or(str::is_empty) {
+            let resultaattype = match decided.status {
+                RequestStatus::Rejected => &types.rejected,
+                _ => &types.approved,
+            };
+            let body = json!({"zaak": url, "resultaattype": resultaattype, "toelichting": ""});
+            self.client
+                .post::<Value>(&self.zaken("resultaten", &[]), &body, me)
+                .await?;
+        }
+        self.put_status(&read, &types.decided, now, me).await?;
+        Ok(())
+    }
+}
