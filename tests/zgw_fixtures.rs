@@ -13,6 +13,7 @@ use regiedesk::zgw::catalogue::{self, RawCatalogue};
 use regiedesk::zgw::client::Page;
 use regiedesk::zgw::config::{Secret, ZgwConfig};
 use regiedesk::zgw::mapping::{self, ZaakRead};
+use regiedesk::zgw::notify::{self, Notification};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -302,4 +303,27 @@ fn request_deelzaken_map_to_pending_approved_and_rejected() {
     assert_eq!(merged.status, RequestStatus::Approved);
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].actor, "pr-jeugd-1");
+}
+
+#[test]
+fn every_captured_notification_says_which_zaak_to_read_again() {
+    let received = fixture("notifications/received.json");
+    let received = received.as_array().unwrap();
+    assert!(received.len() >= 30, "{}", received.len());
+    let expected_header = config().notification_header().unwrap();
+    for item in received {
+        assert_eq!(item["authorization"], expected_header.expose());
+        let n: Notification = serde_json::from_value(item["body"].clone()).unwrap();
+        let object = notify::object_to_read(&n).unwrap_or_else(|| panic!("{n:?}"));
+        match n.kanaal.as_str() {
+            // A zaak's rol, status, eigenschap, resultaat: read the zaak.
+            "zaken" => assert_eq!(object, n.hoofd_object),
+            // A besluit: read the besluit, then its zaak.
+            "besluiten" => assert!(object.contains("/besluiten/api/v1/besluiten/"), "{object}"),
+            other => panic!("unexpected kanaal {other}"),
+        }
+        // A notification carries no personal data, only URLs.
+        assert!(!item["body"].to_string().contains("999993653"));
+    }
+    // The same notification twice is one re-read: see the source's queue.
 }
