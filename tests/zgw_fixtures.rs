@@ -317,7 +317,14 @@ fn every_captured_notification_says_which_zaak_to_read_again() {
         let object = notify::object_to_read(&n).unwrap_or_else(|| panic!("{n:?}"));
         match n.kanaal.as_str() {
             // A zaak's rol, status, eigenschap, resultaat: read the zaak.
-            "zaken" => assert_eq!(object, n.hoofd_object),
+            "zaken" => {
+                assert_eq!(object, n.hoofd_object);
+                // Named, so a case zaak is read without asking what it is.
+                assert!(
+                    n.zaaktype().is_some_and(|z| z.contains("/zaaktypen/")),
+                    "{n:?}"
+                );
+            }
             // A besluit: read the besluit, then its zaak.
             "besluiten" => assert!(object.contains("/besluiten/api/v1/besluiten/"), "{object}"),
             other => panic!("unexpected kanaal {other}"),

@@ -205,16 +205,6 @@ impl ZgwClient {
         self.send(Method::DELETE, url, None, on_behalf).await?;
         Ok(())
     }
-
-    pub async fn patch(
-        &self,
-        url: &str,
-        body: &Value,
-        on_behalf: &OnBehalf,
-    ) -> Result<(), ZgwError> {
-        self.send(Method::PATCH, url, Some(body), on_behalf).await?;
-        Ok(())
-    }
 }
 
 /// One page of a ZGW list.

@@ -7,8 +7,6 @@
 //! difference as a history line, so a change made in the case system shows
 //! on the desk like any other.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -179,7 +177,7 @@ impl ZaakRead {
     }
 
     /// The current holder of a roltype (the latest registered, not ended).
-    fn holder(&self, roltype: &str, now: DateTime<Utc>) -> Option<&Rol> {
+    pub fn holder(&self, roltype: &str, now: DateTime<Utc>) -> Option<&Rol> {
         self.rollen
             .iter()
             .filter(|r| r.roltype == roltype && r.current(now))
@@ -195,7 +193,7 @@ impl ZaakRead {
             .min()
     }
 
-    fn last_status(&self) -> Option<&Status> {
+    pub fn last_status(&self) -> Option<&Status> {
         self.statussen.iter().max_by_key(|s| s.datum_status_gezet)
     }
 }
@@ -403,7 +401,7 @@ pub fn case_facts(
     Ok(CaseFacts {
         url: zaak.url.clone(),
         number: zaak.number(),
-        pseudonym: identity,
+        pseudonym: pseudonym(key, &identity),
         domain,
         source,
         risk_flags,
@@ -419,10 +417,6 @@ pub fn case_facts(
         waakvlam_until,
         escalated,
         doorzettingsmacht,
-    })
-    .map(|mut facts| {
-        facts.pseudonym = pseudonym(key, &facts.pseudonym);
-        facts
     })
 }
 
@@ -623,9 +617,6 @@ pub fn merge_case(
     .flatten()
     .max()
     .expect("at least the base's clock");
-    if base.assigned_at.is_some() || base.casusregisseur.is_some() {
-        next.last_activity_at = next.last_activity_at.max(base.last_activity_at);
-    }
     (next, events)
 }
 
@@ -704,21 +695,4 @@ pub fn blank_request(facts: &RequestFacts, case_id: i64) -> Request {
         version: 1,
         term: Default::default(),
     }
-}
-
-/// A cheap summary of what the flat lists show of a zaak, to tell the
-/// reconciler which zaken to read again.
-pub fn list_fingerprint(zaak: &Zaak, behandelaars: &BTreeMap<String, Vec<String>>) -> String {
-    let holders = behandelaars
-        .get(&zaak.url)
-        .map(|v| v.join("|"))
-        .unwrap_or_default();
-    format!(
-        "{}#{}#{}#{}#{}",
-        zaak.status.as_deref().unwrap_or(""),
-        zaak.resultaat.as_deref().unwrap_or(""),
-        zaak.einddatum.map(|d| d.to_string()).unwrap_or_default(),
-        zaak.deelzaken.len(),
-        holders
-    )
 }

@@ -7,6 +7,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
 use crate::server::AppState;
 use crate::server::error::ApiError;
@@ -22,6 +23,16 @@ pub struct Notification {
     pub resource: String,
     pub resource_url: String,
     pub actie: String,
+    /// For the zaken kanaal: bronorganisatie, zaaktype, vertrouwelijkheid.
+    #[serde(default)]
+    pub kenmerken: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Notification {
+    /// The zaaktype the notification names, if it names one.
+    pub fn zaaktype(&self) -> Option<&str> {
+        self.kenmerken.get("zaaktype")?.as_str()
+    }
 }
 
 /// Which object to read again for a notification, if any: the zaak (or
@@ -34,11 +45,6 @@ pub fn object_to_read(n: &Notification) -> Option<&str> {
         }
         _ => None,
     }
-}
-
-/// Constant-time comparison, so the header cannot be guessed byte by byte.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The callback route, on a server with a ZGW source; none without.
@@ -67,12 +73,13 @@ pub async fn receive(
         .get(header::AUTHORIZATION)
         .map(|v| v.as_bytes())
         .unwrap_or_default();
-    if !same(given, expected.expose().as_bytes()) {
+    // Constant time, so the header cannot be guessed byte by byte.
+    if !bool::from(given.ct_eq(expected.expose().as_bytes())) {
         return Err(ApiError::Unauthorized);
     }
     let notification: Notification = body.parse()?;
     if let Some(url) = object_to_read(&notification) {
-        source.notify(url);
+        source.notify(url, notification.zaaktype());
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -34,7 +34,7 @@ use crate::domain::lifecycle::Transition;
 use crate::domain::model::{Case, CaseEvent, CaseStatus, Person, Request, RequestStatus, Role};
 use crate::domain::norms::Norms;
 use crate::server::audit::AuditDraft;
-use crate::server::store::{Projection, RequestProjection, Store, StoreError, ZgwKind, ZgwLink};
+use crate::server::store::{Projection, RequestProjection, Store, StoreError, ZgwKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -68,9 +68,10 @@ pub struct ZgwSource {
     norms: Arc<Norms>,
     clock: Clock,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    queue: mpsc::UnboundedSender<String>,
+    /// Notified URLs, each with whether it is known to be a case zaak.
+    queue: mpsc::UnboundedSender<(String, bool)>,
     queued: Mutex<HashSet<String>>,
-    receiver: Mutex<Option<mpsc::UnboundedReceiver<String>>>,
+    receiver: Mutex<Option<mpsc::UnboundedReceiver<(String, bool)>>>,
 }
 
 /// Appends query parameters to a list URL.
@@ -188,7 +189,7 @@ impl ZgwSource {
 
     /// Reads a case zaak again and stores what changed. `None` when the
     /// zaak is not one of regiedesk's (another zaaktype).
-    pub async fn refresh(&self, url: &str) -> Result<Option<Case>, SourceError> {
+    pub async fn refresh(&self, url: &str) -> Result<Option<Refreshed>, SourceError> {
         let lock = self.lock_of(url);
         let _held = lock.lock().await;
         self.refresh_locked(url, None).await
@@ -198,13 +199,19 @@ impl ZgwSource {
         &self,
         url: &str,
         written: Option<Written<'_>>,
-    ) -> Result<Option<Case>, SourceError> {
+    ) -> Result<Option<Refreshed>, SourceError> {
         let read = self.read_case(url).await?;
         if read.case.zaak.zaaktype != self.catalogue.case.zaaktype {
             return Ok(None);
         }
         let projection = self.project(&read, written).await?;
-        Ok(Some(self.store.save_projection(&projection).await?))
+        let changed = projection.changed
+            || projection
+                .requests
+                .iter()
+                .any(|r| r.changed || r.expected_version.is_none());
+        let case = self.store.save_projection(&projection).await?;
+        Ok(Some(Refreshed { case, changed }))
     }
 
     /// Builds the projection of a read case: merged over what regiedesk
@@ -216,18 +223,12 @@ impl ZgwSource {
     ) -> Result<Projection, SourceError> {
         let now = self.clock.now();
         let facts = mapping::case_facts(&read.case, &self.catalogue, &self.config, &self.key, now)?;
-        let links: HashMap<String, ZgwLink> = self
-            .store
-            .zgw_links()
-            .await?
-            .into_iter()
-            .map(|l| (l.url.clone(), l))
-            .collect();
-        let stored = match links.get(&facts.url) {
+        let stored = match self.store.zgw_link(&facts.url).await? {
             Some(link) => self.store.case(link.local_id).await?,
             None => None,
         };
         let mut people = Vec::new();
+        let mut organisations = HashMap::new();
         for login in [
             facts.casusregisseur.clone(),
             facts.doorzettingsmacht.as_ref().map(|d| d.0.clone()),
@@ -235,21 +236,16 @@ impl ZgwSource {
         .into_iter()
         .flatten()
         {
-            if self.store.person(&login).await?.is_none() {
-                tracing::warn!(%login, "the case system names a medewerker regiedesk does not know; registered inactive");
-                people.push(unknown_person(&login));
+            match self.store.person(&login).await? {
+                Some(person) => {
+                    organisations.insert(login, person.organisation);
+                }
+                None => {
+                    tracing::warn!(%login, "the case system names a medewerker regiedesk does not know; registered inactive");
+                    people.push(unknown_person(&login));
+                }
             }
         }
-        let organisations: HashMap<String, String> = match &facts.casusregisseur {
-            Some(login) => self
-                .store
-                .person(login)
-                .await?
-                .map(|p| (p.login, p.organisation))
-                .into_iter()
-                .collect(),
-            None => HashMap::new(),
-        };
         let organisation_of = |login: &str| organisations.get(login).cloned();
         let (base, mut events, expected, audit) = match (&written, &stored) {
             (Some(w), Some(stored)) => (
@@ -304,8 +300,10 @@ impl ZgwSource {
         let mut requests = Vec::new();
         for request_read in &read.requests {
             let rf = mapping::request_facts(request_read, &self.catalogue, now)?;
-            let known = links
-                .get(&rf.url)
+            let known = self
+                .store
+                .zgw_link(&rf.url)
+                .await?
                 .and_then(|l| stored_requests.get(&l.local_id));
             let written_request = written
                 .as_ref()
@@ -378,10 +376,12 @@ impl ZgwSource {
     }
 
     /// Learns that a zaak changed (from a notification): queues it for a
-    /// re-read unless it is queued already.
-    pub fn notify(&self, url: &str) {
+    /// re-read unless it is queued already. A notification names the
+    /// zaaktype: a case zaak is then read without first asking what it is.
+    pub fn notify(&self, url: &str, zaaktype: Option<&str>) {
         if self.queued.lock().expect("queued").insert(url.to_string()) {
-            let _ = self.queue.send(url.to_string());
+            let is_case = zaaktype == Some(self.catalogue.case.zaaktype.as_str());
+            let _ = self.queue.send((url.to_string(), is_case));
         }
     }
 
@@ -404,8 +404,13 @@ impl ZgwSource {
 
     /// Re-reads one notified object's case. Unknown, deleted and
     /// out-of-scope zaken are logged and left.
-    pub async fn handle_notified(&self, url: &str) {
-        let case_url = match self.case_url_of(url).await {
+    pub async fn handle_notified(&self, url: &str, is_case: bool) {
+        let case_url = if is_case {
+            Ok(Some(url.to_string()))
+        } else {
+            self.case_url_of(url).await
+        };
+        let case_url = match case_url {
             Ok(Some(case_url)) => case_url,
             Ok(None) => return,
             Err(ZgwError::NotFound(_)) | Err(ZgwError::Forbidden(_)) => {
@@ -417,8 +422,14 @@ impl ZgwSource {
                 return;
             }
         };
-        if let Err(error) = self.refresh(&case_url).await {
-            tracing::warn!(url = %case_url, %error, "notified zaak not projected; the reconciler will");
+        match self.refresh(&case_url).await {
+            Ok(_) => {}
+            Err(SourceError::Zgw(ZgwError::NotFound(_) | ZgwError::Forbidden(_))) => {
+                tracing::info!(url = %case_url, "notified about a zaak regiedesk may not or cannot read; left");
+            }
+            Err(error) => {
+                tracing::warn!(url = %case_url, %error, "notified zaak not projected; the reconciler will");
+            }
         }
     }
 
@@ -434,9 +445,9 @@ impl ZgwSource {
         let worker = {
             let source = self.clone();
             tokio::spawn(async move {
-                while let Some(url) = receiver.recv().await {
+                while let Some((url, is_case)) = receiver.recv().await {
                     source.queued.lock().expect("queued").remove(&url);
-                    source.handle_notified(&url).await;
+                    source.handle_notified(&url, is_case).await;
                 }
             })
         };
@@ -503,19 +514,7 @@ impl ZgwSource {
                 deelzaken.entry(hoofd).or_default().push(deelzaak);
             }
         }
-        let mut holders: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for rol in rollen
-            .iter()
-            .filter(|r| r.roltype == self.catalogue.case.casusregisseur)
-        {
-            if let Some(zaak) = rol_zaak(rol) {
-                holders.entry(zaak).or_default();
-            }
-        }
-        let by_zaak = group_rollen(&rollen, &self.catalogue.case.casusregisseur);
-        for (zaak, logins) in by_zaak {
-            holders.insert(zaak, logins);
-        }
+        let holders = group_rollen(&rollen, &self.catalogue.case.casusregisseur);
         let known: HashMap<String, String> = self
             .store
             .zgw_links()
@@ -538,17 +537,16 @@ impl ZgwSource {
             .collect();
         // A few at a time: the case system serves the desks' writes too.
         for chunk in stale.chunks(8) {
-            let results = futures_util::future::join_all(chunk.iter().map(|z| async {
-                let before = self.store.counters().await.map(|c| c.change).unwrap_or(0);
-                let result = self.refresh(&z.url).await;
-                let after = self.store.counters().await.map(|c| c.change).unwrap_or(0);
-                (z.url.clone(), result, after != before)
-            }))
+            let results = futures_util::future::join_all(
+                chunk
+                    .iter()
+                    .map(|z| async { (z.url.clone(), self.refresh(&z.url).await) }),
+            )
             .await;
-            for (url, result, moved) in results {
+            for (url, result) in results {
                 report.reread += 1;
                 match result {
-                    Ok(_) if moved => report.changed += 1,
+                    Ok(Some(Refreshed { changed: true, .. })) => report.changed += 1,
                     Ok(_) => {}
                     Err(error) => {
                         report.failed += 1;
@@ -562,17 +560,20 @@ impl ZgwSource {
     }
 }
 
+/// A case read again and stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refreshed {
+    pub case: Case,
+    /// Whether the store was written (the case or one of its requests).
+    pub changed: bool,
+}
+
 /// What regiedesk just did to a case, to lay the re-read over.
 struct Written<'a> {
     case: &'a Case,
     event: &'a CaseEvent,
     request: Option<&'a Request>,
     audit: &'a AuditDraft,
-}
-
-fn rol_zaak(rol: &Rol) -> Option<String> {
-    // A rol's own URL does not name its zaak; the list carries `zaak`.
-    rol.zaak.clone()
 }
 
 fn current_behandelaars(rollen: &[Rol], roltype: &str) -> Vec<String> {
@@ -588,7 +589,8 @@ fn current_behandelaars(rollen: &[Rol], roltype: &str) -> Vec<String> {
 fn group_rollen(rollen: &[Rol], roltype: &str) -> BTreeMap<String, Vec<String>> {
     let mut by_zaak: BTreeMap<String, Vec<Rol>> = BTreeMap::new();
     for rol in rollen.iter().filter(|r| r.roltype == roltype) {
-        if let Some(zaak) = rol_zaak(rol) {
+        // A rol's own URL does not name its zaak; the list carries `zaak`.
+        if let Some(zaak) = rol.zaak.clone() {
             by_zaak.entry(zaak).or_default().push(rol.clone());
         }
     }
@@ -598,14 +600,25 @@ fn group_rollen(rollen: &[Rol], roltype: &str) -> BTreeMap<String, Vec<String>> 
         .collect()
 }
 
-/// What the flat lists show of a case zaak and its deelzaken: when this
-/// changes, the zaak is read again.
+/// What the flat lists show of a case zaak (step, result, end, deelzaken,
+/// current behandelaars) and of its deelzaken: when this changes, the
+/// zaak is read again.
 pub fn fingerprint(
     zaak: &Zaak,
     holders: &BTreeMap<String, Vec<String>>,
     deelzaken: &[&Zaak],
 ) -> String {
-    let mut parts = vec![mapping::list_fingerprint(zaak, holders)];
+    let mut parts = vec![format!(
+        "{}#{}#{}#{}#{}",
+        zaak.status.as_deref().unwrap_or(""),
+        zaak.resultaat.as_deref().unwrap_or(""),
+        zaak.einddatum.map(|d| d.to_string()).unwrap_or_default(),
+        zaak.deelzaken.len(),
+        holders
+            .get(&zaak.url)
+            .map(|v| v.join("|"))
+            .unwrap_or_default()
+    )];
     let mut subs: Vec<String> = deelzaken
         .iter()
         .map(|d| {
@@ -785,7 +798,8 @@ impl ZgwSource {
         let case = self
             .refresh_locked(&url, Some(written))
             .await?
-            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?;
+            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?
+            .case;
         self.check_recorded(&t.case, &case)?;
         Ok(case)
     }
@@ -886,8 +900,8 @@ impl ZgwSource {
             .iter()
             .filter(|r| r.roltype == roltype)
             .collect();
-        let current = holders.iter().max_by_key(|r| r.registratiedatum);
-        if current.and_then(|r| r.medewerker()).as_deref() != Some(login) {
+        let current = read.holder(roltype, self.clock.now());
+        if current.and_then(Rol::medewerker).as_deref() != Some(login) {
             let person = self.store.person(login).await.ok().flatten();
             let body = json!({
                 "zaak": read.zaak.url,
@@ -947,7 +961,7 @@ impl ZgwSource {
         at: DateTime<Utc>,
         me: &OnBehalf,
     ) -> Result<(), ZgwError> {
-        let last = read.statussen.iter().max_by_key(|s| s.datum_status_gezet);
+        let last = read.last_status();
         if last.is_some_and(|s| s.statustype == statustype) {
             return Ok(());
         }

@@ -285,6 +285,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every zaak the projection knows.
     async fn zgw_links(&self) -> StoreResult<Vec<ZgwLink>>;
+    /// The link of one zaak, if the projection knows it.
+    async fn zgw_link(&self, url: &str) -> StoreResult<Option<ZgwLink>>;
     /// The zaak a case or request projects.
     async fn zgw_url(&self, kind: ZgwKind, local_id: i64) -> StoreResult<Option<String>>;
     /// Writes one case zaak's projection: the case, its requests, the

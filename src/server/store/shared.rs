@@ -788,6 +788,17 @@ async fn write_projected_request(
     Ok(request.id)
 }
 
+fn zgw_link_of_row(
+    (url, kind, local_id, fingerprint): (String, String, i64, String),
+) -> StoreResult<ZgwLink> {
+    Ok(ZgwLink {
+        url,
+        kind: parse(&kind, "zgw kind")?,
+        local_id,
+        fingerprint,
+    })
+}
+
 /// The tables in the order they can be dropped.
 const TABLES: [&str; 13] = [
     "zgw_zaken",
@@ -1472,16 +1483,16 @@ impl Store for SqlStore {
             sqlx::query_as("SELECT url, kind, local_id, fingerprint FROM zgw_zaken ORDER BY url")
                 .fetch_all(&self.pool)
                 .await?;
-        rows.into_iter()
-            .map(|(url, kind, local_id, fingerprint)| {
-                Ok(ZgwLink {
-                    url,
-                    kind: parse(&kind, "zgw kind")?,
-                    local_id,
-                    fingerprint,
-                })
-            })
-            .collect()
+        rows.into_iter().map(zgw_link_of_row).collect()
+    }
+
+    async fn zgw_link(&self, url: &str) -> StoreResult<Option<ZgwLink>> {
+        let row: Option<(String, String, i64, String)> =
+            sqlx::query_as("SELECT url, kind, local_id, fingerprint FROM zgw_zaken WHERE url = $1")
+                .bind(url)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(zgw_link_of_row).transpose()
     }
 
     async fn zgw_url(&self, kind: ZgwKind, local_id: i64) -> StoreResult<Option<String>> {
