@@ -149,6 +149,17 @@ impl Zgw {
         holder: &str,
         filer: Option<&str>,
     ) -> (String, Option<String>) {
+        let url = self.case_at(number, holder, "Plan vastgesteld").await;
+        let deel = match filer {
+            Some(filer) => Some(self.spec_request(&url, number, filer).await),
+            None => None,
+        };
+        (url, deel)
+    }
+
+    /// A case zaak with a household, held by `holder`, whose statussen go
+    /// from Aangemeld up to and including `through`.
+    async fn case_at(&self, number: &str, holder: &str, through: &str) -> String {
         let casus = self.zaaktype("KST-CASUSREGIE").await;
         let st = self.types("statustypen", &casus, "omschrijving").await;
         let rt = self.types("roltypen", &casus, "omschrijving").await;
@@ -200,24 +211,70 @@ impl Zgw {
             "betrokkeneIdentificatie": {"identificatie": holder, "achternaam": holder}}),
         )
         .await;
-        self.post(
-            "/zaken/api/v1/statussen",
-            json!({"zaak": url, "statustype": st["Toegewezen"], "datumStatusGezet": at(19)}),
-        )
-        .await;
-        self.post(
-            "/zaken/api/v1/statussen",
-            json!({"zaak": url, "statustype": st["Eerste contact"], "datumStatusGezet": at(18)}),
-        )
-        .await;
-        self.post(
-            "/zaken/api/v1/statussen",
-            json!({"zaak": url, "statustype": st["Plan vastgesteld"], "datumStatusGezet": at(10)}),
-        )
-        .await;
-        let Some(filer) = filer else {
-            return (url, None);
-        };
+        for (step, days_ago) in [
+            ("Toegewezen", 19),
+            ("Eerste contact", 18),
+            ("Plan vastgesteld", 10),
+        ] {
+            self.post(
+                "/zaken/api/v1/statussen",
+                json!({"zaak": url, "statustype": st[step], "datumStatusGezet": at(days_ago)}),
+            )
+            .await;
+            if step == through {
+                break;
+            }
+        }
+        url
+    }
+
+    async fn statussen(&self, zaak: &str) -> Vec<String> {
+        let zaaktype = self.get(zaak).await["zaaktype"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let names: std::collections::HashMap<String, String> = self
+            .types("statustypen", &zaaktype, "omschrijving")
+            .await
+            .into_iter()
+            .map(|(name, url)| (url, name))
+            .collect();
+        let mut statussen = self
+            .list(&format!("/zaken/api/v1/statussen?zaak={zaak}"))
+            .await;
+        statussen.sort_by_key(|s| s["datumStatusGezet"].as_str().unwrap().to_string());
+        statussen
+            .iter()
+            .map(|s| names[s["statustype"].as_str().unwrap()].clone())
+            .collect()
+    }
+
+    async fn holders(&self, zaak: &str, generiek: &str) -> Vec<String> {
+        self.list(&format!(
+            "/zaken/api/v1/rollen?zaak={zaak}&omschrijvingGeneriek={generiek}"
+        ))
+        .await
+        .iter()
+        .filter_map(|r| {
+            r["betrokkeneIdentificatie"]["identificatie"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect()
+    }
+
+    async fn deelzaak(&self, zaak: &str) -> Value {
+        let deelzaken = self.get(zaak).await["deelzaken"].clone();
+        self.get(deelzaken[0].as_str().expect("a deelzaak")).await
+    }
+}
+
+impl Zgw {
+    /// A pending jeugdhulp request on the case zaak at `url`, filed in Open
+    /// Zaak by `filer`; returns the deelzaak's URL.
+    async fn spec_request(&self, url: &str, number: &str, filer: &str) -> String {
+        let today = Utc::now().date_naive().to_string();
+        let at = |days: i64| (Utc::now() - chrono::Duration::days(days)).to_rfc3339();
         let spec = self.zaaktype("KST-AANVRAAG-SPEC").await;
         let sst = self.types("statustypen", &spec, "omschrijving").await;
         let srt = self.types("roltypen", &spec, "omschrijving").await;
@@ -255,21 +312,7 @@ impl Zgw {
             json!({"zaak": deel_url, "statustype": sst["Ingediend"], "datumStatusGezet": at(0)}),
         )
         .await;
-        (url, Some(deel_url))
-    }
-
-    async fn behandelaars(&self, zaak: &str) -> Vec<String> {
-        self.list(&format!(
-            "/zaken/api/v1/rollen?zaak={zaak}&omschrijvingGeneriek=behandelaar"
-        ))
-        .await
-        .iter()
-        .filter_map(|r| {
-            r["betrokkeneIdentificatie"]["identificatie"]
-                .as_str()
-                .map(String::from)
-        })
-        .collect()
+        deel_url
     }
 
     async fn eigenschap(&self, zaak: &str, naam: &str) -> Option<String> {
@@ -291,6 +334,7 @@ impl Zgw {
 struct Served {
     base: String,
     store: Arc<dyn Store>,
+    source: Arc<ZgwSource>,
     http: reqwest::Client,
     _tasks: Vec<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -298,6 +342,11 @@ struct Served {
 
 impl Served {
     async fn start(config: ZgwConfig, port: u16) -> Served {
+        // The server's warnings in the test's output, should it fail.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("regiedesk=info")
+            .with_test_writer()
+            .try_init();
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("zgw.db").display());
         let store = store::connect(&url).await.unwrap();
@@ -306,6 +355,7 @@ impl Served {
             ("oz-cr-b", Role::Casusregisseur),
             ("oz-pr", Role::ProcesregisseurJeugd),
             ("oz-pr-2", Role::ProcesregisseurJeugd),
+            ("oz-dzm", Role::ProcesregisseurDoorzettingsmacht),
         ] {
             store
                 .put_person(&Person {
@@ -331,7 +381,7 @@ impl Served {
             .unwrap();
         source.reconcile(true).await.unwrap();
         let mut tasks = source.spawn();
-        let state = state.with_source(source);
+        let state = state.with_source(source.clone());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .unwrap();
@@ -342,6 +392,7 @@ impl Served {
         Served {
             base,
             store,
+            source,
             http: reqwest::Client::new(),
             _tasks: tasks,
             _dir: dir,
@@ -476,7 +527,7 @@ async fn the_desks_actions_land_in_open_zaak_and_its_changes_reach_the_desk() {
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["casusregisseur"], "oz-cr-b");
-    assert_eq!(zgw.behandelaars(&case_one).await, ["oz-cr-b"]);
+    assert_eq!(zgw.holders(&case_one, "behandelaar").await, ["oz-cr-b"]);
 
     // Escalate: the eigenschap in Open Zaak.
     let (status, body) = served
@@ -662,4 +713,139 @@ async fn without_notifications_the_reconciler_catches_up() {
             .count(),
         1
     );
+}
+
+/// The steps of a case's course, from first contact to closing with a
+/// waakvlam, each taken at the desk through regiedesk and each seen in Open
+/// Zaak as its own statussen, rollen, eigenschappen, deelzaak and resultaat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_case_runs_its_course_through_regiedesk_into_open_zaak() {
+    let Some(oz) = open_zaak() else { return };
+    let zgw = Zgw::new(&oz);
+    let number = unique("KST-LOOP");
+    let url = zgw.case_at(&number, "oz-cr-a", "Toegewezen").await;
+    let served = Served::start(config(&oz, 3600), 0).await;
+    let case = served
+        .until(&number, "the case", |c| c["status"] == "assigned")
+        .await;
+    let id = case["id"].as_i64().unwrap();
+    // Each step at the case's version as the desk last saw it.
+    let act = async |login: &str, action: &str, body: Value| -> Value {
+        let version = served.case(&number).await.unwrap()["version"]
+            .as_i64()
+            .unwrap();
+        let (status, answer) = served
+            .post(login, &format!("cases/{id}/{action}"), version, body)
+            .await;
+        assert!(
+            status == 200 || status == 201,
+            "{action}: {status} {answer}"
+        );
+        answer
+    };
+
+    act("oz-cr-a", "contact", json!({"note": "huisbezoek"})).await;
+    act("oz-cr-a", "plan", json!({})).await;
+    assert_eq!(
+        zgw.statussen(&url).await,
+        [
+            "Aangemeld",
+            "Toegewezen",
+            "Eerste contact",
+            "Plan vastgesteld"
+        ]
+    );
+
+    // Filing a request makes a deelzaak with regiedesk's number and term.
+    let request = act(
+        "oz-cr-a",
+        "requests",
+        json!({"kind": "jeugdhulp", "provision": "Gezinsbehandeling",
+               "motivation": "volgens plan", "in_plan": true}),
+    )
+    .await;
+    let deel = zgw.deelzaak(&url).await;
+    let deel_url = deel["url"].as_str().unwrap();
+    assert_eq!(deel["kenmerken"][0]["kenmerk"], request["number"]);
+    assert_eq!(deel["omschrijving"], "Gezinsbehandeling");
+    assert_eq!(
+        deel["uiterlijkeEinddatumAfdoening"].as_str().unwrap(),
+        &request["decide_by"].as_str().unwrap()[..10].to_string(),
+        "the decision term is regiedesk's: {request}"
+    );
+    assert_eq!(zgw.holders(deel_url, "initiator").await, ["oz-cr-a"]);
+    assert_eq!(
+        zgw.eigenschap(deel_url, "in_plan").await.as_deref(),
+        Some("ja")
+    );
+    assert_eq!(zgw.statussen(deel_url).await, ["Ingediend"]);
+    assert_eq!(zgw.statussen(&url).await.last().unwrap(), "In uitvoering");
+    let projected = served
+        .request(request["number"].as_str().unwrap())
+        .await
+        .expect("the filed request is on the desk");
+    assert_eq!(projected["id"], request["id"]);
+    assert_eq!(projected["status"], "pending");
+
+    // Escalate, take over, de-escalate.
+    act(
+        "oz-pr",
+        "escalate",
+        json!({"reason": "school werkt niet mee"}),
+    )
+    .await;
+    let taken = act("oz-dzm", "takeover", json!({"reason": "veiligheid"})).await;
+    assert_eq!(taken["casusregisseur"], "oz-dzm");
+    assert_eq!(zgw.holders(&url, "behandelaar").await, ["oz-dzm"]);
+    assert_eq!(zgw.holders(&url, "beslisser").await, ["oz-dzm"]);
+    assert_eq!(
+        zgw.eigenschap(&url, "escalatie").await.as_deref(),
+        Some("overgenomen")
+    );
+    act(
+        "oz-dzm",
+        "deescalate",
+        json!({"reason": "afspraken gemaakt"}),
+    )
+    .await;
+    assert_eq!(
+        zgw.eigenschap(&url, "escalatie").await.as_deref(),
+        Some("geen")
+    );
+
+    // The request decided, then the case closed with a waakvlam.
+    let rid = request["id"].as_i64().unwrap();
+    let (status, body) = served
+        .post(
+            "oz-pr",
+            &format!("requests/{rid}/decision"),
+            projected["version"].as_i64().unwrap(),
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let until = (Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
+    let closed = act(
+        "oz-dzm",
+        "close",
+        json!({"result": "goals_met", "waakvlam_until": until}),
+    )
+    .await;
+    assert_eq!(closed["status"], "waakvlam", "{closed}");
+    let zaak = zgw.get(&url).await;
+    assert!(zaak["einddatum"].is_string(), "{zaak}");
+    let resultaat = zgw.get(zaak["resultaat"].as_str().unwrap()).await;
+    let resultaattype = zgw.get(resultaat["resultaattype"].as_str().unwrap()).await;
+    assert_eq!(resultaattype["omschrijving"], "Waakvlam");
+    assert_eq!(
+        zgw.eigenschap(&url, "waakvlam_tot").await.as_deref(),
+        Some(until.replace('-', "").as_str())
+    );
+    assert_eq!(zgw.statussen(&url).await.last().unwrap(), "Afgesloten");
+    // Read again from Open Zaak, the desk still holds what it did.
+    served.source.refresh(&url).await.unwrap();
+    let after = served.case(&number).await.unwrap();
+    assert_eq!(after["status"], "waakvlam");
+    assert_eq!(after["version"], closed["version"]);
+    assert_eq!(after["casusregisseur"], "oz-dzm");
 }

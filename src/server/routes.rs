@@ -286,8 +286,8 @@ async fn may_read_detail(
     Err(denied.into())
 }
 
-/// With a ZGW source, referrals and new requests are made in the case
-/// system (where the intake is registered), not through regiedesk.
+/// With a ZGW source, referrals are made in the case system (where the
+/// intake is registered), not through regiedesk.
 fn not_with_zgw(state: &AppState, what: &str) -> Result<(), ApiError> {
     match state.source {
         Some(_) => Err(ApiError::Conflict(format!(
@@ -765,7 +765,6 @@ pub async fn file_request(
     body: Body,
 ) -> Result<Response, ApiError> {
     let case = prepare(&state, &actor, id, &if_match, CaseAction::FileRequest).await?;
-    not_with_zgw(&state, "een aanvraag indienen")?;
     let body: NewRequestBody = body.parse()?;
     let (new, t) = lifecycle::file_request(
         &case,
@@ -778,10 +777,15 @@ pub async fn file_request(
         &state.norms,
     )?;
     let audit = AuditDraft::ok(&actor, t.event.at, "request.file");
-    let (request, _) = state
-        .store
-        .file_request(new, &t, case.version, audit)
-        .await?;
+    let (request, _) = match &state.source {
+        Some(zgw) => zgw.file_request(&actor, &case, &new, &t, audit).await?,
+        None => {
+            state
+                .store
+                .file_request(new, &t, case.version, audit)
+                .await?
+        }
+    };
     Ok((
         StatusCode::CREATED,
         etag_header(request.version),

@@ -210,6 +210,8 @@ pub struct CaseRead {
 pub struct CaseFacts {
     pub url: String,
     pub number: String,
+    /// The case system's own number, for when `number` is taken.
+    pub identificatie: String,
     pub pseudonym: String,
     pub domain: CaseDomain,
     pub source: Source,
@@ -235,6 +237,8 @@ pub struct CaseFacts {
 pub struct RequestFacts {
     pub url: String,
     pub number: String,
+    /// The case system's own number, for when `number` is taken.
+    pub identificatie: String,
     pub kind: RequestKind,
     pub provision: String,
     pub motivation: String,
@@ -401,6 +405,7 @@ pub fn case_facts(
     Ok(CaseFacts {
         url: zaak.url.clone(),
         number: zaak.number(),
+        identificatie: zaak.identificatie.clone(),
         pseudonym: pseudonym(key, &identity),
         domain,
         source,
@@ -491,6 +496,7 @@ pub fn request_facts(
     Ok(RequestFacts {
         url: zaak.url.clone(),
         number: zaak.number(),
+        identificatie: zaak.identificatie.clone(),
         kind,
         provision: zaak.omschrijving.clone(),
         motivation: zaak.toelichting.clone(),
@@ -528,7 +534,8 @@ pub fn merge_case(
     let mut next = base.clone();
     let mut events = Vec::new();
     let line = |kind: EventKind, at: DateTime<Utc>| CaseEvent::new(at, CASE_SYSTEM, kind, None);
-    next.number = facts.number.clone();
+    // The number stays what the case was first projected as: the one the
+    // desks and the people know it by.
     next.pseudonym = facts.pseudonym.clone();
     next.domain = facts.domain;
     next.source = facts.source;
@@ -644,7 +651,6 @@ pub fn blank_case(facts: &CaseFacts) -> Case {
 /// regiedesk's), and the history lines for what changed.
 pub fn merge_request(base: &Request, facts: &RequestFacts) -> (Request, Vec<CaseEvent>) {
     let mut next = base.clone();
-    next.number = facts.number.clone();
     next.kind = facts.kind;
     next.provision = facts.provision.clone();
     next.motivation = facts.motivation.clone();

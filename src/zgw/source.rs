@@ -30,7 +30,7 @@ use super::mapping::{
 };
 use crate::clock::Clock;
 use crate::domain::calendar::local_date;
-use crate::domain::lifecycle::Transition;
+use crate::domain::lifecycle::{NewRequest, Transition};
 use crate::domain::model::{Case, CaseEvent, CaseStatus, Person, Request, RequestStatus, Role};
 use crate::domain::norms::Norms;
 use crate::server::audit::AuditDraft;
@@ -250,7 +250,11 @@ impl ZgwSource {
         let (base, mut events, expected, audit) = match (&written, &stored) {
             (Some(w), Some(stored)) => (
                 w.case.clone(),
-                vec![w.event.clone()],
+                if w.filed.is_some() {
+                    Vec::new()
+                } else {
+                    vec![w.event.clone()]
+                },
                 Some(stored.version),
                 Some(w.audit.clone()),
             ),
@@ -320,16 +324,23 @@ impl ZgwSource {
                 request_events.clear();
             }
             if expected_version.is_none() {
+                let filed_here = written
+                    .as_ref()
+                    .filter(|w| w.filed == Some(rf.number.as_str()))
+                    .map(|w| w.event.clone());
+                let line = filed_here.unwrap_or_else(|| {
+                    CaseEvent::new(
+                        rf.filed_at,
+                        &rf.filed_by,
+                        crate::domain::model::EventKind::RequestFiled,
+                        Some(rf.provision.clone()),
+                    )
+                });
                 request_events.insert(
                     0,
                     CaseEvent {
                         request_id: Some(0),
-                        ..CaseEvent::new(
-                            rf.filed_at,
-                            &rf.filed_by,
-                            crate::domain::model::EventKind::RequestFiled,
-                            Some(rf.provision.clone()),
-                        )
+                        ..line
                     },
                 );
             }
@@ -344,6 +355,7 @@ impl ZgwSource {
             }
             requests.push(RequestProjection {
                 url: rf.url.clone(),
+                fallback_number: rf.identificatie.clone(),
                 request: merged,
                 expected_version,
                 changed,
@@ -353,6 +365,7 @@ impl ZgwSource {
         let fingerprint = self.fingerprint_of_read(read);
         Ok(Projection {
             url: facts.url.clone(),
+            fallback_number: facts.identificatie.clone(),
             fingerprint,
             case,
             expected_version: expected,
@@ -573,7 +586,26 @@ struct Written<'a> {
     case: &'a Case,
     event: &'a CaseEvent,
     request: Option<&'a Request>,
+    /// The number of the request the command filed: the event is that
+    /// request's history line, not the case's.
+    filed: Option<&'a str>,
     audit: &'a AuditDraft,
+}
+
+/// Runs a command's writes, and once more when the case system's answer
+/// left the outcome unknown: every step looks before it writes, so the
+/// second run does only what the first did not. (A macro, not a function
+/// over an async closure: the handlers' futures must stay `Send`.)
+macro_rules! once_more_if_unknown {
+    ($url:expr, $push:expr) => {
+        match $push.await {
+            Err(ZgwError::OutcomeUnknown(why)) => {
+                tracing::warn!(url = %$url, %why, "outcome unknown; reading and trying once more");
+                $push.await
+            }
+            done => done,
+        }
+    };
 }
 
 fn current_behandelaars(rollen: &[Rol], roltype: &str) -> Vec<String> {
@@ -784,15 +816,12 @@ impl ZgwSource {
             return Err(StoreError::StaleVersion.into());
         }
         let me = Self::on_behalf(actor);
-        // Once more after an unknown outcome: every step looks first.
-        if let Err(ZgwError::OutcomeUnknown(why)) = self.push_case(&url, before, t, &me).await {
-            tracing::warn!(%url, %why, "outcome unknown; reading and trying once more");
-            self.push_case(&url, before, t, &me).await?;
-        }
+        once_more_if_unknown!(url, self.push_case(&url, before, t, &me))?;
         let written = Written {
             case: &t.case,
             event: &t.event,
             request: None,
+            filed: None,
             audit: &audit,
         };
         let case = self
@@ -965,14 +994,16 @@ impl ZgwSource {
         if last.is_some_and(|s| s.statustype == statustype) {
             return Ok(());
         }
-        // A status is not set before the one it follows.
+        // A status is not set before the one it follows; the case system
+        // orders them by this moment and refuses one in the future, so two
+        // steps in one second need the fraction.
         let at = last.map_or(at, |s| {
-            at.max(s.datum_status_gezet + chrono::Duration::seconds(1))
+            at.max(s.datum_status_gezet + chrono::Duration::milliseconds(1))
         });
         let body = json!({
             "zaak": read.zaak.url,
             "statustype": statustype,
-            "datumStatusGezet": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "datumStatusGezet": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         });
         self.client
             .post::<Value>(&self.zaken("statussen", &[]), &body, me)
@@ -1004,14 +1035,12 @@ impl ZgwSource {
             .await?
             .ok_or_else(|| SourceError::NotRecorded("de zaak".into()))?;
         let me = Self::on_behalf(actor);
-        if let Err(ZgwError::OutcomeUnknown(why)) = self.push_decision(&url, decided, &me).await {
-            tracing::warn!(%url, %why, "outcome unknown; reading and trying once more");
-            self.push_decision(&url, decided, &me).await?;
-        }
+        once_more_if_unknown!(url, self.push_decision(&url, decided, &me))?;
         let written = Written {
             case: &case,
             event,
             request: Some(decided),
+            filed: None,
             audit: &audit,
         };
         self.refresh_locked(&case_url, Some(written)).await?;
@@ -1024,6 +1053,116 @@ impl ZgwSource {
             return Err(SourceError::NotRecorded("het besluit".into()));
         }
         Ok(saved)
+    }
+
+    /// Files a request: a deelzaak of the case zaak with the number
+    /// regiedesk reserved as its kenmerk, its decision deadline (computed by
+    /// regiedesk) as uiterlijkeEinddatumAfdoening, the filer as initiator,
+    /// whether it is part of the plan, and its first status; then the
+    /// case's own step. Projects the case as read back and returns the
+    /// request as stored.
+    pub async fn file_request(
+        &self,
+        actor: &Person,
+        before: &Case,
+        new: &NewRequest,
+        t: &Transition,
+        audit: AuditDraft,
+    ) -> Result<(Request, Case), SourceError> {
+        let url = self.url_of(ZgwKind::Case, before.id).await?;
+        let lock = self.lock_of(&url);
+        let _held = lock.lock().await;
+        let stored = self.store.case(before.id).await?;
+        if stored.map(|c| c.version) != Some(before.version) {
+            return Err(StoreError::StaleVersion.into());
+        }
+        let year = chrono::Datelike::year(&local_date(new.filed_at));
+        let number = self.store.reserve_request_number(year).await?;
+        let me = Self::on_behalf(actor);
+        let deelzaak = once_more_if_unknown!(url, self.push_request(&url, &number, new, &me))?;
+        once_more_if_unknown!(url, self.push_case(&url, before, t, &me))?;
+        let written = Written {
+            case: &t.case,
+            event: &t.event,
+            request: None,
+            filed: Some(&number),
+            audit: &audit,
+        };
+        let case = self
+            .refresh_locked(&url, Some(written))
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?
+            .case;
+        let link = self
+            .store
+            .zgw_link(&deelzaak)
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded("de aanvraag".into()))?;
+        let request = self
+            .store
+            .request(link.local_id)
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded("de aanvraag".into()))?;
+        self.check_recorded(&t.case, &case)?;
+        Ok((request, case))
+    }
+
+    /// The deelzaak of a request, made unless a deelzaak of the case zaak
+    /// carries its number already (a retry after a lost answer); returns
+    /// its URL.
+    async fn push_request(
+        &self,
+        case_url: &str,
+        number: &str,
+        new: &NewRequest,
+        me: &OnBehalf,
+    ) -> Result<String, ZgwError> {
+        let types = &self.catalogue.requests[&new.kind];
+        let case: Zaak = self.client.get(case_url, me).await?;
+        let mut found = None;
+        for deelzaak in &case.deelzaken {
+            let zaak: Zaak = self.client.get(deelzaak, me).await?;
+            if zaak.zaaktype == types.zaaktype && zaak.number() == number {
+                found = Some(zaak.url);
+                break;
+            }
+        }
+        let url = match found {
+            Some(url) => url,
+            None => {
+                let today = local_date(new.filed_at).to_string();
+                let mut body = json!({
+                    "zaaktype": types.zaaktype,
+                    "bronorganisatie": self.config.rsin,
+                    "verantwoordelijkeOrganisatie": self.config.rsin,
+                    "startdatum": today,
+                    "registratiedatum": today,
+                    "hoofdzaak": case_url,
+                    "kenmerken": [{"kenmerk": number, "bron": mapping::KENMERK_BRON}],
+                    "omschrijving": new.provision,
+                    "toelichting": new.motivation,
+                    "uiterlijkeEinddatumAfdoening": local_date(new.decide_by).to_string(),
+                });
+                // As confidential as the case it belongs to (child safety).
+                if let Some(aanduiding) = &case.vertrouwelijkheidaanduiding {
+                    body["vertrouwelijkheidaanduiding"] = json!(aanduiding);
+                }
+                let made: Zaak = self
+                    .client
+                    .post(&self.zaken("zaken", &[]), &body, me)
+                    .await?;
+                made.url
+            }
+        };
+        let read = self.read_zaak(&url, false).await?;
+        self.put_holder(&read, &types.filer, &new.filed_by, "", me)
+            .await?;
+        let in_plan = if new.in_plan { "ja" } else { "nee" };
+        self.put_eigenschap(&read, &types.in_plan, in_plan, me)
+            .await?;
+        self.put_status(&read, &types.filed, new.filed_at, me)
+            .await?;
+        Ok(url)
     }
 
     async fn push_decision(

@@ -157,6 +157,10 @@ pub struct Projection {
     /// Its `id` is ignored when new (`expected_version` is `None`); the
     /// household is found or made by the pseudonym.
     pub case: Case,
+    /// The number to take when a new case's number is another's already
+    /// (a kenmerk typed twice, two regiedesks writing into one case
+    /// system): the case system's own.
+    pub fallback_number: String,
     pub expected_version: Option<i64>,
     /// Whether the case's state differs from what is stored.
     pub changed: bool,
@@ -174,6 +178,8 @@ pub struct RequestProjection {
     pub url: String,
     /// Its `id` and `case_id` are the store's to give when new.
     pub request: Request,
+    /// As `Projection::fallback_number`.
+    pub fallback_number: String,
     pub expected_version: Option<i64>,
     pub changed: bool,
     /// History lines; a line with a `request_id` gets the request's id.
@@ -287,6 +293,10 @@ pub trait Store: Send + Sync + 'static {
     async fn zgw_links(&self) -> StoreResult<Vec<ZgwLink>>;
     /// The link of one zaak, if the projection knows it.
     async fn zgw_link(&self, url: &str) -> StoreResult<Option<ZgwLink>>;
+    /// Takes the next request number of `year` (`AV-2026-0092`), for a
+    /// request filed in the case system: the number goes out as the
+    /// deelzaak's kenmerk, by which a retry finds what a lost answer made.
+    async fn reserve_request_number(&self, year: i32) -> StoreResult<String>;
     /// The zaak a case or request projects.
     async fn zgw_url(&self, kind: ZgwKind, local_id: i64) -> StoreResult<Option<String>>;
     /// Writes one case zaak's projection: the case, its requests, the

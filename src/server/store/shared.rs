@@ -310,6 +310,42 @@ async fn next_value(tx: &mut Tx, counter: &str, n: i64) -> StoreResult<i64> {
     .await?)
 }
 
+fn request_number(year: i32, n: i64) -> String {
+    format!("AV-{year}-{n:04}")
+}
+
+/// Whether a case or request (`table`) has this number already.
+async fn number_taken(tx: &mut Tx, table: &str, number: &str) -> StoreResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE number = $1"))
+            .bind(number)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// After a request numbered `AV-2026-0092` came in from the case system,
+/// the next number regiedesk gives is past it: a store made anew over a
+/// case system that holds regiedesk's earlier requests numbers on.
+async fn raise_request_number(tx: &mut Tx, number: &str) -> StoreResult<()> {
+    let Some((year, n)) = number
+        .strip_prefix("AV-")
+        .and_then(|rest| rest.split_once('-'))
+        .and_then(|(y, n)| Some((y.parse::<i32>().ok()?, n.parse::<i64>().ok()?)))
+    else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE \
+         SET value = CASE WHEN counters.value < $2 THEN $2 ELSE counters.value END",
+    )
+    .bind(format!("number:AV-{year}"))
+    .bind(n)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn set_counter(tx: &mut Tx, counter: &str, value: i64) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO counters (name, value) VALUES ($1, $2) \
@@ -739,6 +775,12 @@ async fn write_projected_request(
     let seq = next_value(tx, "change", 1).await?;
     match r.expected_version {
         None => {
+            if number_taken(tx, "requests", &request.number).await? {
+                tracing::warn!(number = %request.number, fallback = %r.fallback_number,
+                    "a second zaak carries this number; it gets the case system's own");
+                request.number = r.fallback_number.clone();
+            }
+            raise_request_number(tx, &request.number).await?;
             request.id = next_value(tx, "request", 1).await?;
             insert_requests(tx, &[(request.clone(), seq)], &|_| {}).await?;
         }
@@ -1270,7 +1312,7 @@ impl Store for SqlStore {
         let n = next_value(&mut tx, &format!("number:AV-{year}"), 1).await?;
         let request = Request {
             id,
-            number: format!("AV-{year}-{n:04}"),
+            number: request_number(year, n),
             case_id: new.case_id,
             kind: new.kind,
             provision: new.provision,
@@ -1495,6 +1537,13 @@ impl Store for SqlStore {
         row.map(zgw_link_of_row).transpose()
     }
 
+    async fn reserve_request_number(&self, year: i32) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let n = next_value(&mut tx, &format!("number:AV-{year}"), 1).await?;
+        tx.commit().await?;
+        Ok(request_number(year, n))
+    }
+
     async fn zgw_url(&self, kind: ZgwKind, local_id: i64) -> StoreResult<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT url FROM zgw_zaken WHERE kind = $1 AND local_id = $2")
@@ -1513,6 +1562,11 @@ impl Store for SqlStore {
         case.household_id = household_id;
         match p.expected_version {
             None => {
+                if number_taken(&mut tx, "cases", &case.number).await? {
+                    tracing::warn!(number = %case.number, fallback = %p.fallback_number,
+                        "a second zaak carries this number; it gets the case system's own");
+                    case.number = p.fallback_number.clone();
+                }
                 let seq = next_value(&mut tx, "change", 1).await?;
                 case.id = next_value(&mut tx, "case", 1).await?;
                 insert_cases(&mut tx, &[(case.clone(), seq)], &|_| {}).await?;
@@ -1520,11 +1574,10 @@ impl Store for SqlStore {
             Some(expected) if p.changed => {
                 // What regiedesk itself never changes, the case system may.
                 sqlx::query(
-                    "UPDATE cases SET number = $2, household_id = $3, domain = $4, source = $5, \
-                     referred_at = $6 WHERE id = $1",
+                    "UPDATE cases SET household_id = $2, domain = $3, source = $4, \
+                     referred_at = $5 WHERE id = $1",
                 )
                 .bind(case.id)
-                .bind(&case.number)
                 .bind(household_id)
                 .bind(case.domain.as_str())
                 .bind(case.source.as_str())
