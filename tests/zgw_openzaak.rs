@@ -787,6 +787,51 @@ async fn a_case_runs_its_course_through_regiedesk_into_open_zaak() {
     assert_eq!(projected["id"], request["id"]);
     assert_eq!(projected["status"], "pending");
 
+    // The term stands still while the applicant completes the request:
+    // the deadline regiedesk computes moves in Open Zaak too.
+    let rid = request["id"].as_i64().unwrap();
+    let complete_by = (Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
+    let (status, suspended) = served
+        .post(
+            "oz-cr-a",
+            &format!("requests/{rid}/suspension"),
+            projected["version"].as_i64().unwrap(),
+            json!({"complete_by": complete_by, "note": "verslag school ontbreekt"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{suspended}");
+    let deel = zgw.get(deel_url).await;
+    assert_eq!(deel["opschorting"]["indicatie"], true, "{deel}");
+    assert_eq!(deel["opschorting"]["reden"], "verslag school ontbreekt");
+    assert_eq!(
+        deel["uiterlijkeEinddatumAfdoening"].as_str().unwrap(),
+        &suspended["decide_by"].as_str().unwrap()[..10],
+    );
+    assert!(suspended["decide_by"].as_str() > request["decide_by"].as_str());
+    let (status, resumed) = served
+        .post(
+            "oz-cr-a",
+            &format!("requests/{rid}/resumption"),
+            suspended["version"].as_i64().unwrap(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{resumed}");
+    let deel = zgw.get(deel_url).await;
+    assert_eq!(deel["opschorting"]["indicatie"], false, "{deel}");
+    assert_eq!(
+        deel["uiterlijkeEinddatumAfdoening"].as_str().unwrap(),
+        &resumed["decide_by"].as_str().unwrap()[..10],
+    );
+    // Read again from Open Zaak, the request keeps regiedesk's term.
+    served.source.refresh(&url).await.unwrap();
+    let projected = served
+        .request(request["number"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(projected["decide_by"], resumed["decide_by"]);
+    assert_eq!(projected["version"], resumed["version"]);
+
     // Escalate, take over, de-escalate.
     act(
         "oz-pr",
@@ -814,7 +859,6 @@ async fn a_case_runs_its_course_through_regiedesk_into_open_zaak() {
     );
 
     // The request decided, then the case closed with a waakvlam.
-    let rid = request["id"].as_i64().unwrap();
     let (status, body) = served
         .post(
             "oz-pr",

@@ -944,10 +944,15 @@ async fn commit_term(
     action: &'static str,
 ) -> Result<Response, ApiError> {
     let audit = AuditDraft::ok(actor, event.at, action).reason(event.note.clone());
-    let saved = state
-        .store
-        .save_request(&next, before.version, &event, audit)
-        .await?;
+    let saved = match &state.source {
+        Some(zgw) => zgw.write_term(actor, before, &next, &event, audit).await?,
+        None => {
+            state
+                .store
+                .save_request(&next, before.version, &event, audit)
+                .await?
+        }
+    };
     Ok((etag_header(saved.version), Json(saved)).into_response())
 }
 

@@ -201,6 +201,17 @@ impl ZgwClient {
         Ok(())
     }
 
+    /// Changes some fields of an object (a zaak's term).
+    pub async fn patch(
+        &self,
+        url: &str,
+        body: &Value,
+        on_behalf: &OnBehalf,
+    ) -> Result<(), ZgwError> {
+        self.send(Method::PATCH, url, Some(body), on_behalf).await?;
+        Ok(())
+    }
+
     pub async fn delete(&self, url: &str, on_behalf: &OnBehalf) -> Result<(), ZgwError> {
         self.send(Method::DELETE, url, None, on_behalf).await?;
         Ok(())

@@ -63,6 +63,17 @@ pub struct Zaak {
     pub resultaat: Option<String>,
     #[serde(default)]
     pub vertrouwelijkheidaanduiding: Option<String>,
+    #[serde(default)]
+    pub opschorting: Option<Opschorting>,
+}
+
+/// Whether a zaak's term stands still (Awb 4:15), and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Opschorting {
+    #[serde(default)]
+    pub indicatie: bool,
+    #[serde(default)]
+    pub reden: String,
 }
 
 impl Zaak {
@@ -647,8 +658,9 @@ pub fn blank_case(facts: &CaseFacts) -> Case {
     case
 }
 
-/// `base` with the request's facts laid over it (its term stays
-/// regiedesk's), and the history lines for what changed.
+/// `base` with the request's facts laid over it (its term, and the deadline
+/// once that term moved, stay regiedesk's), and the history lines for what
+/// changed.
 pub fn merge_request(base: &Request, facts: &RequestFacts) -> (Request, Vec<CaseEvent>) {
     let mut next = base.clone();
     next.kind = facts.kind;
@@ -657,7 +669,11 @@ pub fn merge_request(base: &Request, facts: &RequestFacts) -> (Request, Vec<Case
     next.in_plan = facts.in_plan;
     next.filed_by = facts.filed_by.clone();
     next.filed_at = facts.filed_at;
-    next.decide_by = facts.decide_by;
+    // Once regiedesk moved the term (suspension, extension), its own
+    // deadline stands; it wrote it to the case system as well.
+    if base.term == Default::default() {
+        next.decide_by = facts.decide_by;
+    }
     let mut events = Vec::new();
     if base.status == RequestStatus::Pending && facts.status != RequestStatus::Pending {
         events.push(CaseEvent {

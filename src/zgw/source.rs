@@ -1165,6 +1165,61 @@ impl ZgwSource {
         Ok(url)
     }
 
+    /// Writes a request's moved term (a suspension, its end, an
+    /// extension): the new deadline as the deelzaak's
+    /// uiterlijkeEinddatumAfdoening and whether it stands still as its
+    /// opschorting. The term itself is regiedesk's and stored with the
+    /// request; the case is then read back.
+    pub async fn write_term(
+        &self,
+        actor: &Person,
+        before: &Request,
+        next: &Request,
+        event: &CaseEvent,
+        audit: AuditDraft,
+    ) -> Result<Request, SourceError> {
+        let case_url = self.url_of(ZgwKind::Case, before.case_id).await?;
+        let url = self.url_of(ZgwKind::Request, before.id).await?;
+        let lock = self.lock_of(&case_url);
+        let _held = lock.lock().await;
+        let me = Self::on_behalf(actor);
+        let stored = self.store.request(before.id).await?;
+        if stored.map(|r| r.version) != Some(before.version) {
+            return Err(StoreError::StaleVersion.into());
+        }
+        once_more_if_unknown!(url, self.push_term(&url, next, &me))?;
+        self.store
+            .save_request(next, before.version, event, audit)
+            .await?;
+        self.refresh_locked(&case_url, None).await?;
+        self.store
+            .request(before.id)
+            .await?
+            .ok_or_else(|| SourceError::NotRecorded(url.clone()))
+    }
+
+    async fn push_term(&self, url: &str, next: &Request, me: &OnBehalf) -> Result<(), ZgwError> {
+        let zaak: Zaak = self.client.get(url, me).await?;
+        let due = local_date(next.decide_by);
+        let today = local_date(self.clock.now());
+        let suspension = next.term.suspended_on(today);
+        let opschorting = mapping::Opschorting {
+            indicatie: suspension.is_some(),
+            reden: suspension.map(|s| s.note.clone()).unwrap_or_default(),
+        };
+        let recorded = zaak.opschorting.clone().unwrap_or_default();
+        if zaak.uiterlijke_einddatum_afdoening == Some(due)
+            && recorded.indicatie == opschorting.indicatie
+        {
+            return Ok(());
+        }
+        let body = json!({
+            "uiterlijkeEinddatumAfdoening": due.to_string(),
+            "opschorting": {"indicatie": opschorting.indicatie, "reden": opschorting.reden},
+        });
+        self.client.patch(url, &body, me).await
+    }
+
     async fn push_decision(
         &self,
         url: &str,
