@@ -16,6 +16,10 @@ use regiedesk::domain::norms::Norms;
 use regiedesk::domain::term::{Clock, Suspension, dwangsom, dwangsom_day_one};
 use serde_json::{Value, json};
 
+#[path = "support/tmux.rs"]
+mod tmux;
+use tmux::{Tmux, first_on_screen, row_of, show_only, tmux_missing};
+
 const BIN: &str = env!("CARGO_BIN_EXE_regiedesk");
 const NOW: &str = "2026-11-24T13:30:00Z";
 
@@ -64,84 +68,6 @@ impl Drop for Server {
     }
 }
 
-/// A tmux server of its own, so the test never touches the user's.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed");
-        assert!(
-            output.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            self.run(&["send-keys", "-t", "desk", key]);
-            // Separate keys, as a person types them (and so that Esc and a
-            // letter do not read as Alt-letter).
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "desk", "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "desk"])
-    }
-
-    async fn wait_for(&self, what: &str, seconds: u64) -> String {
-        self.wait_until(what, seconds, |s| s.contains(what)).await
-    }
-
-    async fn wait_until(&self, what: &str, seconds: u64, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited {seconds} s for {what}; the screen:\n{screen}"
-            );
-            tokio::time::sleep(Duration::from_millis(150)).await;
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-/// The first word starting with `prefix` on the first table row that has one.
-fn first_on_screen(screen: &str, prefix: &str) -> String {
-    screen
-        .lines()
-        .find_map(|line| {
-            line.split(|c: char| c.is_whitespace() || c == '│')
-                .find(|w| w.starts_with(prefix) && w.len() > prefix.len() + 4)
-        })
-        .unwrap_or_else(|| panic!("no {prefix} on screen:\n{screen}"))
-        .to_string()
-}
-
 async fn api(port: u16, login: &str, path: &str) -> Value {
     reqwest::Client::new()
         .get(format!("http://127.0.0.1:{port}{path}"))
@@ -167,20 +93,6 @@ async fn everything(port: u16) -> (Vec<Value>, Vec<Value>) {
             return (cases, requests);
         }
     }
-}
-
-/// Whether tmux is there to drive the desk; without it the test is
-/// skipped, except in CI.
-fn tmux_missing() -> bool {
-    if Command::new("tmux").arg("-V").output().is_ok() {
-        return false;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "tmux is required in CI (.ci/run installs it)"
-    );
-    eprintln!("skipped: tmux is not installed");
-    true
 }
 
 /// The desk of `login` in a tmux window of 160x48, against a server on a
@@ -272,36 +184,6 @@ impl Desk {
             assert!(words.contains(&mode), "terminal left in raw mode: {modes}");
         }
     }
-}
-
-/// The table row that starts with `number`, if one is on screen (not the
-/// filter in the board's title, nor the detail pane beside the table).
-fn row_of<'a>(screen: &'a str, number: &str) -> Option<&'a str> {
-    screen
-        .lines()
-        .find(|line| line.trim_start_matches(['│', ' ']).starts_with(number))
-}
-
-/// Filters the board down to the row of `number` (an exact match, `'`),
-/// after clearing the filter there was, and waits until it is shown.
-async fn show_only(tmux: &Tmux, number: &str) -> String {
-    const PROMPT: &str = "typ om te filteren";
-    // Esc in the filter clears it. Each key waits for its effect, so Esc
-    // and the next key never reach the desk together (as Alt-key).
-    tmux.keys(&["/"]);
-    tmux.wait_for(PROMPT, 10).await;
-    tmux.keys(&["Escape"]);
-    tmux.wait_until("the filter cleared", 10, |s| !s.contains(PROMPT))
-        .await;
-    tmux.keys(&["/"]);
-    tmux.wait_for(PROMPT, 10).await;
-    tmux.text(&format!("'{number}"));
-    tmux.wait_for(&format!("filter: '{number}"), 10).await;
-    tmux.keys(&["Enter"]);
-    tmux.wait_until(&format!("only {number} on the board"), 10, |s| {
-        !s.contains(PROMPT) && row_of(s, number).is_some()
-    })
-    .await
 }
 
 /// The pending requests and open cases of the sync, as the domain types.

@@ -154,6 +154,42 @@ fn a_captured_case_maps_onto_regiedesk_terms() {
     assert!(facts.closed_at.is_none());
 }
 
+/// A zaak registered after the fact (its statussen dated back, its rol
+/// recorded today): the first-contact norm runs from the Toegewezen
+/// status, not from when the rol was typed in.
+#[test]
+fn the_first_assignment_is_the_moment_the_toegewezen_status_names() {
+    let catalogue = resolved();
+    let toegewezen = &catalogue.case.statustypen[&CaseStatus::Assigned];
+    let mut read = case_read("case");
+    let rol_registered = read
+        .rollen
+        .iter()
+        .map(|r| r.registratiedatum)
+        .max()
+        .unwrap();
+    let back = rol_registered - chrono::Duration::days(19);
+    for status in read.statussen.iter_mut() {
+        if &status.statustype == toegewezen {
+            status.datum_status_gezet = back;
+        }
+    }
+    let facts = mapping::case_facts(&read, &catalogue, &config(), &key(), now()).unwrap();
+    assert_eq!(facts.first_assigned_at, Some(back));
+    // Without that status, the first behandelaar rol's registration.
+    read.statussen.retain(|s| &s.statustype != toegewezen);
+    let facts = mapping::case_facts(&read, &catalogue, &config(), &key(), now()).unwrap();
+    let casusregisseur = &catalogue.case.casusregisseur;
+    let first_rol = read
+        .rollen
+        .iter()
+        .filter(|r| &r.roltype == casusregisseur)
+        .map(|r| r.registratiedatum)
+        .min();
+    assert_eq!(facts.first_assigned_at, first_rol);
+    assert_ne!(facts.first_assigned_at, Some(back));
+}
+
 #[test]
 fn nothing_that_identifies_the_household_is_copied() {
     let read = case_read("case");

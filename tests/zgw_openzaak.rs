@@ -23,7 +23,11 @@ use regiedesk::zgw::config::{Secret, ZgwConfig};
 use regiedesk::zgw::source::ZgwSource;
 use serde_json::{Value, json};
 
+#[path = "support/tmux.rs"]
+mod tmux;
+
 const SECRET: &str = "regiedesk-secret-0123456789abcdef";
+const BIN: &str = env!("CARGO_BIN_EXE_regiedesk");
 
 struct OpenZaak {
     base: String,
@@ -892,4 +896,215 @@ async fn a_case_runs_its_course_through_regiedesk_into_open_zaak() {
     assert_eq!(after["status"], "waakvlam");
     assert_eq!(after["version"], closed["version"]);
     assert_eq!(after["casusregisseur"], "oz-dzm");
+}
+
+/// Runs the binary as an operator would and returns what it printed.
+fn regiedesk(args: &[&str]) -> String {
+    let output = std::process::Command::new(BIN).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "regiedesk {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// The whole program as the procesregisseur uses it, on Open Zaak's cases:
+/// `regiedesk serve --source zgw` set up with `staff put` and `staff
+/// token`, the desk in tmux; approve and reject on Mandaat, escalate and
+/// reassign on Stagnatie; then Open Zaak itself is asked whether it holds
+/// what was done (besluiten, resultaten, the escalatie eigenschap, the
+/// behandelaar).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_works_open_zaak_cases_in_a_terminal() {
+    let Some(oz) = open_zaak() else { return };
+    if tmux::tmux_missing() {
+        return;
+    }
+    let zgw = Zgw::new(&oz);
+    let approve = unique("KST-TUI");
+    let reject = unique("KST-TUI");
+    let stagnant = unique("KST-TUI");
+    let (_, approve_deel) = zgw.case(&approve, "oz-cr-a", Some("oz-cr-a")).await;
+    let (_, reject_deel) = zgw.case(&reject, "oz-cr-a", Some("oz-cr-b")).await;
+    // Assigned 19 days ago and never contacted: on Stagnatie.
+    let stagnant_url = zgw.case_at(&stagnant, "oz-cr-a", "Toegewezen").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("regiedesk.db").display());
+    let config = dir.path().join("regiedesk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[desk]
+poll_interval_seconds = 1
+notifications = false
+
+[zgw]
+zaken_api = "{b}/zaken/api/v1/"
+catalogi_api = "{b}/catalogi/api/v1/"
+besluiten_api = "{b}/besluiten/api/v1/"
+client_id = "regiedesk"
+secret_env = "REGIEDESK_TEST_ZGW_SECRET"
+rsin = "002220647"
+pseudonym_key = "openzaak-test-key"
+notification_auth = "Token regiedesk-nrc"
+reconcile_seconds = 10
+"#,
+            b = oz.base
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    for (login, name, role) in [
+        ("oz-cr-a", "Anna Akkerman", "casusregisseur"),
+        ("oz-cr-b", "Bram Bakker", "casusregisseur"),
+        ("oz-pr", "Petra Prins", "procesregisseur_jeugd"),
+    ] {
+        regiedesk(&[
+            "staff",
+            "put",
+            "--database-url",
+            &db,
+            "--login",
+            login,
+            "--name",
+            name,
+            "--role",
+            role,
+            "--organisation",
+            "Kwadraad",
+            "--capacity",
+            "20",
+        ]);
+    }
+    let token = regiedesk(&["staff", "token", "--database-url", &db, "oz-pr"]);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+    let mut server = std::process::Command::new(BIN)
+        .args(["serve", "--source", "zgw", "--config", config])
+        .args([
+            "--database-url",
+            &db,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("REGIEDESK_TEST_ZGW_SECRET", SECRET)
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    struct Kill<'a>(&'a mut std::process::Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let server = Kill(&mut server);
+    // It listens once the full re-read at start is done.
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    for attempt in 0.. {
+        if reqwest::get(&health)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        let log = || std::fs::read_to_string(dir.path().join("server.log")).unwrap();
+        assert!(
+            server.0.try_wait().unwrap().is_none(),
+            "the server stopped: {}",
+            log()
+        );
+        assert!(attempt < 600, "the server did not come up: {}", log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let tmux = tmux::Tmux {
+        socket: format!("regiedesk-oz-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "desk",
+        "-x",
+        "160",
+        "-y",
+        "48",
+        &format!(
+            "env REGIEDESK_TOKEN={token} TERM=xterm-256color {BIN} --config {config} \
+             --server http://127.0.0.1:{port}; sleep 60"
+        ),
+    ]);
+    tmux.wait_until("the first sync with Open Zaak's cases", 60, |s| {
+        s.contains("● sync") && s.contains("KST-TUI")
+    })
+    .await;
+
+    // Approve one request and reject another on Mandaat.
+    tmux.keys(&["3"]);
+    tmux.wait_for("Mandaat ·", 10).await;
+    let number = format!("AV-{approve}");
+    tmux::show_only(&tmux, &number).await;
+    tmux.keys(&["a"]);
+    tmux.wait_for("Aanvraag toekennen", 10).await;
+    tmux.text("past in het plan");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("{number} toegekend"), 30).await;
+    let besluiten = zgw.besluiten(approve_deel.as_ref().unwrap()).await;
+    assert_eq!(besluiten.len(), 1);
+    assert_eq!(besluiten[0]["toelichting"], "past in het plan");
+    assert_eq!(
+        zgw.holders(approve_deel.as_ref().unwrap(), "beslisser")
+            .await,
+        ["oz-pr"]
+    );
+    assert!(zgw.get(approve_deel.as_ref().unwrap()).await["resultaat"].is_string());
+
+    let number = format!("AV-{reject}");
+    tmux::show_only(&tmux, &number).await;
+    tmux.keys(&["r"]);
+    tmux.wait_for("Aanvraag afwijzen", 10).await;
+    tmux.text("niet in het plan");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("{number} afgewezen"), 30).await;
+    let besluiten = zgw.besluiten(reject_deel.as_ref().unwrap()).await;
+    assert_eq!(besluiten.len(), 1);
+    assert_eq!(besluiten[0]["toelichting"], "niet in het plan");
+
+    // Escalate, then reassign, the stagnant case on Stagnatie.
+    tmux.keys(&["2"]);
+    tmux.wait_for("Stagnatie ·", 10).await;
+    tmux::show_only(&tmux, &stagnant).await;
+    tmux.keys(&["e"]);
+    tmux.wait_for("Opschalen", 10).await;
+    tmux.text("school werkt niet mee");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("{stagnant} opgeschaald"), 30).await;
+    assert_eq!(
+        zgw.eigenschap(&stagnant_url, "escalatie").await.as_deref(),
+        Some("geescaleerd")
+    );
+    tmux::show_only(&tmux, &stagnant).await;
+    tmux.keys(&["t"]);
+    tmux.wait_for("Kies de nieuwe casusregisseur", 10).await;
+    // Bram Bakker: the picker filters on what is typed.
+    tmux.text("Bram");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Reden", 10).await;
+    tmux.text("werkvoorraad verdeeld");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("{stagnant} herverdeeld naar"), 30)
+        .await;
+    assert_eq!(zgw.holders(&stagnant_url, "behandelaar").await, ["oz-cr-b"]);
+    tmux.keys(&["q"]);
+    drop(server);
 }

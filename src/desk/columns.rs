@@ -166,7 +166,7 @@ pub const CASELOAD: &[Column] = &[
 ];
 
 pub const STAGNATIE: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("zaak", "Zaak", "Case", 13, 24, false, 1),
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 4),
     col("signalen", "Signalen", "Signals", 14, 80, true, 1),
     col("te_laat", "Te laat", "Late", 7, 10, false, 1),
@@ -194,8 +194,8 @@ pub const STAGNATIE: &[Column] = &[
 ];
 
 pub const MANDAAT: &[Column] = &[
-    col("aanvraag", "Aanvraag", "Request", 12, 12, false, 1),
-    col("zaak", "Zaak", "Case", 13, 13, false, 3),
+    col("aanvraag", "Aanvraag", "Request", 12, 24, false, 1),
+    col("zaak", "Zaak", "Case", 13, 24, false, 3),
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 5),
     col("soort", "Soort", "Kind", 8, 14, false, 2),
     col("voorziening", "Voorziening", "Provision", 14, 60, true, 1),
@@ -213,7 +213,7 @@ pub const MANDAAT: &[Column] = &[
 ];
 
 pub const DOORZETTINGSMACHT: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("zaak", "Zaak", "Case", 13, 24, false, 1),
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 5),
     col("risico", "Risico", "Risk", 6, 18, false, 2),
     col("waarom", "Waarom", "Why", 10, 36, false, 1),
@@ -241,7 +241,7 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
 ];
 
 pub const WAAKVLAM: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("zaak", "Zaak", "Case", 13, 24, false, 1),
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 3),
     col("domein", "Domein", "Domain", 5, 11, false, 4),
     col("nacontact", "Nacontact", "Follow-up", 11, 11, false, 1),
@@ -252,7 +252,7 @@ pub const WAAKVLAM: &[Column] = &[
 
 /// The drill-down into one casusregisseur's cases (not configurable).
 pub const CASES_OF: &[Column] = &[
-    col("zaak", "Zaak", "Case", 13, 13, false, 1),
+    col("zaak", "Zaak", "Case", 13, 24, false, 1),
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 3),
     col("domein", "Domein", "Domain", 5, 11, false, 4),
     col("fase", "Fase", "Stage", 5, 11, false, 3),

@@ -359,13 +359,18 @@ pub fn case_facts(
         .unwrap_or_else(|| zaak.url.clone());
     let holder = read.holder(&types.casusregisseur, now);
     let casusregisseur = holder.and_then(Rol::medewerker);
-    let first_assigned_at = read
-        .rollen
-        .iter()
-        .filter(|r| r.roltype == types.casusregisseur)
-        .map(|r| r.registratiedatum)
-        .min();
     let step = |s: CaseStatus| types.statustypen.get(&s).map(String::as_str).unwrap_or("");
+    // The first-contact norm runs from the first assignment: the moment
+    // the case system's status Toegewezen names (business time, also when
+    // the zaak was registered later), else the first behandelaar rol's
+    // registration (the rol of an earlier holder may have been removed).
+    let first_assigned_at = read.first_status(step(CaseStatus::Assigned)).or_else(|| {
+        read.rollen
+            .iter()
+            .filter(|r| r.roltype == types.casusregisseur)
+            .map(|r| r.registratiedatum)
+            .min()
+    });
     let referred_at = read
         .first_status(step(CaseStatus::Referred))
         .or_else(|| read.statussen.iter().map(|s| s.datum_status_gezet).min())
