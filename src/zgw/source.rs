@@ -1079,7 +1079,14 @@ impl ZgwSource {
         let year = chrono::Datelike::year(&local_date(new.filed_at));
         let number = self.store.reserve_request_number(year).await?;
         let me = Self::on_behalf(actor);
-        let deelzaak = once_more_if_unknown!(url, self.push_request(&url, &number, new, &me))?;
+        // The deelzaken regiedesk projects already are other requests, even
+        // when someone gave one this number as its kenmerk.
+        let mut linked = HashSet::new();
+        for request in self.store.requests_of_case(before.id).await? {
+            linked.extend(self.store.zgw_url(ZgwKind::Request, request.id).await?);
+        }
+        let deelzaak =
+            once_more_if_unknown!(url, self.push_request(&url, &number, new, &linked, &me))?;
         once_more_if_unknown!(url, self.push_case(&url, before, t, &me))?;
         let written = Written {
             case: &t.case,
@@ -1108,19 +1115,20 @@ impl ZgwSource {
     }
 
     /// The deelzaak of a request, made unless a deelzaak of the case zaak
-    /// carries its number already (a retry after a lost answer); returns
-    /// its URL.
+    /// that is not `linked` to a request already carries its number (a
+    /// retry after a lost answer); returns its URL.
     async fn push_request(
         &self,
         case_url: &str,
         number: &str,
         new: &NewRequest,
+        linked: &HashSet<String>,
         me: &OnBehalf,
     ) -> Result<String, ZgwError> {
         let types = &self.catalogue.requests[&new.kind];
         let case: Zaak = self.client.get(case_url, me).await?;
         let mut found = None;
-        for deelzaak in &case.deelzaken {
+        for deelzaak in case.deelzaken.iter().filter(|d| !linked.contains(*d)) {
             let zaak: Zaak = self.client.get(deelzaak, me).await?;
             if zaak.zaaktype == types.zaaktype && zaak.number() == number {
                 found = Some(zaak.url);
