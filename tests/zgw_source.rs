@@ -1233,6 +1233,10 @@ impl Desk {
     /// Starts as the server does: the catalogue read, a full walk, the
     /// notification worker, the router. `None`: PostgreSQL not configured.
     async fn start(fake: &Fake, backend: Backend) -> Option<Desk> {
+        Self::start_with(fake, backend, config(fake)).await
+    }
+
+    async fn start_with(fake: &Fake, backend: Backend, config: ZgwConfig) -> Option<Desk> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("regiedesk=info")
             .with_test_writer()
@@ -1259,7 +1263,7 @@ impl Desk {
         }
         let clock = Clock::Frozen(now());
         let state = AppState::new(store.clone(), clock, Norms::default());
-        let source = ZgwSource::connect(config(fake), store.clone(), state.norms.clone(), clock)
+        let source = ZgwSource::connect(config, store.clone(), state.norms.clone(), clock)
             .await
             .unwrap();
         let started = source.reconcile(true).await.unwrap();
@@ -1902,4 +1906,45 @@ async fn a_request_whose_deelzaak_was_made_before_a_500_is_filed_once() {
     assert_eq!(synced[0]["id"], body["id"]);
     assert_eq!(synced[0]["status"], "pending");
     assert_eq!(desk.count_events(case.id, EventKind::RequestFiled).await, 1);
+}
+
+// ------------------------------------------------------------ the rolling re-read
+
+/// An eigenschap changed in the case system while its notification was
+/// lost shows in no flat list. Each walk reads `reread_per_walk` zaken
+/// again in turn, so the change arrives within (zaken ÷ that) walks, not
+/// only with the nightly full re-read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_eigenschap_changed_without_a_notification_arrives_in_turn() {
+    let fake = Fake::start().await;
+    let zaken: Vec<String> = (1..=5)
+        .map(|n| fake.add_case(&format!("KST-2026-01{n:02}")))
+        .collect();
+    let mut config = config(&fake);
+    config.reread_per_walk = 2;
+    let desk = Desk::start_with(&fake, Backend::Sqlite, config)
+        .await
+        .unwrap();
+    for zaak in &zaken {
+        assert!(!desk.case(zaak).await.unwrap().escalated);
+        fake.set_eigenschap(zaak, "escalatie", "geescaleerd");
+    }
+    let mut walks = 0;
+    loop {
+        let report = desk.source.reconcile(false).await.unwrap();
+        walks += 1;
+        assert_eq!(
+            report.reread, 2,
+            "two in turn, the rest unchanged: {report:?}"
+        );
+        let mut escalated = 0;
+        for zaak in &zaken {
+            escalated += usize::from(desk.case(zaak).await.unwrap().escalated);
+        }
+        assert_eq!(escalated, (2 * walks).min(5), "after {walks} walks");
+        if escalated == 5 {
+            break;
+        }
+    }
+    assert_eq!(walks, 3);
 }

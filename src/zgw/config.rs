@@ -54,6 +54,11 @@ pub struct ZgwConfig {
     /// Local hour (0–23) of the nightly full re-read.
     #[serde(default = "default_full_reread_hour")]
     pub full_reread_hour: u32,
+    /// Zaken each walk reads again in turn, changed or not (0 to 1000): a
+    /// change the lists do not show (an eigenschap) whose notification was
+    /// lost is caught within (open zaken ÷ this) walks, not only at night.
+    #[serde(default = "default_reread_per_walk")]
+    pub reread_per_walk: usize,
     #[serde(default)]
     pub zaaktypen: Zaaktypen,
     #[serde(default)]
@@ -165,6 +170,12 @@ impl ZgwConfig {
         if self.full_reread_hour > 23 {
             return Err("full_reread_hour must be 0 to 23".into());
         }
+        if self.reread_per_walk > 1000 {
+            return Err(format!(
+                "reread_per_walk must be 0 to 1000, not {}",
+                self.reread_per_walk
+            ));
+        }
         for root in [&self.zaken_api, &self.catalogi_api, &self.besluiten_api] {
             let url = url::Url::parse(root).map_err(|e| format!("{root:?}: {e}"))?;
             if !url.path().ends_with('/') {
@@ -184,6 +195,10 @@ fn default_reconcile_seconds() -> u64 {
 
 fn default_full_reread_hour() -> u32 {
     3
+}
+
+fn default_reread_per_walk() -> usize {
+    25
 }
 
 fn default_besluittype() -> String {
@@ -435,6 +450,9 @@ mod tests {
         config.reconcile_seconds = 5;
         assert!(config.validate().unwrap_err().contains("reconcile_seconds"));
         config.reconcile_seconds = 60;
+        config.reread_per_walk = 1001;
+        assert!(config.validate().unwrap_err().contains("reread_per_walk"));
+        config.reread_per_walk = 25;
         config.zaken_api = "http://oz.test/zaken/api/v1".into();
         assert!(config.validate().unwrap_err().contains("must end with /"));
     }
@@ -480,6 +498,8 @@ mod tests {
         assert_eq!(example.risico, defaults.risico);
         assert_eq!(example.besluittype, defaults.besluittype);
         assert_eq!(example.reconcile_seconds, defaults.reconcile_seconds);
+        assert_eq!(example.full_reread_hour, defaults.full_reread_hour);
+        assert_eq!(example.reread_per_walk, defaults.reread_per_walk);
         assert_eq!(example.secret_env.as_deref(), Some("REGIEDESK_ZGW_SECRET"));
     }
 }

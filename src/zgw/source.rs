@@ -72,6 +72,8 @@ pub struct ZgwSource {
     queue: mpsc::UnboundedSender<(String, bool)>,
     queued: Mutex<HashSet<String>>,
     receiver: Mutex<Option<mpsc::UnboundedReceiver<(String, bool)>>>,
+    /// Where the next walk's rolling re-read starts (a zaak URL).
+    rolling_from: Mutex<String>,
 }
 
 /// Appends query parameters to a list URL.
@@ -120,6 +122,7 @@ impl ZgwSource {
             queue,
             queued: Mutex::default(),
             receiver: Mutex::new(Some(receiver)),
+            rolling_from: Mutex::default(),
         }))
     }
 
@@ -540,12 +543,18 @@ impl ZgwSource {
             listed: cases.len(),
             ..Default::default()
         };
+        let rolling = if full {
+            HashSet::new()
+        } else {
+            self.rolling_turn(&cases)
+        };
         let stale: Vec<&Zaak> = cases
             .iter()
             .filter(|z| {
                 let empty = Vec::new();
                 let subs: Vec<&Zaak> = deelzaken.get(&z.url).unwrap_or(&empty).iter().collect();
-                full || known.get(&z.url) != Some(&fingerprint(z, &holders, &subs))
+                full || rolling.contains(z.url.as_str())
+                    || known.get(&z.url) != Some(&fingerprint(z, &holders, &subs))
             })
             .collect();
         // A few at a time: the case system serves the desks' writes too.
@@ -570,6 +579,27 @@ impl ZgwSource {
         }
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
+    }
+
+    /// The zaken this walk reads again in turn: the next
+    /// `reread_per_walk` after where the last walk stopped, in URL order,
+    /// wrapping round.
+    fn rolling_turn<'a>(&self, cases: &'a [Zaak]) -> HashSet<&'a str> {
+        let mut urls: Vec<&str> = cases.iter().map(|z| z.url.as_str()).collect();
+        urls.sort_unstable();
+        let mut from = self.rolling_from.lock().expect("rolling");
+        let start = urls.partition_point(|u| *u <= from.as_str());
+        let turn: HashSet<&str> = urls
+            .iter()
+            .cycle()
+            .skip(start)
+            .take(self.config.reread_per_walk.min(urls.len()))
+            .copied()
+            .collect();
+        if let Some(last) = urls.iter().cycle().skip(start).take(turn.len()).last() {
+            *from = last.to_string();
+        }
+        turn
     }
 }
 
