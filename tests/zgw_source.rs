@@ -330,6 +330,21 @@ mod fake {
             )
         }
 
+        /// Makes `zaak`'s belanghebbende the one of `like` (same BSN).
+        pub fn same_household(&self, zaak: &str, like: &str) {
+            let mut data = self.data();
+            let bsn = data.objects["rollen"]
+                .iter()
+                .find(|r| r["zaak"] == like && r["betrokkeneType"] == "natuurlijk_persoon")
+                .map(|r| r["betrokkeneIdentificatie"]["inpBsn"].clone())
+                .expect("a household rol");
+            for rol in data.objects.get_mut("rollen").expect("rollen") {
+                if rol["zaak"] == zaak && rol["betrokkeneType"] == "natuurlijk_persoon" {
+                    rol["betrokkeneIdentificatie"]["inpBsn"] = bsn.clone();
+                }
+            }
+        }
+
         /// A zaak of a zaaktype regiedesk does not know.
         pub fn add_zaak_of_another_zaaktype(&self) -> String {
             let url = self.add_case("ANDERS-1");
@@ -1947,4 +1962,35 @@ async fn an_eigenschap_changed_without_a_notification_arrives_in_turn() {
         }
     }
     assert_eq!(walks, 3);
+}
+
+// ------------------------------------------------------------ one household, two open zaken
+
+/// A case system may hold two open zaken for one belanghebbende; regiedesk
+/// holds one open case per household. The second must not vanish from the
+/// desks: it is projected under `H-…-2`, and reading both again changes
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_open_zaak_of_one_household_stays_in_view() {
+    let fake = Fake::start().await;
+    let first = fake.add_case("KST-2026-0301");
+    let second = fake.add_case("KST-2026-0302");
+    fake.same_household(&second, &first);
+    let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
+    assert_eq!(desk.started.failed, 0, "{:?}", desk.started);
+    let a = desk.case(&first).await.expect("the first is projected");
+    let b = desk.case(&second).await.expect("the second is projected");
+    let (one, two) = if a.id < b.id { (a, b) } else { (b, a) };
+    assert_eq!(two.pseudonym, format!("{}-2", one.pseudonym));
+    assert_ne!(one.household_id, two.household_id);
+    let again = desk.source.reconcile(true).await.unwrap();
+    assert_eq!((again.failed, again.changed), (0, 0), "{again:?}");
+    for zaak in [&first, &second] {
+        let case = desk.case(zaak).await.unwrap();
+        let before = if case.id == one.id { &one } else { &two };
+        assert_eq!(
+            (case.version, &case.pseudonym),
+            (before.version, &before.pseudonym)
+        );
+    }
 }

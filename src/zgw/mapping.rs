@@ -552,7 +552,11 @@ pub fn merge_case(
     let line = |kind: EventKind, at: DateTime<Utc>| CaseEvent::new(at, CASE_SYSTEM, kind, None);
     // The number stays what the case was first projected as: the one the
     // desks and the people know it by.
-    next.pseudonym = facts.pseudonym.clone();
+    // A second open zaak of one household lives under `H-…-2` (see the
+    // store): that is still this pseudonym.
+    if !base.pseudonym.starts_with(&format!("{}-", facts.pseudonym)) {
+        next.pseudonym = facts.pseudonym.clone();
+    }
     next.domain = facts.domain;
     next.source = facts.source;
     next.risk_flags = facts.risk_flags.clone();

@@ -744,6 +744,44 @@ async fn household_by_pseudonym(tx: &mut Tx, pseudonym: &str) -> StoreResult<i64
     Ok(id)
 }
 
+/// The household a projected case belongs to: the one its pseudonym
+/// names, unless that household has another open case. A household has one
+/// open case in regiedesk, but a case system may hold two open zaken for
+/// one belanghebbende; the second then lives under `H-…-2` (a warning is
+/// logged) rather than vanish from every desk.
+async fn household_of_projected(tx: &mut Tx, case: &Case) -> StoreResult<(i64, String)> {
+    let base = case
+        .pseudonym
+        .rsplit_once('-')
+        .filter(|(head, n)| head.len() > 2 && n.len() < 3 && n.parse::<u8>().is_ok())
+        .map_or(case.pseudonym.as_str(), |(head, _)| head)
+        .to_string();
+    let mut n = 1;
+    loop {
+        let pseudonym = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let id = household_by_pseudonym(tx, &pseudonym).await?;
+        let other_open: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE household_id = $1 AND closed_at IS NULL AND id <> $2",
+        )
+        .bind(id)
+        .bind(case.id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if other_open.is_none() || !case.is_open() {
+            if n > 1 {
+                tracing::warn!(number = %case.number, %pseudonym,
+                    "the case system holds another open zaak for this household");
+            }
+            return Ok((id, pseudonym));
+        }
+        n += 1;
+    }
+}
+
 async fn put_link(
     tx: &mut Tx,
     url: &str,
@@ -1557,9 +1595,10 @@ impl Store for SqlStore {
     async fn save_projection(&self, p: &Projection) -> StoreResult<Case> {
         let mut tx = self.begin_write().await?;
         insert_unknown_people(&mut tx, &p.people).await?;
-        let household_id = household_by_pseudonym(&mut tx, &p.case.pseudonym).await?;
         let mut case = p.case.clone();
+        let (household_id, pseudonym) = household_of_projected(&mut tx, &case).await?;
         case.household_id = household_id;
+        case.pseudonym = pseudonym;
         match p.expected_version {
             None => {
                 if number_taken(&mut tx, "cases", &case.number).await? {
