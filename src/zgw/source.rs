@@ -823,6 +823,37 @@ impl ZgwSource {
         )
     }
 
+    /// A case's zaak URL, with that zaak's lock held, once the case is
+    /// still at the version the command was made on.
+    async fn hold_case(
+        &self,
+        before: &Case,
+    ) -> Result<(String, tokio::sync::OwnedMutexGuard<()>), SourceError> {
+        let url = self.url_of(ZgwKind::Case, before.id).await?;
+        let held = self.lock_of(&url).lock_owned().await;
+        let stored = self.store.case(before.id).await?;
+        if stored.map(|c| c.version) != Some(before.version) {
+            return Err(StoreError::StaleVersion.into());
+        }
+        Ok((url, held))
+    }
+
+    /// As `hold_case`, for a request: its case's zaak URL, its own, and the
+    /// case zaak's lock.
+    async fn hold_request(
+        &self,
+        before: &Request,
+    ) -> Result<(String, String, tokio::sync::OwnedMutexGuard<()>), SourceError> {
+        let case_url = self.url_of(ZgwKind::Case, before.case_id).await?;
+        let url = self.url_of(ZgwKind::Request, before.id).await?;
+        let held = self.lock_of(&case_url).lock_owned().await;
+        let stored = self.store.request(before.id).await?;
+        if stored.map(|r| r.version) != Some(before.version) {
+            return Err(StoreError::StaleVersion.into());
+        }
+        Ok((case_url, url, held))
+    }
+
     async fn url_of(&self, kind: ZgwKind, id: i64) -> Result<String, SourceError> {
         self.store.zgw_url(kind, id).await?.ok_or_else(|| {
             SourceError::NotRecorded(format!("de koppeling van {} {id}", kind.as_str()))
@@ -838,13 +869,7 @@ impl ZgwSource {
         t: &Transition,
         audit: AuditDraft,
     ) -> Result<Case, SourceError> {
-        let url = self.url_of(ZgwKind::Case, before.id).await?;
-        let lock = self.lock_of(&url);
-        let _held = lock.lock().await;
-        let stored = self.store.case(before.id).await?;
-        if stored.map(|c| c.version) != Some(before.version) {
-            return Err(StoreError::StaleVersion.into());
-        }
+        let (url, _held) = self.hold_case(before).await?;
         let me = Self::on_behalf(actor);
         once_more_if_unknown!(url, self.push_case(&url, before, t, &me))?;
         let written = Written {
@@ -1051,14 +1076,7 @@ impl ZgwSource {
         event: &CaseEvent,
         audit: AuditDraft,
     ) -> Result<Request, SourceError> {
-        let case_url = self.url_of(ZgwKind::Case, before.case_id).await?;
-        let url = self.url_of(ZgwKind::Request, before.id).await?;
-        let lock = self.lock_of(&case_url);
-        let _held = lock.lock().await;
-        let stored = self.store.request(before.id).await?;
-        if stored.map(|r| r.version) != Some(before.version) {
-            return Err(StoreError::StaleVersion.into());
-        }
+        let (case_url, url, _held) = self.hold_request(before).await?;
         let case = self
             .store
             .case(before.case_id)
@@ -1099,13 +1117,7 @@ impl ZgwSource {
         t: &Transition,
         audit: AuditDraft,
     ) -> Result<(Request, Case), SourceError> {
-        let url = self.url_of(ZgwKind::Case, before.id).await?;
-        let lock = self.lock_of(&url);
-        let _held = lock.lock().await;
-        let stored = self.store.case(before.id).await?;
-        if stored.map(|c| c.version) != Some(before.version) {
-            return Err(StoreError::StaleVersion.into());
-        }
+        let (url, _held) = self.hold_case(before).await?;
         let year = chrono::Datelike::year(&local_date(new.filed_at));
         let number = self.store.reserve_request_number(year).await?;
         let me = Self::on_behalf(actor);
@@ -1216,15 +1228,8 @@ impl ZgwSource {
         event: &CaseEvent,
         audit: AuditDraft,
     ) -> Result<Request, SourceError> {
-        let case_url = self.url_of(ZgwKind::Case, before.case_id).await?;
-        let url = self.url_of(ZgwKind::Request, before.id).await?;
-        let lock = self.lock_of(&case_url);
-        let _held = lock.lock().await;
+        let (case_url, url, _held) = self.hold_request(before).await?;
         let me = Self::on_behalf(actor);
-        let stored = self.store.request(before.id).await?;
-        if stored.map(|r| r.version) != Some(before.version) {
-            return Err(StoreError::StaleVersion.into());
-        }
         once_more_if_unknown!(url, self.push_term(&url, next, &me))?;
         self.store
             .save_request(next, before.version, event, audit)
