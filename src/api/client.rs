@@ -235,11 +235,24 @@ impl ApiClient {
         body: &impl Serialize,
         version: Option<i64>,
     ) -> Result<T, ApiFailure> {
-        let mut builder = self.request(Method::POST, path).json(body);
+        // A write may wait on the municipality's case system (several
+        // writes and a re-read there), so it gets longer than a poll; cut
+        // off, its outcome is unknown, and the user is told so.
+        let mut builder = self
+            .request(Method::POST, path)
+            .json(body)
+            .timeout(WRITE_TIMEOUT);
         if let Some(version) = version {
             builder = builder.header(IF_MATCH, format!("\"v{version}\""));
         }
-        Ok(Self::send(builder).await?.0)
+        match Self::send(builder).await {
+            Err(ApiFailure::Offline(why)) if why == TIMED_OUT => Err(ApiFailure::Offline(
+                "de server antwoordde niet binnen een minuut; of het is vastgelegd, \
+                 toont de volgende verversing"
+                    .into(),
+            )),
+            other => Ok(other?.0),
+        }
     }
 
     /// A change to a case (`assign`, `escalate`, ...) at the version the
@@ -327,6 +340,11 @@ impl ApiClient {
 
 /// A transport error in the user's words; the library's own (English)
 /// chain goes to the log only.
+const TIMED_OUT: &str = "de server antwoordde niet op tijd";
+
+/// How long a write may take (a poll: 15 s).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
 fn offline(error: reqwest::Error) -> ApiFailure {
     let mut chain = error.to_string();
     let mut source = std::error::Error::source(&error);
@@ -337,7 +355,7 @@ fn offline(error: reqwest::Error) -> ApiFailure {
     tracing::debug!(error = %chain, "request failed");
     let lower = chain.to_lowercase();
     let why = if error.is_timeout() {
-        "de server antwoordde niet op tijd"
+        TIMED_OUT
     } else if lower.contains("dns") || lower.contains("lookup") {
         "het adres van de server is onbekend"
     } else if lower.contains("refused") {
