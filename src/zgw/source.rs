@@ -471,10 +471,18 @@ impl ZgwSource {
             let source = self.clone();
             tokio::spawn(async move {
                 let interval = Duration::from_secs(source.config.reconcile_seconds);
+                // A walk starts every interval, not an interval after the
+                // last one ended: at 5,000 zaken the lists alone take many
+                // seconds, and a missed change should wait one interval
+                // plus one walk at most, not twice the walk. A walk longer
+                // than the interval is followed at once by the next.
+                let mut ticks =
+                    tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 // The full walk at start is done before the server listens.
                 let mut last_full = Some(local_date(source.clock.now()));
                 loop {
-                    tokio::time::sleep(interval).await;
+                    ticks.tick().await;
                     let today = local_date(source.clock.now());
                     let full = last_full.is_none_or(|day| {
                         day != today
