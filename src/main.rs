@@ -25,6 +25,7 @@ use regiedesk::server::launch::{self, Demo};
 use regiedesk::server::simulator::Simulator;
 use regiedesk::server::store;
 use regiedesk::server::{AppState, audit, demo, http::token_hash, listen};
+use regiedesk::zgw::source::Started;
 
 #[derive(Parser)]
 #[command(
@@ -675,27 +676,20 @@ async fn serve(
         let source =
             regiedesk::zgw::source::ZgwSource::connect(zgw, store, state.norms.clone(), clock)
                 .await?;
-        let projected = state.store.zgw_links().await?.len();
-        if projected == 0 {
-            // A first start: nothing to show until the case system is read.
-            let started = std::time::Instant::now();
-            let report = source.reconcile(true).await?;
-            println!(
+        let (started, tasks) = source.start().await?;
+        match started {
+            Started::First { report, took } => println!(
                 "ZGW case system read: {} case zaken, {} projected, {} failed ({:.1} s)",
                 report.listed,
                 report.reread - report.failed,
                 report.failed,
-                started.elapsed().as_secs_f64()
-            );
-            background = source.spawn();
-        } else {
-            // A restart: the desks get the projection at once (a full
-            // re-read of 5,000 zaken takes minutes) while it is read again.
-            println!(
+                took.as_secs_f64()
+            ),
+            Started::Restart { projected } => println!(
                 "ZGW case system: serving {projected} projected zaken; reading them all again in the background"
-            );
-            background = source.spawn_with_full_walk();
+            ),
         }
+        background = tasks;
         state = state.with_source(source);
     }
     let listener = tokio::net::TcpListener::bind(bind)

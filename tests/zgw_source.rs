@@ -89,6 +89,9 @@ mod fake {
         /// The write is done; the answer shows the object as it was before
         /// (nasty/b-rol-put-response.json: Open Zaak 1.30.0 does this).
         StaleBody,
+        /// No answer, ever: an Open Zaak busy with a long list (logged with
+        /// status 0 when it arrives).
+        Hang,
     }
 
     struct Rule {
@@ -1125,13 +1128,30 @@ mod fake {
         let path = uri.path().to_string();
         let query = uri.query().unwrap_or_default().to_string();
         let user = user_of(&headers);
+        let fault = {
+            let mut data = fake.data();
+            let fault = user.as_ref().and_then(|_| data.take_fault(&method, &path));
+            if fault == Some(Fault::Hang) {
+                data.log.push(Logged {
+                    method: method.clone(),
+                    path: path.clone(),
+                    user_id: user.clone().unwrap_or_default(),
+                    status: 0,
+                });
+            }
+            fault
+        };
+        if fault == Some(Fault::Hang) {
+            return std::future::pending().await;
+        }
         let mut data = fake.data();
         let (status, answer) = match &user {
             None => (
                 401,
                 Some(problem(401, "not_authenticated", "geen geldige JWT")),
             ),
-            Some(_) => match data.take_fault(&method, &path) {
+            Some(_) => match fault {
+                Some(Fault::Hang) => unreachable!("answered above"),
                 None => data.serve(&method, &path, &query, &body),
                 Some(Fault::Before) => (500, Some(server_error(&fake.base))),
                 Some(Fault::AfterCommit) => {
@@ -1186,7 +1206,7 @@ use regiedesk::server::audit::AuditDraft;
 use regiedesk::server::store::{self, Store, ZgwKind};
 use regiedesk::server::{AppState, http::token_hash, router};
 use regiedesk::zgw::config::ZgwConfig;
-use regiedesk::zgw::source::{ReconcileReport, ZgwSource};
+use regiedesk::zgw::source::{ReconcileReport, Started, ZgwSource};
 use reqwest::Method;
 use serde_json::{Value, json};
 use support::{Backend, Database};
@@ -1993,4 +2013,67 @@ async fn a_second_open_zaak_of_one_household_stays_in_view() {
             (before.version, &before.pseudonym)
         );
     }
+}
+
+/// A restart over a projection serves at once: `start` returns while the
+/// full walk's first list is still unanswered. A first start (an empty
+/// projection) waits for that walk: there is nothing to show without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_serves_the_projection_while_the_full_walk_runs() {
+    let fake = Fake::start().await;
+    let zaak = fake.add_case("KST-2026-0401");
+    fake.add_case("KST-2026-0402");
+    let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
+    assert_eq!(desk.started.reread, 2, "{:?}", desk.started);
+    let lists = "/zaken/api/v1/zaken";
+    let hanging = || {
+        fake.requests(&Method::GET, lists)
+            .iter()
+            .filter(|r| r.status == 0)
+            .count()
+    };
+    fake.fail(Method::GET, lists, Fault::Hang, 1000);
+
+    let restarted = ZgwSource::connect(
+        config(&fake),
+        desk.store.clone(),
+        Arc::new(Norms::default()),
+        Clock::Frozen(now()),
+    )
+    .await
+    .unwrap();
+    // A guard, not a wait: a start that blocked on the walk never returns.
+    let (started, _tasks) = tokio::time::timeout(Duration::from_secs(60), restarted.start())
+        .await
+        .expect("a restart returns before its full walk")
+        .unwrap();
+    assert_eq!(started, Started::Restart { projected: 2 });
+    until("the background walk asks for the list", async || {
+        (hanging() > 0).then_some(())
+    })
+    .await;
+    let case = desk.case(&zaak).await.expect("the projection is there");
+    assert_eq!(case.number, "KST-2026-0401");
+
+    let db = Database::create(Backend::Sqlite).await.unwrap();
+    let empty = store::connect(db.url()).await.unwrap();
+    let first = ZgwSource::connect(
+        config(&fake),
+        empty,
+        Arc::new(Norms::default()),
+        Clock::Frozen(now()),
+    )
+    .await
+    .unwrap();
+    let before = hanging();
+    let starting = tokio::spawn(async move { first.start().await.map(|(s, _)| s) });
+    until("the first start's walk asks for the list", async || {
+        (hanging() > before).then_some(())
+    })
+    .await;
+    assert!(
+        !starting.is_finished(),
+        "a first start returned before the case system was read"
+    );
+    starting.abort();
 }

@@ -59,6 +59,18 @@ pub struct ReconcileReport {
     pub elapsed_ms: u128,
 }
 
+/// How `ZgwSource::start` began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Started {
+    /// An empty projection, read in full before serving.
+    First {
+        report: ReconcileReport,
+        took: Duration,
+    },
+    /// Over a projection of this many zaken, served at once.
+    Restart { projected: usize },
+}
+
 pub struct ZgwSource {
     client: ZgwClient,
     config: ZgwConfig,
@@ -447,6 +459,24 @@ impl ZgwSource {
                 tracing::warn!(url = %case_url, %error, "notified zaak not projected; the reconciler will");
             }
         }
+    }
+
+    /// Starts the source as `serve` does. A first start (an empty
+    /// projection) reads the whole case system before it returns: the desks
+    /// would have nothing to see. A restart returns at once, so the
+    /// projection is served while the reconciler's first walk reads it all
+    /// again (at 5,000 zaken that takes about a quarter of an hour).
+    pub async fn start(
+        self: &Arc<Self>,
+    ) -> Result<(Started, Vec<tokio::task::JoinHandle<()>>), SourceError> {
+        let projected = self.store.zgw_links().await?.len();
+        if projected > 0 {
+            return Ok((Started::Restart { projected }, self.spawn_with_full_walk()));
+        }
+        let began = Instant::now();
+        let report = self.reconcile(true).await?;
+        let took = began.elapsed();
+        Ok((Started::First { report, took }, self.spawn()))
     }
 
     /// Starts the notification worker and the reconciler (a walk every
