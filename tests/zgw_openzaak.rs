@@ -679,11 +679,29 @@ async fn the_desks_actions_land_in_open_zaak_and_its_changes_reach_the_desk() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn without_notifications_the_reconciler_catches_up() {
     let Some(oz) = open_zaak() else { return };
-    let zgw = Zgw::new(&oz);
-    let number = unique("KST-RC");
+    // Only the walk: no looks at the newest statussen and rollen.
+    let mut config = config(&oz, 10);
+    config.watch_seconds = 0;
+    a_change_without_notification_arrives(&oz, config, "KST-RC").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_notifications_the_newest_statussen_and_rollen_bring_a_change() {
+    let Some(oz) = open_zaak() else { return };
+    // No walk within the test's patience: only the looks.
+    let mut config = config(&oz, 3600);
+    config.watch_seconds = 2;
+    a_change_without_notification_arrives(&oz, config, "KST-NW").await;
+}
+
+/// A reassignment and a new step, written in Open Zaak while regiedesk
+/// gets no notifications (its server is not on the notification port),
+/// reach the projection; nothing is doubled.
+async fn a_change_without_notification_arrives(oz: &OpenZaak, config: ZgwConfig, prefix: &str) {
+    let zgw = Zgw::new(oz);
+    let number = unique(prefix);
     let (case_url, _) = zgw.case(&number, "oz-cr-a", None).await;
-    // Not on the notification port: only the reconciler learns of changes.
-    let served = Served::start(config(&oz, 10), 0).await;
+    let served = Served::start(config, 0).await;
     served
         .until(&number, "the case", |c| c["casusregisseur"] == "oz-cr-a")
         .await;
@@ -704,7 +722,7 @@ async fn without_notifications_the_reconciler_catches_up() {
     )
     .await;
     let case = served
-        .until(&number, "the reconciled change", |c| {
+        .until(&number, "the change without notification", |c| {
             c["casusregisseur"] == "oz-cr-b" && c["status"] == "execution"
         })
         .await;

@@ -356,6 +356,15 @@ mod fake {
                 self.base
             );
             self.set(&url, "zaaktype", json!(zaaktype));
+            // Its statussen and rollen are of that zaaktype's types too.
+            for (collection, field) in [("statussen", "statustype"), ("rollen", "roltype")] {
+                for object in self.of_zaak(collection, &url) {
+                    let own = object["url"].as_str().unwrap();
+                    let id = own.rsplit('/').next().unwrap();
+                    let other = format!("{}/catalogi/api/v1/{collection}-anders/{id}", self.base);
+                    self.set(own, field, json!(other));
+                }
+            }
             url
         }
 
@@ -731,9 +740,8 @@ mod fake {
             let field = |f: &str| object[f].as_str() == Some(value);
             let kenmerken = || object["kenmerken"].as_array().cloned().unwrap_or_default();
             Some(match (collection, key) {
-                // One page holds every result here.
-                (_, "page") => value == "1",
-                (_, "pageSize") => true,
+                // Pages are cut after filtering, in `list`.
+                (_, "page" | "pageSize") => true,
                 ("zaken", "kenmerk") => {
                     let Some((bron, kenmerk)) = value.split_once(':') else {
                         return Some(false);
@@ -745,6 +753,10 @@ mod fake {
                 ("zaken", "kenmerk__bron") => kenmerken().iter().any(|k| k["bron"] == value),
                 ("zaken", "einddatum__isnull") => {
                     object["einddatum"].is_null() == (value == "true")
+                }
+                // ISO dates compare as text.
+                ("zaken", "einddatum__gt") => {
+                    object["einddatum"].as_str().is_some_and(|d| d > value)
                 }
                 ("zaken", "omschrijving") => return None,
                 ("statussen", "indicatieLaatstGezetteStatus") => {
@@ -826,7 +838,7 @@ mod fake {
                 );
             }
             match (method.clone(), list) {
-                (Method::GET, true) => self.list(collection, zaak.as_deref(), query),
+                (Method::GET, true) => self.list(collection, path, zaak.as_deref(), query),
                 (Method::POST, true) => self.create(collection, zaak, body),
                 (Method::GET, false) => match self.find(&url) {
                     None => (404, Some(problem(404, "not_found", "Niet gevonden."))),
@@ -848,7 +860,13 @@ mod fake {
             Fake::read(&self.base, "nasty/d-geheim-detail-as-limited-client.json")["body"].take()
         }
 
-        fn list(&self, collection: &str, zaak: Option<&str>, query: &str) -> (u16, Option<Value>) {
+        fn list(
+            &self,
+            collection: &str,
+            path: &str,
+            zaak: Option<&str>,
+            query: &str,
+        ) -> (u16, Option<Value>) {
             let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
                 .into_owned()
                 .collect();
@@ -895,14 +913,58 @@ mod fake {
                     results.push(self.view(collection, object));
                 }
             }
+            // Open Zaak's orders: zaken and rollen newest first (by pk),
+            // statussen by datumStatusGezet, newest first.
+            if matches!(collection, "zaken" | "rollen") {
+                results.reverse();
+            }
             if collection == "statussen" {
                 results.sort_by_key(|s| std::cmp::Reverse(time(&s["datumStatusGezet"])));
             }
             if collection == "zaakeigenschappen" {
                 return (200, Some(Value::Array(results)));
             }
-            let page = json!({"count": results.len(), "next": null, "previous": null,
-                "results": results});
+            self.page_of(path, &params, results)
+        }
+
+        /// One page of a list, as Open Zaak cuts it (`page`, `pageSize` up
+        /// to 500, default 100), with the link to the next.
+        fn page_of(
+            &self,
+            path: &str,
+            params: &[(String, String)],
+            results: Vec<Value>,
+        ) -> (u16, Option<Value>) {
+            let number = |key: &str, default: usize| {
+                params
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(Some(default), |(_, v)| v.parse().ok())
+            };
+            let (Some(page), Some(size)) = (number("page", 1), number("pageSize", 100)) else {
+                return (
+                    400,
+                    Some(problem(400, "invalid", "page en pageSize zijn getallen")),
+                );
+            };
+            let size = size.clamp(1, 500);
+            let count = results.len();
+            if page == 0 || (page > 1 && (page - 1) * size >= count) {
+                return (404, Some(problem(404, "not_found", "Ongeldige pagina.")));
+            }
+            let next = (page * size < count).then(|| {
+                let mut url = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
+                url.query_pairs_mut()
+                    .extend_pairs(params.iter().filter(|(k, _)| k != "page"))
+                    .append_pair("page", &(page + 1).to_string());
+                url.to_string()
+            });
+            let results: Vec<Value> = results
+                .into_iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .collect();
+            let page = json!({"count": count, "next": next, "previous": null, "results": results});
             (200, Some(page))
         }
 
@@ -1206,7 +1268,7 @@ use regiedesk::server::audit::AuditDraft;
 use regiedesk::server::store::{self, Store, ZgwKind};
 use regiedesk::server::{AppState, http::token_hash, router};
 use regiedesk::zgw::config::ZgwConfig;
-use regiedesk::zgw::source::{ReconcileReport, Started, ZgwSource};
+use regiedesk::zgw::source::{NewestHeads, ReconcileReport, Started, ZgwSource};
 use reqwest::Method;
 use serde_json::{Value, json};
 use support::{Backend, Database};
@@ -1244,6 +1306,7 @@ fn config(fake: &Fake) -> ZgwConfig {
         pseudonym_key = "fake-test-key"
         notification_auth = "Token regiedesk-nrc"
         reconcile_seconds = 3600
+        watch_seconds = 0
         "#,
         b = fake.base,
         secret = fake::SECRET,
@@ -2076,4 +2139,126 @@ async fn a_restart_serves_the_projection_while_the_full_walk_runs() {
         "a first start returned before the case system was read"
     );
     starting.abort();
+}
+
+// ------------------------------------------------------------ without notifications: the lists
+
+/// Nearly every write in the case system makes a status or a rol, and
+/// both lists are newest first: a look at their heads finds a change whose
+/// notification was lost, without waiting for a walk. Ours are queued (a
+/// new holder, a new step); another department's zaaktype is passed over;
+/// the first look only takes note, and nothing is queued twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_without_its_notification_is_found_at_the_head_of_the_lists() {
+    let fake = Fake::start().await;
+    let handed = fake.add_case("KST-2026-0301");
+    let planned = fake.add_case("KST-2026-0302");
+    let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
+    let before = desk.case(&handed).await.unwrap();
+    assert_eq!(before.casusregisseur.as_deref(), Some("cr-jeugd-1"));
+    let mut heads = NewestHeads::default();
+    assert_eq!(desk.source.look_at_newest(&mut heads).await.unwrap(), 0);
+
+    // Two writes at Open Zaak's desk, announced to no one; and one of
+    // another zaaktype's.
+    fake.add_rol(&handed, CASUSREGISSEUR, "cr-jeugd-2");
+    fake.add_status(&planned, "Plan vastgesteld");
+    let foreign = fake.add_zaak_of_another_zaaktype();
+    let gets_before = fake.count(&Method::GET, fake.path(&foreign));
+    assert_eq!(desk.source.look_at_newest(&mut heads).await.unwrap(), 2);
+    until("both changes are projected", async || {
+        let handed = desk.case(&handed).await?;
+        let planned = desk.case(&planned).await?;
+        (handed.casusregisseur.as_deref() == Some("cr-jeugd-2")
+            && planned.status.as_str() == "plan")
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        fake.count(&Method::GET, fake.path(&foreign)),
+        gets_before,
+        "another department's zaak is not even read"
+    );
+    // Nothing new since: nothing queued.
+    assert_eq!(desk.source.look_at_newest(&mut heads).await.unwrap(), 0);
+}
+
+/// A walk acts on each page as it arrives: a zaak whose summary changed
+/// is read again while the other lists are still coming in (here the
+/// rollen list never answers), not after the slowest list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_reads_a_changed_zaak_from_its_page_before_the_other_lists_are_in() {
+    let fake = Fake::start().await;
+    let zaak = fake.add_case("KST-2026-0311");
+    fake.add_case("KST-2026-0312");
+    let mut config = config(&fake);
+    config.reread_per_walk = 0;
+    let desk = Desk::start_with(&fake, Backend::Sqlite, config)
+        .await
+        .unwrap();
+    assert_eq!(desk.case(&zaak).await.unwrap().status.as_str(), "contacted");
+    fake.add_status(&zaak, "Plan vastgesteld");
+    fake.fail(Method::GET, "/zaken/api/v1/rollen", Fault::Hang, 1);
+    let walk = tokio::spawn({
+        let source = desk.source.clone();
+        async move { source.reconcile(false).await }
+    });
+    until("the plan is projected", async || {
+        (desk.case(&zaak).await?.status.as_str() == "plan").then_some(())
+    })
+    .await;
+    assert!(!walk.is_finished(), "the rollen list has not answered");
+    walk.abort();
+}
+
+/// The walk lists the open zaken and those closed in the last
+/// `closed_months`, never the whole history. A zaak closed in the case
+/// system is read again once (it is found among the recently closed) and
+/// then left alone; one that leaves every list (out of sight) is read
+/// again, once per walk, since the projection holds it open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_walk_follows_open_and_recently_closed_zaken() {
+    let fake = Fake::start().await;
+    let long_closed = fake.add_case("KST-2024-0320");
+    fake.set(&long_closed, "einddatum", json!("2024-06-28"));
+    let open = fake.add_case("KST-2026-0321");
+    let closing = fake.add_case("KST-2026-0322");
+    let hiding = fake.add_case("KST-2026-0323");
+    let mut config = config(&fake);
+    config.reread_per_walk = 0;
+    let desk = Desk::start_with(&fake, Backend::Sqlite, config)
+        .await
+        .unwrap();
+    assert_eq!(desk.started.listed, 3, "{:?}", desk.started);
+    assert!(
+        desk.case(&long_closed).await.is_none(),
+        "closed before the window"
+    );
+    let quiet = desk.source.reconcile(false).await.unwrap();
+    assert_eq!((quiet.listed, quiet.reread), (3, 0), "{quiet:?}");
+
+    // Closed at Open Zaak's desk (by hand: status, einddatum).
+    fake.add_status(&closing, "Afgesloten");
+    fake.set(&closing, "einddatum", json!("2026-12-01"));
+    let walk = desk.source.reconcile(false).await.unwrap();
+    assert_eq!(
+        (walk.listed, walk.reread, walk.changed),
+        (3, 1, 1),
+        "{walk:?}"
+    );
+    assert_eq!(desk.case(&closing).await.unwrap().status.as_str(), "closed");
+    let again = desk.source.reconcile(false).await.unwrap();
+    assert_eq!((again.listed, again.reread), (3, 0), "{again:?}");
+
+    // Out of the client's sight: in no list, read again, refused, kept.
+    fake.set(&hiding, "vertrouwelijkheidaanduiding", json!("geheim"));
+    fake.hide_above("vertrouwelijk");
+    let walk = desk.source.reconcile(false).await.unwrap();
+    assert_eq!(
+        (walk.listed, walk.reread, walk.failed),
+        (2, 1, 1),
+        "{walk:?}"
+    );
+    assert!(desk.case(&hiding).await.is_some());
+    assert!(desk.case(&open).await.is_some());
 }

@@ -174,16 +174,39 @@ impl ZgwClient {
         on_behalf: &OnBehalf,
     ) -> Result<Vec<T>, ZgwError> {
         let mut items = Vec::new();
+        self.each_page(url, on_behalf, |page: Vec<T>| {
+            items.extend(page);
+            true
+        })
+        .await?;
+        Ok(items)
+    }
+
+    /// Hands each page of a list to `take` as it arrives, following `next`
+    /// while `take` answers true; the number of pages read. The reconciler
+    /// acts on a page before the next one is in.
+    pub async fn each_page<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        on_behalf: &OnBehalf,
+        mut take: impl FnMut(Vec<T>) -> bool,
+    ) -> Result<usize, ZgwError> {
         let mut next = Some(url.to_string());
+        let mut pages = 0;
         while let Some(page_url) = next.take() {
             let (_, value) = self.send(Method::GET, &page_url, None, on_behalf).await?;
             let page = Page::from_value(&page_url, value)?;
-            for item in page.results {
-                items.push(decode(&page_url, item)?);
+            let items = page
+                .results
+                .into_iter()
+                .map(|item| decode(&page_url, item))
+                .collect::<Result<Vec<T>, _>>()?;
+            pages += 1;
+            if take(items) {
+                next = page.next;
             }
-            next = page.next;
         }
-        Ok(items)
+        Ok(pages)
     }
 
     pub async fn post<T: DeserializeOwned>(

@@ -59,6 +59,18 @@ pub struct ZgwConfig {
     /// lost is caught within (open zaken ÷ this) walks, not only at night.
     #[serde(default = "default_reread_per_walk")]
     pub reread_per_walk: usize,
+    /// Seconds between two looks at the newest statussen and rollen (2 to
+    /// 600; 0: no looks). Nearly every write in the case system makes one
+    /// of them, so a change whose notification was lost reaches the desks
+    /// in seconds instead of at the next walk.
+    #[serde(default = "default_watch_seconds")]
+    pub watch_seconds: u64,
+    /// Months a closed zaak is followed after its einddatum (1 to 120, and
+    /// at least `[norms] waakvlam_max_months`): its waakvlam runs that long,
+    /// and Doorstroom counts what closed. Older closed zaken stay as
+    /// projected, and a first start does not read them.
+    #[serde(default = "default_closed_months")]
+    pub closed_months: u32,
     #[serde(default)]
     pub zaaktypen: Zaaktypen,
     #[serde(default)]
@@ -176,6 +188,18 @@ impl ZgwConfig {
                 self.reread_per_walk
             ));
         }
+        if self.watch_seconds != 0 && !(2..=600).contains(&self.watch_seconds) {
+            return Err(format!(
+                "watch_seconds must be 0 (no looks) or 2 to 600, not {}",
+                self.watch_seconds
+            ));
+        }
+        if !(1..=120).contains(&self.closed_months) {
+            return Err(format!(
+                "closed_months must be 1 to 120, not {}",
+                self.closed_months
+            ));
+        }
         for root in [&self.zaken_api, &self.catalogi_api, &self.besluiten_api] {
             let url = url::Url::parse(root).map_err(|e| format!("{root:?}: {e}"))?;
             if !url.path().ends_with('/') {
@@ -199,6 +223,14 @@ fn default_full_reread_hour() -> u32 {
 
 fn default_reread_per_walk() -> usize {
     25
+}
+
+fn default_watch_seconds() -> u64 {
+    5
+}
+
+fn default_closed_months() -> u32 {
+    24
 }
 
 fn default_besluittype() -> String {
@@ -453,6 +485,13 @@ mod tests {
         config.reread_per_walk = 1001;
         assert!(config.validate().unwrap_err().contains("reread_per_walk"));
         config.reread_per_walk = 25;
+        config.watch_seconds = 1;
+        assert!(config.validate().unwrap_err().contains("watch_seconds"));
+        config.watch_seconds = 0;
+        assert!(config.validate().is_ok(), "0 turns the looks off");
+        config.closed_months = 0;
+        assert!(config.validate().unwrap_err().contains("closed_months"));
+        config.closed_months = 24;
         config.zaken_api = "http://oz.test/zaken/api/v1".into();
         assert!(config.validate().unwrap_err().contains("must end with /"));
     }

@@ -132,6 +132,9 @@ impl Rol {
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     pub url: String,
+    /// The zaak it is of (every list item carries it).
+    #[serde(default)]
+    pub zaak: Option<String>,
     pub statustype: String,
     pub datum_status_gezet: DateTime<Utc>,
 }

@@ -7,6 +7,7 @@
 //! - `client`: HTTP with a JWT per request, errors by what to do about them.
 //! - `catalogue`: the catalogue resolved against the configuration.
 //! - `mapping`: pure functions from ZGW resources to cases and requests.
+//! - `walk`: what the reconciler concludes from the flat lists, pure.
 
 pub mod catalogue;
 pub mod client;
@@ -14,3 +15,4 @@ pub mod config;
 pub mod mapping;
 pub mod notify;
 pub mod source;
+pub mod walk;

@@ -11,11 +11,12 @@
 //! by reading, and running the whole command again is safe. The projection
 //! is always made from a fresh read, never from a write's answer.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use futures_util::future::try_join_all;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -28,6 +29,7 @@ use super::config::{Secret, ZgwConfig};
 use super::mapping::{
     self, Besluit, CaseRead, Resultaat, Rol, Status, Zaak, ZaakEigenschap, ZaakRead,
 };
+use super::walk::{Facts, Head, Newest, Walk};
 use crate::clock::Clock;
 use crate::domain::calendar::local_date;
 use crate::domain::lifecycle::{NewRequest, Transition};
@@ -86,6 +88,9 @@ pub struct ZgwSource {
     receiver: Mutex<Option<mpsc::UnboundedReceiver<(String, bool)>>>,
     /// Where the next walk's rolling re-read starts (a zaak URL).
     rolling_from: Mutex<String>,
+    /// The zaaktype of each statustype and roltype of ours: what the
+    /// newest statussen and rollen are of.
+    zaaktype_of_type: HashMap<String, String>,
 }
 
 /// Appends query parameters to a list URL.
@@ -121,6 +126,24 @@ impl ZgwSource {
                 missing.join("\n  - ")
             )
         })?;
+        if config.closed_months < norms.waakvlam_max_months {
+            anyhow::bail!(
+                "[zgw] closed_months ({}) must cover [norms] waakvlam_max_months ({}): \
+                 a waakvlam runs on a closed zaak",
+                config.closed_months,
+                norms.waakvlam_max_months
+            );
+        }
+        let zaaktype_of_type = raw
+            .statustypen
+            .iter()
+            .map(|t| (t.url.clone(), t.zaaktype.clone()))
+            .chain(
+                raw.roltypen
+                    .iter()
+                    .map(|t| (t.url.clone(), t.zaaktype.clone())),
+            )
+            .collect();
         let (queue, receiver) = mpsc::unbounded_channel();
         Ok(Arc::new(Self {
             client,
@@ -135,6 +158,7 @@ impl ZgwSource {
             queued: Mutex::default(),
             receiver: Mutex::new(Some(receiver)),
             rolling_from: Mutex::default(),
+            zaaktype_of_type,
         }))
     }
 
@@ -394,13 +418,10 @@ impl ZgwSource {
     }
 
     fn fingerprint_of_read(&self, read: &CaseRead) -> String {
-        let mut holders = BTreeMap::new();
-        holders.insert(
-            read.case.zaak.url.clone(),
-            current_behandelaars(&read.case.rollen, &self.catalogue.case.casusregisseur),
-        );
+        let behandelaars =
+            current_behandelaars(&read.case.rollen, &self.catalogue.case.casusregisseur);
         let deelzaken: Vec<&Zaak> = read.requests.iter().map(|r| &r.zaak).collect();
-        fingerprint(&read.case.zaak, &holders, &deelzaken)
+        Facts::of_read(&read.case.zaak, &behandelaars, &deelzaken).fingerprint()
     }
 
     /// Learns that a zaak changed (from a notification): queues it for a
@@ -549,110 +570,258 @@ impl ZgwSource {
                 }
             })
         };
-        vec![worker, reconciler]
+        let mut tasks = vec![worker, reconciler];
+        if self.config.watch_seconds > 0 {
+            let source = self.clone();
+            tasks.push(tokio::spawn(async move {
+                let every = Duration::from_secs(source.config.watch_seconds);
+                let mut ticks = tokio::time::interval(every);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                let mut heads = NewestHeads::default();
+                // Said once when the looks start failing, and once when
+                // they work again: not every few seconds.
+                let mut failing = false;
+                loop {
+                    ticks.tick().await;
+                    match source.look_at_newest(&mut heads).await {
+                        Ok(queued) => {
+                            if std::mem::take(&mut failing) {
+                                tracing::info!("looking at the newest statussen and rollen again");
+                            }
+                            if queued > 0 {
+                                tracing::debug!(queued, "new statussen or rollen");
+                            }
+                        }
+                        Err(error) if !failing => {
+                            failing = true;
+                            tracing::warn!(%error, "cannot look at the newest statussen and rollen; the walk goes on");
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }));
+        }
+        tasks
     }
 
-    /// Walks the flat lists and reads again every case zaak whose summary
-    /// changed (or every one, when `full`). Eigenschap changes show only in
-    /// a full walk: the lists do not carry them.
+    /// Walks the flat lists and reads again each case zaak they show
+    /// changed (every followed one, when `full`), acting on each page as it
+    /// arrives: a zaak a page shows changed is read while the lists go on
+    /// (`zgw::walk` says which). When every list is in, so is each zaak
+    /// that lost a fact, then `reread_per_walk` zaken in turn for what no
+    /// list shows (an eigenschap).
+    ///
+    /// The walk follows the open case zaken and those closed in the last
+    /// `closed_months`, and the open request deelzaken: it grows with the
+    /// caseload, not with the years of history (only the rollen list, which
+    /// cannot be filtered by its zaak's state, holds every year).
     pub async fn reconcile(&self, full: bool) -> Result<ReconcileReport, SourceError> {
         let started = Instant::now();
         let me = OnBehalf::regiedesk();
-        let case_zt = self.catalogue.case.zaaktype.clone();
-        let list_urls: Vec<String> = std::iter::once(case_zt.as_str())
-            .chain(
-                self.catalogue
-                    .requests
-                    .values()
-                    .map(|t| t.zaaktype.as_str()),
-            )
-            .map(|zt| self.zaken("zaken", &[("zaaktype", zt)]))
-            .collect();
-        let lists = list_urls.iter().map(|u| self.client.list::<Zaak>(u, &me));
-        let rollen_url = self.zaken("rollen", &[("omschrijvingGeneriek", "behandelaar")]);
-        let (zaken, rollen) = tokio::try_join!(
-            try_join_all(lists),
-            self.client.list::<Rol>(&rollen_url, &me)
-        )?;
-        let mut zaken = zaken.into_iter();
-        let cases = zaken.next().unwrap_or_default();
-        let mut deelzaken: HashMap<String, Vec<Zaak>> = HashMap::new();
-        for deelzaak in zaken.flatten() {
-            if let Some(hoofd) = deelzaak.hoofdzaak.clone() {
-                deelzaken.entry(hoofd).or_default().push(deelzaak);
-            }
-        }
-        let holders = group_rollen(&rollen, &self.catalogue.case.casusregisseur);
-        let known: HashMap<String, String> = self
+        let stored: HashMap<String, Facts> = self
             .store
             .zgw_links()
             .await?
             .into_iter()
             .filter(|l| l.kind == ZgwKind::Case)
-            .map(|l| (l.url, l.fingerprint))
+            .map(|l| (l.url, Facts::parse(&l.fingerprint)))
             .collect();
-        let mut report = ReconcileReport {
-            listed: cases.len(),
-            ..Default::default()
-        };
-        let rolling = if full {
-            HashSet::new()
-        } else {
-            self.rolling_turn(&cases)
-        };
-        let stale: Vec<&Zaak> = cases
-            .iter()
-            .filter(|z| {
-                let empty = Vec::new();
-                let subs: Vec<&Zaak> = deelzaken.get(&z.url).unwrap_or(&empty).iter().collect();
-                full || rolling.contains(z.url.as_str())
-                    || known.get(&z.url) != Some(&fingerprint(z, &holders, &subs))
+        let since = local_date(self.clock.now())
+            .checked_sub_months(chrono::Months::new(self.config.closed_months))
+            .expect("closed_months is at most 120");
+        let walk = Mutex::new(Walk::new(stored, since, full));
+        let (stale_to, mut stale) = mpsc::unbounded_channel::<String>();
+
+        let case_zt = self.catalogue.case.zaaktype.as_str();
+        let since_text = since.to_string();
+        let case_lists = [
+            self.zaken(
+                "zaken",
+                &[("zaaktype", case_zt), ("einddatum__isnull", "true")],
+            ),
+            self.zaken(
+                "zaken",
+                &[
+                    ("zaaktype", case_zt),
+                    ("einddatum__gt", since_text.as_str()),
+                ],
+            ),
+        ];
+        let request_lists: Vec<String> = self
+            .catalogue
+            .requests
+            .values()
+            .map(|t| {
+                self.zaken(
+                    "zaken",
+                    &[
+                        ("zaaktype", t.zaaktype.as_str()),
+                        ("einddatum__isnull", "true"),
+                    ],
+                )
             })
             .collect();
-        // A few at a time: the case system serves the desks' writes too.
-        for chunk in stale.chunks(8) {
-            let results = futures_util::future::join_all(
-                chunk
-                    .iter()
-                    .map(|z| async { (z.url.clone(), self.refresh(&z.url).await) }),
-            )
-            .await;
-            for (url, result) in results {
-                report.reread += 1;
-                match result {
-                    Ok(Some(Refreshed { changed: true, .. })) => report.changed += 1,
-                    Ok(_) => {}
-                    Err(error) => {
-                        report.failed += 1;
-                        tracing::warn!(%url, %error, "zaak not projected");
+        let rollen_list = self.zaken("rollen", &[("omschrijvingGeneriek", "behandelaar")]);
+        let roltype = self.catalogue.case.casusregisseur.as_str();
+
+        let lists = {
+            // Moved in: the re-reads end when the lists are done with it.
+            let stale_to = stale_to;
+            let (walk, me) = (&walk, &me);
+            async move {
+                let send = |urls: Vec<String>| {
+                    for url in urls {
+                        let _ = stale_to.send(url);
                     }
+                    true
+                };
+                let cases = case_lists.iter().map(|url| {
+                    self.client.each_page(url, me, |page: Vec<Zaak>| {
+                        send(walk.lock().expect("walk").cases(&page))
+                    })
+                });
+                let requests = request_lists.iter().map(|url| {
+                    self.client.each_page(url, me, |page: Vec<Zaak>| {
+                        send(walk.lock().expect("walk").deelzaken(&page))
+                    })
+                });
+                let holders = self.client.each_page(&rollen_list, me, |page: Vec<Rol>| {
+                    send(walk.lock().expect("walk").holders(&page, roltype))
+                });
+                tokio::try_join!(try_join_all(cases), try_join_all(requests), holders)?;
+                let mut walk = walk.lock().expect("walk");
+                let in_turn = if full {
+                    HashSet::new()
+                } else {
+                    self.rolling_turn(walk.listed())
+                };
+                send(walk.finish(&in_turn));
+                Ok::<usize, ZgwError>(walk.listed().len())
+            }
+        };
+        // A few at a time: the case system serves the desks' writes too.
+        let rereads = async {
+            let mut report = ReconcileReport::default();
+            let mut running = futures_util::stream::FuturesUnordered::new();
+            let mut more = true;
+            loop {
+                tokio::select! {
+                    next = stale.recv(), if more && running.len() < 8 => match next {
+                        Some(url) => running.push(self.reread(url)),
+                        None => more = false,
+                    },
+                    Some((url, result)) = running.next(), if !running.is_empty() => {
+                        report.reread += 1;
+                        match result {
+                            Ok(Some(Refreshed { changed: true, .. })) => report.changed += 1,
+                            Ok(_) => {}
+                            Err(error) => {
+                                report.failed += 1;
+                                tracing::warn!(%url, %error, "zaak not projected");
+                            }
+                        }
+                    }
+                    else => break,
                 }
             }
-        }
+            report
+        };
+        let (listed, mut report) = tokio::join!(lists, rereads);
+        report.listed = listed?;
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
+    }
+
+    async fn reread(&self, url: String) -> (String, Result<Option<Refreshed>, SourceError>) {
+        let result = self.refresh(&url).await;
+        (url, result)
     }
 
     /// The zaken this walk reads again in turn: the next
     /// `reread_per_walk` after where the last walk stopped, in URL order,
     /// wrapping round.
-    fn rolling_turn<'a>(&self, cases: &'a [Zaak]) -> HashSet<&'a str> {
-        let mut urls: Vec<&str> = cases.iter().map(|z| z.url.as_str()).collect();
+    fn rolling_turn(&self, listed: &[String]) -> HashSet<String> {
+        let mut urls: Vec<&str> = listed.iter().map(String::as_str).collect();
         urls.sort_unstable();
+        urls.dedup();
         let mut from = self.rolling_from.lock().expect("rolling");
         let start = urls.partition_point(|u| *u <= from.as_str());
-        let turn: HashSet<&str> = urls
+        let turn: Vec<&str> = urls
             .iter()
             .cycle()
             .skip(start)
             .take(self.config.reread_per_walk.min(urls.len()))
             .copied()
             .collect();
-        if let Some(last) = urls.iter().cycle().skip(start).take(turn.len()).last() {
+        if let Some(last) = turn.last() {
             *from = last.to_string();
         }
-        turn
+        turn.into_iter().map(String::from).collect()
     }
+
+    /// Looks at the newest statussen and rollen (both lists are newest
+    /// first) and queues the zaak of each one of ours the last look did not
+    /// see, as a notification would: a status set, a holder, an escalation,
+    /// a decision, a filed request each make one. So a change whose
+    /// notification was lost reaches the desks within `watch_seconds`; what
+    /// makes none (an eigenschap, a moved term, a rol ended) waits for the
+    /// walk. The first look only takes note. The number of zaken queued.
+    pub async fn look_at_newest(&self, heads: &mut NewestHeads) -> Result<usize, ZgwError> {
+        let page = NEWEST_PAGE.to_string();
+        let statussen = self.zaken("statussen", &[("pageSize", page.as_str())]);
+        let rollen = self.zaken("rollen", &[("pageSize", page.as_str())]);
+        let (statussen, rollen) = tokio::try_join!(
+            self.head(&statussen, &heads.statussen, |s: Status| Newest::of_status(
+                &s
+            )),
+            self.head(&rollen, &heads.rollen, |r: Rol| Newest::of_rol(&r)),
+        )?;
+        let mut fresh = heads.statussen.look(statussen);
+        fresh.extend(heads.rollen.look(rollen));
+        let mut queued = HashSet::new();
+        for newest in fresh {
+            // Not of our zaaktypen: another department's.
+            if let Some(zaaktype) = self.zaaktype_of_type.get(&newest.kind)
+                && queued.insert(newest.zaak.clone())
+            {
+                self.notify(&newest.zaak, Some(zaaktype));
+            }
+        }
+        Ok(queued.len())
+    }
+
+    /// The head of one list: its first page, and the next ones while a
+    /// whole page is new (a few at most; the walk catches a larger burst).
+    async fn head<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        last: &Head,
+        newest: impl Fn(T) -> Option<Newest>,
+    ) -> Result<Vec<Newest>, ZgwError> {
+        let mut items = Vec::new();
+        let mut pages = 0;
+        self.client
+            .each_page(url, &OnBehalf::regiedesk(), |page: Vec<T>| {
+                let page: Vec<Newest> = page.into_iter().filter_map(&newest).collect();
+                pages += 1;
+                let more = pages < NEWEST_PAGES && last.all_new(&page);
+                items.extend(page);
+                more
+            })
+            .await?;
+        Ok(items)
+    }
+}
+
+/// Items asked per page of a list's head, and pages at most per look.
+const NEWEST_PAGE: usize = 50;
+const NEWEST_PAGES: usize = 4;
+
+/// What the last look at the newest statussen and rollen saw.
+#[derive(Debug, Default)]
+pub struct NewestHeads {
+    statussen: Head,
+    rollen: Head,
 }
 
 /// A case read again and stored.
@@ -698,58 +867,6 @@ fn current_behandelaars(rollen: &[Rol], roltype: &str) -> Vec<String> {
         .collect();
     logins.sort();
     logins
-}
-
-fn group_rollen(rollen: &[Rol], roltype: &str) -> BTreeMap<String, Vec<String>> {
-    let mut by_zaak: BTreeMap<String, Vec<Rol>> = BTreeMap::new();
-    for rol in rollen.iter().filter(|r| r.roltype == roltype) {
-        // A rol's own URL does not name its zaak; the list carries `zaak`.
-        if let Some(zaak) = rol.zaak.clone() {
-            by_zaak.entry(zaak).or_default().push(rol.clone());
-        }
-    }
-    by_zaak
-        .into_iter()
-        .map(|(zaak, rollen)| (zaak, current_behandelaars(&rollen, roltype)))
-        .collect()
-}
-
-/// What the flat lists show of a case zaak (step, result, end, deelzaken,
-/// current behandelaars) and of its deelzaken: when this changes, the
-/// zaak is read again.
-pub fn fingerprint(
-    zaak: &Zaak,
-    holders: &BTreeMap<String, Vec<String>>,
-    deelzaken: &[&Zaak],
-) -> String {
-    let mut parts = vec![format!(
-        "{}#{}#{}#{}#{}",
-        zaak.status.as_deref().unwrap_or(""),
-        zaak.resultaat.as_deref().unwrap_or(""),
-        zaak.einddatum.map(|d| d.to_string()).unwrap_or_default(),
-        zaak.deelzaken.len(),
-        holders
-            .get(&zaak.url)
-            .map(|v| v.join("|"))
-            .unwrap_or_default()
-    )];
-    let mut subs: Vec<String> = deelzaken
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}:{}:{}",
-                d.url,
-                d.status.as_deref().unwrap_or(""),
-                d.resultaat.as_deref().unwrap_or(""),
-                d.uiterlijke_einddatum_afdoening
-                    .map(|x| x.to_string())
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    subs.sort();
-    parts.extend(subs);
-    parts.join(";")
 }
 
 fn unknown_person(login: &str) -> Person {
