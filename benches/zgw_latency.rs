@@ -8,16 +8,22 @@
 //! shows the case with its new casusregisseur (polled every 50 ms). The old
 //! rol is removed afterwards, as Open Zaak's users do, outside the time.
 //!
-//! Twice: with notifications, and without (the server's notification
-//! endpoint answers 503, so only the reconciler can find the change; the
-//! writes then start at a random moment of the interval, not right after
-//! a walk). Prints median, p90 and max: a latency distribution, which
-//! criterion does not report; so a plain bench binary.
+//! Three times, over one full re-read at start:
+//! 1. with notifications;
+//! 2. without (the server's notification endpoint answers 503), with the
+//!    looks at the newest statussen and rollen every `watch_seconds`;
+//! 3. without either, so only the reconciler's walk can find the change.
+//!
+//! Without notifications the writes start at a random moment of the
+//! interval, not right after a walk. Prints median, p90 and max: a latency
+//! distribution, which criterion does not report; so a plain bench binary.
 //!
 //! Needs `REGIEDESK_BENCH_OPENZAAK_URL`; optional `REGIEDESK_BENCH_WRITES`
-//! (30), `REGIEDESK_BENCH_RECONCILE_SECONDS` (30), `REGIEDESK_BENCH_NRC_PORT`
-//! (8821, where the installer's `NRC_URL` points). See
-//! `docs/benchmarks.md`, "ZGW source: 5,000 open zaken in Open Zaak".
+//! (30; the walk-only phase makes two thirds of them),
+//! `REGIEDESK_BENCH_RECONCILE_SECONDS` (60), `REGIEDESK_BENCH_WATCH_SECONDS`
+//! (5), `REGIEDESK_BENCH_NRC_PORT` (8821, where the installer's `NRC_URL`
+//! points). See `docs/benchmarks.md`, "ZGW source: 5,000 open zaken in
+//! Open Zaak".
 
 #[path = "zgw/common.rs"]
 mod common;
@@ -35,10 +41,13 @@ use rand::{Rng, SeedableRng};
 use regiedesk::clock::Clock;
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::{AppState, router};
+use regiedesk::zgw::source::NewestHeads;
 use serde_json::Value;
 
 /// Whether the notification port lets notifications through.
 static NOTIFICATIONS: AtomicBool = AtomicBool::new(true);
+/// Whether the source looks at the newest statussen and rollen.
+static WATCHING: AtomicBool = AtomicBool::new(true);
 
 async fn gate(request: Request, next: Next) -> Response {
     if NOTIFICATIONS.load(Ordering::SeqCst) {
@@ -187,7 +196,8 @@ fn main() {
         return;
     };
     let writes = env_or("REGIEDESK_BENCH_WRITES", 30);
-    let interval = env_or("REGIEDESK_BENCH_RECONCILE_SECONDS", 30);
+    let interval = env_or("REGIEDESK_BENCH_RECONCILE_SECONDS", 60);
+    let watch = env_or("REGIEDESK_BENCH_WATCH_SECONDS", 5);
     let nrc_port = env_or("REGIEDESK_BENCH_NRC_PORT", 8821) as u16;
     // The reconciler's own log line per walk (its report, with the walk's
     // duration) goes to stderr beside the figures.
@@ -202,8 +212,11 @@ fn main() {
         .unwrap();
     rt.block_on(async move {
         eprintln!("load before: {}", common::load());
-        let (db, source, took, report, cpu) =
-            common::full_reread(common::config(&base, interval), Backend::Sqlite).await;
+        // The looks run here, not in the source's own task, so that the
+        // third phase can stop them.
+        let mut config = common::config(&base, interval);
+        config.watch_seconds = 0;
+        let (db, source, took, report, cpu) = common::full_reread(config, Backend::Sqlite).await;
         let store = db.store.clone();
         eprintln!(
             "full re-read at start: {:.1} s, regiedesk CPU {cpu:.1} s ({report:?}); load {}",
@@ -211,6 +224,19 @@ fn main() {
             common::load()
         );
         let mut tasks = source.spawn();
+        tasks.push(tokio::spawn({
+            let source = source.clone();
+            async move {
+                let mut heads = NewestHeads::default();
+                let mut ticks = tokio::time::interval(Duration::from_secs(watch));
+                loop {
+                    ticks.tick().await;
+                    if WATCHING.load(Ordering::SeqCst) {
+                        source.look_at_newest(&mut heads).await.unwrap();
+                    }
+                }
+            }
+        }));
         let state = AppState::new(store.clone(), Clock::System, Norms::default())
             .with_source(source.clone());
         let desk_listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -262,12 +288,25 @@ fn main() {
         // Give the last writes' notifications time to land, then close.
         tokio::time::sleep(Duration::from_secs(3)).await;
         NOTIFICATIONS.store(false, Ordering::SeqCst);
-        let reconciled = measure(
-            "without notifications",
+        let watched = measure(
+            "without notifications, looking at the newest",
             &zgw,
             &mut desk,
             &mut known,
             writes,
+            interval,
+            Duration::from_secs(60) + 3 * interval,
+            &mut rng,
+        )
+        .await;
+        let load_watched = common::load();
+        WATCHING.store(false, Ordering::SeqCst);
+        let reconciled = measure(
+            "without notifications, the walk only",
+            &zgw,
+            &mut desk,
+            &mut known,
+            (writes * 2).div_ceil(3),
             interval,
             Duration::from_secs(60) + 3 * interval,
             &mut rng,
@@ -286,8 +325,16 @@ fn main() {
             ms(median(notified.post))
         );
         println!(
+            "{}; POST median {:.0} ms; load {load_watched}",
+            summary(
+                &format!("without notifications, a look every {watch} s"),
+                watched.latency
+            ),
+            ms(median(watched.post))
+        );
+        println!(
             "{}; POST median {:.0} ms; load {load_reconciled}",
-            summary("without notifications", reconciled.latency),
+            summary("without notifications, the walk only", reconciled.latency),
             ms(median(reconciled.post))
         );
         for task in tasks {
