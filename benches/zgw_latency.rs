@@ -22,7 +22,8 @@
 //! (30; the walk-only phase makes two thirds of them),
 //! `REGIEDESK_BENCH_RECONCILE_SECONDS` (60), `REGIEDESK_BENCH_WATCH_SECONDS`
 //! (5), `REGIEDESK_BENCH_NRC_PORT` (8821, where the installer's `NRC_URL`
-//! points). See `docs/benchmarks.md`, "ZGW source: 5,000 open zaken in
+//! points), `REGIEDESK_BENCH_PROJECTION` (a SQLite file kept between runs:
+//! the first run reads everything into it, later ones walk once). See `docs/benchmarks.md`, "ZGW source: 5,000 open zaken in
 //! Open Zaak".
 
 #[path = "zgw/common.rs"]
@@ -216,10 +217,13 @@ fn main() {
         // third phase can stop them.
         let mut config = common::config(&base, interval);
         config.watch_seconds = 0;
-        let (db, source, took, report, cpu) = common::full_reread(config, Backend::Sqlite).await;
+        let (db, source, took, report, cpu) = match std::env::var_os("REGIEDESK_BENCH_PROJECTION") {
+            Some(path) => common::kept_or_full_reread(config, path.as_ref()).await,
+            None => common::full_reread(config, Backend::Sqlite).await,
+        };
         let store = db.store.clone();
         eprintln!(
-            "full re-read at start: {:.1} s, regiedesk CPU {cpu:.1} s ({report:?}); load {}",
+            "read at start: {:.1} s, regiedesk CPU {cpu:.1} s ({report:?}); load {}",
             took.as_secs_f64(),
             common::load()
         );

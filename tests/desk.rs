@@ -131,6 +131,36 @@ fn the_filter_is_fuzzy_and_esc_clears_it() {
     assert_eq!(rows(&app).len(), all);
 }
 
+/// A case number is matched as written: letter by letter, `KST-2026-0002`
+/// would also find every `KST-2026-000…` row with a 2 further on (a
+/// pseudonym, "+2 wd"), and the key pressed next would act on whichever
+/// row is selected. Words without digits stay fuzzy.
+#[test]
+fn a_typed_case_number_finds_that_case_only() {
+    let mut app = desk("pr-jeugd");
+    let table = app.table().expect("a table");
+    let haystacks: Vec<(RowKey, String)> = table
+        .visible
+        .iter()
+        .map(|&i| (table.rows[i].key.clone(), table.rows[i].haystack()))
+        .collect();
+    // A number that, letter by letter, fits more rows than its own.
+    let (key, number) = haystacks
+        .iter()
+        .find_map(|(key, hay)| {
+            let number = hay.split_whitespace().next()?.to_string();
+            let loosely = haystacks.iter().filter(|(_, h)| {
+                let mut rest = h.chars();
+                number.chars().all(|c| rest.any(|h| h.eq_ignore_ascii_case(&c)))
+            });
+            (loosely.count() > 1).then(|| (key.clone(), number))
+        })
+        .expect("the fixture has a number that fits other rows letter by letter");
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, &number);
+    assert_eq!(rows(&app), vec![key], "{number}");
+}
+
 #[test]
 fn approving_sends_the_decision_at_the_version_seen_and_shows_the_result() {
     let mut app = desk("pr-volw");

@@ -190,6 +190,45 @@ fn the_first_assignment_is_the_moment_the_toegewezen_status_names() {
     assert_ne!(facts.first_assigned_at, Some(back));
 }
 
+/// The rol and the Toegewezen status are two writes, each notified: a read
+/// between them projects the due date from the rol's registration. The
+/// status, read next (here dated back 19 days), sets it right; without
+/// the status, a rol's registration never moves a due date once set.
+#[test]
+fn a_toegewezen_status_read_after_the_rol_sets_the_first_contact_norm_right() {
+    let catalogue = resolved();
+    let toegewezen = catalogue.case.statustypen[&CaseStatus::Assigned].clone();
+    let norms = Norms::default();
+    let mut full = case_read("case");
+    let rol_registered = full.rollen.iter().map(|r| r.registratiedatum).max().unwrap();
+    let back = rol_registered - chrono::Duration::days(19);
+    for status in full.statussen.iter_mut() {
+        if status.statustype == toegewezen {
+            status.datum_status_gezet = back;
+        }
+    }
+    let mut half = full.clone();
+    half.statussen.retain(|s| s.statustype != toegewezen);
+    let merge = |base: &regiedesk::domain::model::Case, read: &mapping::ZaakRead| {
+        let facts = mapping::case_facts(read, &catalogue, &config(), &key(), now()).unwrap();
+        mapping::merge_case(base, &facts, &norms, now(), &|_| Some("Kwadraad".into())).0
+    };
+    let facts = mapping::case_facts(&half, &catalogue, &config(), &key(), now()).unwrap();
+    let early = merge(&mapping::blank_case(&facts), &half);
+    let from_rol = early.first_contact_due_at.unwrap();
+    assert!(from_rol > norms.first_contact_due(back));
+    let later = merge(&early, &full);
+    assert_eq!(later.first_contact_due_at, Some(norms.first_contact_due(back)));
+    // The status gone again (or never there, and the first rol removed):
+    // the due date stays.
+    let mut moved = half.clone();
+    for rol in moved.rollen.iter_mut() {
+        rol.registratiedatum += chrono::Duration::days(3);
+    }
+    assert_eq!(merge(&later, &moved).first_contact_due_at, later.first_contact_due_at);
+    assert_eq!(merge(&early, &moved).first_contact_due_at, Some(from_rol));
+}
+
 #[test]
 fn nothing_that_identifies_the_household_is_copied() {
     let read = case_read("case");

@@ -472,6 +472,15 @@ mod fake {
             object[field] = value;
         }
 
+        /// Removes every object of `collection` of the zaak: a zaak
+        /// caught half made.
+        pub fn strip(&self, collection: &str, zaak: &str) {
+            let mut data = self.data();
+            if let Some(all) = data.objects.get_mut(collection) {
+                all.retain(|o| o["zaak"] != zaak);
+            }
+        }
+
         /// Sets regiedesk's kenmerk of a zaak, as a person might in the
         /// case system.
         pub fn set_kenmerk(&self, zaak: &str, kenmerk: &str) {
@@ -2261,4 +2270,37 @@ async fn the_walk_follows_open_and_recently_closed_zaken() {
     );
     assert!(desk.case(&hiding).await.is_some());
     assert!(desk.case(&open).await.is_some());
+}
+
+/// A ZGW client makes a zaak, then its eigenschappen, rollen and statussen,
+/// each with a notification. A zaak read before its first status is left:
+/// projected then, its referral would date from the startdatum and its
+/// history would keep what it was half made. Its status's notification
+/// brings it, whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zaak_read_before_its_first_status_waits_for_it() {
+    let fake = Fake::start().await;
+    let barrier = fake.add_case("KST-2026-0331");
+    let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
+    let zaak = fake.add_case("KST-2026-0332");
+    let statussen = fake.of_zaak("statussen", &zaak);
+    fake.strip("statussen", &zaak);
+    assert_eq!(desk.notify(&fake.zaak_changed(&zaak)).await, 204);
+    desk.drain(&barrier).await;
+    assert!(desk.case(&zaak).await.is_none(), "half made: left");
+    let walk = desk.source.reconcile(false).await.unwrap();
+    assert_eq!(walk.failed, 0, "{walk:?}");
+    assert!(desk.case(&zaak).await.is_none(), "the walk leaves it too");
+
+    fake.add_status(&zaak, "Aangemeld");
+    let first = fake.of_zaak("statussen", &zaak)[0].clone();
+    assert_eq!(desk.notify(&fake.zaak_changed(&zaak)).await, 204);
+    desk.drain(&barrier).await;
+    let case = desk.case(&zaak).await.expect("whole now");
+    assert_eq!(
+        case.referred_at,
+        first["datumStatusGezet"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(),
+        "referred at its status, not its startdatum"
+    );
+    assert!(!statussen.is_empty());
 }

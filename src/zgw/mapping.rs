@@ -235,8 +235,12 @@ pub struct CaseFacts {
     pub casusregisseur: Option<Login>,
     /// When the current holder's rol was registered.
     pub assigned_at: Option<DateTime<Utc>>,
-    /// When the first holder's rol was registered.
+    /// When the case was first assigned: the Toegewezen status's moment,
+    /// else the first holder's rol's registration.
     pub first_assigned_at: Option<DateTime<Utc>>,
+    /// Whether `first_assigned_at` is a Toegewezen status's (the business
+    /// time, which stands over a rol's registration).
+    pub first_assigned_by_status: bool,
     pub first_contact_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -367,7 +371,8 @@ pub fn case_facts(
     // the case system's status Toegewezen names (business time, also when
     // the zaak was registered later), else the first behandelaar rol's
     // registration (the rol of an earlier holder may have been removed).
-    let first_assigned_at = read.first_status(step(CaseStatus::Assigned)).or_else(|| {
+    let assigned_status = read.first_status(step(CaseStatus::Assigned));
+    let first_assigned_at = assigned_status.or_else(|| {
         read.rollen
             .iter()
             .filter(|r| r.roltype == types.casusregisseur)
@@ -434,6 +439,7 @@ pub fn case_facts(
         assigned_at: holder.map(|r| r.registratiedatum),
         casusregisseur,
         first_assigned_at,
+        first_assigned_by_status: assigned_status.is_some(),
         first_contact_at: read.first_status(step(CaseStatus::Contacted)),
         plan_at: read.first_status(step(CaseStatus::Plan)),
         closed_at,
@@ -594,10 +600,20 @@ pub fn merge_case(
             next.assigned_at = None;
         }
     }
-    if next.first_contact_due_at.is_none() {
-        next.first_contact_due_at = facts
-            .first_assigned_at
-            .map(|at| norms.first_contact_due(at));
+    // The norm runs from the first assignment. A Toegewezen status names
+    // it truly, also when it came after a read that saw only the rol (the
+    // rol and the status are writes, and notifications, of their own) or
+    // is dated back; a rol's registration only stands in until then, and
+    // never moves a due date once set (the first holder's rol may have
+    // gone since).
+    match facts.first_assigned_at {
+        Some(at) if facts.first_assigned_by_status => {
+            next.first_contact_due_at = Some(norms.first_contact_due(at));
+        }
+        Some(at) if next.first_contact_due_at.is_none() => {
+            next.first_contact_due_at = Some(norms.first_contact_due(at));
+        }
+        _ => {}
     }
     if let (None, Some(at)) = (next.first_contact_at, facts.first_contact_at) {
         events.push(line(EventKind::FirstContact, at));

@@ -227,7 +227,8 @@ impl ZgwSource {
     }
 
     /// Reads a case zaak again and stores what changed. `None` when the
-    /// zaak is not one of regiedesk's (another zaaktype).
+    /// zaak is not one of regiedesk's (another zaaktype) or has no status
+    /// yet.
     pub async fn refresh(&self, url: &str) -> Result<Option<Refreshed>, SourceError> {
         let lock = self.lock_of(url);
         let _held = lock.lock().await;
@@ -241,6 +242,16 @@ impl ZgwSource {
     ) -> Result<Option<Refreshed>, SourceError> {
         let read = self.read_case(url).await?;
         if read.case.zaak.zaaktype != self.catalogue.case.zaaktype {
+            return Ok(None);
+        }
+        // A zaak without a status is still being made: a ZGW client
+        // creates the zaak, then its eigenschappen, rollen and first
+        // status, each with a notification of its own. Projected now, its
+        // referral would date from the startdatum and its history would
+        // say what the zaak was half made; the status's notification (or
+        // the walk) brings it when it is there.
+        if read.case.statussen.is_empty() {
+            tracing::debug!(%url, "a zaak without a status yet; left for now");
             return Ok(None);
         }
         let projection = self.project(&read, written).await?;

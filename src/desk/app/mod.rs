@@ -1381,9 +1381,24 @@ fn convert<R>(edits: Vec<Edit<R>>, mut make: impl FnMut(R) -> TableRow) -> Vec<E
 }
 
 /// A fuzzy matcher for what the user typed: letters in order, case and
-/// accents ignored; `Some(score)` for a match.
+/// accents ignored; `Some(score)` for a match. A word with a digit in it
+/// (a case or request number, a date) is matched as written, not letter
+/// by letter: typing `KST-2026-0023` must not also find `KST-2026-0025`
+/// on a row that says `+13 wd`, and act on the wrong case. fzf's own
+/// syntax (`'`, `^`, `!`, `$`) still works.
 fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
-    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let words: Vec<String> = typed
+        .split_whitespace()
+        .map(|word| {
+            let marked = word.starts_with(['\'', '^', '!', '\\']);
+            if !marked && word.contains(|c: char| c.is_ascii_digit()) {
+                format!("'{word}")
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    let pattern = Pattern::parse(&words.join(" "), CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
     let mut buffer = Vec::new();
     move |haystack| pattern.score(Utf32Str::new(haystack, &mut buffer), &mut matcher)
