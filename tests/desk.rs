@@ -151,7 +151,9 @@ fn a_typed_case_number_finds_that_case_only() {
             let number = hay.split_whitespace().next()?.to_string();
             let loosely = haystacks.iter().filter(|(_, h)| {
                 let mut rest = h.chars();
-                number.chars().all(|c| rest.any(|h| h.eq_ignore_ascii_case(&c)))
+                number
+                    .chars()
+                    .all(|c| rest.any(|h| h.eq_ignore_ascii_case(&c)))
             });
             (loosely.count() > 1).then(|| (key.clone(), number))
         })

@@ -200,7 +200,12 @@ fn a_toegewezen_status_read_after_the_rol_sets_the_first_contact_norm_right() {
     let toegewezen = catalogue.case.statustypen[&CaseStatus::Assigned].clone();
     let norms = Norms::default();
     let mut full = case_read("case");
-    let rol_registered = full.rollen.iter().map(|r| r.registratiedatum).max().unwrap();
+    let rol_registered = full
+        .rollen
+        .iter()
+        .map(|r| r.registratiedatum)
+        .max()
+        .unwrap();
     let back = rol_registered - chrono::Duration::days(19);
     for status in full.statussen.iter_mut() {
         if status.statustype == toegewezen {
@@ -218,14 +223,20 @@ fn a_toegewezen_status_read_after_the_rol_sets_the_first_contact_norm_right() {
     let from_rol = early.first_contact_due_at.unwrap();
     assert!(from_rol > norms.first_contact_due(back));
     let later = merge(&early, &full);
-    assert_eq!(later.first_contact_due_at, Some(norms.first_contact_due(back)));
+    assert_eq!(
+        later.first_contact_due_at,
+        Some(norms.first_contact_due(back))
+    );
     // The status gone again (or never there, and the first rol removed):
     // the due date stays.
     let mut moved = half.clone();
     for rol in moved.rollen.iter_mut() {
         rol.registratiedatum += chrono::Duration::days(3);
     }
-    assert_eq!(merge(&later, &moved).first_contact_due_at, later.first_contact_due_at);
+    assert_eq!(
+        merge(&later, &moved).first_contact_due_at,
+        later.first_contact_due_at
+    );
     assert_eq!(merge(&early, &moved).first_contact_due_at, Some(from_rol));
 }
 

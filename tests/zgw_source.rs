@@ -2299,7 +2299,11 @@ async fn a_zaak_read_before_its_first_status_waits_for_it() {
     let case = desk.case(&zaak).await.expect("whole now");
     assert_eq!(
         case.referred_at,
-        first["datumStatusGezet"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap(),
+        first["datumStatusGezet"]
+            .as_str()
+            .unwrap()
+            .parse::<DateTime<Utc>>()
+            .unwrap(),
         "referred at its status, not its startdatum"
     );
     assert!(!statussen.is_empty());
