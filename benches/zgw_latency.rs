@@ -19,7 +19,8 @@
 //! distribution, which criterion does not report; so a plain bench binary.
 //!
 //! Needs `REGIEDESK_BENCH_OPENZAAK_URL`; optional `REGIEDESK_BENCH_WRITES`
-//! (30; the walk-only phase makes two thirds of them),
+//! (30), `REGIEDESK_BENCH_WALK_WRITES` (the walk-only phase's, two thirds
+//! of that),
 //! `REGIEDESK_BENCH_RECONCILE_SECONDS` (60), `REGIEDESK_BENCH_WATCH_SECONDS`
 //! (5), `REGIEDESK_BENCH_NRC_PORT` (8821, where the installer's `NRC_URL`
 //! points), `REGIEDESK_BENCH_PROJECTION` (a SQLite file kept between runs:
@@ -199,6 +200,7 @@ fn main() {
     let writes = env_or("REGIEDESK_BENCH_WRITES", 30);
     let interval = env_or("REGIEDESK_BENCH_RECONCILE_SECONDS", 60);
     let watch = env_or("REGIEDESK_BENCH_WATCH_SECONDS", 5);
+    let walk_writes = env_or("REGIEDESK_BENCH_WALK_WRITES", (writes * 2).div_ceil(3));
     let nrc_port = env_or("REGIEDESK_BENCH_NRC_PORT", 8821) as u16;
     // The reconciler's own log line per walk (its report, with the walk's
     // duration) goes to stderr beside the figures.
@@ -305,18 +307,22 @@ fn main() {
         .await;
         let load_watched = common::load();
         WATCHING.store(false, Ordering::SeqCst);
-        let reconciled = measure(
-            "without notifications, the walk only",
-            &zgw,
-            &mut desk,
-            &mut known,
-            (writes * 2).div_ceil(3),
-            interval,
-            Duration::from_secs(60) + 3 * interval,
-            &mut rng,
-        )
-        .await;
-        let load_reconciled = common::load();
+        let reconciled = if walk_writes > 0 {
+            let figures = measure(
+                "without notifications, the walk only",
+                &zgw,
+                &mut desk,
+                &mut known,
+                walk_writes,
+                interval,
+                Duration::from_secs(60) + 3 * interval,
+                &mut rng,
+            )
+            .await;
+            Some((figures, common::load()))
+        } else {
+            None
+        };
         println!();
         println!(
             "zgw_latency: {} open case zaken, reconcile every {} s",
@@ -336,11 +342,13 @@ fn main() {
             ),
             ms(median(watched.post))
         );
-        println!(
-            "{}; POST median {:.0} ms; load {load_reconciled}",
-            summary("without notifications, the walk only", reconciled.latency),
-            ms(median(reconciled.post))
-        );
+        if let Some((reconciled, load)) = reconciled {
+            println!(
+                "{}; POST median {:.0} ms; load {load}",
+                summary("without notifications, the walk only", reconciled.latency),
+                ms(median(reconciled.post))
+            );
+        }
         for task in tasks {
             task.abort();
         }

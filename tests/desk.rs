@@ -4,7 +4,7 @@
 mod desk_fixture;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use desk_fixture::{delta, desk, desk_with, now, settings};
+use desk_fixture::{delta, desk, desk_with, now, screen, settings};
 use regiedesk::api::client::ApiFailure;
 use regiedesk::api::wire::{DecisionBody, Problem};
 use regiedesk::desk::app::{
@@ -161,6 +161,12 @@ fn a_typed_case_number_finds_that_case_only() {
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, &number);
     assert_eq!(rows(&app), vec![key], "{number}");
+    // One case with one signal, in Dutch as it is spoken.
+    let title = screen(&app, 160, 48).lines().nth(2).unwrap().to_string();
+    assert!(
+        title.contains("Stagnatie · 1 zaak · 1 signaal ·"),
+        "{title}"
+    );
 }
 
 #[test]

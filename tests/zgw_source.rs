@@ -2190,6 +2190,18 @@ async fn a_change_without_its_notification_is_found_at_the_head_of_the_lists() {
     );
     // Nothing new since: nothing queued.
     assert_eq!(desk.source.look_at_newest(&mut heads).await.unwrap(), 0);
+
+    // A write whose notification came: its zaak is read already, and the
+    // look does not queue it again.
+    fake.add_status(&handed, "Plan vastgesteld");
+    let status = fake.of_zaak("statussen", &handed).last().unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let zaaktype = fake.get(&handed)["zaaktype"].as_str().unwrap().to_string();
+    let notified = fake.notification(&handed, Some(&zaaktype), "status", &status, "create");
+    assert_eq!(desk.notify(&notified).await, 204);
+    assert_eq!(desk.source.look_at_newest(&mut heads).await.unwrap(), 0);
 }
 
 /// A walk acts on each page as it arrives: a zaak whose summary changed

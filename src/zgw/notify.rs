@@ -79,6 +79,7 @@ pub async fn receive(
     }
     let notification: Notification = body.parse()?;
     if let Some(url) = object_to_read(&notification) {
+        source.announced(&notification.resource_url);
         source.notify(url, notification.zaaktype());
     }
     Ok(StatusCode::NO_CONTENT)

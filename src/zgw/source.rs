@@ -85,6 +85,9 @@ pub struct ZgwSource {
     /// Notified URLs, each with whether it is known to be a case zaak.
     queue: mpsc::UnboundedSender<(String, bool)>,
     queued: Mutex<HashSet<String>>,
+    /// The objects notifications announced lately (a rol, a status): the
+    /// look at the newest does not queue their zaak a second time.
+    announced: Mutex<Announced>,
     receiver: Mutex<Option<mpsc::UnboundedReceiver<(String, bool)>>>,
     /// Where the next walk's rolling re-read starts (a zaak URL).
     rolling_from: Mutex<String>,
@@ -156,6 +159,7 @@ impl ZgwSource {
             locks: Mutex::default(),
             queue,
             queued: Mutex::default(),
+            announced: Mutex::default(),
             receiver: Mutex::new(Some(receiver)),
             rolling_from: Mutex::default(),
             zaaktype_of_type,
@@ -443,6 +447,13 @@ impl ZgwSource {
             let is_case = zaaktype == Some(self.catalogue.case.zaaktype.as_str());
             let _ = self.queue.send((url.to_string(), is_case));
         }
+    }
+
+    /// Notes the object a notification was about (its `resourceUrl`), so
+    /// that the look at the newest passes it over: its zaak is read
+    /// already.
+    pub fn announced(&self, resource_url: &str) {
+        self.announced.lock().expect("announced").note(resource_url);
     }
 
     /// Which case zaak a notified object belongs to.
@@ -789,6 +800,10 @@ impl ZgwSource {
         )?;
         let mut fresh = heads.statussen.look(statussen);
         fresh.extend(heads.rollen.look(rollen));
+        {
+            let announced = self.announced.lock().expect("announced");
+            fresh.retain(|n| !announced.has(&n.url));
+        }
         let mut queued = HashSet::new();
         for newest in fresh {
             // Not of our zaaktypen: another department's.
@@ -827,6 +842,33 @@ impl ZgwSource {
 /// Items asked per page of a list's head, and pages at most per look.
 const NEWEST_PAGE: usize = 50;
 const NEWEST_PAGES: usize = 4;
+
+/// The last `ANNOUNCED` objects notifications named, oldest first out.
+#[derive(Debug, Default)]
+struct Announced {
+    urls: HashSet<String>,
+    order: std::collections::VecDeque<String>,
+}
+
+/// Far more than the writes between two looks.
+const ANNOUNCED: usize = 4096;
+
+impl Announced {
+    fn note(&mut self, url: &str) {
+        if self.urls.insert(url.to_string()) {
+            self.order.push_back(url.to_string());
+            if self.order.len() > ANNOUNCED
+                && let Some(oldest) = self.order.pop_front()
+            {
+                self.urls.remove(&oldest);
+            }
+        }
+    }
+
+    fn has(&self, url: &str) -> bool {
+        self.urls.contains(url)
+    }
+}
 
 /// What the last look at the newest statussen and rollen saw.
 #[derive(Debug, Default)]

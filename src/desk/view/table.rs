@@ -62,10 +62,12 @@ fn table_title(app: &App, table: &TableView) -> String {
         // One row per case; the signals are counted beside them (kept by
         // the table as its rows change, not summed per frame).
         let signals = table.weight;
-        title = format!(
-            "{name} · {count} {unit} · {signals} {}",
+        let signal_unit = if signals == 1 {
+            lang.pick("signaal", "signal")
+        } else {
             lang.pick("signalen", "signals")
-        );
+        };
+        title = format!("{name} · {count} {unit} · {signals} {signal_unit}");
     }
     if !app.settings.focus.domains.is_empty() && app.view() != Some(View::CasesOf) {
         let domains = app
