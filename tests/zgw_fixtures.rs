@@ -157,9 +157,11 @@ fn a_captured_case_maps_onto_regiedesk_terms() {
 /// A zaak registered after the fact (its statussen dated back, its rol
 /// recorded today): the first-contact norm runs from the Toegewezen
 /// status, not from when the rol was typed in.
-#[test]
-fn the_first_assignment_is_the_moment_the_toegewezen_status_names() {
-    let catalogue = resolved();
+/// The captured case with its Toegewezen status dated 19 days before the
+/// rol was registered (a case entered after the fact), and that moment.
+fn assigned_19_days_before_the_rol(
+    catalogue: &regiedesk::zgw::catalogue::Catalogue,
+) -> (mapping::ZaakRead, chrono::DateTime<chrono::Utc>) {
     let toegewezen = &catalogue.case.statustypen[&CaseStatus::Assigned];
     let mut read = case_read("case");
     let rol_registered = read
@@ -174,6 +176,14 @@ fn the_first_assignment_is_the_moment_the_toegewezen_status_names() {
             status.datum_status_gezet = back;
         }
     }
+    (read, back)
+}
+
+#[test]
+fn the_first_assignment_is_the_moment_the_toegewezen_status_names() {
+    let catalogue = resolved();
+    let toegewezen = &catalogue.case.statustypen[&CaseStatus::Assigned];
+    let (mut read, back) = assigned_19_days_before_the_rol(&catalogue);
     let facts = mapping::case_facts(&read, &catalogue, &config(), &key(), now()).unwrap();
     assert_eq!(facts.first_assigned_at, Some(back));
     // Without that status, the first behandelaar rol's registration.
@@ -199,19 +209,7 @@ fn a_toegewezen_status_read_after_the_rol_sets_the_first_contact_norm_right() {
     let catalogue = resolved();
     let toegewezen = catalogue.case.statustypen[&CaseStatus::Assigned].clone();
     let norms = Norms::default();
-    let mut full = case_read("case");
-    let rol_registered = full
-        .rollen
-        .iter()
-        .map(|r| r.registratiedatum)
-        .max()
-        .unwrap();
-    let back = rol_registered - chrono::Duration::days(19);
-    for status in full.statussen.iter_mut() {
-        if status.statustype == toegewezen {
-            status.datum_status_gezet = back;
-        }
-    }
+    let (full, back) = assigned_19_days_before_the_rol(&catalogue);
     let mut half = full.clone();
     half.statussen.retain(|s| s.statustype != toegewezen);
     let merge = |base: &regiedesk::domain::model::Case, read: &mapping::ZaakRead| {

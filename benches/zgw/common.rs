@@ -117,6 +117,17 @@ impl Backend {
     }
 }
 
+/// The medewerkers as staff, and the desk's token.
+async fn add_staff(store: &dyn Store) {
+    for person in medewerkers() {
+        store.put_person(&person).await.unwrap();
+    }
+    store
+        .add_token(DESK_LOGIN, &token_hash(DESK_TOKEN))
+        .await
+        .unwrap();
+}
+
 /// An empty store with the medewerkers as staff; removed when dropped.
 pub struct Db {
     pub store: Arc<dyn Store>,
@@ -132,13 +143,7 @@ impl Db {
         let url = format!("sqlite://{}", path.display());
         let store = store::connect(&url).await.unwrap();
         if !existed {
-            for person in medewerkers() {
-                store.put_person(&person).await.unwrap();
-            }
-            store
-                .add_token(DESK_LOGIN, &token_hash(DESK_TOKEN))
-                .await
-                .unwrap();
+            add_staff(store.as_ref()).await;
         }
         let db = Db {
             store,
@@ -174,13 +179,7 @@ impl Db {
             }
         };
         let store = store::connect(&url).await.unwrap();
-        for person in medewerkers() {
-            store.put_person(&person).await.unwrap();
-        }
-        store
-            .add_token(DESK_LOGIN, &token_hash(DESK_TOKEN))
-            .await
-            .unwrap();
+        add_staff(store.as_ref()).await;
         Db {
             store,
             _dir: dir,
