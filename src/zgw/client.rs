@@ -183,16 +183,15 @@ impl ZgwClient {
     }
 
     /// Hands each page of a list to `take` as it arrives, following `next`
-    /// while `take` answers true; the number of pages read. The reconciler
-    /// acts on a page before the next one is in.
+    /// while `take` answers true. The reconciler acts on a page before the
+    /// next one is in.
     pub async fn each_page<T: DeserializeOwned>(
         &self,
         url: &str,
         on_behalf: &OnBehalf,
         mut take: impl FnMut(Vec<T>) -> bool,
-    ) -> Result<usize, ZgwError> {
+    ) -> Result<(), ZgwError> {
         let mut next = Some(url.to_string());
-        let mut pages = 0;
         while let Some(page_url) = next.take() {
             let (_, value) = self.send(Method::GET, &page_url, None, on_behalf).await?;
             let page = Page::from_value(&page_url, value)?;
@@ -201,12 +200,11 @@ impl ZgwClient {
                 .into_iter()
                 .map(|item| decode(&page_url, item))
                 .collect::<Result<Vec<T>, _>>()?;
-            pages += 1;
             if take(items) {
                 next = page.next;
             }
         }
-        Ok(pages)
+        Ok(())
     }
 
     pub async fn post<T: DeserializeOwned>(

@@ -606,14 +606,10 @@ pub fn merge_case(
     // is dated back; a rol's registration only stands in until then, and
     // never moves a due date once set (the first holder's rol may have
     // gone since).
-    match facts.first_assigned_at {
-        Some(at) if facts.first_assigned_by_status => {
-            next.first_contact_due_at = Some(norms.first_contact_due(at));
-        }
-        Some(at) if next.first_contact_due_at.is_none() => {
-            next.first_contact_due_at = Some(norms.first_contact_due(at));
-        }
-        _ => {}
+    if let Some(at) = facts.first_assigned_at
+        && (facts.first_assigned_by_status || next.first_contact_due_at.is_none())
+    {
+        next.first_contact_due_at = Some(norms.first_contact_due(at));
     }
     if let (None, Some(at)) = (next.first_contact_at, facts.first_contact_at) {
         events.push(line(EventKind::FirstContact, at));

@@ -144,13 +144,10 @@ impl Walk {
         let mut stale = Vec::new();
         for zaak in page {
             self.listed.push(zaak.url.clone());
-            let known = self.stored.get(&zaak.url);
             let fact = zaak_fact(zaak);
+            let known = self.stored.get(&zaak.url);
             let changed = self.full || !known.is_some_and(|k| k.contains(&fact));
-            self.seen.entry(zaak.url.clone()).or_default().insert(fact);
-            if changed && self.stale.insert(zaak.url.clone()) {
-                stale.push(zaak.url.clone());
-            }
+            stale.extend(self.note(&zaak.url, fact, changed));
         }
         stale
     }
@@ -188,6 +185,12 @@ impl Walk {
     fn see(&mut self, zaak: &str, fact: String) -> Option<String> {
         let known = self.stored.get(zaak).filter(|k| k.followed(self.since))?;
         let changed = !known.contains(&fact);
+        self.note(zaak, fact, changed)
+    }
+
+    /// Takes note that a list showed `fact` of `zaak`; the zaak, when it
+    /// `changed` and was not given yet this walk.
+    fn note(&mut self, zaak: &str, fact: String, changed: bool) -> Option<String> {
         self.seen.entry(zaak.to_string()).or_default().insert(fact);
         (changed && self.stale.insert(zaak.to_string())).then(|| zaak.to_string())
     }
@@ -210,12 +213,12 @@ impl Walk {
             .map(|(url, _)| url.clone())
             .collect();
         stale.sort();
-        for url in self.listed.iter().filter(|u| in_turn.contains(*u)) {
-            if !self.stale.contains(url) && !stale.contains(url) {
+        self.stale.extend(stale.iter().cloned());
+        for url in &self.listed {
+            if in_turn.contains(url) && self.stale.insert(url.clone()) {
                 stale.push(url.clone());
             }
         }
-        self.stale.extend(stale.iter().cloned());
         stale
     }
 }
