@@ -1390,7 +1390,7 @@ fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
     let words: Vec<String> = typed
         .split_whitespace()
         .map(|word| {
-            let marked = word.starts_with(['\'', '^', '!', '\\']);
+            let marked = word.starts_with(['\'', '^', '!', '\\']) || word.ends_with('$');
             if !marked && word.contains(|c: char| c.is_ascii_digit()) {
                 format!("'{word}")
             } else {
@@ -1422,5 +1422,31 @@ pub fn board_title(lang: Language, board: Board) -> &'static str {
         Board::Doorzettingsmacht => "Doorzettingsmacht",
         Board::Doorstroom => lang.pick("Doorstroom", "Throughput"),
         Board::Waakvlam => lang.pick("Waakvlam", "Waakvlam"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fuzzy;
+
+    #[test]
+    fn a_word_with_a_digit_is_matched_as_typed_and_fzf_marks_still_work() {
+        let row = "KST-2026-0025 H-DDUPP4 niet toegewezen +13 wd Kwadraad";
+        assert!(
+            fuzzy("KST-2026-0023")(row).is_none(),
+            "not letter by letter"
+        );
+        assert!(fuzzy("KST-2026-0025")(row).is_some());
+        assert!(
+            fuzzy("kwdrd")(row).is_some(),
+            "words without digits stay fuzzy"
+        );
+        // A `$` at the end: the row ends so (fzf's postfix), not the whole row.
+        assert!(fuzzy("0025$")(row).is_none());
+        assert!(fuzzy("wd Kwadraad$")(row).is_some());
+        assert!(fuzzy("KST-2026-0025 13$")(row).is_none());
+        assert!(fuzzy("KST-2026-0025 13$")("KST-2026-0025 +13").is_some());
+        assert!(fuzzy("'0025")(row).is_some());
+        assert!(fuzzy("!0025")(row).is_none());
     }
 }
