@@ -19,6 +19,8 @@ use crate::domain::norms::{Norms, StagnationThresholds};
 pub struct Config {
     pub norms: NormsConfig,
     pub desk: DeskConfig,
+    /// How the server authenticates: static tokens, the identity provider.
+    pub auth: crate::server::auth::config::AuthConfig,
     /// Only for `serve --source zgw`: the municipality's case system.
     pub zgw: Option<crate::zgw::config::ZgwConfig>,
 }
@@ -29,8 +31,13 @@ pub struct Config {
 pub struct DeskConfig {
     /// Base URL of the case API.
     pub server: String,
-    /// API token; `REGIEDESK_TOKEN` wins over this.
+    /// A static API token; `REGIEDESK_TOKEN` wins over this. Without
+    /// either, the desk uses the session of `regiedesk login`.
     pub token: Option<String>,
+    /// Where `regiedesk login` keeps the tokens: `auto` (the operating
+    /// system's keyring, else a file only the user can read), `keyring`,
+    /// or `file`.
+    pub credential_store: crate::api::credentials::CredentialStore,
     /// Seconds between polls when the server is reachable (1 to 300).
     #[serde(deserialize_with = "poll_seconds")]
     pub poll_interval_seconds: u32,
@@ -65,6 +72,7 @@ impl Default for DeskConfig {
         Self {
             server: "http://127.0.0.1:7878".into(),
             token: None,
+            credential_store: Default::default(),
             poll_interval_seconds: 5,
             language: Language::Nl,
             theme: Theme::Colour,

@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand};
 use rand::Rng;
 use tracing_subscriber::EnvFilter;
 
-use regiedesk::api::client::{ApiClient, Transport};
+use regiedesk::api::client::{ApiClient, Bearer, Transport};
+use regiedesk::api::credentials::Credentials;
 use regiedesk::clock::Clock;
 use regiedesk::config::{Config, Language, Theme};
 use regiedesk::desk::app::Settings;
@@ -223,6 +224,23 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Log in at the server's identity provider (OAuth 2.0 device flow):
+    /// prints a URL and a code to approve in a browser, then keeps the
+    /// tokens in the operating system's keyring (or a file only you can
+    /// read). The desk then renews them by itself.
+    Login {
+        /// Do not try to open a browser; only print the URL and code.
+        #[arg(long)]
+        no_browser: bool,
+        #[command(flatten)]
+        desk: DeskArgs,
+    },
+    /// Forget the tokens of `regiedesk login` (and end the session at the
+    /// identity provider where it allows that).
+    Logout {
+        #[command(flatten)]
+        desk: DeskArgs,
+    },
     /// Empty a database that holds the demo municipality (its well-known
     /// tokens included), so it can serve for real. Refuses real data.
     ResetDemo {
@@ -272,11 +290,18 @@ enum StaffCommand {
         #[arg(long)]
         inactive: bool,
     },
-    /// Issue a new API token for a login and print it (shown only once).
+    /// Issue a new static API token for a login and print it (shown only
+    /// once). People log in with `regiedesk login` where the municipality
+    /// has an identity provider; a static token is for the demo and for
+    /// service accounts.
     Token {
         #[arg(long, env = "REGIEDESK_DATABASE_URL")]
         database_url: String,
         login: String,
+        /// A service account's token (an export job): still accepted where
+        /// `[auth] static_tokens = "service-only"`.
+        #[arg(long)]
+        service: bool,
     },
     /// End every token of a login at once, on every server process within
     /// about a second. Its desk is told the token was revoked.
@@ -364,15 +389,19 @@ fn place_of(server: &str) -> String {
         .to_string()
 }
 
-/// The desk's API token: `REGIEDESK_TOKEN`, else `token` in `[desk]`.
-fn token(config: &Config) -> anyhow::Result<String> {
+/// A static API token: `REGIEDESK_TOKEN`, else `token` in `[desk]`.
+fn static_token(config: &Config) -> Option<String> {
     std::env::var("REGIEDESK_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty())
         .or(config.desk.token.clone())
-        .context(
-            "geen API-token: zet REGIEDESK_TOKEN of `token` in de sectie [desk] van de configuratie",
-        )
+}
+
+/// The desk's proof of identity at `server`: a static token, else the
+/// session of `regiedesk login`.
+async fn bearer(config: &Config, server: &str, lang: Language) -> anyhow::Result<Bearer> {
+    let credentials = Credentials::new(config.desk.credential_store).map_err(anyhow::Error::msg)?;
+    desk::login::bearer(server, static_token(config), &credentials, lang).await
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -383,10 +412,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => {
             let server = before.server.clone().unwrap_or(config.desk.server.clone());
-            let token = token(&config)?;
+            let lang = before.lang.unwrap_or(config.desk.language);
+            let bearer = bearer(&config, &server, lang).await?;
             let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
             desk::run(desk::Launch {
-                client: ApiClient::for_desk(&server, &token, &before.transport())?,
+                client: ApiClient::for_desk(&server, bearer, &before.transport())?,
                 clock,
                 settings: settings(&config, before.lang, place_of(&server)),
                 poll_interval,
@@ -430,7 +460,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 scale,
                 simulate,
             });
-            serve(bind, database_url, demo, norms, limits, tls, zgw).await
+            let auth = regiedesk::server::auth::Authenticator::from_config(&config.auth).await?;
+            serve(Serving {
+                bind,
+                database_url,
+                demo,
+                norms,
+                limits,
+                tls,
+                zgw,
+                auth,
+            })
+            .await
         }
         Some(Command::Demo {
             login,
@@ -481,8 +522,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Clock::from_env().map_err(anyhow::Error::msg)?,
             }
             .now();
-            let client = ApiClient::for_desk(&server, &token(&config)?, &options.transport())?;
             let lang = options.lang.unwrap_or(config.desk.language);
+            let bearer = bearer(&config, &server, lang).await?;
+            let client = ApiClient::for_desk(&server, bearer, &options.transport())?;
             let text = export::export(
                 &client,
                 board,
@@ -545,6 +587,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             before.refuse_for("staff", false)?;
             staff(command).await
         }
+        Some(Command::Login {
+            no_browser,
+            desk: options,
+        }) => {
+            let options = options.or(&before);
+            let server = options.server.clone().unwrap_or(config.desk.server.clone());
+            let lang = options.lang.unwrap_or(config.desk.language);
+            let credentials =
+                Credentials::new(config.desk.credential_store).map_err(anyhow::Error::msg)?;
+            desk::login::login(
+                &server,
+                &options.transport(),
+                &credentials,
+                !no_browser,
+                lang,
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Logout { desk: options }) => {
+            let options = options.or(&before);
+            let server = options.server.clone().unwrap_or(config.desk.server.clone());
+            let lang = options.lang.unwrap_or(config.desk.language);
+            let credentials =
+                Credentials::new(config.desk.credential_store).map_err(anyhow::Error::msg)?;
+            desk::login::logout(&server, &credentials, lang).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::ResetDemo { database_url }) => {
             before.refuse_for("reset-demo", false)?;
             let store = store::connect(&database_url).await?;
@@ -585,7 +655,8 @@ struct DemoSeed {
     simulate: bool,
 }
 
-async fn serve(
+/// What `serve` was asked for.
+struct Serving {
     bind: SocketAddr,
     database_url: Option<String>,
     demo: Option<DemoSeed>,
@@ -593,7 +664,20 @@ async fn serve(
     limits: listen::Limits,
     tls: Option<tokio_rustls::TlsAcceptor>,
     zgw: Option<regiedesk::zgw::config::ZgwConfig>,
-) -> anyhow::Result<ExitCode> {
+    auth: regiedesk::server::auth::Authenticator,
+}
+
+async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
+    let Serving {
+        bind,
+        database_url,
+        demo,
+        norms,
+        limits,
+        tls,
+        zgw,
+        auth,
+    } = serving;
     let clock = Clock::from_env().map_err(anyhow::Error::msg)?;
     // Keeps the throw-away demo database alive until the server stops.
     let mut scratch: Option<tempfile::TempDir> = None;
@@ -670,7 +754,15 @@ async fn serve(
         households = seed.households.iter().map(|h| h.id).collect();
     }
     let calendar = norms.calendar.clone();
-    let mut state = AppState::new(store.clone(), clock, norms);
+    if let Some(oidc) = &auth.oidc {
+        println!(
+            "people log in through {} (audience {}); static tokens: {:?}",
+            oidc.config().issuer,
+            oidc.config().audience,
+            auth.static_tokens
+        );
+    }
+    let mut state = AppState::new(store.clone(), clock, norms).with_auth(auth);
     let mut background = Vec::new();
     if let Some(zgw) = zgw {
         let source =
@@ -770,13 +862,16 @@ async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
         StaffCommand::Token {
             database_url,
             login,
+            service,
         } => {
             let store = staff_store(&database_url).await?;
             if store.person(&login).await?.is_none() {
                 bail!("no such login {login:?}; add it with `regiedesk staff put`");
             }
             let token = hex::encode(rand::rng().random::<[u8; 32]>());
-            store.add_token(&login, &token_hash(&token)).await?;
+            store
+                .add_token(&login, &token_hash(&token), service)
+                .await?;
             println!("{token}");
         }
         StaffCommand::Revoke {

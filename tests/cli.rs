@@ -149,12 +149,13 @@ async fn staff_get_tokens_that_work_against_the_api() {
     assert!(!unknown.status.success());
 
     let store = store::connect(&url).await.unwrap();
-    let person = store
+    let holder = store
         .person_by_token(&regiedesk::server::http::token_hash(&token))
         .await
         .unwrap()
         .expect("the token identifies its login");
-    assert_eq!(person.login, "pr-x");
+    assert_eq!(holder.person.login, "pr-x");
+    assert!(!holder.service, "a person's token unless --service");
     assert!(
         store
             .person_by_token(&regiedesk::server::http::token_hash("demo-pr-x"))
@@ -284,6 +285,11 @@ fn without_a_token(args: &[&str]) -> std::process::Output {
         .env_remove("REGIEDESK_TOKEN")
         .env("REGIEDESK_CONFIG", "/dev/null")
         .env("REGIEDESK_LOG", "/dev/null")
+        // No session of `regiedesk login` either.
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join(format!("regiedesk-no-login-{}", std::process::id())),
+        )
         .output()
         .unwrap()
 }
@@ -300,7 +306,7 @@ fn the_desk_does_not_start_without_a_token_and_says_so_in_dutch() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(
             stderr.trim_end(),
-            "regiedesk: geen API-token: zet REGIEDESK_TOKEN of `token` in de sectie [desk] van de configuratie",
+            "regiedesk: niet aangemeld bij http://127.0.0.1:9: log in met `regiedesk login --server http://127.0.0.1:9`, of zet REGIEDESK_TOKEN (een token van de functioneel beheerder)",
             "{args:?}"
         );
     }
@@ -310,9 +316,13 @@ fn the_desk_does_not_start_without_a_token_and_says_so_in_dutch() {
         .env("REGIEDESK_TOKEN", "")
         .env("REGIEDESK_CONFIG", "/dev/null")
         .env("REGIEDESK_LOG", "/dev/null")
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join(format!("regiedesk-no-login-{}", std::process::id())),
+        )
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&output.stderr).contains("geen API-token"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("niet aangemeld"));
 }
 
 #[test]

@@ -8,7 +8,8 @@ use desk_fixture::{delta, desk, desk_with, now, screen, settings};
 use regiedesk::api::client::ApiFailure;
 use regiedesk::api::wire::{DecisionBody, Problem};
 use regiedesk::desk::app::{
-    ActionCall, App, Changed, Command, DialogKind, Flight, Msg, Overlay, Sort, View,
+    ActionCall, App, Changed, Command, DialogKind, Flight, Msg, Overlay, Relogin, ReloginMsg, Sort,
+    View,
 };
 use regiedesk::desk::columns::RowKey;
 use regiedesk::desk::keymap::Action;
@@ -1487,4 +1488,99 @@ fn an_extension_the_law_refuses_is_not_sent_and_keeps_the_text() {
         body,
         &serde_json::json!({"weeks": 4, "reason": "advies jeugdarts"})
     );
+}
+
+fn ctrl_l() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn logging_in_again_is_offered_only_with_a_session_of_the_identity_provider() {
+    let mut app = desk("pr-jeugd");
+    assert!(!app.offers(Action::Login));
+    assert!(app.update(key(KeyCode::Char('L'))).is_empty());
+    assert!(app.update(ctrl_l()).is_empty());
+    assert_eq!(app.relogin, None);
+    app.sso = true;
+    assert!(app.offers(Action::Login));
+    assert_eq!(app.update(key(KeyCode::Char('L'))), vec![Command::Login]);
+    assert_eq!(app.relogin, Some(Relogin::Starting));
+}
+
+#[test]
+fn ctrl_l_in_a_dialog_logs_in_again_and_keeps_the_typed_text() {
+    let mut app = desk("pr-jeugd");
+    app.sso = true;
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "geen indicatie");
+    // A plain L is text in the dialog.
+    assert!(app.update(key(KeyCode::Char('L'))).is_empty());
+    assert_eq!(app.relogin, None);
+    assert_eq!(app.update(ctrl_l()), vec![Command::Login]);
+    // Keys while waiting go nowhere: not into the dialog.
+    assert!(app.update(key(KeyCode::Char('x'))).is_empty());
+    app.update(Msg::SyncFailed {
+        error: "sessie beëindigd".into(),
+        denied: true,
+        retry_at: now(),
+    });
+    assert_eq!(
+        app.update(Msg::Relogin(ReloginMsg::Done)),
+        vec![Command::SyncNow]
+    );
+    assert_eq!(app.relogin, None);
+    assert_eq!(
+        app.connection.offline, None,
+        "the banner goes with the new login"
+    );
+    assert_eq!(dialog(&app).reason.value(), "geen indicatieL");
+}
+
+#[test]
+fn esc_gives_up_a_login_and_its_late_answers_change_nothing() {
+    let mut app = desk("pr-jeugd");
+    app.sso = true;
+    app.update(key(KeyCode::Char('L')));
+    assert_eq!(press(&mut app, KeyCode::Esc), vec![Command::CancelLogin]);
+    assert_eq!(app.relogin, None);
+    assert!(app.update(Msg::Relogin(ReloginMsg::Done)).is_empty());
+    assert_eq!(app.relogin, None);
+    // A failure can be tried again with L.
+    app.update(key(KeyCode::Char('L')));
+    app.update(Msg::Relogin(ReloginMsg::Failed(
+        "de code is verlopen".into(),
+    )));
+    assert_eq!(
+        app.relogin,
+        Some(Relogin::Failed("de code is verlopen".into()))
+    );
+    assert_eq!(app.update(key(KeyCode::Char('L'))), vec![Command::Login]);
+}
+
+#[test]
+fn a_refusal_that_a_new_login_mends_says_ctrl_l_in_the_dialog() {
+    let mut app = desk("pr-jeugd");
+    app.sso = true;
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('a'));
+    let commands = press(&mut app, KeyCode::Enter);
+    let Command::Act { ticket, .. } = commands[0] else {
+        panic!("an API call");
+    };
+    app.update(Msg::ActionDone {
+        ticket,
+        result: Err(ApiFailure::Refused(Problem {
+            kind: "urn:regiedesk:problem:mfa-required".into(),
+            title: "Forbidden".into(),
+            status: 403,
+            detail: "meervoudige authenticatie vereist voor decide".into(),
+            current_version: None,
+        })),
+    });
+    let Flight::Refused(text) = &dialog(&app).flight else {
+        panic!("refused in the dialog");
+    };
+    assert!(text.contains("meervoudige authenticatie vereist"), "{text}");
+    assert!(text.contains("Ctrl-L"), "{text}");
 }

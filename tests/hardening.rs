@@ -419,7 +419,7 @@ async fn headers_too_large_are_a_problem_too() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_terminates_tls_and_the_desk_trusts_the_municipalitys_ca() {
-    use regiedesk::api::client::{ApiClient, Transport};
+    use regiedesk::api::client::{ApiClient, Bearer, Transport};
     let s = TestServer::start(Backend::Sqlite).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
@@ -446,10 +446,15 @@ async fn the_server_terminates_tls_and_the_desk_trusts_the_municipalitys_ca() {
         ca_cert: Some(cert.clone()),
         ..Transport::default()
     };
-    let desk = ApiClient::for_desk(&https, "demo-pm", &transport).unwrap();
+    let desk = ApiClient::for_desk(&https, Bearer::Static("demo-pm".into()), &transport).unwrap();
     assert_eq!(desk.me().await.unwrap().person.login, "pm");
     // Without the CA the certificate is not trusted.
-    let untrusting = ApiClient::for_desk(&https, "demo-pm", &Transport::default()).unwrap();
+    let untrusting = ApiClient::for_desk(
+        &https,
+        Bearer::Static("demo-pm".into()),
+        &Transport::default(),
+    )
+    .unwrap();
     assert!(untrusting.me().await.is_err());
     // Plain HTTP on the TLS port gets nothing.
     let plain = ApiClient::new(&format!("http://127.0.0.1:{port}"), "demo-pm").unwrap();
@@ -458,16 +463,27 @@ async fn the_server_terminates_tls_and_the_desk_trusts_the_municipalitys_ca() {
 
 #[test]
 fn the_desk_sends_no_token_in_the_clear_beyond_this_machine() {
-    use regiedesk::api::client::{ApiClient, Transport};
-    let refused = ApiClient::for_desk("http://10.1.2.3:7878", "t", &Transport::default())
-        .err()
-        .expect("refused");
+    use regiedesk::api::client::{ApiClient, Bearer, Transport};
+    let refused = ApiClient::for_desk(
+        "http://10.1.2.3:7878",
+        Bearer::Static("t".into()),
+        &Transport::default(),
+    )
+    .err()
+    .expect("refused");
     assert!(refused.to_string().contains("--insecure-http"), "{refused}");
     let insecure = Transport {
         insecure_http: true,
         ..Transport::default()
     };
-    assert!(ApiClient::for_desk("http://10.1.2.3:7878", "t", &insecure).is_ok());
+    assert!(
+        ApiClient::for_desk(
+            "http://10.1.2.3:7878",
+            Bearer::Static("t".into()),
+            &insecure
+        )
+        .is_ok()
+    );
     for fine in [
         "https://regie.gemeente.nl",
         "http://127.0.0.1:7878",
@@ -475,7 +491,7 @@ fn the_desk_sends_no_token_in_the_clear_beyond_this_machine() {
         "http://[::1]:7878",
     ] {
         assert!(
-            ApiClient::for_desk(fine, "t", &Transport::default()).is_ok(),
+            ApiClient::for_desk(fine, Bearer::Static("t".into()), &Transport::default()).is_ok(),
             "{fine}"
         );
     }

@@ -74,8 +74,11 @@ enum Cell {
     N,
     /// Not authenticated: 401.
     U,
+    /// Not on this server: 404 (how to log in, where no identity
+    /// provider is configured; `tests/sso.rs` has it with one).
+    A,
 }
-use Cell::{N, U, Y};
+use Cell::{A, N, U, Y};
 
 /// The columns: the demo logins of each role, a casusregisseur who does
 /// not hold the case, and callers without a valid token. The fixtures'
@@ -102,10 +105,11 @@ const CALLERS: [(&str, Option<&str>); 10] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 10]); 31] = [
+const MATRIX: [(&str, [Cell; 10]); 32] = [
     //                                                 pm prj prv dzm cr cr2 con adm  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
+    ("GET  /api/v1/login",                            [A, A,  A,  A,  A, A,  A,  A,  A, A]),
     ("GET  /api/v1/me",                               [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  U, U]),
     ("GET  /api/v1/sync",                             [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  U, U]),
     ("POST /api/v1/households",                       [N, Y,  Y,  Y,  N, N,  Y,  Y,  U, U]),
@@ -321,7 +325,7 @@ async fn call_for(
     };
     let reason = json!({"reason": "matrix"});
     match path {
-        "/healthz" | "/api/v1/openapi.json" | "/api/v1/me" | "/api/v1/sync" => {
+        "/healthz" | "/api/v1/openapi.json" | "/api/v1/login" | "/api/v1/me" | "/api/v1/sync" => {
             (path.into(), None, None)
         }
         "/api/v1/audit" => (format!("{path}?limit=5"), None, None),
@@ -502,8 +506,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (30, 310),
-        "30 routes (the decision twice, once per kind) × 10 callers"
+        (31, 320),
+        "31 routes (the decision twice, once per kind) × 10 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;
@@ -547,6 +551,7 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
                 Y => (200..300).contains(&status),
                 N => status == 403,
                 U => status == 401,
+                A => status == 404,
             };
             if !fits {
                 let body = response.text().await.unwrap_or_default();

@@ -389,15 +389,27 @@ fn a_refused_token_is_not_a_lost_connection() {
 #[test]
 fn the_desk_opens_while_the_server_cannot_be_reached() {
     use regiedesk::desk::view::{Connecting, draw_connecting};
-    for (name, denied, error) in [
-        ("connecting", false, "er luistert niets op dit adres"),
-        ("connecting_refused", true, "token onbekend of ingetrokken"),
+    for (name, denied, sso, error) in [
+        ("connecting", false, false, "er luistert niets op dit adres"),
+        (
+            "connecting_refused",
+            true,
+            false,
+            "token onbekend of ingetrokken",
+        ),
+        (
+            "connecting_session_ended",
+            true,
+            true,
+            "uw sessie bij de identiteitsprovider is beëindigd (uitgelogd, account uitgeschakeld of verlopen): log opnieuw in",
+        ),
     ] {
         let waiting = Connecting {
             lang: regiedesk::config::Language::Nl,
             mono: false,
             server: "http://127.0.0.1:7878".into(),
             denied,
+            sso,
             error: error.into(),
             retry_at: now() + chrono::TimeDelta::seconds(4),
         };
@@ -461,4 +473,40 @@ fn wide_boards_give_names_and_reasons_their_room() {
             screen(&app, 220, 60)
         );
     }
+}
+
+#[test]
+fn a_session_that_ended_says_how_to_log_in_again() {
+    let mut app = desk("pr-jeugd");
+    app.sso = true;
+    app.update(Msg::SyncFailed {
+        error: "uw sessie bij de identiteitsprovider is beëindigd".into(),
+        denied: true,
+        retry_at: now() + chrono::TimeDelta::seconds(30),
+    });
+    snap("session_ended", &app);
+}
+
+#[test]
+fn logging_in_again_over_a_dialog_keeps_it_underneath() {
+    use regiedesk::desk::app::ReloginMsg;
+    let mut app = desk("pr-jeugd");
+    app.sso = true;
+    keys(&mut app, &[KeyCode::Char('3'), KeyCode::Char('r')]);
+    type_text(&mut app, "Past niet in het gezinsplan");
+    app.update(Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('l'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+    app.update(Msg::Relogin(ReloginMsg::Prompt {
+        verification_uri: "https://login.krimpen.nl/realms/gemeente/device".into(),
+        verification_uri_complete: Some(
+            "https://login.krimpen.nl/realms/gemeente/device?user_code=WDJB-MJHT".into(),
+        ),
+        user_code: "WDJB-MJHT".into(),
+        expires_at: now() + chrono::TimeDelta::minutes(10),
+    }));
+    snap("relogin_over_dialog", &app);
+    app.update(Msg::Relogin(ReloginMsg::Done));
+    snap("relogin_done_dialog_kept", &app);
 }

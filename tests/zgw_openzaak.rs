@@ -378,7 +378,7 @@ impl Served {
                 .await
                 .unwrap();
             store
-                .add_token(login, &token_hash(&format!("tok-{login}")))
+                .add_token(login, &token_hash(&format!("tok-{login}")), false)
                 .await
                 .unwrap();
         }

@@ -1364,7 +1364,7 @@ impl Desk {
                 .await
                 .unwrap();
             store
-                .add_token(login, &token_hash(&format!("tok-{login}")))
+                .add_token(login, &token_hash(&format!("tok-{login}")), false)
                 .await
                 .unwrap();
         }

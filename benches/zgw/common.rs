@@ -123,7 +123,7 @@ async fn add_staff(store: &dyn Store) {
         store.put_person(&person).await.unwrap();
     }
     store
-        .add_token(DESK_LOGIN, &token_hash(DESK_TOKEN))
+        .add_token(DESK_LOGIN, &token_hash(DESK_TOKEN), false)
         .await
         .unwrap();
 }

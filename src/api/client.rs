@@ -1,6 +1,7 @@
 //! The desk's HTTP client for the case API: delta sync with `ETag`, changes
 //! with `If-Match`, problem details turned into errors a user can read.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
@@ -9,6 +10,8 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::credentials::Credentials;
+use super::sso::{self, Session, SsoError};
 use super::wire::{
     CaseDetailResponse, DecisionBody, Me, NewCaseBody, NewRequestBody, Problem, SyncResponse,
 };
@@ -28,6 +31,10 @@ pub enum ApiFailure {
     /// The server answered something this client does not understand.
     #[error("onverwacht antwoord van de server: {0}")]
     Unexpected(String),
+    /// The identity provider refused to renew the session (logged out,
+    /// account disabled): `L` logs in again.
+    #[error("{0}")]
+    SessionEnded(String),
 }
 
 impl ApiFailure {
@@ -47,9 +54,23 @@ impl ApiFailure {
         }
     }
 
-    /// The server does not accept the token (401) or the person (403).
+    /// The server does not accept the token (401) or the person (403),
+    /// or the session at the identity provider ended.
     pub fn is_denied(&self) -> bool {
-        matches!(self.status(), Some(401 | 403))
+        matches!(self, ApiFailure::SessionEnded(_)) || matches!(self.status(), Some(401 | 403))
+    }
+
+    /// A refusal that logging in again can mend: the session ended, the
+    /// token was refused, or the action needs a multi-factor login.
+    pub fn wants_login(&self) -> bool {
+        match self {
+            ApiFailure::SessionEnded(_) => true,
+            ApiFailure::Refused(problem) => matches!(
+                problem.kind.as_str(),
+                "urn:regiedesk:problem:mfa-required" | "urn:regiedesk:problem:token-refused"
+            ),
+            _ => false,
+        }
     }
 
     /// A conflict the user can resolve by looking again: 409 or 412.
@@ -75,7 +96,89 @@ pub enum SyncOutcome {
 pub struct ApiClient {
     http: reqwest::Client,
     base: String,
-    token: String,
+    bearer: Bearer,
+}
+
+/// What the desk shows the server as proof of who it is.
+#[derive(Clone)]
+pub enum Bearer {
+    /// A static token (`REGIEDESK_TOKEN`, the demo's, a service account's).
+    Static(String),
+    /// A session at the municipality's identity provider, renewed as it
+    /// runs out; shared by every clone of the client (the poller, the
+    /// actions), so a new login reaches them all.
+    Session(Arc<SessionBearer>),
+}
+
+/// An identity provider session in use: the access token is renewed
+/// with the refresh token shortly before it ends, and kept again.
+pub struct SessionBearer {
+    session: tokio::sync::Mutex<Session>,
+    credentials: Option<Credentials>,
+    /// Why the provider refused a renewal; no further attempts until a
+    /// new login replaces the session.
+    ended: std::sync::Mutex<Option<String>>,
+}
+
+/// A token is renewed when it ends within this.
+const RENEW_BEFORE: Duration = Duration::from_secs(30);
+
+impl SessionBearer {
+    pub fn new(session: Session, credentials: Option<Credentials>) -> Arc<Self> {
+        Arc::new(Self {
+            session: tokio::sync::Mutex::new(session),
+            credentials,
+            ended: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// The access token to send now: renewed first when it runs out.
+    pub async fn token(&self) -> Result<String, ApiFailure> {
+        if let Some(why) = self.ended.lock().expect("ended lock").clone() {
+            return Err(ApiFailure::SessionEnded(why));
+        }
+        let mut session = self.session.lock().await;
+        let now = chrono::Utc::now();
+        if session.expires_within(now, RENEW_BEFORE) {
+            match sso::refresh(&session).await {
+                Ok(renewed) => {
+                    *session = renewed;
+                    self.keep(&session).await;
+                }
+                Err(SsoError::Refused(why)) => {
+                    tracing::warn!(%why, "the identity provider refused to renew the session");
+                    *self.ended.lock().expect("ended lock") = Some(why.clone());
+                    return Err(ApiFailure::SessionEnded(why));
+                }
+                // The provider is away: the token serves until it ends.
+                Err(other) if session.expires_at > now => {
+                    tracing::warn!(error = %other, "session not renewed yet");
+                }
+                Err(other) => return Err(ApiFailure::Offline(other.to_string())),
+            }
+        }
+        Ok(session.access_token.clone())
+    }
+
+    /// A new login's session replaces the old one, for every clone.
+    pub async fn replace(&self, session: Session) {
+        let mut current = self.session.lock().await;
+        *current = session;
+        self.keep(&current).await;
+        *self.ended.lock().expect("ended lock") = None;
+    }
+
+    pub async fn server(&self) -> String {
+        self.session.lock().await.server.clone()
+    }
+
+    async fn keep(&self, session: &Session) {
+        if let Some(credentials) = &self.credentials
+            && let Err(error) = credentials.save(session).await
+        {
+            tracing::warn!(%error, "renewed session not kept");
+        }
+    }
 }
 
 /// How the desk may reach its server.
@@ -113,17 +216,21 @@ pub fn check_transport(base: &str, insecure_http: bool) -> Result<(), String> {
 
 impl ApiClient {
     pub fn new(base: &str, token: &str) -> Result<Self, ApiFailure> {
-        Self::with_transport(base, token, &Transport::default())
+        Self::with_transport(base, Bearer::Static(token.into()), &Transport::default())
     }
 
     /// A client for the desk: refuses a token over plain HTTP beyond this
     /// machine unless `transport.insecure_http`, and trusts `ca_cert`.
-    pub fn for_desk(base: &str, token: &str, transport: &Transport) -> Result<Self, ApiFailure> {
+    pub fn for_desk(base: &str, bearer: Bearer, transport: &Transport) -> Result<Self, ApiFailure> {
         check_transport(base, transport.insecure_http).map_err(ApiFailure::Unexpected)?;
-        Self::with_transport(base, token, transport)
+        Self::with_transport(base, bearer, transport)
     }
 
-    fn with_transport(base: &str, token: &str, transport: &Transport) -> Result<Self, ApiFailure> {
+    fn with_transport(
+        base: &str,
+        bearer: Bearer,
+        transport: &Transport,
+    ) -> Result<Self, ApiFailure> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(15))
@@ -143,7 +250,7 @@ impl ApiClient {
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_string(),
-            token: token.to_string(),
+            bearer,
         })
     }
 
@@ -151,10 +258,27 @@ impl ApiClient {
         &self.base
     }
 
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
+    /// The identity provider session, where the desk logged in with one.
+    pub fn session(&self) -> Option<&Arc<SessionBearer>> {
+        match &self.bearer {
+            Bearer::Session(session) => Some(session),
+            Bearer::Static(_) => None,
+        }
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, ApiFailure> {
+        let token = match &self.bearer {
+            Bearer::Static(token) => token.clone(),
+            Bearer::Session(session) => session.token().await?,
+        };
+        Ok(self
+            .http
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .bearer_auth(token))
     }
 
     async fn send<T: DeserializeOwned>(
@@ -174,7 +298,9 @@ impl ApiClient {
     }
 
     pub async fn me(&self) -> Result<Me, ApiFailure> {
-        Ok(Self::send(self.request(Method::GET, "/api/v1/me")).await?.0)
+        Ok(Self::send(self.request(Method::GET, "/api/v1/me").await?)
+            .await?
+            .0)
     }
 
     /// Polls for changes after `since`, following `has_more` to the end.
@@ -188,7 +314,9 @@ impl ApiClient {
         let mut cursor = since.unwrap_or_default().to_string();
         let mut first = true;
         loop {
-            let mut builder = self.request(Method::GET, &format!("/api/v1/sync?since={cursor}"));
+            let mut builder = self
+                .request(Method::GET, &format!("/api/v1/sync?since={cursor}"))
+                .await?;
             if let (true, Some(etag)) = (first, etag) {
                 builder = builder.header(IF_NONE_MATCH, etag);
             }
@@ -221,11 +349,12 @@ impl ApiClient {
     }
 
     pub async fn case_detail(&self, id: i64) -> Result<CaseDetailResponse, ApiFailure> {
-        Ok(
-            Self::send(self.request(Method::GET, &format!("/api/v1/cases/{id}")))
-                .await?
-                .0,
+        Ok(Self::send(
+            self.request(Method::GET, &format!("/api/v1/cases/{id}"))
+                .await?,
         )
+        .await?
+        .0)
     }
 
     /// POSTs `body`, with `If-Match` when a version is given.
@@ -240,6 +369,7 @@ impl ApiClient {
         // off, its outcome is unknown, and the user is told so.
         let mut builder = self
             .request(Method::POST, path)
+            .await?
             .json(body)
             .timeout(WRITE_TIMEOUT);
         if let Some(version) = version {
@@ -314,7 +444,7 @@ impl ApiClient {
             "/api/v1/stats/throughput?from={}&to={}&by={by}",
             period.from, period.to
         );
-        Ok(Self::send(self.request(Method::GET, &path)).await?.0)
+        Ok(Self::send(self.request(Method::GET, &path).await?).await?.0)
     }
 
     /// A new referral for a household.

@@ -16,6 +16,19 @@ pub struct Health {
     pub status: String,
 }
 
+/// How a desk logs in here: the municipality's identity provider and the
+/// desk's client there (OAuth 2.0 device authorization grant).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LoginConfig {
+    /// The OpenID Connect issuer; its discovery document names the
+    /// device authorization and token endpoints.
+    pub issuer: String,
+    /// The desk's public client id at the identity provider.
+    pub client_id: String,
+    /// The scopes to ask for.
+    pub scopes: Vec<String>,
+}
+
 /// The caller and what they may do.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Me {

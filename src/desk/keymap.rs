@@ -45,6 +45,7 @@ pub enum Action {
     CustomPeriod,
     FollowUp,
     Postpone,
+    Login,
 }
 
 impl Action {
@@ -230,6 +231,13 @@ pub const BINDINGS: &[Binding] = &[
         [ctrl('r')],
         "nu verversen",
         "refresh now"
+    ),
+    bind!(
+        Login,
+        Everywhere,
+        [key('L'), ctrl('l')],
+        "opnieuw inloggen",
+        "log in again"
     ),
     bind!(Quit, Everywhere, [key('q'), ctrl('c')], "stop", "quit"),
     bind!(

@@ -10,6 +10,7 @@ pub mod doorstroom;
 pub mod export;
 pub mod keymap;
 pub mod labels;
+pub mod login;
 pub mod notify;
 pub mod screens;
 pub mod svg;
@@ -76,6 +77,7 @@ async fn connect(
             mono: launch.settings.mono,
             server: launch.client.base().to_string(),
             denied: failure.is_denied(),
+            sso: launch.client.session().is_some(),
             error: failure.reason(),
             retry_at: launch.clock.now() + chrono::TimeDelta::from_std(wait).unwrap_or_default(),
         };
@@ -112,6 +114,32 @@ async fn connect(
     }
 }
 
+/// A device login for the running desk: the code on screen, then the
+/// new session handed to every clone of the client.
+async fn relogin(client: &ApiClient, tx: &mpsc::UnboundedSender<Msg>) -> app::ReloginMsg {
+    use app::ReloginMsg;
+    let Some(session) = client.session() else {
+        return ReloginMsg::Failed("deze desk gebruikt een vast token".into());
+    };
+    let device = match crate::api::sso::start_device_login(client.base()).await {
+        Ok(device) => device,
+        Err(error) => return ReloginMsg::Failed(error.to_string()),
+    };
+    let _ = tx.send(Msg::Relogin(ReloginMsg::Prompt {
+        verification_uri: device.verification_uri.clone(),
+        verification_uri_complete: device.verification_uri_complete.clone(),
+        user_code: device.user_code.clone(),
+        expires_at: device.expires_at,
+    }));
+    match device.finish().await {
+        Ok(new) => {
+            session.replace(new).await;
+            ReloginMsg::Done
+        }
+        Err(error) => ReloginMsg::Failed(error.to_string()),
+    }
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     launch: Launch,
@@ -126,13 +154,15 @@ async fn event_loop(
     let size = terminal.size()?;
     let notifications = settings.notifications;
     let mut app = App::new(me, settings, clock.now(), (size.width, size.height));
+    app.sso = client.session().is_some();
+    let mut login: Option<tokio::task::JoinHandle<()>> = None;
     let first = app.start();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let poller = sync::spawn(client.clone(), clock, poll_interval, tx.clone());
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     for command in first {
-        execute(command, &client, &poller, &tx, notifications);
+        execute(command, &client, &poller, &tx, notifications, &mut login);
     }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
@@ -153,7 +183,7 @@ async fn event_loop(
             _ = hangup.recv() => Msg::Quit,
         };
         for command in app.update(msg) {
-            execute(command, &client, &poller, &tx, notifications);
+            execute(command, &client, &poller, &tx, notifications, &mut login);
         }
         if app.quit {
             return Ok(());
@@ -167,9 +197,26 @@ fn execute(
     poller: &sync::Poller,
     tx: &mpsc::UnboundedSender<Msg>,
     notifications: bool,
+    login: &mut Option<tokio::task::JoinHandle<()>>,
 ) {
     match command {
         Command::SyncNow => poller.wake(),
+        Command::Login => {
+            if let Some(previous) = login.take() {
+                previous.abort();
+            }
+            let client = client.clone();
+            let tx = tx.clone();
+            *login = Some(tokio::spawn(async move {
+                let msg = relogin(&client, &tx).await;
+                let _ = tx.send(Msg::Relogin(msg));
+            }));
+        }
+        Command::CancelLogin => {
+            if let Some(previous) = login.take() {
+                previous.abort();
+            }
+        }
         Command::LoadDetail(case_id) => {
             let client = client.clone();
             let tx = tx.clone();

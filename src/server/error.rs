@@ -19,8 +19,25 @@ pub enum ApiError {
     Unauthorized,
     #[error("dit token is ingetrokken op {}; vraag de beheerder om een nieuw token", .0.with_timezone(&chrono_tz::Europe::Amsterdam).format("%d-%m-%Y %H:%M"))]
     TokenRevoked(chrono::DateTime<chrono::Utc>),
+    /// An identity provider's token that does not verify.
+    #[error("{0}")]
+    TokenRefused(String),
+    /// A person's static token where only the identity provider may log
+    /// people in (`[auth] static_tokens = "service-only"`).
+    #[error(
+        "persoonlijke tokens zijn hier uitgezet: log in met `regiedesk login` (via de identiteitsprovider van de gemeente)"
+    )]
+    StaticTokenDisabled,
     #[error("{0}")]
     Forbidden(String),
+    /// A verified person regiedesk does not know, or no longer lets in.
+    #[error(
+        "{0} heeft geen toegang tot regiedesk; de functioneel beheerder van regiedesk kan u toevoegen of weer actief maken"
+    )]
+    UnknownPerson(String),
+    /// The action needs a multi-factor login (`require_mfa_for`).
+    #[error("meervoudige authenticatie vereist voor {}: log opnieuw in met een tweede factor", .0.as_str())]
+    MfaRequired(crate::server::auth::policy::GuardedAction),
     #[error("{0}")]
     NotFound(String),
     #[error("deze methode is hier niet toegestaan")]
@@ -43,6 +60,10 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("de database is niet bereikbaar")]
     Unavailable,
+    /// The identity provider's keys cannot be read: no token can be
+    /// verified, whoever sends it.
+    #[error("{0}")]
+    IdentityProviderUnavailable(String),
     #[error("interne fout")]
     Internal,
     /// The case system (ZGW source) did not answer, or its answer is not
@@ -55,8 +76,13 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized | ApiError::TokenRevoked(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized
+            | ApiError::TokenRevoked(_)
+            | ApiError::TokenRefused(_)
+            | ApiError::StaticTokenDisabled => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::UnknownPerson(_) | ApiError::MfaRequired(_) => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -67,7 +93,9 @@ impl ApiError {
             ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::IdentityProviderUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::CaseSystem(_) => StatusCode::BAD_GATEWAY,
         }
@@ -78,7 +106,11 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Unauthorized => "unauthorized",
             ApiError::TokenRevoked(_) => "token-revoked",
+            ApiError::TokenRefused(_) => "token-refused",
+            ApiError::StaticTokenDisabled => "static-token-disabled",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::UnknownPerson(_) => "unknown-person",
+            ApiError::MfaRequired(_) => "mfa-required",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::Conflict(_) => "conflict",
@@ -90,6 +122,7 @@ impl ApiError {
             ApiError::Unprocessable(_) => "invalid-content",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::Unavailable => "unavailable",
+            ApiError::IdentityProviderUnavailable(_) => "identity-provider-unavailable",
             ApiError::Internal => "internal",
             ApiError::CaseSystem(_) => "case-system",
         }
@@ -127,8 +160,24 @@ impl IntoResponse for ApiError {
             // The rest of the body may still arrive: start afresh.
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if matches!(self, ApiError::Unauthorized | ApiError::TokenRevoked(_)) {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        match self {
+            ApiError::Unauthorized | ApiError::TokenRevoked(_) | ApiError::StaticTokenDisabled => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TokenRefused(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
+            }
+            // RFC 9470: the client may log in again with a stronger method.
+            ApiError::MfaRequired(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"insufficient_user_authentication\""),
+                );
+            }
+            _ => {}
         }
         response
     }

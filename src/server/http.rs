@@ -1,108 +1,16 @@
-//! Typed extractors: who is calling, which version they change, and the
-//! request body, each failing as a problem+json.
+//! Typed extractors: which version a caller changes and the request body,
+//! each failing as a problem+json. Who is calling is [`Actor`], from
+//! `server::auth`, re-exported here beside them.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::audit::AuditDraft;
-use super::error::{ApiError, ellipsis};
-use crate::domain::model::Person;
-
-/// The SHA-256 of a token, as stored: tokens are long random strings, so a
-/// fast hash is enough to make a leaked table useless.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// The authenticated caller.
-pub struct Actor(pub Person);
-
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let hash = token.map(token_hash);
-        let person = match &hash {
-            Some(hash) => person_by_token(state, hash).await?,
-            None => None,
-        };
-        match person {
-            Some(person) if person.active => Ok(Actor(person)),
-            _ => {
-                let revoked = match &hash {
-                    Some(hash) => state.store.token_revoked_at(hash).await?,
-                    None => None,
-                };
-                let (action, case_id, request_id) = attempted(parts);
-                let path = parts
-                    .extensions
-                    .get::<OriginalUri>()
-                    .map_or(parts.uri.path(), |uri| uri.path());
-                let why = format!(
-                    "{} bij {} {}",
-                    if revoked.is_some() {
-                        "ingetrokken token"
-                    } else {
-                        "geen geldig token"
-                    },
-                    parts.method,
-                    ellipsis(path, 120)
-                );
-                let mut draft = AuditDraft::refused(None, state.clock.now(), action, &why);
-                draft.case_id = case_id;
-                draft.request_id = request_id;
-                state.record_refusal(draft).await;
-                Err(revoked.map_or(ApiError::Unauthorized, ApiError::TokenRevoked))
-            }
-        }
-    }
-}
-
-/// Who holds the token with this hash: from the cache while the staff
-/// counter it was cached at is current (see `server::watch`), else from
-/// the store.
-async fn person_by_token(state: &AppState, hash: &str) -> Result<Option<Person>, ApiError> {
-    let staff = state.changes.staff();
-    if let Some(staff) = staff
-        && let Some(person) = state.tokens.get(hash, staff)
-    {
-        return Ok(Some(person));
-    }
-    let person = state.store.person_by_token(hash).await?;
-    if let (Some(person), Some(staff)) = (&person, staff) {
-        state.tokens.put(hash, person.clone(), staff);
-    }
-    Ok(person)
-}
-
-/// What a request tried to reach, for the audit entry of a refusal: a
-/// case's or a request's detail by its id, else the API as such.
-fn attempted(parts: &Parts) -> (&'static str, Option<i64>, Option<i64>) {
-    let path = parts.uri.path().trim_end_matches('/');
-    let mut segments = path.rsplit('/');
-    let id = segments.next().and_then(|s| s.parse::<i64>().ok());
-    let collection = segments.next();
-    match (parts.method == Method::GET, collection, id) {
-        (true, Some("cases"), Some(id)) => ("case.read", Some(id), None),
-        (true, Some("requests"), Some(id)) => ("request.read", None, Some(id)),
-        _ => ("api.access", None, None),
-    }
-}
+pub use super::auth::{Actor, token_hash};
+use super::error::ApiError;
 
 /// The `If-Match` header: which version of a resource the caller changes.
 pub struct IfMatch(Option<String>);
@@ -221,14 +129,5 @@ mod tests {
         assert!(matches!(parse("{}"), Err(ApiError::Unprocessable(_))));
         assert!(matches!(parse("  "), Err(ApiError::Unprocessable(_))));
         assert_eq!(parse("{\"n\": 2}").unwrap().n, 2);
-    }
-
-    #[test]
-    fn tokens_are_stored_as_sha256() {
-        assert_eq!(
-            token_hash("demo-pm"),
-            hex::encode(Sha256::digest(b"demo-pm"))
-        );
-        assert_eq!(token_hash("x").len(), 64);
     }
 }

@@ -2,6 +2,7 @@
 //! requests, so replicas can share one PostgreSQL.
 
 pub mod audit;
+pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod facts;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// The change and staff counters, kept fresh in the background.
     pub changes: Arc<watch::ChangeWatch>,
     pub tokens: Arc<watch::TokenCache>,
+    /// Static tokens and the identity provider (`[auth]`).
+    pub auth: Arc<auth::Authenticator>,
     /// The throughput figures' inputs, mirrored in memory.
     pub facts: Arc<facts::FactsMirror>,
     /// With a ZGW source, the case system the cases come from and the
@@ -57,9 +60,16 @@ impl AppState {
             norms: Arc::new(norms),
             refusals: Arc::default(),
             tokens: Arc::default(),
+            auth: Arc::default(),
             facts: Arc::default(),
             source: None,
         }
+    }
+
+    /// The state of a server that authenticates as `auth` says.
+    pub fn with_auth(mut self, auth: auth::Authenticator) -> Self {
+        self.auth = Arc::new(auth);
+        self
     }
 
     /// The state of a server whose cases come from a ZGW case system.
@@ -94,6 +104,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/me", get(routes::me))
+        .route("/login", get(routes::login_config))
         .route("/sync", get(routes::sync))
         .route("/households", post(routes::create_household))
         .route("/cases", post(routes::create_case))

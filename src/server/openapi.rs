@@ -14,6 +14,7 @@ use super::routes;
     paths(
         routes::healthz,
         routes::me,
+        routes::login_config,
         routes::sync,
         routes::create_household,
         routes::create_case,
@@ -137,7 +138,7 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 29);
+        assert_eq!(paths.len(), 30);
         for path in [
             "/api/v1/requests/{id}/suspension",
             "/api/v1/requests/{id}/default-notice",

@@ -19,7 +19,7 @@ use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
-    ExtendBody, FollowUpBody, Health, Me, MeldingBody, NewCaseBody, NewHouseholdBody,
+    ExtendBody, FollowUpBody, Health, LoginConfig, Me, MeldingBody, NewCaseBody, NewHouseholdBody,
     NewRequestBody, NoteBody, OnderzoekBody, PostponeBody, Problem, ReasonBody, ResumeBody,
     SuspendBody, SyncResponse,
 };
@@ -64,6 +64,26 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
 ))]
 pub async fn me(Actor(person): Actor) -> Json<Me> {
     Json(Me::of(person))
+}
+
+/// How a desk logs in: public, so `regiedesk login` needs only the
+/// server's address. 404 where people log in with static tokens.
+#[utoipa::path(get, path = "/api/v1/login", security(()), responses(
+    (status = 200, body = LoginConfig),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn login_config(State(state): State<AppState>) -> Result<Json<LoginConfig>, ApiError> {
+    let oidc = state.auth.oidc.as_ref().ok_or_else(|| {
+        ApiError::NotFound(
+            "deze server kent geen identiteitsprovider: vraag de beheerder om een token".into(),
+        )
+    })?;
+    let config = oidc.config();
+    Ok(Json(LoginConfig {
+        issuer: config.issuer.clone(),
+        client_id: config.desk_client_id.clone(),
+        scopes: config.desk_scopes.clone(),
+    }))
 }
 
 // ---------------------------------------------------------------- sync

@@ -21,8 +21,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use super::store::{Counters, Store};
-use crate::domain::model::Person;
+use super::store::{Counters, Store, TokenHolder};
 
 /// How often the counters are read.
 pub const REFRESH: Duration = Duration::from_millis(250);
@@ -127,15 +126,17 @@ impl ChangeWatch {
     }
 }
 
-/// Who a token belongs to, as of a staff counter.
+/// Who a token belongs to, as of a staff counter. Keyed by a static
+/// token's hash, or by `oidc:LOGIN` for a person whose identity provider
+/// token was verified.
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    entries: Mutex<HashMap<String, (Person, i64)>>,
+    entries: Mutex<HashMap<String, (TokenHolder, i64)>>,
 }
 
 impl TokenCache {
     /// The person for `token_hash` if cached at the current `staff` counter.
-    pub fn get(&self, token_hash: &str, staff: i64) -> Option<Person> {
+    pub fn get(&self, token_hash: &str, staff: i64) -> Option<TokenHolder> {
         let entries = self.entries.lock().expect("token cache lock");
         entries
             .get(token_hash)
@@ -143,7 +144,7 @@ impl TokenCache {
             .map(|(person, _)| person.clone())
     }
 
-    pub fn put(&self, token_hash: &str, person: Person, staff: i64) {
+    pub fn put(&self, token_hash: &str, person: TokenHolder, staff: i64) {
         let mut entries = self.entries.lock().expect("token cache lock");
         if entries.len() >= MAX_TOKENS {
             entries.clear();
@@ -155,10 +156,10 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::Role;
+    use crate::domain::model::{Person, Role};
 
-    fn person(login: &str) -> Person {
-        Person {
+    fn person(login: &str) -> TokenHolder {
+        let person = Person {
             login: login.into(),
             display_name: login.into(),
             role: Role::Casusregisseur,
@@ -166,6 +167,10 @@ mod tests {
             specialism: None,
             capacity: Some(12),
             active: true,
+        };
+        TokenHolder {
+            person,
+            service: false,
         }
     }
 
@@ -198,7 +203,7 @@ mod tests {
     fn a_token_is_cached_for_one_staff_counter() {
         let cache = TokenCache::default();
         cache.put("h", person("cr-01"), 3);
-        assert_eq!(cache.get("h", 3).unwrap().login, "cr-01");
+        assert_eq!(cache.get("h", 3).unwrap().person.login, "cr-01");
         assert_eq!(cache.get("h", 4), None, "staff changed since");
         assert_eq!(cache.get("other", 3), None);
     }

@@ -10,6 +10,8 @@ use regiedesk::clock::Clock;
 use regiedesk::domain::model::Household;
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::audit::AuditDraft;
+use regiedesk::server::auth::Authenticator;
+use regiedesk::server::auth::config::AuthConfig;
 use regiedesk::server::listen::Limits;
 use regiedesk::server::store::{self, Seed, Store};
 use regiedesk::server::{AppState, demo};
@@ -145,6 +147,8 @@ pub struct TestServer {
     pub db: Database,
     pub client: reqwest::Client,
     pub households: Vec<Household>,
+    /// The identity provider's verifier, where `[auth.oidc]` is set.
+    pub oidc: Option<Arc<regiedesk::server::auth::oidc::OidcVerifier>>,
 }
 
 impl TestServer {
@@ -154,10 +158,22 @@ impl TestServer {
 
     /// A server with its own connection limits and deadlines.
     pub async fn start_with(backend: Backend, limits: Limits) -> Option<TestServer> {
+        Self::start_full(backend, limits, &AuthConfig::default()).await
+    }
+
+    /// A server that authenticates as `auth` says (an identity provider).
+    pub async fn start_with_auth(backend: Backend, auth: &AuthConfig) -> Option<TestServer> {
+        Self::start_full(backend, Limits::default(), auth).await
+    }
+
+    async fn start_full(backend: Backend, limits: Limits, auth: &AuthConfig) -> Option<TestServer> {
         let db = Database::create(backend).await?;
         let store = store::connect(db.url()).await.unwrap();
         let households = seed_staff(store.as_ref()).await;
-        let state = AppState::new(store.clone(), Clock::Frozen(now()), Norms::default());
+        let auth = Authenticator::from_config(auth).await.unwrap();
+        let oidc = auth.oidc.clone();
+        let state =
+            AppState::new(store.clone(), Clock::Frozen(now()), Norms::default()).with_auth(auth);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -172,6 +188,7 @@ impl TestServer {
             db,
             client: reqwest::Client::new(),
             households,
+            oidc,
         })
     }
 
@@ -186,6 +203,11 @@ impl TestServer {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A GET without any token.
+    pub async fn get_anonymous(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
     }
 
     pub async fn post(

@@ -29,12 +29,14 @@ use crate::domain::stats::{Bucket, Period, Throughput};
 mod dialog;
 mod mouse;
 mod palette;
+mod relogin;
 mod table;
 
 pub use crate::domain::suggest::Candidate;
 pub use dialog::{Dialog, DialogKind, Flight, Gone, Picker, Seen};
 pub use mouse::Tab;
 pub use palette::{Palette, PaletteCommand};
+pub use relogin::{Relogin, ReloginMsg};
 pub use table::{Sort, TableView};
 
 /// Everything that can happen to the desk.
@@ -82,6 +84,8 @@ pub enum Msg {
         by: Bucket,
         result: Result<Box<Throughput>, ApiFailure>,
     },
+    /// A login while the desk runs (`L`) moved on.
+    Relogin(ReloginMsg),
     /// SIGTERM or SIGHUP.
     Quit,
 }
@@ -116,6 +120,10 @@ pub enum Command {
     /// Put a case or request number on the clipboard (OSC 52, which
     /// also reaches the clipboard through tmux and ssh).
     Copy(String),
+    /// Start a device login at the identity provider (`L`).
+    Login,
+    /// Give up the login under way.
+    CancelLogin,
 }
 
 /// A change sent to the API at the version the user saw.
@@ -266,6 +274,10 @@ pub struct App {
     cooldown: u32,
     next_ticket: u64,
     in_flight: HashMap<u64, String>,
+    /// Logged in through the identity provider: `L` logs in again.
+    pub sso: bool,
+    /// A login under way over the screen (see [`relogin`]).
+    pub relogin: Option<Relogin>,
     pub quit: bool,
 }
 
@@ -305,6 +317,8 @@ impl App {
             cooldown: 0,
             next_ticket: 1,
             in_flight: HashMap::new(),
+            sso: false,
+            relogin: None,
             quit: false,
         };
         app.rebuild();
@@ -687,6 +701,7 @@ impl App {
                 Vec::new()
             }
             Msg::ActionDone { ticket, result } => self.on_action_done(ticket, result),
+            Msg::Relogin(msg) => self.on_relogin(msg),
             Msg::StatsLoaded { period, by, result } => {
                 let doorstroom = &mut self.doorstroom;
                 // An answer for a period the user has since left is dropped.
@@ -815,6 +830,14 @@ impl App {
                             "The data has been refreshed; see what changed and press Enter again, or Esc."
                         )
                     )
+                } else if failure.wants_login() && self.sso {
+                    format!(
+                        "{failure} {}",
+                        lang.pick(
+                            "Ctrl-L: opnieuw inloggen; wat u typte blijft staan.",
+                            "Ctrl-L: log in again; what you typed stays."
+                        )
+                    )
                 } else {
                     failure.to_string()
                 };
@@ -852,6 +875,12 @@ impl App {
             let mut commands = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             commands.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
             return commands;
+        }
+        if self.relogin.is_some() {
+            return self.on_relogin_key(key);
+        }
+        if self.asks_relogin(&key) {
+            return self.start_relogin();
         }
         if let Some(overlay) = self.overlay.take() {
             return self.on_overlay_key(overlay, key);
@@ -951,6 +980,7 @@ impl App {
                     && may(CaseAction::Deescalate)
                     && case.is_some_and(|c| c.escalated)
             }
+            Action::Login => self.sso,
             _ => true,
         }
     }
@@ -1060,6 +1090,8 @@ impl App {
                 }));
             }
             Action::Help => self.overlay = Some(Overlay::Help),
+            // `asks_relogin` takes these keys before the key map.
+            Action::Login => return self.start_relogin(),
             Action::Refresh => {
                 let mut commands = vec![Command::SyncNow];
                 if self.board == Board::Doorstroom {

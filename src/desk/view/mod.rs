@@ -140,6 +140,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             }
         }
     }
+    // Over everything, a dialog included, which stays as it was.
+    if let Some(relogin) = &app.relogin {
+        dim(frame);
+        popups::draw_relogin(frame, app, theme, relogin);
+    }
 }
 
 fn dim(frame: &mut Frame) {
@@ -179,6 +184,12 @@ fn draw_header(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .map(|at| format!(" {}", labels::time_of_day(at)))
         .unwrap_or_default();
     let (symbol, state, tone) = match (&app.connection.offline, app.connection.last_sync) {
+        (Some(offline), _) if offline.denied && app.sso => (
+            "⚠",
+            lang.pick("sessie verlopen · L", "session ended · L")
+                .to_string(),
+            Tone::Late,
+        ),
         (Some(offline), _) if offline.denied => (
             "⚠",
             lang.pick("geweigerd", "refused").to_string(),
@@ -291,7 +302,17 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     );
     // What, when the next try is and how old the data is come first; the
     // cause last, so a narrow screen cuts that.
-    let text = if offline.denied {
+    let text = if offline.denied && app.sso {
+        // Logged in through the identity provider: the way back is a new
+        // login, here, without losing anything on screen.
+        format!(
+            " ⚠ {} · {data}",
+            lang.pick(
+                "Uw sessie is beëindigd of uw toegang geweigerd; druk L om opnieuw in te loggen (het scherm blijft staan)",
+                "Your session ended or your access was refused; press L to log in again (the screen stays as it is)"
+            ),
+        )
+    } else if offline.denied {
         // A refused token is not a lost connection: waiting will not
         // help, a new token will. The server's own words stay out.
         format!(
@@ -404,6 +425,8 @@ pub struct Connecting {
     pub mono: bool,
     pub server: String,
     pub denied: bool,
+    /// Logged in through the identity provider (`regiedesk login`).
+    pub sso: bool,
     pub error: String,
     pub retry_at: chrono::DateTime<chrono::Utc>,
 }
@@ -436,7 +459,12 @@ pub fn draw_connecting(
         header,
     );
     let retry = (waiting.retry_at - now).num_seconds().max(0);
-    let what = if waiting.denied {
+    let what = if waiting.denied && waiting.sso {
+        lang.pick(
+            "Uw sessie is beëindigd of uw toegang geweigerd",
+            "Your session ended or your access was refused",
+        )
+    } else if waiting.denied {
         lang.pick(
             "Uw toegang is geweigerd of ingetrokken",
             "Your access was refused or revoked",
@@ -467,7 +495,21 @@ pub fn draw_connecting(
         .style(style),
         banner,
     );
-    let advice = if waiting.denied {
+    let sso_advice;
+    let advice = if waiting.denied && waiting.sso {
+        // The server's or the provider's own words say why (a person
+        // regiedesk does not know, a session that ended); the way on is
+        // a new login.
+        sso_advice = format!(
+            "{}\n\n{}",
+            waiting.error,
+            lang.pick(
+                "Stop met q en start `regiedesk login`.",
+                "Quit with q and run `regiedesk login`.",
+            )
+        );
+        sso_advice.as_str()
+    } else if waiting.denied {
         lang.pick(
             "De server kent dit token niet (meer). Vraag uw beheerder om een nieuw token en zet het in REGIEDESK_TOKEN.",
             "The server does not (or no longer) accept this token. Ask your administrator for a new one and put it in REGIEDESK_TOKEN.",
@@ -479,16 +521,17 @@ pub fn draw_connecting(
         )
     };
     frame.render_widget(
-        Paragraph::new(vec![
-            Line::raw(""),
-            Line::raw(format!(
-                "{} {}",
-                lang.pick("Server:", "Server:"),
-                waiting.server
-            )),
-            Line::raw(""),
-            Line::raw(advice.to_string()),
-        ])
+        Paragraph::new(
+            [
+                String::new(),
+                format!("{} {}", lang.pick("Server:", "Server:"), waiting.server),
+                String::new(),
+            ]
+            .into_iter()
+            .chain(advice.lines().map(String::from))
+            .map(Line::raw)
+            .collect::<Vec<_>>(),
+        )
         .wrap(ratatui::widgets::Wrap { trim: false })
         .block(block(
             if waiting.denied {

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, block, centered};
-use crate::desk::app::{App, Palette};
+use crate::desk::app::{App, Palette, Relogin};
 use crate::desk::columns::Tone;
 use crate::desk::keymap::{BINDINGS, Scope};
 use crate::desk::labels;
@@ -20,7 +20,7 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
         let mut lines = vec![Line::styled(title.to_string(), theme.accent())];
         for binding in BINDINGS
             .iter()
-            .filter(|b| b.scope == scope && (scope == Scope::Everywhere || app.offers(b.action)))
+            .filter(|b| b.scope == scope && app.offers(b.action))
         {
             lines.push(Line::from(vec![
                 Span::styled(
@@ -128,4 +128,76 @@ pub(super) fn draw_palette(frame: &mut Frame, app: &App, theme: Theme, palette: 
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area.inner(Margin::new(0, 0)));
+}
+
+/// Logging in again over the screen: where to go and which code to give,
+/// in large enough type to read off and type on a phone.
+pub(super) fn draw_relogin(frame: &mut Frame, app: &App, theme: Theme, relogin: &Relogin) {
+    let lang = app.lang();
+    let mut lines = Vec::new();
+    match relogin {
+        Relogin::Starting => lines.push(Line::raw(lang.pick(
+            "De identiteitsprovider wordt gevraagd om een code…",
+            "Asking the identity provider for a code…",
+        ))),
+        Relogin::Waiting {
+            verification_uri,
+            verification_uri_complete,
+            user_code,
+            expires_at,
+        } => {
+            lines.push(Line::raw(lang.pick(
+                "Open in een browser (ook op uw telefoon):",
+                "Open in a browser (your phone will do):",
+            )));
+            lines.push(Line::styled(
+                format!("  {verification_uri}"),
+                theme.accent(),
+            ));
+            lines.push(Line::raw(
+                lang.pick("en voer deze code in:", "and enter this code:"),
+            ));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!("      {user_code}"),
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
+            lines.push(Line::raw(""));
+            if let Some(complete) = verification_uri_complete {
+                lines.push(Line::raw(format!(
+                    "{} {complete}",
+                    lang.pick("Of direct:", "Or directly:")
+                )));
+            }
+            let minutes = (*expires_at - app.now).num_minutes().max(0);
+            lines.push(Line::raw(format!(
+                "{} {} {minutes} min.",
+                lang.pick("Wachten op goedkeuring…", "Waiting for approval…"),
+                lang.pick("De code verloopt over", "The code expires in"),
+            )));
+        }
+        Relogin::Failed(why) => {
+            lines.push(Line::styled(why.clone(), theme.tone(Tone::Late)));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(lang.pick("L: opnieuw proberen", "L: try again")));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(lang.pick(
+        "Het bord, de selectie en wat u typte blijven staan. Esc: annuleren.",
+        "The board, the selection and what you typed stay. Esc: cancel.",
+    )));
+    let width = 76;
+    let height = lines.len() as u16 + 2;
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(
+                lang.pick("Opnieuw inloggen", "Log in again").to_string(),
+                theme,
+            )),
+        area,
+    );
 }

@@ -186,6 +186,14 @@ pub struct RequestProjection {
     pub events: Vec<CaseEvent>,
 }
 
+/// The holder of a static token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenHolder {
+    pub person: Person,
+    /// A service account's token, not a person's.
+    pub service: bool,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     async fn contents(&self) -> StoreResult<Contents>;
@@ -203,11 +211,15 @@ pub trait Store: Send + Sync + 'static {
         written: &(dyn Fn(u64) + Send + Sync),
     ) -> StoreResult<()>;
 
-    async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<Person>>;
+    /// Who holds the static token with this hash, and whether it is a
+    /// service account's.
+    async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<TokenHolder>>;
     async fn person(&self, login: &str) -> StoreResult<Option<Person>>;
     /// Adds or updates a member of staff.
     async fn put_person(&self, person: &Person) -> StoreResult<()>;
-    async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()>;
+    /// Adds a static token; `service`: for a service account (an export
+    /// job), which `[auth] static_tokens = "service-only"` still admits.
+    async fn add_token(&self, login: &str, token_hash: &str, service: bool) -> StoreResult<()>;
     /// Ends every token of `login` at once; returns how many there were.
     async fn revoke_tokens(&self, login: &str, at: DateTime<Utc>) -> StoreResult<usize>;
     /// When the token with this hash was revoked, if it was.

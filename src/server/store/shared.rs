@@ -12,7 +12,7 @@ use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Reques
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
     CaseDetail, Contents, Counters, NewCase, Projection, Seed, Store, StoreError, StoreResult,
-    SyncPage, ZgwKind, ZgwLink,
+    SyncPage, TokenHolder, ZgwKind, ZgwLink,
 };
 
 /// The store over one connection pool.
@@ -201,6 +201,13 @@ impl RequestRow {
                 .map_err(|e| StoreError::Corrupt(format!("term: {e}")))?,
         })
     }
+}
+
+#[derive(FromRow)]
+struct TokenHolderRow {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    service: bool,
 }
 
 #[derive(FromRow)]
@@ -1055,15 +1062,21 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<Person>> {
-        sqlx::query_as::<_, PersonRow>(concat!(
-            person_select!(),
+    async fn person_by_token(&self, token_hash: &str) -> StoreResult<Option<TokenHolder>> {
+        sqlx::query_as::<_, TokenHolderRow>(concat!(
+            "SELECT p.login, p.display_name, p.role, p.organisation, p.specialism, p.capacity, p.active, p.seq, t.service \
+             FROM people p",
             " JOIN tokens t ON t.login = p.login WHERE t.token_hash = $1"
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?
-        .map(PersonRow::into_person)
+        .map(|row| {
+            Ok(TokenHolder {
+                person: row.person.into_person()?,
+                service: row.service,
+            })
+        })
         .transpose()
     }
 
@@ -1161,10 +1174,11 @@ impl Store for SqlStore {
             .transpose()
     }
 
-    async fn add_token(&self, login: &str, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO tokens (token_hash, login) VALUES ($1, $2)")
+    async fn add_token(&self, login: &str, token_hash: &str, service: bool) -> StoreResult<()> {
+        sqlx::query("INSERT INTO tokens (token_hash, login, service) VALUES ($1, $2, $3)")
             .bind(token_hash)
             .bind(login)
+            .bind(service)
             .execute(&self.pool)
             .await?;
         Ok(())

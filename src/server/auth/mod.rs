@@ -1,0 +1,334 @@
+//! Who is calling. One extractor, [`Actor`], for every handler: a static
+//! token (`staff token`, the demo's, a service account's) or an identity
+//! provider's access token (`[auth.oidc]`). Either way the staff table
+//! says what the person may do; the token only says who they are.
+//!
+//! - [`config`]: the `[auth]` section.
+//! - [`oidc`]: discovery, the key cache, full verification of a JWT.
+//! - [`policy`]: which action a request is, multi-factor, roles by group.
+//!
+//! Every refusal is audited: an unverifiable token anonymously, a verified
+//! person regiedesk does not know (or no longer lets in) under their login.
+
+pub mod config;
+pub mod oidc;
+pub mod policy;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::audit::AuditDraft;
+use super::error::{ApiError, ellipsis};
+use super::store::TokenHolder;
+use crate::domain::model::Person;
+use config::{AuthConfig, StaticTokens};
+use oidc::{Identity, OidcVerifier};
+
+/// The SHA-256 of a static token, as stored: tokens are long random
+/// strings, so a fast hash is enough to make a leaked table useless.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// How this server authenticates.
+pub struct Authenticator {
+    pub static_tokens: StaticTokens,
+    pub oidc: Option<Arc<OidcVerifier>>,
+}
+
+impl Default for Authenticator {
+    /// Static tokens only, as the demo and the tests use them.
+    fn default() -> Self {
+        Self {
+            static_tokens: StaticTokens::All,
+            oidc: None,
+        }
+    }
+}
+
+impl Authenticator {
+    /// The authenticator `config` describes (reads the identity
+    /// provider's keys, if one is configured).
+    pub async fn from_config(config: &AuthConfig) -> anyhow::Result<Self> {
+        let oidc = match &config.oidc {
+            Some(oidc) => Some(OidcVerifier::connect(oidc.clone()).await?),
+            None => None,
+        };
+        if oidc.is_none() && config.static_tokens != StaticTokens::All {
+            anyhow::bail!(
+                "[auth] static_tokens = {:?} needs an identity provider in [auth.oidc]: nobody could log in",
+                config.static_tokens
+            );
+        }
+        Ok(Self {
+            static_tokens: config.static_tokens,
+            oidc,
+        })
+    }
+}
+
+/// The authenticated caller.
+pub struct Actor(pub Person);
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        match (token, &state.auth.oidc) {
+            (Some(token), Some(oidc)) if OidcVerifier::looks_like_jwt(token) => {
+                sso_actor(parts, state, oidc, token).await
+            }
+            _ => static_actor(parts, state, token).await,
+        }
+    }
+}
+
+/// A static token's holder, if the token is known, its holder active and
+/// this deployment admits such tokens.
+async fn static_actor(
+    parts: &Parts,
+    state: &AppState,
+    token: Option<&str>,
+) -> Result<Actor, ApiError> {
+    let hash = token.map(token_hash);
+    let holder = match &hash {
+        Some(hash) => holder_of_token(state, hash).await?,
+        None => None,
+    };
+    match holder {
+        Some(holder) if holder.person.active => {
+            if state.auth.static_tokens.admits(holder.service) {
+                return Ok(Actor(holder.person));
+            }
+            let why = format!(
+                "persoonlijk statisch token bij {}, terwijl alleen inloggen via de identiteitsprovider is toegestaan",
+                attempt(parts)
+            );
+            refuse(parts, state, Some(&holder.person), None, &why).await;
+            Err(ApiError::StaticTokenDisabled)
+        }
+        _ => {
+            let revoked = match &hash {
+                Some(hash) => state.store.token_revoked_at(hash).await?,
+                None => None,
+            };
+            let why = format!(
+                "{} bij {}",
+                if revoked.is_some() {
+                    "ingetrokken token"
+                } else {
+                    "geen geldig token"
+                },
+                attempt(parts)
+            );
+            refuse(parts, state, None, None, &why).await;
+            Err(revoked.map_or(ApiError::Unauthorized, ApiError::TokenRevoked))
+        }
+    }
+}
+
+/// The person an identity provider's token names: verified, known to
+/// regiedesk and active, in a role (from the staff table, or from the
+/// provider's groups), with a multi-factor login where the action asks.
+async fn sso_actor(
+    parts: &Parts,
+    state: &AppState,
+    oidc: &OidcVerifier,
+    token: &str,
+) -> Result<Actor, ApiError> {
+    let identity = match oidc.verify(token).await {
+        Ok(identity) => identity,
+        Err(oidc::TokenRefusal::ProviderUnreachable(why)) => {
+            tracing::error!(%why, "identity provider keys unavailable");
+            return Err(ApiError::IdentityProviderUnavailable(format!(
+                "de identiteitsprovider is niet bereikbaar ({why}); probeer het zo opnieuw"
+            )));
+        }
+        Err(refusal) => {
+            let why = format!("SSO-token geweigerd ({refusal}) bij {}", attempt(parts));
+            refuse(parts, state, None, None, &why).await;
+            return Err(ApiError::TokenRefused(refusal.to_string()));
+        }
+    };
+    let config = oidc.config();
+    let person = match person_of(state, &identity).await? {
+        Some(person) if person.active => person,
+        known => {
+            let why = format!(
+                "{} {} bij {}",
+                identity.login,
+                if known.is_some() {
+                    "is niet meer actief"
+                } else {
+                    "is niet bekend bij regiedesk"
+                },
+                attempt(parts)
+            );
+            refuse(parts, state, known.as_ref(), Some(&identity.login), &why).await;
+            return Err(ApiError::UnknownPerson(identity.login));
+        }
+    };
+    let person = match (&config.groups_claim, config.group_roles.is_empty()) {
+        (Some(_), false) => match policy::role_from_groups(&identity.groups, &config.group_roles) {
+            Ok(role) => follow_role(state, person, role).await?,
+            Err(why) => {
+                let reason = format!("{why} bij {}", attempt(parts));
+                refuse(parts, state, Some(&person), None, &reason).await;
+                return Err(ApiError::Forbidden(format!(
+                    "{why}; vraag de functioneel beheerder om u toegang te geven"
+                )));
+            }
+        },
+        _ => person,
+    };
+    let action = policy::action_of(&parts.method, original_path(parts));
+    if let Some(action) = action
+        && config.require_mfa_for.contains(&action)
+        && !identity
+            .strength
+            .is_multi_factor(&config.mfa_amr_values, &config.mfa_acr_values)
+    {
+        let why = format!(
+            "{} zonder meervoudige authenticatie bij {}",
+            action.as_str(),
+            attempt(parts)
+        );
+        refuse(parts, state, Some(&person), None, &why).await;
+        return Err(ApiError::MfaRequired(action));
+    }
+    Ok(Actor(person))
+}
+
+/// The staff member with the identity's login: cached per staff counter
+/// (see `server::watch`), so `staff put --inactive` is felt everywhere
+/// within a second.
+async fn person_of(state: &AppState, identity: &Identity) -> Result<Option<Person>, ApiError> {
+    let key = format!("oidc:{}", identity.login);
+    let staff = state.changes.staff();
+    if let Some(staff) = staff
+        && let Some(holder) = state.tokens.get(&key, staff)
+    {
+        return Ok(Some(holder.person));
+    }
+    let person = state.store.person(&identity.login).await?;
+    if let (Some(person), Some(staff)) = (&person, staff) {
+        let holder = TokenHolder {
+            person: person.clone(),
+            service: false,
+        };
+        state.tokens.put(&key, holder, staff);
+    }
+    Ok(person)
+}
+
+/// With roles managed in the identity provider, the staff table follows
+/// it, so the boards (caseload, the picker) show the role the person has.
+async fn follow_role(
+    state: &AppState,
+    mut person: Person,
+    role: crate::domain::model::Role,
+) -> Result<Person, ApiError> {
+    if person.role != role {
+        tracing::info!(login = %person.login, from = %person.role, to = %role, "role follows the identity provider's groups");
+        person.role = role;
+        state.store.put_person(&person).await?;
+        let mut draft = AuditDraft::ok(&person, state.clock.now(), "staff.role");
+        draft.reason = Some(format!(
+            "rol {role} volgt de groepen van de identiteitsprovider"
+        ));
+        if let Err(error) = state.store.append_audit_entry(draft).await {
+            tracing::error!(%error, "role change not audited");
+        }
+    }
+    Ok(person)
+}
+
+/// Who holds the static token with this hash: from the cache while the
+/// staff counter it was cached at is current, else from the store.
+async fn holder_of_token(state: &AppState, hash: &str) -> Result<Option<TokenHolder>, ApiError> {
+    let staff = state.changes.staff();
+    if let Some(staff) = staff
+        && let Some(holder) = state.tokens.get(hash, staff)
+    {
+        return Ok(Some(holder));
+    }
+    let holder = state.store.person_by_token(hash).await?;
+    if let (Some(holder), Some(staff)) = (&holder, staff) {
+        state.tokens.put(hash, holder.clone(), staff);
+    }
+    Ok(holder)
+}
+
+/// Audits a refused request: under `person`, else under `login` (a
+/// verified identity regiedesk does not know), else anonymously.
+async fn refuse(
+    parts: &Parts,
+    state: &AppState,
+    person: Option<&Person>,
+    login: Option<&str>,
+    why: &str,
+) {
+    let (action, case_id, request_id) = attempted(parts);
+    let mut draft = AuditDraft::refused(person, state.clock.now(), action, why);
+    if let (None, Some(login)) = (person, login) {
+        draft.actor = login.to_string();
+    }
+    draft.case_id = case_id;
+    draft.request_id = request_id;
+    state.record_refusal(draft).await;
+}
+
+fn original_path(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |uri| uri.path())
+}
+
+/// "GET /api/v1/cases/12", for a refusal's reason.
+fn attempt(parts: &Parts) -> String {
+    format!("{} {}", parts.method, ellipsis(original_path(parts), 120))
+}
+
+/// What a request tried to reach, for the audit entry of a refusal: a
+/// case's or a request's detail by its id, else the API as such.
+fn attempted(parts: &Parts) -> (&'static str, Option<i64>, Option<i64>) {
+    let path = parts.uri.path().trim_end_matches('/');
+    let mut segments = path.rsplit('/');
+    let id = segments.next().and_then(|s| s.parse::<i64>().ok());
+    let collection = segments.next();
+    match (parts.method == Method::GET, collection, id) {
+        (true, Some("cases"), Some(id)) => ("case.read", Some(id), None),
+        (true, Some("requests"), Some(id)) => ("request.read", None, Some(id)),
+        _ => ("api.access", None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_stored_as_sha256() {
+        assert_eq!(
+            token_hash("demo-pm"),
+            hex::encode(Sha256::digest(b"demo-pm"))
+        );
+        assert_eq!(token_hash("x").len(), 64);
+    }
+}

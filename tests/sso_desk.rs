@@ -1,0 +1,233 @@
+//! `regiedesk login` and the desk in tmux against a real identity
+//! provider (`tests/oidc/provider.mjs`) and `serve --demo` with
+//! `[auth.oidc]`: the person approves the device login at the provider's
+//! pages, works the desk, approves a request (audited under their login);
+//! the account is disabled at the provider and the desk loses access
+//! within one token lifetime, its data still on screen with a clear
+//! message; `Ctrl-L` inside a dialog logs in again and the typed reason
+//! is still there to send.
+
+#[path = "support/idp.rs"]
+mod idp;
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use idp::{Idp, PR_JEUGD};
+use serde_json::Value;
+use tmux::{Tmux, first_on_screen, tmux_missing};
+
+const BIN: &str = env!("CARGO_BIN_EXE_regiedesk");
+/// Access tokens live this long: the desk must lose access within it.
+const TOKEN_SECONDS: u32 = 10;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn serve(config: &Path, dir: &Path, port: u16) -> Server {
+    let server = Server(
+        Command::new(BIN)
+            .args(["--config", &config.display().to_string()])
+            .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", dir.join("demo.db").display()))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while reqwest::get(&health).await.is_err() {
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server
+}
+
+/// The audit log as the procesmanager's static demo token reads it.
+async fn audit(port: u16) -> Vec<Value> {
+    reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/api/v1/audit?limit=200"))
+        .bearer_auth("demo-pm")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The device login's URL with the code, as the terminal shows it.
+fn verification_url(screen: &str, issuer: &str) -> String {
+    let start = screen
+        .find(&format!("{issuer}/device?user_code="))
+        .expect("the URL with the code on screen");
+    screen[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_logs_in_works_the_desk_and_loses_access_when_disabled() {
+    if tmux_missing() {
+        return;
+    }
+    let Some(idp) = Idp::start(TOKEN_SECONDS) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = dir.path().join("regiedesk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[desk]\nserver = \"http://127.0.0.1:{port}\"\npoll_interval_seconds = 1\n\
+             notifications = false\ncredential_store = \"file\"\n\n\
+             [auth.oidc]\nissuer = \"{issuer}\"\naudience = \"{audience}\"\n\
+             clock_skew_seconds = 0\nrequire_mfa_for = [\"decide\"]\n",
+            issuer = idp.issuer,
+            audience = idp::AUDIENCE,
+        ),
+    )
+    .unwrap();
+    let _server = serve(&config, dir.path(), port).await;
+
+    // `regiedesk login` in the terminal, then the desk in the same one.
+    let env = format!(
+        "env XDG_DATA_HOME={data} REGIEDESK_LOG={log} TERM=xterm-256color",
+        data = dir.path().join("data").display(),
+        log = dir.path().join("desk.log").display(),
+    );
+    let config = config.display();
+    let tmux = Tmux {
+        socket: format!("regiedesk-sso-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "desk",
+        "-x",
+        "160",
+        "-y",
+        "48",
+        &format!(
+            "{env} {BIN} --config {config} login --no-browser; \
+             {env} {BIN} --config {config}; sleep 60"
+        ),
+    ]);
+    let screen = tmux.wait_for("Wachten op goedkeuring", 30).await;
+    let url = verification_url(&screen, &idp.issuer);
+    let approved = Instant::now();
+    idp.approve(&url, PR_JEUGD).await;
+    tmux.wait_until("the first board with data", 60, |s| {
+        s.contains("● sync") && s.contains("KST-")
+    })
+    .await;
+    eprintln!(
+        "login approved → first board with data: {:.1} s",
+        approved.elapsed().as_secs_f64()
+    );
+    // The tokens are kept where only this user reads them.
+    let kept = std::fs::read_dir(dir.path().join("data/regiedesk/credentials"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    // Approve the first request on Mandaat, as this person.
+    tmux.keys(&["3"]);
+    let screen = tmux.wait_for("Mandaat ·", 10).await;
+    let request = first_on_screen(&screen, "AV-");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Aanvraag toekennen", 10).await;
+    tmux.text("past in het gezinsplan");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("{request} toegekend"), 60).await;
+    let entries = audit(port).await;
+    assert!(
+        entries.iter().any(|e| e["actor"] == "pr-jeugd"
+            && e["action"] == "request.decide"
+            && e["result"] == "ok"),
+        "the decision is audited under the person's login: {entries:#?}"
+    );
+
+    // The account is disabled at the provider: within one token
+    // lifetime the desk has no access, keeps its data and says so.
+    idp.disable("pr-jeugd").await;
+    let disabled = Instant::now();
+    let screen = tmux
+        .wait_for("sessie verlopen", u64::from(TOKEN_SECONDS) + 30)
+        .await;
+    let lost_after = disabled.elapsed();
+    assert!(
+        lost_after <= Duration::from_secs(u64::from(TOKEN_SECONDS) + 3),
+        "access lost after {lost_after:?}, token lifetime {TOKEN_SECONDS} s"
+    );
+    assert!(
+        screen.contains("druk L om opnieuw in te loggen"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("AV-"),
+        "the data stays on screen:\n{screen}"
+    );
+
+    // Back in service: a reason typed in a dialog survives a new login.
+    idp.enable("pr-jeugd").await;
+    let screen = tmux.screen();
+    let request = first_on_screen(&screen, "AV-");
+    tmux.keys(&["r"]);
+    tmux.wait_for("Aanvraag afwijzen", 10).await;
+    tmux.text("geen indicatie voor jeugdhulp");
+    tmux.keys(&["C-l"]);
+    let screen = tmux.wait_for("Opnieuw inloggen", 10).await;
+    let screen = if screen.contains("user_code=") {
+        screen
+    } else {
+        tmux.wait_for("user_code=", 30).await
+    };
+    idp.approve(&verification_url(&screen, &idp.issuer), PR_JEUGD)
+        .await;
+    let screen = tmux
+        .wait_until("the login overlay to close", 30, |s| {
+            !s.contains("Opnieuw inloggen") && s.contains("● sync")
+        })
+        .await;
+    assert!(
+        screen.contains("geen indicatie voor jeugdhulp"),
+        "the typed reason stays:\n{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("{request} afgewezen"), 60).await;
+    assert!(audit(port).await.iter().any(|e| e["actor"] == "pr-jeugd"
+        && e["action"] == "request.decide"
+        && e["reason"] == "geen indicatie voor jeugdhulp"));
+}
