@@ -357,6 +357,28 @@ mod tests {
     }
 
     #[test]
+    fn the_examples_commented_identity_provider_reads_when_uncommented() {
+        let example = include_str!("../config/regiedesk.toml");
+        let start = example
+            .find("# [auth.oidc]\n")
+            .expect("the [auth.oidc] example");
+        let end = example[start..]
+            .find("\n\n")
+            .map_or(example.len(), |e| start + e);
+        let block: String = example[start..end]
+            .lines()
+            .filter(|l| !l.starts_with("# #"))
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = parse(&block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+        let oidc = config.auth.oidc.expect("[auth.oidc]");
+        assert_eq!(oidc.issuer, "https://login.gemeente.nl/realms/gemeente");
+        assert_eq!(oidc.require_mfa_for.len(), 3);
+        assert_eq!(oidc.group_roles.len(), 2);
+    }
+
+    #[test]
     fn norms_are_read_from_the_file() {
         let config = parse(
             "[norms]\nfirst_contact_days = 3\ncounting = \"calendar_days\"\nextra_closing_days = [2026-05-15, \"2026-12-31\"]\n\

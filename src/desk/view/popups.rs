@@ -1,4 +1,4 @@
-//! Help and the command palette.
+//! Help, the command palette, and logging in again over the screen.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
