@@ -144,9 +144,9 @@ def main():
     hello = subprocess.Popen([HELLO, f"127.0.0.1:{HELLO_PORT}"])
     try:
         for line in server.stdout:
-            if "demo municipality" in line:
+            if "demogemeente" in line or "demo municipality" in line:
                 print(f"{backend}: {line.strip()}")
-            if "case API on" in line:
+            if "zaak-API op" in line or "case API on" in line:
                 break
         explain(backend, url, admin if backend != "sqlite" else None)
         print(f"\nP6 server queries at scale {SCALE} ({backend}, {REPEAT} calls each)")

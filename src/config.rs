@@ -14,7 +14,7 @@ use crate::domain::calendar::{Calendar, DayCounting};
 use crate::domain::model::CaseDomain;
 use crate::domain::norms::{Norms, StagnationThresholds};
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub norms: NormsConfig,
@@ -26,7 +26,7 @@ pub struct Config {
 }
 
 /// The `[desk]` section: how the desk connects, polls and looks.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DeskConfig {
     /// Base URL of the case API.
@@ -47,9 +47,11 @@ pub struct DeskConfig {
     pub notifications: bool,
     /// The boards shown, in tab order.
     #[serde(deserialize_with = "boards")]
+    #[schemars(with = "Vec<String>")]
     pub boards: Vec<Board>,
     /// Columns to hide, per board: `stagnatie = ["organisatie"]`.
     #[serde(deserialize_with = "hidden_columns")]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
     pub hidden_columns: BTreeMap<Board, Vec<String>>,
     /// The case domains on the boards (`["jeugd"]`); empty: all of them.
     pub domains: Vec<CaseDomain>,
@@ -85,7 +87,9 @@ impl Default for DeskConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     #[default]
@@ -106,7 +110,7 @@ impl Language {
 /// `colour` uses the terminal's own named colours, so it follows a dark or
 /// light palette; `mono` says everything with symbols and bold (as does
 /// `NO_COLOR`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {
     #[default]
@@ -172,7 +176,7 @@ fn hidden_columns<'de, D: Deserializer<'de>>(
 }
 
 /// The `[norms]` section: how deadlines and stagnation are counted.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormsConfig {
     /// First contact within this many days of assignment (1 to 30).
@@ -302,6 +306,15 @@ pub enum ConfigError {
     },
 }
 
+/// The configuration file's JSON Schema, from its types (and their doc
+/// comments), for editors. `config/regiedesk.schema.json` is this.
+pub fn schema() -> String {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(Config)).expect("a schema serialises");
+    schema["title"] = "regiedesk configuration".into();
+    serde_json::to_string_pretty(&schema).expect("a schema serialises")
+}
+
 impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         toml::from_str(text).map_err(|cause| ConfigError::Invalid {
@@ -376,6 +389,25 @@ mod tests {
         assert_eq!(oidc.issuer, "https://login.gemeente.nl/realms/gemeente");
         assert_eq!(oidc.require_mfa_for.len(), 3);
         assert_eq!(oidc.group_roles.len(), 2);
+    }
+
+    #[test]
+    fn the_committed_schema_is_the_schema_of_the_types() {
+        // config/regiedesk.toml points editors (taplo) at this file; a
+        // change to the configuration's types must regenerate it:
+        // `regiedesk config schema > config/regiedesk.schema.json`.
+        let committed = include_str!("../config/regiedesk.schema.json");
+        assert_eq!(committed.trim_end(), schema().trim_end());
+        let schema: serde_json::Value = serde_json::from_str(committed).unwrap();
+        for section in ["norms", "desk", "auth", "zgw"] {
+            assert!(schema["properties"][section].is_object(), "{section}");
+        }
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown sections are errors"
+        );
+        let example = include_str!("../config/regiedesk.toml");
+        assert!(example.starts_with("#:schema ./regiedesk.schema.json\n"));
     }
 
     #[test]

@@ -7,19 +7,18 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use rand::Rng;
 use tracing_subscriber::EnvFilter;
 
-use regiedesk::api::client::{ApiClient, Bearer, Transport};
+use regiedesk::api::client::{ApiClient, Bearer};
 use regiedesk::api::credentials::Credentials;
 use regiedesk::clock::Clock;
 use regiedesk::config::{Config, Language, Theme};
 use regiedesk::desk::app::Settings;
-use regiedesk::desk::export::{self, Format};
+use regiedesk::desk::export;
 use regiedesk::desk::{self, notify, screens};
-use regiedesk::domain::model::{Person, Role};
+use regiedesk::domain::model::Person;
 use regiedesk::domain::norms::Norms;
 use regiedesk::domain::stats::{Bucket, Period};
 use regiedesk::server::launch::{self, Demo};
@@ -28,290 +27,19 @@ use regiedesk::server::store;
 use regiedesk::server::{AppState, audit, demo, http::token_hash, listen};
 use regiedesk::zgw::source::Started;
 
-#[derive(Parser)]
-#[command(
-    name = "regiedesk",
-    version,
-    about = "The procesregisseur's desk and its reference case API",
-    long_about = "The procesregisseur's desk and its reference case API.\n\n\
-                  Without a subcommand, opens the desk on the case API named by --server\n\
-                  (or the configuration), with the token in REGIEDESK_TOKEN."
-)]
-struct Cli {
-    /// Configuration file (default: regiedesk.toml in the user's config
-    /// directory, if it exists). See config/regiedesk.toml.
-    #[arg(long, global = true, env = "REGIEDESK_CONFIG")]
-    config: Option<PathBuf>,
-    /// The desk's options. Not global: the server and the operator's
-    /// commands do not take them (`serve --help` does not list them).
-    #[command(flatten)]
-    desk: DeskArgs,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
+mod cli;
 
-/// Where the desk finds its case API, and in which language it speaks.
-#[derive(clap::Args, Clone, Default)]
-struct DeskArgs {
-    /// Base URL of the case API (default: from the configuration).
-    #[arg(long)]
-    server: Option<String>,
-    /// Language of the desk (default: from the configuration, else nl).
-    #[arg(long, value_enum)]
-    lang: Option<Language>,
-    /// Allow an http:// server beyond this machine (the token then
-    /// crosses the network unencrypted).
-    #[arg(long)]
-    insecure_http: bool,
-    /// An extra root certificate (PEM) to trust, for the municipality's
-    /// own certificate authority.
-    #[arg(long, env = "REGIEDESK_CA_CERT")]
-    ca_cert: Option<PathBuf>,
-}
-
-impl DeskArgs {
-    fn transport(&self) -> Transport {
-        Transport {
-            insecure_http: self.insecure_http,
-            ca_cert: self.ca_cert.clone(),
+/// Says the Dutch or the English text, as the operator reads.
+macro_rules! say {
+    ($lang:expr, $nl:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            Language::Nl => format!($nl $(, $arg)*),
+            Language::En => format!($en $(, $arg)*),
         }
-    }
-
-    /// These options given to a subcommand, else given before it
-    /// (`regiedesk --lang en demo` keeps working).
-    fn or(self, before: &DeskArgs) -> DeskArgs {
-        DeskArgs {
-            server: self.server.or_else(|| before.server.clone()),
-            lang: self.lang.or(before.lang),
-            insecure_http: self.insecure_http || before.insecure_http,
-            ca_cert: self.ca_cert.or_else(|| before.ca_cert.clone()),
-        }
-    }
-
-    /// Refuses the options, given before `command`, that it does not take:
-    /// silently ignoring `--server` would point someone at the wrong place.
-    fn refuse_for(&self, command: &str, takes_lang: bool) -> anyhow::Result<()> {
-        if self.server.is_some() {
-            bail!("--server hoort bij de desk; `regiedesk {command}` gebruikt het niet");
-        }
-        if self.insecure_http || self.ca_cert.is_some() {
-            bail!(
-                "--insecure-http en --ca-cert horen bij de desk; `regiedesk {command}` gebruikt ze niet"
-            );
-        }
-        if self.lang.is_some() && !takes_lang {
-            bail!("--lang hoort bij de desk; `regiedesk {command}` gebruikt het niet");
-        }
-        Ok(())
-    }
+    };
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum CaseSource {
-    Store,
-    Zgw,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run the reference case API server.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:7878")]
-        bind: SocketAddr,
-        /// sqlite://PATH or postgres://... (default: a SQLite file in the
-        /// user's data directory; with --demo, a throw-away file).
-        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
-        database_url: Option<String>,
-        /// Seed the demo municipality (loopback only; tokens are demo-LOGIN).
-        #[arg(long)]
-        demo: bool,
-        /// With --demo: keep the municipality busy (referrals, contacts,
-        /// requests, escalations every few seconds).
-        #[arg(long, requires = "demo")]
-        simulate: bool,
-        /// Terminate TLS here: the certificate chain (PEM). Without it the
-        /// server speaks plain HTTP, for loopback or behind a TLS proxy.
-        #[arg(long, requires = "tls_key", env = "REGIEDESK_TLS_CERT")]
-        tls_cert: Option<PathBuf>,
-        /// The private key (PEM) belonging to --tls-cert.
-        #[arg(long, requires = "tls_cert", env = "REGIEDESK_TLS_KEY")]
-        tls_key: Option<PathBuf>,
-        /// With --demo: wipe a demo database that was written to since it
-        /// was seeded (without it, the server refuses to seed over it).
-        #[arg(long, requires = "demo", conflicts_with = "keep")]
-        reset: bool,
-        /// With --demo: serve a demo database as it is, with the changes
-        /// made since it was seeded, instead of seeding it.
-        #[arg(long, requires = "demo")]
-        keep: bool,
-        /// Connections served at once; more wait until one ends.
-        #[arg(long, default_value_t = 1024)]
-        max_connections: usize,
-        /// With --demo: a municipality N times the demo's size (more
-        /// households, cases and casusregisseurs; the same N gives the same
-        /// data), with a progress bar while it is seeded.
-        #[arg(long, requires = "demo", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
-        scale: u32,
-        /// Where the cases come from: `store` (regiedesk's own database is
-        /// the case system) or `zgw` (the municipality's ZGW case system,
-        /// configured in the [zgw] section; the database holds the
-        /// projection). See README "On your own ZGW case system".
-        #[arg(long, value_enum, default_value = "store", conflicts_with = "demo")]
-        source: CaseSource,
-    },
-    /// The desk on the demo municipality: an in-process demo server with a
-    /// live simulator, and the desk logged in as a demo user.
-    Demo {
-        /// Log in as this demo login (pr-jeugd, pr-volw, pr-dzm, pm,
-        /// consulent, cr-01 ... cr-25).
-        #[arg(long = "as", default_value = "pr-jeugd")]
-        login: String,
-        /// Where the demo API listens (loopback only; default: a free port).
-        #[arg(long, default_value = "127.0.0.1:0")]
-        bind: SocketAddr,
-        /// Language of the desk (default: from the configuration, else nl).
-        #[arg(long, value_enum)]
-        lang: Option<Language>,
-        /// A municipality N times the demo's size (see `serve --scale`).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
-        scale: u32,
-    },
-    /// Write a board as CSV or JSON, derived as the desk derives it.
-    Export {
-        /// caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom.
-        board: String,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        /// The moment to derive the board for (RFC 3339; default: now, or
-        /// REGIEDESK_NOW).
-        #[arg(long)]
-        now: Option<String>,
-        /// doorstroom: first day of the period (default: 1 January).
-        #[arg(long, requires = "to")]
-        from: Option<NaiveDate>,
-        /// doorstroom: last day of the period, included (default: today).
-        #[arg(long, requires = "from")]
-        to: Option<NaiveDate>,
-        /// doorstroom: the series per week or month.
-        #[arg(long, value_enum, default_value = "month")]
-        by: ExportBucket,
-        #[command(flatten)]
-        desk: DeskArgs,
-    },
-    /// Render every board of the demo into images (SVG, PNG when
-    /// rsvg-convert is installed), with a frozen clock.
-    Screenshots {
-        #[arg(long, default_value = "screenshots")]
-        out: PathBuf,
-        /// Language of the boards (default: from the configuration, else nl).
-        #[arg(long, value_enum)]
-        lang: Option<Language>,
-    },
-    /// Send a test notification, to see that they reach your desktop.
-    NotifyCheck {
-        /// Language of the notification (default: from the configuration, else nl).
-        #[arg(long, value_enum)]
-        lang: Option<Language>,
-    },
-    /// The audit log.
-    Audit {
-        #[command(subcommand)]
-        command: AuditCommand,
-    },
-    /// Staff and their tokens, for a real deployment.
-    Staff {
-        #[command(subcommand)]
-        command: StaffCommand,
-    },
-    /// Log in at the server's identity provider (OAuth 2.0 device flow):
-    /// prints a URL and a code to approve in a browser, then keeps the
-    /// tokens in the operating system's keyring (or a file only you can
-    /// read). The desk then renews them by itself.
-    Login {
-        /// Do not try to open a browser; only print the URL and code.
-        #[arg(long)]
-        no_browser: bool,
-        #[command(flatten)]
-        desk: DeskArgs,
-    },
-    /// Forget the tokens of `regiedesk login` (and end the session at the
-    /// identity provider where it allows that).
-    Logout {
-        #[command(flatten)]
-        desk: DeskArgs,
-    },
-    /// Empty a database that holds the demo municipality (its well-known
-    /// tokens included), so it can serve for real. Refuses real data.
-    ResetDemo {
-        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
-        database_url: String,
-    },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ExportBucket {
-    Day,
-    Week,
-    Month,
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Check the hash chain: exit 0 when intact, 1 naming the first bad entry.
-    Verify {
-        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
-        database_url: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum StaffCommand {
-    /// Add or update a member of staff.
-    Put {
-        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
-        database_url: String,
-        #[arg(long)]
-        login: String,
-        #[arg(long)]
-        name: String,
-        /// casusregisseur, procesregisseur_jeugd, procesregisseur_volwassenen,
-        /// procesregisseur_doorzettingsmacht, procesmanager, consulent, administratief
-        #[arg(long)]
-        role: Role,
-        #[arg(long)]
-        organisation: String,
-        #[arg(long)]
-        specialism: Option<String>,
-        /// Maximum open cases.
-        #[arg(long)]
-        capacity: Option<u32>,
-        /// Mark the person inactive (they keep their history, lose access).
-        #[arg(long)]
-        inactive: bool,
-    },
-    /// Issue a new static API token for a login and print it (shown only
-    /// once). People log in with `regiedesk login` where the municipality
-    /// has an identity provider; a static token is for the demo and for
-    /// service accounts.
-    Token {
-        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
-        database_url: String,
-        login: String,
-        /// A service account's token (an export job): still accepted where
-        /// `[auth] static_tokens = "service-only"`.
-        #[arg(long)]
-        service: bool,
-    },
-    /// End every token of a login at once, on every server process within
-    /// about a second. Its desk is told the token was revoked.
-    Revoke {
-        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
-        database_url: String,
-        login: String,
-    },
-}
-
+use cli::{AuditCommand, CaseSource, Cli, Command, ConfigCommand, ExportBucket, StaffCommand};
 /// The moment screenshots are taken at unless REGIEDESK_NOW says otherwise:
 /// a Tuesday afternoon, so every board has something to show.
 const SCREENSHOT_NOW: &str = "2026-11-24T13:32:00Z";
@@ -425,6 +153,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Serve {
+            lang,
             bind,
             database_url,
             demo,
@@ -437,13 +166,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scale,
             source,
         }) => {
-            before.refuse_for("serve", false)?;
+            before.refuse_for("serve", true)?;
+            let lang = lang.or(before.lang).unwrap_or(config.desk.language);
             let zgw = match source {
                 CaseSource::Store => None,
                 CaseSource::Zgw => Some(config.zgw.clone().ok_or_else(|| {
-                    anyhow::anyhow!(
+                    anyhow::anyhow!(say!(
+                        lang,
+                        "--source zgw vraagt een sectie [zgw] in de configuratie (zie config/regiedesk.toml)",
                         "--source zgw needs a [zgw] section in the configuration (see config/regiedesk.toml)"
-                    )
+                    ))
                 })?),
             };
             let tls = match (tls_cert, tls_key) {
@@ -462,6 +194,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             });
             let auth = regiedesk::server::auth::Authenticator::from_config(&config.auth).await?;
             serve(Serving {
+                lang,
                 bind,
                 database_url,
                 demo,
@@ -561,31 +294,55 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let lang = lang.or(before.lang).unwrap_or(config.desk.language);
             let (summary, body) = notify::message(lang, &news).expect("news");
-            notify::show(&format!("{summary} (test)"), &body)
-                .context("no notification reached the desktop")?;
-            println!("notification sent");
+            notify::show(&format!("{summary} (test)"), &body).context(say!(
+                lang,
+                "er kwam geen melding op het bureaublad aan",
+                "no notification reached the desktop"
+            ))?;
+            println!("{}", say!(lang, "melding verstuurd", "notification sent"));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Audit {
+            lang,
             command: AuditCommand::Verify { database_url },
         }) => {
-            before.refuse_for("audit", false)?;
+            before.refuse_for("audit", true)?;
+            let lang = lang.or(before.lang).unwrap_or(config.desk.language);
             let store = store::connect(&database_url).await?;
             let (entries, appended) = store.audit_chain().await?;
             match audit::verify(&entries, appended) {
                 Ok(n) => {
-                    println!("audit log intact: {n} entries");
+                    println!(
+                        "{}",
+                        say!(
+                            lang,
+                            "auditlog intact: {n} regels",
+                            "audit log intact: {n} entries"
+                        )
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(broken) => {
-                    println!("audit log BROKEN: {broken}");
+                    let dutch = broken.dutch();
+                    println!(
+                        "{}",
+                        say!(
+                            lang,
+                            "auditlog GEBROKEN: {dutch}",
+                            "audit log BROKEN: {broken}"
+                        )
+                    );
                     Ok(ExitCode::FAILURE)
                 }
             }
         }
-        Some(Command::Staff { command }) => {
-            before.refuse_for("staff", false)?;
-            staff(command).await
+        Some(Command::Staff { lang, command }) => {
+            before.refuse_for("staff", true)?;
+            staff(
+                command,
+                lang.or(before.lang).unwrap_or(config.desk.language),
+            )
+            .await
         }
         Some(Command::Login {
             no_browser,
@@ -615,18 +372,54 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             desk::login::logout(&server, &credentials, lang).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::ResetDemo { database_url }) => {
-            before.refuse_for("reset-demo", false)?;
+        Some(Command::Config {
+            command: ConfigCommand::Schema,
+        }) => {
+            before.refuse_for("config", false)?;
+            println!("{}", regiedesk::config::schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Completions { shell }) => {
+            before.refuse_for("completions", false)?;
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "regiedesk", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            before.refuse_for("man", false)?;
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::ResetDemo { lang, database_url }) => {
+            before.refuse_for("reset-demo", true)?;
+            let lang = lang.or(before.lang).unwrap_or(config.desk.language);
             let store = store::connect(&database_url).await?;
             match store.contents().await? {
                 store::Contents::Production => {
-                    bail!("{database_url} holds real data; reset-demo only empties a demo database")
+                    bail!(say!(
+                        lang,
+                        "{database_url} bevat echte gegevens; reset-demo maakt alleen een demodatabase leeg",
+                        "{database_url} holds real data; reset-demo only empties a demo database"
+                    ))
                 }
-                store::Contents::Empty => println!("{database_url} is already empty"),
+                store::Contents::Empty => println!(
+                    "{}",
+                    say!(
+                        lang,
+                        "{database_url} is al leeg",
+                        "{database_url} is already empty"
+                    )
+                ),
                 store::Contents::Demo => {
                     store.reset().await?;
                     println!(
-                        "{database_url} emptied: the demo municipality and its tokens are gone"
+                        "{}",
+                        say!(
+                            lang,
+                            "{database_url} leeggemaakt: de demogemeente en haar tokens zijn weg",
+                            "{database_url} emptied: the demo municipality and its tokens are gone"
+                        )
                     );
                 }
             }
@@ -635,9 +428,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn default_database_url() -> anyhow::Result<String> {
-    let dirs = directories::ProjectDirs::from("nl", "regiedesk", "regiedesk")
-        .context("no home directory to keep the database in; pass --database-url")?;
+fn default_database_url(lang: Language) -> anyhow::Result<String> {
+    let dirs = directories::ProjectDirs::from("nl", "regiedesk", "regiedesk").context(say!(
+        lang,
+        "geen thuismap om de database in te bewaren; geef --database-url",
+        "no home directory to keep the database in; pass --database-url"
+    ))?;
     std::fs::create_dir_all(dirs.data_dir())?;
     Ok(format!(
         "sqlite://{}",
@@ -657,6 +453,7 @@ struct DemoSeed {
 
 /// What `serve` was asked for.
 struct Serving {
+    lang: Language,
     bind: SocketAddr,
     database_url: Option<String>,
     demo: Option<DemoSeed>,
@@ -669,6 +466,7 @@ struct Serving {
 
 async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
     let Serving {
+        lang,
         bind,
         database_url,
         demo,
@@ -689,39 +487,72 @@ async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
             scratch = Some(dir);
             url
         }
-        (None, None) => default_database_url()?,
+        (None, None) => default_database_url(lang)?,
     };
     if demo.is_some() && !bind.ip().is_loopback() {
-        bail!("the demo has well-known tokens and only listens on loopback, not {bind}");
+        bail!(say!(
+            lang,
+            "de demo heeft bekende tokens en luistert alleen op loopback, niet op {bind}",
+            "the demo has well-known tokens and only listens on loopback, not {bind}"
+        ));
     }
     let store = store::connect(&url).await?;
     let mut households = Vec::new();
     let holds_demo = store.contents().await? == store::Contents::Demo;
     if demo.is_none() && holds_demo {
         // The demo's tokens are public: they must never open a real server.
-        bail!(
+        bail!(say!(
+            lang,
+            "{url} bevat de demogemeente, waarvan iedereen de tokens (demo-pm, ...) kent; \
+             gebruik `regiedesk serve --demo`, of maak hem leeg voor echt gebruik met \
+             `regiedesk reset-demo --database-url {url}`",
             "{url} holds the demo municipality, whose tokens (demo-pm, ...) anyone can use; \
              serve it with `regiedesk serve --demo`, or empty it for real use with \
              `regiedesk reset-demo --database-url {url}`"
-        );
+        ));
     }
     if let Some(DemoSeed { keep: true, .. }) = demo {
         if !holds_demo {
-            bail!("{url} holds no demo to keep; `regiedesk serve --demo` seeds one");
+            bail!(say!(
+                lang,
+                "{url} bevat geen demo om te bewaren; `regiedesk serve --demo` zaait er een",
+                "{url} holds no demo to keep; `regiedesk serve --demo` seeds one"
+            ));
         }
         households = store.household_ids().await?;
-        println!("the demo in {url}, kept as it is (tokens = demo-LOGIN)");
+        println!(
+            "{}",
+            say!(
+                lang,
+                "de demo in {url}, bewaard zoals hij is (token = demo-LOGIN)",
+                "the demo in {url}, kept as it is (tokens = demo-LOGIN)"
+            )
+        );
     } else if let Some(DemoSeed { reset, scale, .. }) = demo {
         let started = std::time::Instant::now();
         let seed = launch::seed_demo(&store, &url, clock, &norms, scale, true, reset).await?;
-        println!(
-            "demo municipality: {} households, {} cases, {} requests (seeded in {:.1} s)",
+        let (households_n, cases_n, requests_n, seconds) = (
             seed.households.len(),
             seed.cases.len(),
             seed.requests.len(),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
         );
-        println!("demo logins (token = demo-LOGIN):");
+        println!(
+            "{}",
+            say!(
+                lang,
+                "demogemeente: {households_n} huishoudens, {cases_n} zaken, {requests_n} aanvragen (gezaaid in {seconds:.1} s)",
+                "demo municipality: {households_n} households, {cases_n} cases, {requests_n} requests (seeded in {seconds:.1} s)"
+            )
+        );
+        println!(
+            "{}",
+            say!(
+                lang,
+                "demologins (token = demo-LOGIN):",
+                "demo logins (token = demo-LOGIN):"
+            )
+        );
         let (colleagues, desk): (Vec<_>, Vec<_>) = seed
             .people
             .iter()
@@ -744,22 +575,38 @@ async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
             );
         }
         if others > 0 {
-            println!("  and {others} more casusregisseurs, cr-26 and on (token = demo-LOGIN)");
+            println!(
+                "{}",
+                say!(
+                    lang,
+                    "  en nog {others} casusregisseurs, cr-26 en verder (token = demo-LOGIN)",
+                    "  and {others} more casusregisseurs, cr-26 and on (token = demo-LOGIN)"
+                )
+            );
         }
         let colleagues: Vec<&str> = colleagues.iter().map(|p| p.login.as_str()).collect();
+        let colleagues = colleagues.join(", ");
         println!(
-            "colleagues, played by --simulate (token = demo-LOGIN): {}",
-            colleagues.join(", ")
+            "{}",
+            say!(
+                lang,
+                "collega's, gespeeld door --simulate (token = demo-LOGIN): {colleagues}",
+                "colleagues, played by --simulate (token = demo-LOGIN): {colleagues}"
+            )
         );
         households = seed.households.iter().map(|h| h.id).collect();
     }
     let calendar = norms.calendar.clone();
     if let Some(oidc) = &auth.oidc {
+        let (issuer, audience) = (&oidc.config().issuer, &oidc.config().audience);
+        let tokens = format!("{:?}", auth.static_tokens).to_lowercase();
         println!(
-            "people log in through {} (audience {}); static tokens: {:?}",
-            oidc.config().issuer,
-            oidc.config().audience,
-            auth.static_tokens
+            "{}",
+            say!(
+                lang,
+                "mensen loggen in via {issuer} (audience {audience}); vaste tokens: {tokens}",
+                "people log in through {issuer} (audience {audience}); static tokens: {tokens}"
+            )
         );
     }
     let mut state = AppState::new(store.clone(), clock, norms).with_auth(auth);
@@ -770,26 +617,51 @@ async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
                 .await?;
         let (started, tasks) = source.start().await?;
         match started {
-            Started::First { report, took } => println!(
-                "ZGW case system read: {} case zaken, {} projected, {} failed ({:.1} s)",
-                report.listed,
-                report.reread - report.failed,
-                report.failed,
-                took.as_secs_f64()
-            ),
+            Started::First { report, took } => {
+                let (listed, projected, failed, seconds) = (
+                    report.listed,
+                    report.reread - report.failed,
+                    report.failed,
+                    took.as_secs_f64(),
+                );
+                println!(
+                    "{}",
+                    say!(
+                        lang,
+                        "ZGW-zaaksysteem gelezen: {listed} zaken, {projected} geprojecteerd, {failed} mislukt ({seconds:.1} s)",
+                        "ZGW case system read: {listed} case zaken, {projected} projected, {failed} failed ({seconds:.1} s)"
+                    )
+                )
+            }
             Started::Restart { projected } => println!(
-                "ZGW case system: serving {projected} projected zaken; reading them all again in the background"
+                "{}",
+                say!(
+                    lang,
+                    "ZGW-zaaksysteem: {projected} geprojecteerde zaken worden geserveerd; alles wordt op de achtergrond opnieuw gelezen",
+                    "ZGW case system: serving {projected} projected zaken; reading them all again in the background"
+                )
             ),
         }
         background = tasks;
         state = state.with_source(source);
     }
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| {
+        say!(
+            lang,
+            "kan niet luisteren op {bind}",
+            "cannot listen on {bind}"
+        )
+    })?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let base = format!("{scheme}://{}", listener.local_addr()?);
-    println!("regiedesk case API on {base}");
+    println!(
+        "{}",
+        say!(
+            lang,
+            "regiedesk-zaak-API op {base}",
+            "regiedesk case API on {base}"
+        )
+    );
     tracing::info!(%bind, "serving");
     let simulate = demo.is_some_and(|d| d.simulate);
     let simulator = simulate.then(|| Simulator::new(&base, clock, calendar, households, 7).spawn());
@@ -823,18 +695,24 @@ async fn shutdown_signal() {
 
 /// Opens a database for `staff`: never one that holds the demo, whose
 /// tokens are public; a real member of staff does not belong there.
-async fn staff_store(url: &str) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
+async fn staff_store(
+    url: &str,
+    lang: Language,
+) -> anyhow::Result<std::sync::Arc<dyn store::Store>> {
     let store = store::connect(url).await?;
     if store.contents().await? == store::Contents::Demo {
-        bail!(
+        bail!(say!(
+            lang,
+            "{url} bevat de demogemeente, waarvan iedereen de tokens (demo-pm, ...) kent; \
+             maak hem eerst leeg met `regiedesk reset-demo --database-url {url}`",
             "{url} holds the demo municipality, whose tokens (demo-pm, ...) anyone can use; \
              empty it first with `regiedesk reset-demo --database-url {url}`"
-        );
+        ));
     }
     Ok(store)
 }
 
-async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
+async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode> {
     match command {
         StaffCommand::Put {
             database_url,
@@ -846,7 +724,7 @@ async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
             capacity,
             inactive,
         } => {
-            let store = staff_store(&database_url).await?;
+            let store = staff_store(&database_url, lang).await?;
             let person = Person {
                 login,
                 display_name: name,
@@ -857,16 +735,28 @@ async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
                 active: !inactive,
             };
             store.put_person(&person).await?;
-            println!("{} saved as {}", person.login, person.role);
+            let (login, role) = (&person.login, person.role);
+            println!(
+                "{}",
+                say!(
+                    lang,
+                    "{login} bewaard als {role}",
+                    "{login} saved as {role}"
+                )
+            );
         }
         StaffCommand::Token {
             database_url,
             login,
             service,
         } => {
-            let store = staff_store(&database_url).await?;
+            let store = staff_store(&database_url, lang).await?;
             if store.person(&login).await?.is_none() {
-                bail!("no such login {login:?}; add it with `regiedesk staff put`");
+                bail!(say!(
+                    lang,
+                    "login {login:?} bestaat niet; voeg hem toe met `regiedesk staff put`",
+                    "no such login {login:?}; add it with `regiedesk staff put`"
+                ));
             }
             let token = hex::encode(rand::rng().random::<[u8; 32]>());
             store
@@ -880,12 +770,21 @@ async fn staff(command: StaffCommand) -> anyhow::Result<ExitCode> {
         } => {
             let store = store::connect(&database_url).await?;
             if store.person(&login).await?.is_none() {
-                bail!("no such login {login:?}");
+                bail!(say!(
+                    lang,
+                    "login {login:?} bestaat niet",
+                    "no such login {login:?}"
+                ));
             }
             let revoked = store.revoke_tokens(&login, chrono::Utc::now()).await?;
+            let within = regiedesk::server::watch::FRESH_FOR.as_secs().max(1);
             println!(
-                "{revoked} token(s) of {login} revoked; every server refuses them within {} s",
-                regiedesk::server::watch::FRESH_FOR.as_secs().max(1)
+                "{}",
+                say!(
+                    lang,
+                    "{revoked} token(s) van {login} ingetrokken; elke server weigert ze binnen {within} s",
+                    "{revoked} token(s) of {login} revoked; every server refuses them within {within} s"
+                )
             );
         }
     }

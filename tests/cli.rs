@@ -60,7 +60,7 @@ async fn audit_verify_finds_an_altered_entry(backend: Backend) {
     support::expect(s.get("pm", &format!("/api/v1/cases/{id}")).await, 200).await;
     let ok = regiedesk(&["audit", "verify", "--database-url", s.db.url()]);
     assert!(ok.status.success(), "{}", stdout(&ok));
-    assert!(stdout(&ok).contains("intact: 6 entries"), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("intact: 6 regels"), "{}", stdout(&ok));
 
     // The append-only guard refuses edits through SQL...
     let refused = match &s.db {
@@ -85,7 +85,7 @@ async fn audit_verify_finds_an_altered_entry(backend: Backend) {
     let broken = regiedesk(&["audit", "verify", "--database-url", s.db.url()]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(
-        stdout(&broken).contains("entry 4 was altered"),
+        stdout(&broken).contains("auditregel 4 is gewijzigd"),
         "{}",
         stdout(&broken)
     );
@@ -339,17 +339,16 @@ fn serve_help_lists_only_what_applies_to_the_server() {
     ] {
         assert!(text.contains(option), "{option} missing:\n{text}");
     }
-    for desk_only in ["--server", "--lang"] {
-        assert!(!text.contains(desk_only), "{desk_only} listed:\n{text}");
-    }
-    // Nor do the operator's commands take the desk's options...
+    assert!(!text.contains("--server"), "--server listed:\n{text}");
+    // Nor do the operator's commands take the desk's options (they speak
+    // the operator's language, --lang, like the desk)...
     for command in [
         &["audit", "verify", "--help"][..],
         &["staff", "put", "--help"][..],
     ] {
         let text = stdout(&regiedesk(command));
         assert!(
-            !text.contains("--server") && !text.contains("--lang"),
+            !text.contains("--server") && text.contains("--lang"),
             "{command:?}:\n{text}"
         );
     }
@@ -374,7 +373,7 @@ fn the_desks_options_before_serve_are_refused_not_ignored() {
         "{stderr}"
     );
     // Options of `serve` itself are clap's business: unknown there.
-    let output = regiedesk(&["serve", "--lang", "en"]);
+    let output = regiedesk(&["serve", "--insecure-http"]);
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -548,4 +547,98 @@ async fn a_demo_database_never_serves_for_real() {
     let output = regiedesk(&["reset-demo", "--database-url", &url]);
     assert!(!output.status.success());
     assert!(demo.person("pr-echt").await.unwrap().is_some());
+}
+
+#[test]
+fn completions_and_the_manual_page_describe_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = regiedesk(&["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let text = stdout(&output);
+        for command in ["login", "logout", "serve", "staff", "export"] {
+            assert!(text.contains(command), "{shell} completes {command}");
+        }
+    }
+    let output = regiedesk(&["man"]);
+    assert!(output.status.success());
+    let page = stdout(&output);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH regiedesk"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains("login"));
+    let output = regiedesk(&["config", "schema"]);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(schema["$defs"]["OidcConfig"]["properties"]["issuer"].is_object());
+}
+
+#[test]
+fn operators_are_spoken_to_in_dutch_unless_they_ask_for_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("staff.db").display());
+    let put = |lang: Option<&str>| {
+        let mut args = vec![
+            "staff",
+            "put",
+            "--database-url",
+            &url,
+            "--login",
+            "pr-x",
+            "--name",
+            "P. X",
+            "--role",
+            "procesregisseur_jeugd",
+            "--organisation",
+            "gemeente",
+        ];
+        if let Some(lang) = lang {
+            args.extend(["--lang", lang]);
+        }
+        regiedesk(&args)
+    };
+    let dutch = put(None);
+    assert!(dutch.status.success(), "{}", stderr(&dutch));
+    assert_eq!(
+        stdout(&dutch).trim(),
+        "pr-x bewaard als procesregisseur_jeugd"
+    );
+    let english = put(Some("en"));
+    assert_eq!(
+        stdout(&english).trim(),
+        "pr-x saved as procesregisseur_jeugd"
+    );
+    let unknown = regiedesk(&["staff", "token", "--database-url", &url, "niemand"]);
+    assert!(
+        stderr(&unknown).contains("bestaat niet"),
+        "{}",
+        stderr(&unknown)
+    );
+    let unknown = regiedesk(&[
+        "--lang",
+        "en",
+        "staff",
+        "revoke",
+        "--database-url",
+        &url,
+        "nobody",
+    ]);
+    assert!(
+        stderr(&unknown).contains("no such login"),
+        "{}",
+        stderr(&unknown)
+    );
+    let verify = regiedesk(&["audit", "verify", "--database-url", &url]);
+    assert!(
+        stdout(&verify).starts_with("auditlog intact"),
+        "{}",
+        stdout(&verify)
+    );
+    let verify = regiedesk(&["audit", "verify", "--lang", "en", "--database-url", &url]);
+    assert!(
+        stdout(&verify).starts_with("audit log intact"),
+        "{}",
+        stdout(&verify)
+    );
 }

@@ -1039,7 +1039,7 @@ impl Served {
                 .lines()
                 .map_while(Result::ok)
             {
-                if let Some(base) = line.strip_prefix("regiedesk case API on ") {
+                if let Some(base) = line.strip_prefix("regiedesk-zaak-API op ") {
                     let _ = tx.send(base.to_string());
                 }
             }
@@ -1360,7 +1360,7 @@ async fn acknowledged_writes_survive_kill_9(backend: Backend) {
         .unwrap();
     let said = String::from_utf8_lossy(&verify.stdout);
     assert!(
-        verify.status.success() && said.contains("audit log intact"),
+        verify.status.success() && said.contains("auditlog intact"),
         "regiedesk audit verify: {said}{}",
         String::from_utf8_lossy(&verify.stderr)
     );

@@ -17,7 +17,7 @@ const KEYRING_SERVICE: &str = "regiedesk";
 const KEYRING_WAIT: Duration = Duration::from_secs(5);
 
 /// `[desk] credential_store`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialStore {
     /// The keyring, else the file.

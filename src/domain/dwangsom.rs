@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The daily amounts of Awb 4:17 lid 2 and the cap of lid 1, in whole euros.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DwangsomRates {
     /// Per day for days 1 to 14.

@@ -21,7 +21,7 @@ macro_rules! wire_enum {
         // `rename_all` rather than a rename per variant: utoipa reads only
         // the former, and the OpenAPI document must name the wire values.
         // A test checks that every `$wire` is the snake_case of its variant.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema, schemars::JsonSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+

@@ -32,7 +32,7 @@ pub struct Norms {
 }
 
 /// When each face of stagnation starts, in counted days (see [`Norms::counting`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct StagnationThresholds {
     /// A referral must have a casusregisseur within this many days.

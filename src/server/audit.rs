@@ -171,6 +171,22 @@ pub enum ChainBreak {
 /// Checks a whole chain, `entries` in `seq` order; `last_seq` is the number
 /// of entries ever appended (kept apart from the log, so removing the last
 /// entries is noticed too). Returns how many entries were checked.
+impl ChainBreak {
+    /// What broke, in Dutch, for an operator who reads Dutch.
+    pub fn dutch(&self) -> String {
+        match self {
+            ChainBreak::Missing { seq } => format!("auditregel {seq} ontbreekt (verwijderd)"),
+            ChainBreak::Altered { seq } => {
+                format!("auditregel {seq} is gewijzigd: de hash past niet bij de inhoud")
+            }
+            ChainBreak::Unlinked { seq } => format!(
+                "auditregel {seq} verwijst niet naar regel {}: een regel ervoor is gewijzigd of verwijderd",
+                seq - 1
+            ),
+        }
+    }
+}
+
 pub fn verify(entries: &[AuditEntry], last_seq: i64) -> Result<usize, ChainBreak> {
     let mut prev_hash = GENESIS;
     let mut expected_seq = 1;

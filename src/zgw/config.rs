@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::domain::model::{CloseResult, RiskFlag, Source};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZgwConfig {
     /// Root of the Zaken API, e.g. `https://zaken.gemeente.nl/zaken/api/v1/`.
@@ -266,7 +266,7 @@ fn default_risks() -> BTreeMap<String, RiskFlag> {
 }
 
 /// Zaaktypen by identificatie.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Zaaktypen {
     /// The zaaktype of a case (casusregie).
@@ -288,7 +288,7 @@ impl Default for Zaaktypen {
 }
 
 /// A case's steps, by statustype omschrijving.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CaseStatustypen {
     pub referred: String,
@@ -313,7 +313,7 @@ impl Default for CaseStatustypen {
 }
 
 /// A request's steps, by statustype omschrijving (both request zaaktypen).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RequestStatustypen {
     pub filed: String,
@@ -330,7 +330,7 @@ impl Default for RequestStatustypen {
 }
 
 /// Roles, by roltype omschrijving.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Roltypen {
     /// On a case: the casusregisseur (generiek behandelaar).
@@ -358,7 +358,7 @@ impl Default for Roltypen {
 }
 
 /// Results, by resultaattype omschrijving.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Resultaattypen {
     /// Each close result of regiedesk and the resultaattype it is filed
@@ -392,7 +392,7 @@ impl Default for Resultaattypen {
 }
 
 /// Fields kept as zaakeigenschappen, by eigenschapnaam.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Eigenschappen {
     pub domain: String,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 use super::policy::GuardedAction;
 use crate::domain::model::Role;
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthConfig {
     /// Which static tokens (`regiedesk staff token`) open the API.
@@ -20,7 +20,7 @@ pub struct AuthConfig {
 /// Static tokens: `all` (people and service accounts; the demo), or
 /// `service-only` (a person logs in through the identity provider; only
 /// service accounts such as an export job keep a static token), or `none`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StaticTokens {
     #[default]
@@ -42,7 +42,7 @@ impl StaticTokens {
 /// `[auth.oidc]`: whom the server trusts to say who a caller is. Who may
 /// do what stays regiedesk's (the staff table), unless `groups_claim` and
 /// `group_roles` hand the role to the identity provider.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OidcConfig {
     /// The issuer, exactly as its tokens' `iss` says

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::domain::model::Role;
 
 /// An action of the API that `require_mfa_for` can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GuardedAction {
     /// Read the boards (`/sync`, `/me`).
