@@ -147,7 +147,8 @@ async fn a_rotated_key_is_fetched_once_and_followed(backend: Backend) {
         .unwrap();
     assert_eq!(parts(&after.access).0["kid"], kid.as_str());
     // The first unknown kid within key_refresh_seconds of the last read
-    // is refused; once the interval has passed the keys are read again.
+    // is answered 503 (try again); once the interval has passed the keys
+    // are read again.
     eventually("the new key to be read", 20, || async {
         me(&server, &after.access).await.status() == StatusCode::OK
     })
@@ -160,7 +161,8 @@ async fn a_rotated_key_is_fetched_once_and_followed(backend: Backend) {
     for n in 0..30 {
         header["kid"] = json!(format!("unknown-{n}"));
         let forged = format!("{}.{}.{signature}", encode(&header), encode(&payload));
-        expect(me(&server, &forged).await, 401).await;
+        let status = me(&server, &forged).await.status().as_u16();
+        assert!(status == 401 || status == 503, "{status}");
     }
     assert!(
         verifier.key_fetches() <= reads + 1,
@@ -228,13 +230,13 @@ async fn tokens_that_try_to_get_past_the_server_are_refused(backend: Backend) {
 
     let cases = [
         (other_audience.as_str(), refused("aud")),
-        (foreign.as_str(), refused("sleutel")),
+        (foreign.as_str(), refused("ingestelde identiteitsprovider")),
         (alg_none.as_str(), refused("geen geldige JWT")),
         (hs_modulus.as_str(), refused("HS256")),
         (hs_jwk.as_str(), refused("HS256")),
         (tampered.as_str(), refused("handtekening")),
         (spliced.as_str(), refused("handtekening")),
-        ("eyJhbGciOiJSUzI1NiJ9.e30.", refused("")),
+        ("eyJhbGciOiJSUzI1NiJ9.e30.", refused("identiteitsprovider")),
     ];
     for (token, (why, status)) in cases {
         for path in ["/api/v1/me", "/api/v1/sync", "/api/v1/cases/1"] {
@@ -425,9 +427,9 @@ async fn service_only_refuses_a_persons_static_token(backend: Backend) {
     );
     // A service account's static token (an export job) still works.
     let hash = regiedesk::server::http::token_hash("export-job-secret");
-    server.store.add_token("pm", &hash, true).await.unwrap();
+    server.store.add_token("admin", &hash, true).await.unwrap();
     let who = expect(me(&server, "export-job-secret").await, 200).await;
-    assert_eq!(who["login"], "pm");
+    assert_eq!(who["login"], "admin");
     // And people log in through the provider.
     expect(me(&server, &idp.device_login(PM).await.access).await, 200).await;
 }
@@ -499,3 +501,192 @@ both_stores_with_idp!(
     service_only_refuses_a_persons_static_token,
     roles_follow_the_providers_groups_when_configured,
 );
+
+/// Someone spends the interval's one read of the keys on a forged key id
+/// just before the provider rotates: the real token that follows is told
+/// to try again shortly (503, Retry-After), not to log in, and works once
+/// the interval has passed.
+async fn a_forged_key_id_before_a_rotation_delays_but_does_not_lock_out(backend: Backend) {
+    let Some((idp, server)) = setup(backend, 300, |auth| {
+        auth.oidc.as_mut().unwrap().key_refresh_seconds = 20;
+    })
+    .await
+    else {
+        return;
+    };
+    let verifier = server.oidc.clone().unwrap();
+    let tokens = idp.device_login(PR_JEUGD).await;
+    let (mut header, payload, signature) = parts(&tokens.access);
+    header["kid"] = json!("forged");
+    let forged = format!("{}.{}.{signature}", encode(&header), encode(&payload));
+    // The read after start may still be within the interval: send the
+    // forged key id until it has made the server read the keys.
+    let reads = verifier.key_fetches();
+    eventually(
+        "a read of the keys spent on a forged key id",
+        40,
+        || async {
+            me(&server, &forged).await;
+            verifier.key_fetches() > reads
+        },
+    )
+    .await;
+    idp.rotate().await;
+    let rotated = idp
+        .refresh(tokens.refresh.as_deref().unwrap())
+        .await
+        .unwrap();
+    let response = me(&server, &rotated.access).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        let retry: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=21).contains(&retry), "{retry}");
+        let problem = expect(response, 503).await;
+        assert_eq!(problem["type"], "urn:regiedesk:problem:try-again");
+    } else {
+        // The machine was slow enough for the interval to pass.
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    eventually("the rotated key to be read", 40, || async {
+        me(&server, &rotated.access).await.status() == StatusCode::OK
+    })
+    .await;
+}
+
+/// A key the provider no longer publishes (withdrawn, compromised) stops
+/// opening the server at the next regular read of the keys, also for a
+/// token verified and cached before.
+async fn a_withdrawn_key_is_no_longer_trusted(backend: Backend) {
+    let Some((idp, server)) = setup(backend, 300, |_| {}).await else {
+        return;
+    };
+    let verifier = server.oidc.clone().unwrap();
+    let old = idp.device_login(PR_JEUGD).await;
+    expect(me(&server, &old.access).await, 200).await;
+    // Two rotations: the provider publishes the two newest keys only.
+    idp.rotate().await;
+    idp.rotate().await;
+    regiedesk::server::auth::oidc::OidcVerifier::keep_keys_fresh(
+        &verifier,
+        std::time::Duration::from_secs(1),
+    );
+    eventually("the withdrawn key to be refused", 30, || async {
+        me(&server, &old.access).await.status() != StatusCode::OK
+    })
+    .await;
+}
+
+/// What a caller puts in a token's header never fills the audit log: the
+/// refusal names what was wrong in a few fixed words, on one line.
+async fn a_refusal_does_not_copy_the_callers_text(backend: Backend) {
+    let Some((_idp, server)) = setup(backend, 300, |_| {}).await else {
+        return;
+    };
+    let header = json!({"alg": format!("ZZZ{}\n2026-12-07 pm goedgekeurd", "A".repeat(50_000))});
+    let token = format!("{}.e30.AAAA", encode(&header));
+    let problem = expect(me(&server, &token).await, 401).await;
+    assert!(problem["detail"].as_str().unwrap().len() < 200, "{problem}");
+    let refused = refusals(&server).await;
+    let last = refused.last().unwrap();
+    let reason = last["reason"].as_str().unwrap();
+    assert!(
+        reason.len() <= 300 * 4 && !reason.contains('\n'),
+        "{reason}"
+    );
+    assert!(!reason.contains("AAAAAAAAAA"), "{reason}");
+}
+
+/// Two Authorization headers are refused (a proxy could read the other
+/// one); a token issued to another application is refused even when it
+/// names regiedesk as its audience; a service account never logs in
+/// through the provider.
+async fn ambiguous_or_borrowed_tokens_are_refused(backend: Backend) {
+    let Some((idp, server)) = setup(backend, 300, |_| {}).await else {
+        return;
+    };
+    let real = idp.device_login(PM).await.access;
+    let response = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .header("authorization", format!("Bearer {real}"))
+        .header("authorization", "Bearer demo-pr-jeugd")
+        .send()
+        .await
+        .unwrap();
+    let problem = expect(response, 400).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Authorization")
+    );
+    // A lower-case scheme is the same scheme.
+    let response = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .header("authorization", format!("bearer {real}"))
+        .send()
+        .await
+        .unwrap();
+    expect(response, 200).await;
+
+    let borrowed = idp.other_app_token_for(AUDIENCE).await;
+    assert_eq!(parts(&borrowed).1["aud"], AUDIENCE);
+    let problem = expect(me(&server, &borrowed).await, 401).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("andere toepassing"),
+        "{problem}"
+    );
+
+    // `pm` holds a service token: the provider's pm is not that account.
+    let hash = regiedesk::server::http::token_hash("export-job-secret");
+    server.store.add_token("pm", &hash, true).await.unwrap();
+    eventually("the staff counter to reach the cache", 10, || async {
+        me(&server, &real).await.status() == StatusCode::FORBIDDEN
+    })
+    .await;
+    let problem = expect(me(&server, &real).await, 403).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("serviceaccount"),
+        "{problem}"
+    );
+}
+
+mod hardening {
+    macro_rules! on_both {
+        ($($name:ident),+) => {
+            mod sqlite {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $name() {
+                        super::super::$name(super::super::Backend::Sqlite).await;
+                    }
+                )+
+            }
+            mod postgres {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $name() {
+                        super::super::$name(super::super::Backend::Postgres).await;
+                    }
+                )+
+            }
+        };
+    }
+
+    on_both!(
+        a_forged_key_id_before_a_rotation_delays_but_does_not_lock_out,
+        a_withdrawn_key_is_no_longer_trusted,
+        a_refusal_does_not_copy_the_callers_text,
+        ambiguous_or_borrowed_tokens_are_refused
+    );
+}

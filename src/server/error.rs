@@ -64,6 +64,9 @@ pub enum ApiError {
     /// verified, whoever sends it.
     #[error("{0}")]
     IdentityProviderUnavailable(String),
+    /// Worth another try after `seconds` (sent as `Retry-After`).
+    #[error("{detail}")]
+    TryAgain { detail: String, seconds: u64 },
     #[error("interne fout")]
     Internal,
     /// The case system (ZGW source) did not answer, or its answer is not
@@ -93,9 +96,9 @@ impl ApiError {
             ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::Unavailable | ApiError::IdentityProviderUnavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Unavailable
+            | ApiError::IdentityProviderUnavailable(_)
+            | ApiError::TryAgain { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::CaseSystem(_) => StatusCode::BAD_GATEWAY,
         }
@@ -123,6 +126,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::Unavailable => "unavailable",
             ApiError::IdentityProviderUnavailable(_) => "identity-provider-unavailable",
+            ApiError::TryAgain { .. } => "try-again",
             ApiError::Internal => "internal",
             ApiError::CaseSystem(_) => "case-system",
         }
@@ -176,6 +180,9 @@ impl IntoResponse for ApiError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer error=\"insufficient_user_authentication\""),
                 );
+            }
+            ApiError::TryAgain { seconds, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             _ => {}
         }

@@ -203,6 +203,21 @@ impl Idp {
         .access
     }
 
+    /// A token of the other client that names `resource` as its audience:
+    /// meant for regiedesk, but issued to another application.
+    pub async fn other_app_token_for(&self, resource: &str) -> String {
+        self.token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "other-app"),
+            ("client_secret", "other-app-secret"),
+            ("scope", "api"),
+            ("resource", resource),
+        ])
+        .await
+        .unwrap()
+        .access
+    }
+
     async fn token(&self, form: &[(&str, &str)]) -> Result<Tokens, String> {
         let response = self
             .http

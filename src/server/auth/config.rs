@@ -58,8 +58,9 @@ pub struct OidcConfig {
     #[serde(default = "clock_skew", deserialize_with = "skew_seconds")]
     pub clock_skew_seconds: u32,
     /// An unknown key id refreshes the issuer's keys at most this often,
-    /// in seconds (1 to 3600), so a stream of forged tokens cannot make
-    /// the server hammer the identity provider.
+    /// in seconds (1 to 300), so a stream of forged tokens cannot make
+    /// the server hammer the identity provider. (They are also read every
+    /// ten minutes whatever arrives.)
     #[serde(default = "key_refresh", deserialize_with = "refresh_seconds")]
     pub key_refresh_seconds: u32,
     /// A claim with the person's groups; with `group_roles` the identity
@@ -82,6 +83,10 @@ pub struct OidcConfig {
     /// The desk's public client at the identity provider (device flow).
     #[serde(default = "desk_client_id")]
     pub desk_client_id: String,
+    /// Other clients whose tokens (with `azp` or `client_id`) regiedesk
+    /// accepts besides the desk's; a token issued to any other is refused.
+    #[serde(default)]
+    pub accepted_clients: Vec<String>,
     /// The scopes the desk asks for: `offline_access` for a refresh
     /// token, and whatever the provider needs to put `audience` in the
     /// access token (Entra ID: `api://…/regiedesk`).
@@ -122,9 +127,9 @@ fn skew_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 
 fn refresh_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     let n = u32::deserialize(d)?;
-    if !(1..=3600).contains(&n) {
+    if !(1..=300).contains(&n) {
         return Err(serde::de::Error::custom(format!(
-            "key_refresh_seconds must be 1 to 3600, not {n}"
+            "key_refresh_seconds must be 1 to 300, not {n}"
         )));
     }
     Ok(n)
@@ -145,6 +150,7 @@ impl OidcConfig {
             mfa_amr_values: mfa_amr(),
             mfa_acr_values: Vec::new(),
             desk_client_id: desk_client_id(),
+            accepted_clients: Vec::new(),
             desk_scopes: desk_scopes(),
         }
     }
@@ -185,7 +191,8 @@ mod tests {
         let oidc = "[oidc]\nissuer = \"https://x\"\naudience = \"a\"\n";
         assert!(bad(&format!("{oidc}require_mfa_for = [\"decidee\"]")).contains("decide"));
         assert!(bad(&format!("{oidc}clock_skew_seconds = 900")).contains("0 to 300"));
-        assert!(bad(&format!("{oidc}key_refresh_seconds = 0")).contains("1 to 3600"));
+        assert!(bad(&format!("{oidc}key_refresh_seconds = 0")).contains("1 to 300"));
+        assert!(bad(&format!("{oidc}key_refresh_seconds = 3600")).contains("1 to 300"));
         assert!(bad("static_tokens = \"some\"").contains("service-only"));
     }
 

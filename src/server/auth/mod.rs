@@ -82,13 +82,15 @@ impl FromRequestParts<AppState> for Actor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        let mut authorization = parts.headers.get_all(header::AUTHORIZATION).iter();
+        let first = authorization.next();
+        if authorization.next().is_some() {
+            // A proxy and this server could each read another one.
+            return Err(ApiError::BadRequest(
+                "meer dan één Authorization-header; stuur er één".into(),
+            ));
+        }
+        let token = first.and_then(|v| v.to_str().ok()).and_then(bearer_token);
         match (token, &state.auth.oidc) {
             (Some(token), Some(oidc)) if OidcVerifier::looks_like_jwt(token) => {
                 sso_actor(parts, state, oidc, token).await
@@ -96,6 +98,14 @@ impl FromRequestParts<AppState> for Actor {
             _ => static_actor(parts, state, token).await,
         }
     }
+}
+
+/// The token of an `Authorization: Bearer …` value (the scheme's case does
+/// not matter, RFC 7235).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// A static token's holder, if the token is known, its holder active and
@@ -153,6 +163,17 @@ async fn sso_actor(
 ) -> Result<Actor, ApiError> {
     let identity = match oidc.verify(token).await {
         Ok(identity) => identity,
+        Err(oidc::TokenRefusal::KeysPending { retry_after }) => {
+            let why = format!(
+                "SSO-token met onbekende sleutel bij {}; sleutels worden over {retry_after} s opnieuw gelezen",
+                attempt(parts)
+            );
+            refuse(parts, state, None, None, &why).await;
+            return Err(ApiError::TryAgain {
+                detail: oidc::TokenRefusal::KeysPending { retry_after }.to_string(),
+                seconds: retry_after,
+            });
+        }
         Err(oidc::TokenRefusal::ProviderUnreachable(why)) => {
             tracing::error!(%why, "identity provider keys unavailable");
             return Err(ApiError::IdentityProviderUnavailable(format!(
@@ -167,8 +188,23 @@ async fn sso_actor(
     };
     let config = oidc.config();
     let person = match person_of(state, &identity).await? {
-        Some(person) if person.active => person,
+        Some(holder) if holder.service => {
+            // An account that holds a service token is a service account:
+            // whoever the provider calls by that name is not it.
+            let why = format!(
+                "{} is een serviceaccount; SSO-token geweigerd bij {}",
+                identity.login,
+                attempt(parts)
+            );
+            refuse(parts, state, Some(&holder.person), None, &why).await;
+            return Err(ApiError::Forbidden(format!(
+                "{} is een serviceaccount en logt niet in via de identiteitsprovider",
+                identity.login
+            )));
+        }
+        Some(holder) if holder.person.active => holder.person,
         known => {
+            let known = known.map(|holder| holder.person);
             let why = format!(
                 "{} {} bij {}",
                 identity.login,
@@ -214,26 +250,28 @@ async fn sso_actor(
     Ok(Actor(person))
 }
 
-/// The staff member with the identity's login: cached per staff counter
-/// (see `server::watch`), so `staff put --inactive` is felt everywhere
-/// within a second.
-async fn person_of(state: &AppState, identity: &Identity) -> Result<Option<Person>, ApiError> {
+/// The staff member with the identity's login, and whether that login is a
+/// service account: cached per staff counter (see `server::watch`), so
+/// `staff put --inactive` is felt everywhere within a second.
+async fn person_of(state: &AppState, identity: &Identity) -> Result<Option<TokenHolder>, ApiError> {
     let key = format!("oidc:{}", identity.login);
     let staff = state.changes.staff();
     if let Some(staff) = staff
         && let Some(holder) = state.tokens.get(&key, staff)
     {
-        return Ok(Some(holder.person));
+        return Ok(Some(holder));
     }
-    let person = state.store.person(&identity.login).await?;
-    if let (Some(person), Some(staff)) = (&person, staff) {
-        let holder = TokenHolder {
-            person: person.clone(),
-            service: false,
-        };
-        state.tokens.put(&key, holder, staff);
+    let Some(person) = state.store.person(&identity.login).await? else {
+        return Ok(None);
+    };
+    let holder = TokenHolder {
+        service: state.store.is_service_account(&person.login).await?,
+        person,
+    };
+    if let Some(staff) = staff {
+        state.tokens.put(&key, holder.clone(), staff);
     }
-    Ok(person)
+    Ok(Some(holder))
 }
 
 /// With roles managed in the identity provider, the staff table follows
@@ -284,7 +322,13 @@ async fn refuse(
     why: &str,
 ) {
     let (action, case_id, request_id) = attempted(parts);
-    let mut draft = AuditDraft::refused(person, state.clock.now(), action, why);
+    // What a caller sent ends up in `why`: bounded, one line.
+    let why: String = why
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let why = ellipsis(&why, MAX_REASON);
+    let mut draft = AuditDraft::refused(person, state.clock.now(), action, &why);
     if let (None, Some(login)) = (person, login) {
         draft.actor = login.to_string();
     }
@@ -305,16 +349,23 @@ fn attempt(parts: &Parts) -> String {
     format!("{} {}", parts.method, ellipsis(original_path(parts), 120))
 }
 
+/// The longest refusal reason written to the audit log.
+const MAX_REASON: usize = 300;
+
 /// What a request tried to reach, for the audit entry of a refusal: a
-/// case's or a request's detail by its id, else the API as such.
+/// case's or a request's detail by its id, a change to one, else the API
+/// as such.
 fn attempted(parts: &Parts) -> (&'static str, Option<i64>, Option<i64>) {
     let path = parts.uri.path().trim_end_matches('/');
-    let mut segments = path.rsplit('/');
-    let id = segments.next().and_then(|s| s.parse::<i64>().ok());
-    let collection = segments.next();
-    match (parts.method == Method::GET, collection, id) {
-        (true, Some("cases"), Some(id)) => ("case.read", Some(id), None),
-        (true, Some("requests"), Some(id)) => ("request.read", None, Some(id)),
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let read = parts.method == Method::GET || parts.method == Method::HEAD;
+    let id = segments.get(1).and_then(|s| s.parse::<i64>().ok());
+    match (read, segments.first().copied(), id, segments.len()) {
+        (true, Some("cases"), Some(id), 2) => ("case.read", Some(id), None),
+        (true, Some("requests"), Some(id), 2) => ("request.read", None, Some(id)),
+        (false, Some("cases"), Some(id), _) => ("case.change", Some(id), None),
+        (false, Some("requests"), Some(id), _) => ("request.change", None, Some(id)),
         _ => ("api.access", None, None),
     }
 }
@@ -322,6 +373,49 @@ fn attempted(parts: &Parts) -> (&'static str, Option<i64>, Option<i64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc "), Some("abc"));
+        assert_eq!(bearer_token("BEARER abc"), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
+    }
+
+    #[test]
+    fn a_refusal_names_the_case_or_request_it_tried() {
+        let parts = |method: Method, path: &str| {
+            axum::http::Request::builder()
+                .method(method)
+                .uri(path)
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0
+        };
+        assert_eq!(
+            attempted(&parts(Method::GET, "/api/v1/cases/12")),
+            ("case.read", Some(12), None)
+        );
+        assert_eq!(
+            attempted(&parts(Method::HEAD, "/api/v1/requests/7")),
+            ("request.read", None, Some(7))
+        );
+        assert_eq!(
+            attempted(&parts(Method::POST, "/api/v1/requests/7/decision")),
+            ("request.change", None, Some(7))
+        );
+        assert_eq!(
+            attempted(&parts(Method::POST, "/api/v1/cases/3/assign")),
+            ("case.change", Some(3), None)
+        );
+        assert_eq!(
+            attempted(&parts(Method::GET, "/api/v1/sync")),
+            ("api.access", None, None)
+        );
+    }
 
     #[test]
     fn tokens_are_stored_as_sha256() {

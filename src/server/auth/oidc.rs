@@ -23,6 +23,13 @@ use super::policy::LoginStrength;
 
 /// After a failed read of the keys, the next may come this soon.
 const RETRY_FAILED: Duration = Duration::from_secs(5);
+/// The keys are read again this often whatever tokens arrive: a key the
+/// provider withdrew (compromised) stops being trusted, and a key it
+/// publishes ahead of use is known before the first token signed with it.
+pub const KEYS_MAX_AGE: Duration = Duration::from_secs(600);
+/// A token that claims to be valid longer than this is refused: access
+/// tokens live minutes, and a long-lived one is a forgery or a mistake.
+const LONGEST_TOKEN: i64 = 24 * 3600;
 /// Verified tokens kept at most; beyond that the cache starts afresh.
 const MAX_VERIFIED: usize = 20_000;
 
@@ -42,8 +49,10 @@ pub struct Identity {
 /// log: it names what failed, never the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenRefusal {
+    /// What is wrong, in a few fixed words: never the token's own text
+    /// (an attacker's header could otherwise fill the audit log).
     #[error("het token is geen geldige JWT ({0})")]
-    Malformed(String),
+    Malformed(&'static str),
     #[error(
         "het token gebruikt algoritme {0}, dat de sleutel van de identiteitsprovider niet toestaat"
     )]
@@ -60,10 +69,21 @@ pub enum TokenRefusal {
     Expired,
     #[error("het token is nog niet geldig (nbf)")]
     NotYetValid,
-    #[error("het token noemt geen login in claim {0:?}")]
+    #[error("het token noemt geen bruikbare login in claim {0:?}")]
     NoLogin(String),
+    #[error("het token is uitgegeven aan een andere toepassing dan de desk")]
+    Client,
+    #[error("het token zou langer dan een dag geldig zijn")]
+    TooLong,
     #[error("de identiteitsprovider is niet bereikbaar: {0}")]
     ProviderUnreachable(String),
+    /// A key id the server does not know, while it may not read the keys
+    /// again yet: maybe a rotation, maybe a forgery. Worth another try in
+    /// `retry_after` seconds, not a new login.
+    #[error(
+        "de sleutels van de identiteitsprovider worden zo opnieuw gelezen; probeer het over {retry_after} s opnieuw"
+    )]
+    KeysPending { retry_after: u64 },
 }
 
 pub use crate::api::sso::check_provider_url;
@@ -120,7 +140,28 @@ impl OidcVerifier {
         if let Err(error) = verifier.refresh_keys().await {
             tracing::warn!(issuer = %verifier.config.issuer, %error, "identity provider not read at start; tokens are refused until it answers");
         }
+        Self::keep_keys_fresh(&verifier, KEYS_MAX_AGE);
         Ok(verifier)
+    }
+
+    /// Reads the keys again every `every`, for as long as the verifier
+    /// lives; a failed read keeps the keys it had.
+    pub fn keep_keys_fresh(verifier: &Arc<OidcVerifier>, every: Duration) {
+        let weak = Arc::downgrade(verifier);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let Some(verifier) = weak.upgrade() else {
+                    return;
+                };
+                if let Err(error) = verifier.refresh_keys().await {
+                    tracing::warn!(%error, "identity provider keys not read again; keeping the ones held");
+                }
+            }
+        });
     }
 
     pub fn config(&self) -> &OidcConfig {
@@ -180,18 +221,29 @@ impl OidcVerifier {
     }
 
     async fn verify_fully(&self, token: &str) -> Result<Identity, TokenRefusal> {
+        refuse_critical_extensions(token)?;
         let header = jsonwebtoken::decode_header(token).map_err(|e| {
             // `alg: none` and unknown algorithms fail here: jsonwebtoken
             // has no such algorithm to parse into.
-            TokenRefusal::Malformed(e.to_string())
+            use jsonwebtoken::errors::ErrorKind;
+            TokenRefusal::Malformed(match e.kind() {
+                ErrorKind::Base64(_) => "geen base64url",
+                ErrorKind::Json(_) | ErrorKind::Utf8(_) => "kop onleesbaar of onbekend algoritme",
+                _ => "kop onleesbaar",
+            })
         })?;
+        // A token that does not even claim to come from the issuer is
+        // refused before it can make the server read the keys.
+        if unverified_issuer(token).as_deref() != Some(self.config.issuer.as_str()) {
+            return Err(TokenRefusal::Issuer);
+        }
         let key = self.key_for(header.kid.as_deref()).await?;
         let allowed = algorithms_of(&key);
         if !allowed.contains(&header.alg) {
             return Err(TokenRefusal::Algorithm(format!("{:?}", header.alg)));
         }
-        let decoding =
-            DecodingKey::from_jwk(&key).map_err(|e| TokenRefusal::Malformed(e.to_string()))?;
+        let decoding = DecodingKey::from_jwk(&key)
+            .map_err(|_| TokenRefusal::Malformed("sleutel onbruikbaar"))?;
         let mut validation = Validation::new(header.alg);
         validation.algorithms = vec![header.alg];
         validation.set_issuer(&[&self.config.issuer]);
@@ -211,13 +263,14 @@ impl OidcVerifier {
                     ErrorKind::InvalidAlgorithm => {
                         TokenRefusal::Algorithm(format!("{:?}", header.alg))
                     }
-                    ErrorKind::MissingRequiredClaim(claim) => {
-                        TokenRefusal::Malformed(format!("claim {claim} ontbreekt"))
+                    ErrorKind::MissingRequiredClaim(_) => {
+                        TokenRefusal::Malformed("exp, iss of aud ontbreekt")
                     }
-                    other => TokenRefusal::Malformed(format!("{other:?}")),
+                    _ => TokenRefusal::Malformed("inhoud onleesbaar"),
                 }
             })?
             .claims;
+        check_times_and_client(&claims, &self.config, chrono::Utc::now().timestamp())?;
         identity_of(&claims, &self.config)
     }
 
@@ -235,17 +288,26 @@ impl OidcVerifier {
         let min = Duration::from_secs(self.config.key_refresh_seconds.into());
         // After a failed read (the provider was down) try again sooner:
         // until it answers, no token can be verified at all.
-        let recent = self
+        let wait = self
             .keys
             .attempted
             .lock()
             .expect("attempted lock")
-            .is_some_and(|(at, ok)| at.elapsed() < if ok { min } else { min.min(RETRY_FAILED) });
-        if recent {
-            return Err(if self.keys.keys.read().expect("keys lock").is_empty() {
-                TokenRefusal::ProviderUnreachable("sleutels nog niet gelezen".into())
-            } else {
-                TokenRefusal::UnknownKey
+            .and_then(|(at, ok)| {
+                let min = if ok { min } else { min.min(RETRY_FAILED) };
+                min.checked_sub(at.elapsed())
+            });
+        if let Some(wait) = wait {
+            if self.keys.keys.read().expect("keys lock").is_empty() {
+                return Err(TokenRefusal::ProviderUnreachable(
+                    "sleutels nog niet gelezen".into(),
+                ));
+            }
+            // Someone may have spent this interval's read on a forged key
+            // id just before a real rotation: the caller tries again soon
+            // instead of being sent to log in.
+            return Err(TokenRefusal::KeysPending {
+                retry_after: wait.as_secs() + 1,
             });
         }
         self.refresh_keys_locked()
@@ -296,8 +358,20 @@ impl OidcVerifier {
             .filter(|k| !matches!(k.common.public_key_use, Some(PublicKeyUse::Encryption)))
             .filter(|k| !algorithms_of(k).is_empty())
             .collect();
-        tracing::info!(issuer = %self.config.issuer, keys = signing.len(), "identity provider keys read");
+        let kids = |keys: &[Jwk]| {
+            let mut kids: Vec<Option<String>> =
+                keys.iter().map(|k| k.common.key_id.clone()).collect();
+            kids.sort();
+            kids
+        };
+        let changed = kids(&self.keys.keys.read().expect("keys lock")) != kids(&signing);
         *self.keys.keys.write().expect("keys lock") = Arc::new(signing);
+        if changed {
+            tracing::info!(issuer = %self.config.issuer, "identity provider keys changed");
+            // A token verified with a key that is gone must not live on
+            // in the cache: everything is verified again once.
+            self.verified.lock().expect("verified tokens lock").clear();
+        }
         Ok(())
     }
 
@@ -313,6 +387,65 @@ impl OidcVerifier {
         }
         response.json().await.map_err(|e| format!("{url}: {e}"))
     }
+}
+
+/// RFC 7515 §4.1.11: a header that marks an extension critical must be
+/// refused by whoever does not understand it; this server understands none.
+fn refuse_critical_extensions(token: &str) -> Result<(), TokenRefusal> {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .map_err(|_| TokenRefusal::Malformed("geen base64url"))?;
+    let header: Map<String, Value> =
+        serde_json::from_slice(&bytes).map_err(|_| TokenRefusal::Malformed("kop onleesbaar"))?;
+    if header.contains_key("crit") {
+        return Err(TokenRefusal::Malformed("kritieke uitbreiding (crit)"));
+    }
+    Ok(())
+}
+
+/// The `iss` a token claims, before anything about it is verified: only
+/// to turn away another issuer's tokens early.
+fn unverified_issuer(token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: Map<String, Value> = serde_json::from_slice(&bytes).ok()?;
+    claims.get("iss")?.as_str().map(String::from)
+}
+
+/// What jsonwebtoken leaves unchecked: `exp`, `nbf` and `iat` are numbers
+/// when present (a `nbf` as text is not silently ignored), the token does
+/// not claim to live longer than a day, and it was issued to the desk (or
+/// another accepted client) where it says to whom.
+fn check_times_and_client(
+    claims: &Map<String, Value>,
+    config: &OidcConfig,
+    now: i64,
+) -> Result<(), TokenRefusal> {
+    for claim in ["exp", "nbf", "iat"] {
+        if claims.get(claim).is_some_and(|v| !v.is_number()) {
+            return Err(TokenRefusal::Malformed("exp, nbf of iat is geen getal"));
+        }
+    }
+    let exp = claims.get("exp").and_then(Value::as_f64).unwrap_or(0.0) as i64;
+    if exp - now > LONGEST_TOKEN {
+        return Err(TokenRefusal::TooLong);
+    }
+    let accepted = |client: &str| {
+        client == config.desk_client_id || config.accepted_clients.iter().any(|c| c == client)
+    };
+    for claim in ["azp", "client_id"] {
+        if let Some(client) = claims.get(claim)
+            && !client.as_str().is_some_and(accepted)
+        {
+            return Err(TokenRefusal::Client);
+        }
+    }
+    Ok(())
 }
 
 /// Whether a token with `exp` is no longer accepted at `now` (RFC 7519:
@@ -372,11 +505,11 @@ pub fn algorithms_of(key: &Jwk) -> Vec<Algorithm> {
 
 /// The identity in verified claims.
 fn identity_of(claims: &Map<String, Value>, config: &OidcConfig) -> Result<Identity, TokenRefusal> {
+    // Exactly as the provider says it: "pr-volw " is not pr-volw.
     let login = claims
         .get(&config.login_claim)
         .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.chars().any(|c| c.is_whitespace() || c.is_control()))
         .ok_or_else(|| TokenRefusal::NoLogin(config.login_claim.clone()))?
         .to_string();
     let strings = |value: Option<&Value>| -> Vec<String> {
@@ -417,6 +550,85 @@ mod tests {
     }
 
     const RSA: &str = r#""kty":"RSA","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB""#;
+
+    #[test]
+    fn a_critical_extension_is_refused() {
+        use base64::Engine;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let with = |header: &str| format!("{}.{}.sig", b64(header), b64("{}"));
+        assert!(refuse_critical_extensions(&with(r#"{"alg":"RS256","kid":"k"}"#)).is_ok());
+        assert_eq!(
+            refuse_critical_extensions(&with(r#"{"alg":"RS256","crit":["exp"],"exp":1}"#)),
+            Err(TokenRefusal::Malformed("kritieke uitbreiding (crit)"))
+        );
+        assert!(refuse_critical_extensions("!!!.e30.sig").is_err());
+    }
+
+    #[test]
+    fn times_are_numbers_a_token_lives_a_day_at_most_and_comes_from_the_desk() {
+        let config = OidcConfig::new("https://idp", "regiedesk");
+        let now = 1_800_000_000;
+        let claims = |json: &str| -> Map<String, Value> { serde_json::from_str(json).unwrap() };
+        let check = |json: &str| check_times_and_client(&claims(json), &config, now);
+        assert_eq!(check(&format!(r#"{{"exp":{}}}"#, now + 300)), Ok(()));
+        assert!(
+            check(&format!(
+                r#"{{"exp":{},"nbf":"{}"}}"#,
+                now + 300,
+                now + 9999
+            ))
+            .is_err()
+        );
+        assert!(check(r#"{"exp":"soon"}"#).is_err());
+        assert_eq!(
+            check(&format!(r#"{{"exp":{}}}"#, now + 10 * 365 * 86400)),
+            Err(TokenRefusal::TooLong)
+        );
+        assert_eq!(
+            check(&format!(
+                r#"{{"exp":{},"azp":"regiedesk-desk"}}"#,
+                now + 300
+            )),
+            Ok(())
+        );
+        assert_eq!(
+            check(&format!(
+                r#"{{"exp":{},"client_id":"other-app"}}"#,
+                now + 300
+            )),
+            Err(TokenRefusal::Client)
+        );
+        let mut accepting = config.clone();
+        accepting.accepted_clients = vec!["other-app".into()];
+        assert_eq!(
+            check_times_and_client(
+                &claims(&format!(
+                    r#"{{"exp":{},"client_id":"other-app"}}"#,
+                    now + 300
+                )),
+                &accepting,
+                now
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_login_with_spaces_or_control_characters_is_nobody() {
+        let config = OidcConfig::new("https://idp", "regiedesk");
+        for login in [
+            "pr-volw ",
+            "\tpr-volw",
+            "pr-volw\u{a0}",
+            "\u{3000}pr-volw",
+            "pr\nvolw",
+            "",
+        ] {
+            let claims = serde_json::json!({ "preferred_username": login });
+            let claims = claims.as_object().unwrap();
+            assert!(identity_of(claims, &config).is_err(), "{login:?}");
+        }
+    }
 
     #[test]
     fn a_token_lapses_at_its_exp_plus_the_leeway() {

@@ -220,6 +220,8 @@ pub trait Store: Send + Sync + 'static {
     /// Adds a static token; `service`: for a service account (an export
     /// job), which `[auth] static_tokens = "service-only"` still admits.
     async fn add_token(&self, login: &str, token_hash: &str, service: bool) -> StoreResult<()>;
+    /// Whether `login` holds a service account's static token.
+    async fn is_service_account(&self, login: &str) -> StoreResult<bool>;
     /// Ends every token of `login` at once; returns how many there were.
     async fn revoke_tokens(&self, login: &str, at: DateTime<Utc>) -> StoreResult<usize>;
     /// When the token with this hash was revoked, if it was.

@@ -1174,13 +1174,28 @@ impl Store for SqlStore {
             .transpose()
     }
 
+    async fn is_service_account(&self, login: &str) -> StoreResult<bool> {
+        let service: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE login = $1 AND service")
+                .bind(login)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(service > 0)
+    }
+
     async fn add_token(&self, login: &str, token_hash: &str, service: bool) -> StoreResult<()> {
+        // The staff counter moves: a login that becomes a service account
+        // stops logging in through the identity provider on every server
+        // within a refresh of the counters.
+        let mut tx = self.begin_write().await?;
+        next_value(&mut tx, "staff", 1).await?;
         sqlx::query("INSERT INTO tokens (token_hash, login, service) VALUES ($1, $2, $3)")
             .bind(token_hash)
             .bind(login)
             .bind(service)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
