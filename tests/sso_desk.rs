@@ -187,8 +187,9 @@ async fn a_person_logs_in_works_the_desk_and_loses_access_when_disabled() {
         .wait_for("sessie verlopen", u64::from(TOKEN_SECONDS) + 30)
         .await;
     let lost_after = disabled.elapsed();
+    // Within one lifetime, plus a poll and a frame (a loaded machine).
     assert!(
-        lost_after <= Duration::from_secs(u64::from(TOKEN_SECONDS) + 3),
+        lost_after <= Duration::from_secs(u64::from(TOKEN_SECONDS) + 5),
         "access lost after {lost_after:?}, token lifetime {TOKEN_SECONDS} s"
     );
     assert!(

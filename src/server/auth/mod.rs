@@ -216,7 +216,7 @@ async fn sso_actor(
                 attempt(parts)
             );
             refuse(parts, state, known.as_ref(), Some(&identity.login), &why).await;
-            return Err(ApiError::UnknownPerson(identity.login));
+            return Err(ApiError::UnknownPerson(identity.login.clone()));
         }
     };
     let person = match (&config.groups_claim, config.group_roles.is_empty()) {
@@ -232,7 +232,11 @@ async fn sso_actor(
         },
         _ => person,
     };
-    let action = policy::action_of(&parts.method, original_path(parts));
+    let action = if config.require_mfa_for.is_empty() {
+        None
+    } else {
+        policy::action_of(&parts.method, original_path(parts))
+    };
     if let Some(action) = action
         && config.require_mfa_for.contains(&action)
         && !identity
@@ -254,10 +258,10 @@ async fn sso_actor(
 /// service account: cached per staff counter (see `server::watch`), so
 /// `staff put --inactive` is felt everywhere within a second.
 async fn person_of(state: &AppState, identity: &Identity) -> Result<Option<TokenHolder>, ApiError> {
-    let key = format!("oidc:{}", identity.login);
+    let key = &identity.cache_key;
     let staff = state.changes.staff();
     if let Some(staff) = staff
-        && let Some(holder) = state.tokens.get(&key, staff)
+        && let Some(holder) = state.tokens.get(key, staff)
     {
         return Ok(Some(holder));
     }
@@ -269,7 +273,7 @@ async fn person_of(state: &AppState, identity: &Identity) -> Result<Option<Token
         person,
     };
     if let Some(staff) = staff {
-        state.tokens.put(&key, holder.clone(), staff);
+        state.tokens.put(key, holder.clone(), staff);
     }
     Ok(Some(holder))
 }

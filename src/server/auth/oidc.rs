@@ -38,6 +38,9 @@ const MAX_VERIFIED: usize = 20_000;
 pub struct Identity {
     /// The regiedesk login (the configured claim).
     pub login: String,
+    /// `oidc:LOGIN`: the person's key in the server's token cache, made
+    /// once rather than at every request.
+    pub cache_key: String,
     pub strength: LoginStrength,
     /// The configured groups claim, if any.
     pub groups: Vec<String>,
@@ -109,7 +112,9 @@ pub struct OidcVerifier {
     config: OidcConfig,
     http: reqwest::Client,
     keys: KeyCache,
-    verified: Mutex<HashMap<[u8; 32], Identity>>,
+    /// By the token's SHA-256 (the tokens themselves are not kept), each
+    /// shared: a poll clones a pointer, not the claims.
+    verified: RwLock<HashMap<[u8; 32], Arc<Identity>>>,
 }
 
 impl OidcVerifier {
@@ -135,7 +140,7 @@ impl OidcVerifier {
                 refreshing: tokio::sync::Mutex::new(()),
                 fetches: AtomicU64::new(0),
             },
-            verified: Mutex::new(HashMap::new()),
+            verified: RwLock::new(HashMap::new()),
         });
         if let Err(error) = verifier.refresh_keys().await {
             tracing::warn!(issuer = %verifier.config.issuer, %error, "identity provider not read at start; tokens are refused until it answers");
@@ -176,23 +181,28 @@ impl OidcVerifier {
     /// Whether `token` has the shape of a JWT (three base64url parts),
     /// as opposed to a static token.
     pub fn looks_like_jwt(token: &str) -> bool {
-        let parts: Vec<&str> = token.split('.').collect();
-        parts.len() == 3
-            && parts[..2].iter().all(|p| {
+        let mut parts = token.split('.');
+        let base64url = |part: Option<&str>| {
+            part.is_some_and(|p| {
                 !p.is_empty()
                     && p.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             })
+        };
+        base64url(parts.next())
+            && base64url(parts.next())
+            && parts.next().is_some()
+            && parts.next().is_none()
     }
 
     /// Who `token` says the caller is, if it holds: from the cache until
     /// its `exp`, else fully verified.
-    pub async fn verify(&self, token: &str) -> Result<Identity, TokenRefusal> {
+    pub async fn verify(&self, token: &str) -> Result<Arc<Identity>, TokenRefusal> {
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         let now = chrono::Utc::now().timestamp();
         let cached = self
             .verified
-            .lock()
+            .read()
             .expect("verified tokens lock")
             .get(&digest)
             .cloned();
@@ -203,13 +213,13 @@ impl OidcVerifier {
             }
             return Ok(identity);
         }
-        let identity = self.verify_fully(token).await?;
+        let identity = Arc::new(self.verify_fully(token).await?);
         // The same rule as the cache's, at the second itself: jsonwebtoken
         // still accepts a token in the second of its `exp`.
         if lapsed(identity.expires, now, leeway) {
             return Err(TokenRefusal::Expired);
         }
-        let mut verified = self.verified.lock().expect("verified tokens lock");
+        let mut verified = self.verified.write().expect("verified tokens lock");
         if verified.len() >= MAX_VERIFIED {
             verified.retain(|_, id| id.expires > now);
             if verified.len() >= MAX_VERIFIED {
@@ -370,7 +380,7 @@ impl OidcVerifier {
             tracing::info!(issuer = %self.config.issuer, "identity provider keys changed");
             // A token verified with a key that is gone must not live on
             // in the cache: everything is verified again once.
-            self.verified.lock().expect("verified tokens lock").clear();
+            self.verified.write().expect("verified tokens lock").clear();
         }
         Ok(())
     }
@@ -524,6 +534,7 @@ fn identity_of(claims: &Map<String, Value>, config: &OidcConfig) -> Result<Ident
         }
     };
     Ok(Identity {
+        cache_key: format!("oidc:{login}"),
         login,
         strength: LoginStrength {
             amr: strings(claims.get("amr")),
