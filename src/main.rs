@@ -39,7 +39,9 @@ macro_rules! say {
     };
 }
 
-use cli::{AuditCommand, CaseSource, Cli, Command, ConfigCommand, ExportBucket, StaffCommand};
+use cli::{
+    AuditCommand, CaseSource, Cli, Command, ConfigCommand, DeskArgs, ExportBucket, StaffCommand,
+};
 /// The moment screenshots are taken at unless REGIEDESK_NOW says otherwise:
 /// a Tuesday afternoon, so every board has something to show.
 const SCREENSHOT_NOW: &str = "2026-11-24T13:32:00Z";
@@ -123,6 +125,20 @@ fn static_token(config: &Config) -> Option<String> {
         .ok()
         .filter(|t| !t.trim().is_empty())
         .or(config.desk.token.clone())
+}
+
+/// What `login` and `logout` work with: the desk's options (given after
+/// the subcommand or before it), its server, language and credentials.
+fn login_options(
+    options: DeskArgs,
+    before: &DeskArgs,
+    config: &Config,
+) -> anyhow::Result<(DeskArgs, String, Language, Credentials)> {
+    let options = options.or(before);
+    let server = options.server.clone().unwrap_or(config.desk.server.clone());
+    let lang = options.lang.unwrap_or(config.desk.language);
+    let credentials = Credentials::new(config.desk.credential_store).map_err(anyhow::Error::msg)?;
+    Ok((options, server, lang, credentials))
 }
 
 /// The desk's proof of identity at `server`: a static token, else the
@@ -348,11 +364,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_browser,
             desk: options,
         }) => {
-            let options = options.or(&before);
-            let server = options.server.clone().unwrap_or(config.desk.server.clone());
-            let lang = options.lang.unwrap_or(config.desk.language);
-            let credentials =
-                Credentials::new(config.desk.credential_store).map_err(anyhow::Error::msg)?;
+            let (options, server, lang, credentials) = login_options(options, &before, &config)?;
             desk::login::login(
                 &server,
                 &options.transport(),
@@ -364,11 +376,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Logout { desk: options }) => {
-            let options = options.or(&before);
-            let server = options.server.clone().unwrap_or(config.desk.server.clone());
-            let lang = options.lang.unwrap_or(config.desk.language);
-            let credentials =
-                Credentials::new(config.desk.credential_store).map_err(anyhow::Error::msg)?;
+            let (_, server, lang, credentials) = login_options(options, &before, &config)?;
             desk::login::logout(&server, &credentials, lang).await?;
             Ok(ExitCode::SUCCESS)
         }

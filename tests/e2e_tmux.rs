@@ -124,20 +124,10 @@ impl Desk {
             config = config.display(),
             stty = stty.display(),
         );
-        let tmux = Tmux {
-            socket: format!("regiedesk-e2e-{name}-{}", std::process::id()),
-        };
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "desk",
-            "-x",
-            "160",
-            "-y",
-            "48",
+        let tmux = Tmux::start(
+            format!("regiedesk-e2e-{name}-{}", std::process::id()),
             &command,
-        ]);
+        );
         Desk {
             tmux,
             port,

@@ -119,23 +119,13 @@ async fn a_person_logs_in_works_the_desk_and_loses_access_when_disabled() {
         log = dir.path().join("desk.log").display(),
     );
     let config = config.display();
-    let tmux = Tmux {
-        socket: format!("regiedesk-sso-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "desk",
-        "-x",
-        "160",
-        "-y",
-        "48",
+    let tmux = Tmux::start(
+        format!("regiedesk-sso-{}", std::process::id()),
         &format!(
             "{env} {BIN} --config {config} login --no-browser; \
              {env} {BIN} --config {config}; sleep 60"
         ),
-    ]);
+    );
     let screen = tmux.wait_for("Wachten op goedkeuring", 30).await;
     let url = verification_url(&screen, &idp.issuer);
     let approved = Instant::now();
@@ -231,4 +221,29 @@ async fn a_person_logs_in_works_the_desk_and_loses_access_when_disabled() {
     assert!(audit(port).await.iter().any(|e| e["actor"] == "pr-jeugd"
         && e["action"] == "request.decide"
         && e["reason"] == "geen indicatie voor jeugdhulp"));
+
+    // `regiedesk logout`: the refresh token is revoked at the provider and
+    // the kept tokens are gone.
+    tmux.keys(&["q"]);
+    let kept_session: Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept).unwrap()).unwrap();
+    let refresh = kept_session["refresh_token"].as_str().unwrap().to_string();
+    let output = Command::new(BIN)
+        .args(["--config", &config.to_string(), "logout"])
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("REGIEDESK_LOG", dir.path().join("logout.log"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("Uitgelogd"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(!kept.exists(), "the kept tokens are forgotten");
+    assert_eq!(idp.refresh(&refresh).await.unwrap_err(), "invalid_grant");
 }

@@ -1049,23 +1049,13 @@ reconcile_seconds = 10
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    let tmux = tmux::Tmux {
-        socket: format!("regiedesk-oz-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "desk",
-        "-x",
-        "160",
-        "-y",
-        "48",
+    let tmux = tmux::Tmux::start(
+        format!("regiedesk-oz-{}", std::process::id()),
         &format!(
             "env REGIEDESK_TOKEN={token} TERM=xterm-256color {BIN} --config {config} \
              --server http://127.0.0.1:{port}; sleep 60"
         ),
-    ]);
+    );
     tmux.wait_until("the first sync with Open Zaak's cases", ANSWER, |s| {
         s.contains("● sync") && s.contains("KST-TUI")
     })

@@ -191,16 +191,21 @@ pub struct Transport {
     pub ca_cert: Option<std::path::PathBuf>,
 }
 
-/// Whether `base` may carry a token: `https://`, or `http://` to this
-/// machine (loopback), or `http://` anywhere when the user said so.
-pub fn check_transport(base: &str, insecure_http: bool) -> Result<(), String> {
-    let url = reqwest::Url::parse(base).map_err(|_| format!("{base:?} is geen geldige URL"))?;
-    let loopback = match url.host() {
+/// Whether `url` names this machine (`localhost`, 127.0.0.0/8, `::1`).
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
-    };
+    }
+}
+
+/// Whether `base` may carry a token: `https://`, or `http://` to this
+/// machine (loopback), or `http://` anywhere when the user said so.
+pub fn check_transport(base: &str, insecure_http: bool) -> Result<(), String> {
+    let url = reqwest::Url::parse(base).map_err(|_| format!("{base:?} is geen geldige URL"))?;
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => Ok(()),
         "http" if loopback || insecure_http => Ok(()),

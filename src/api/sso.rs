@@ -121,15 +121,9 @@ fn http() -> Result<reqwest::Client, SsoError> {
 /// for keys: `https://`, or `http://` on this machine (a test provider).
 pub fn check_provider_url(url: &str) -> Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|_| format!("{url:?} is geen geldige URL"))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
     match parsed.scheme() {
         "https" => Ok(()),
-        "http" if loopback => Ok(()),
+        "http" if super::client::is_loopback(&parsed) => Ok(()),
         _ => Err(format!(
             "{url}: een identiteitsprovider moet https:// zijn (http:// alleen op deze machine)"
         )),

@@ -12,6 +12,24 @@ pub struct Tmux {
 }
 
 impl Tmux {
+    /// A tmux server named `socket` with one window `desk` of 160x48
+    /// running `command` (a shell line).
+    pub fn start(socket: String, command: &str) -> Tmux {
+        let tmux = Tmux { socket };
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "desk",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            command,
+        ]);
+        tmux
+    }
+
     pub fn run(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
             .arg("-L")
