@@ -55,10 +55,16 @@ pub enum ZgwError {
     Invalid { url: String, why: String },
 }
 
+/// How long a JWT regiedesk signs for the case system is valid: long
+/// enough for one request with its retries and some clock drift, short
+/// enough that a leaked one expires within minutes.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(300);
+
 #[derive(Serialize)]
 struct Claims<'a> {
     iss: &'a str,
     iat: i64,
+    exp: i64,
     client_id: &'a str,
     user_id: &'a str,
     user_representation: &'a str,
@@ -93,11 +99,21 @@ impl ZgwClient {
         }
     }
 
-    /// A fresh JWT (Open Zaak accepts one for an hour after `iat`).
+    /// A fresh JWT for one request. Open Zaak would accept it for
+    /// `JWT_EXPIRY` (an hour) after `iat`; the `exp` ends it after
+    /// [`TOKEN_LIFETIME`], so a token that leaks (a log, a proxy, a
+    /// notification sent elsewhere) is soon worth nothing. Open Zaak
+    /// checks `exp` with its `TIME_LEEWAY` (0 by default): the two clocks
+    /// must agree within that lifetime.
     pub fn token(&self, on_behalf: &OnBehalf) -> String {
+        self.token_issued_at(on_behalf, chrono::Utc::now().timestamp())
+    }
+
+    fn token_issued_at(&self, on_behalf: &OnBehalf, iat: i64) -> String {
         let claims = Claims {
             iss: &self.client_id,
-            iat: chrono::Utc::now().timestamp(),
+            iat,
+            exp: iat + TOKEN_LIFETIME.as_secs() as i64,
             client_id: &self.client_id,
             user_id: &on_behalf.user_id,
             user_representation: &on_behalf.user_representation,
@@ -340,12 +356,41 @@ mod tests {
         assert_eq!(data.claims["user_representation"], "Priya Ramdin");
         assert_eq!(data.claims["client_id"], "regiedesk");
         assert_eq!(data.claims["iss"], "regiedesk");
+        let (iat, exp) = (
+            data.claims["iat"].as_i64().unwrap(),
+            data.claims["exp"].as_i64().unwrap(),
+        );
+        assert_eq!(exp - iat, 300, "a leaked token expires in five minutes");
+        assert!((iat - chrono::Utc::now().timestamp()).abs() <= 2);
         let wrong = jsonwebtoken::decode::<Value>(
             &token,
             &jsonwebtoken::DecodingKey::from_secret(b"another-secret"),
             &validation,
         );
         assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn a_leaked_token_is_refused_once_its_five_minutes_are_over() {
+        let client = ZgwClient::new("regiedesk", &Secret::for_tests("geheim-0123456789"));
+        let on_behalf = OnBehalf {
+            user_id: "pr-jeugd".into(),
+            user_representation: "Priya Ramdin".into(),
+        };
+        // Validated as Open Zaak does (PyJWT, TIME_LEEWAY 0).
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp"]);
+        validation.leeway = 0;
+        let key = jsonwebtoken::DecodingKey::from_secret(b"geheim-0123456789");
+        let now = chrono::Utc::now().timestamp();
+        let fresh = client.token_issued_at(&on_behalf, now - 240);
+        assert!(jsonwebtoken::decode::<Value>(&fresh, &key, &validation).is_ok());
+        let leaked = client.token_issued_at(&on_behalf, now - 310);
+        let refused = jsonwebtoken::decode::<Value>(&leaked, &key, &validation).unwrap_err();
+        assert_eq!(
+            refused.kind(),
+            &jsonwebtoken::errors::ErrorKind::ExpiredSignature
+        );
     }
 
     #[test]
