@@ -115,7 +115,7 @@ fn without_a_daemon_the_check_says_so_plainly() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.starts_with("regiedesk: no notification reached the desktop"),
+        stderr.starts_with("regiedesk: er kwam geen melding op het bureaublad aan"),
         "{stderr}"
     );
 }

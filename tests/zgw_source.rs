@@ -2322,3 +2322,72 @@ async fn a_zaak_read_before_its_first_status_waits_for_it() {
     );
     assert!(!statussen.is_empty());
 }
+
+/// A notification with a header that is not the abonnement's (a typo in
+/// its `auth`) is refused with words that name the abonnement, never a
+/// bearer token, and counted where an operator looks: `/healthz`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_notifications_are_counted_and_shown_on_healthz() {
+    let fake = Fake::start().await;
+    let zaak = fake.add_case("KST-2026-0501");
+    let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
+    let health: Value = desk
+        .http
+        .get(format!("{}/healthz", desk.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(health.get("notifications").is_none(), "{health}");
+    for _ in 0..3 {
+        let response = desk
+            .http
+            .post(format!("{}/zgw/notificaties", desk.base))
+            .header("Authorization", "Token regiedesk-nrx")
+            .json(
+                &json!({"kanaal": "zaken", "hoofdObject": zaak, "resource": "zaak",
+                          "resourceUrl": zaak, "actie": "partial_update"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        let challenge = response.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(challenge, "Token realm=\"regiedesk-notificaties\"");
+        assert!(!challenge.contains("regiedesk-nrc"), "never the secret");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(
+            problem["type"],
+            "urn:regiedesk:problem:notification-refused"
+        );
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("abonnement") && !detail.contains("Bearer"),
+            "{detail}"
+        );
+    }
+    let health: Value = desk
+        .http
+        .get(format!("{}/healthz", desk.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let said = health["notifications"].as_str().unwrap();
+    assert!(said.starts_with("refused 3 since "), "{said}");
+    // The right header still works.
+    let status = desk
+        .notify(
+            &json!({"kanaal": "zaken", "hoofdObject": zaak, "resource": "zaak",
+                        "resourceUrl": zaak, "actie": "partial_update"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+}

@@ -14,6 +14,10 @@ use crate::domain::permissions;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,
+    /// With a ZGW source, once notifications were refused for a wrong
+    /// header: `refused N since 2026-12-07T09:14:02Z`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<String>,
 }
 
 /// How a desk logs in here: the municipality's identity provider and the

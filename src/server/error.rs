@@ -22,6 +22,11 @@ pub enum ApiError {
     /// An identity provider's token that does not verify.
     #[error("{0}")]
     TokenRefused(String),
+    /// A notification without the abonnement's shared header.
+    #[error(
+        "deze notificatie draagt niet de Authorization-header van het abonnement: de auth van het abonnement in de Notificaties API moet gelijk zijn aan [zgw] notification_auth van regiedesk"
+    )]
+    NotificationRefused { scheme: String },
     /// A person's static token where only the identity provider may log
     /// people in (`[auth] static_tokens = "service-only"`).
     #[error(
@@ -82,6 +87,7 @@ impl ApiError {
             ApiError::Unauthorized
             | ApiError::TokenRevoked(_)
             | ApiError::TokenRefused(_)
+            | ApiError::NotificationRefused { .. }
             | ApiError::StaticTokenDisabled => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::UnknownPerson(_) | ApiError::MfaRequired(_) => {
                 StatusCode::FORBIDDEN
@@ -111,6 +117,7 @@ impl ApiError {
             ApiError::TokenRevoked(_) => "token-revoked",
             ApiError::TokenRefused(_) => "token-refused",
             ApiError::StaticTokenDisabled => "static-token-disabled",
+            ApiError::NotificationRefused { .. } => "notification-refused",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::UnknownPerson(_) => "unknown-person",
             ApiError::MfaRequired(_) => "mfa-required",
@@ -180,6 +187,13 @@ impl IntoResponse for ApiError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer error=\"insufficient_user_authentication\""),
                 );
+            }
+            ApiError::NotificationRefused { scheme } => {
+                if let Ok(value) =
+                    HeaderValue::from_str(&format!("{scheme} realm=\"regiedesk-notificaties\""))
+                {
+                    headers.insert(header::WWW_AUTHENTICATE, value);
+                }
             }
             ApiError::TryAgain { seconds, .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));

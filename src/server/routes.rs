@@ -54,6 +54,10 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
     }
     Ok(Json(Health {
         status: "ok".into(),
+        notifications: state
+            .source
+            .as_ref()
+            .and_then(|source| source.notification_refusals.summary()),
     }))
 }
 

@@ -4,8 +4,12 @@
 //! says only *that* something changed, never *what*, so duplicated, late
 //! and out-of-order messages do no harm.
 
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
@@ -47,6 +51,68 @@ pub fn object_to_read(n: &Notification) -> Option<&str> {
     }
 }
 
+/// Notifications refused for a header that is not the abonnement's (a
+/// typo in its `auth`, a changed secret): counted, logged once a minute
+/// with how many, and shown on `/healthz`, so an operator sees that
+/// changes no longer arrive by notification.
+#[derive(Debug, Default)]
+pub struct Refusals {
+    state: Mutex<RefusalCount>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct RefusalCount {
+    total: u64,
+    since: Option<DateTime<Utc>>,
+    /// Refused since the last log line.
+    unlogged: u64,
+    logged_at: Option<Instant>,
+}
+
+/// How often a run of refusals is logged.
+const LOG_EVERY: Duration = Duration::from_secs(60);
+
+impl RefusalCount {
+    /// One more refusal; how many to log now, if a log line is due.
+    fn note(&mut self, at: DateTime<Utc>, now: Instant) -> Option<u64> {
+        self.total += 1;
+        self.since.get_or_insert(at);
+        self.unlogged += 1;
+        let due = self
+            .logged_at
+            .is_none_or(|logged| now.duration_since(logged) >= LOG_EVERY);
+        due.then(|| {
+            self.logged_at = Some(now);
+            std::mem::take(&mut self.unlogged)
+        })
+    }
+}
+
+impl Refusals {
+    pub fn refused(&self, at: DateTime<Utc>) {
+        let mut state = self.state.lock().expect("refusals lock");
+        if let Some(count) = state.note(at, Instant::now()) {
+            tracing::warn!(
+                refused = count,
+                total = state.total,
+                "notifications refused: their Authorization header is not the abonnement's (compare [zgw] notification_auth with the abonnement's auth)"
+            );
+        }
+    }
+
+    /// For `/healthz`: `refused N since …`, once any was refused.
+    pub fn summary(&self) -> Option<String> {
+        let state = self.state.lock().expect("refusals lock");
+        state.since.map(|since| {
+            format!(
+                "refused {} since {}",
+                state.total,
+                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )
+        })
+    }
+}
+
 /// The callback route, on a server with a ZGW source; none without.
 pub fn routes(state: &AppState) -> axum::Router<AppState> {
     match state.source {
@@ -75,7 +141,16 @@ pub async fn receive(
         .unwrap_or_default();
     // Constant time, so the header cannot be guessed byte by byte.
     if !bool::from(given.ct_eq(expected.expose().as_bytes())) {
-        return Err(ApiError::Unauthorized);
+        source.notification_refusals.refused(state.clock.now());
+        // The scheme of the configured header (`Token`), never its secret.
+        let scheme = expected
+            .expose()
+            .split_whitespace()
+            .next()
+            .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or("Token")
+            .to_string();
+        return Err(ApiError::NotificationRefused { scheme });
     }
     let notification: Notification = body.parse()?;
     if let Some(url) = object_to_read(&notification) {
@@ -83,4 +158,27 @@ pub async fn receive(
         source.notify(url, notification.zaaktype());
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_logged_once_a_minute_with_their_count() {
+        let mut count = RefusalCount::default();
+        let start = Instant::now();
+        let at: DateTime<Utc> = "2026-12-07T10:00:00Z".parse().unwrap();
+        assert_eq!(count.note(at, start), Some(1), "the first at once");
+        for s in 1..=59 {
+            assert_eq!(count.note(at, start + Duration::from_secs(s)), None);
+        }
+        assert_eq!(
+            count.note(at, start + Duration::from_secs(60)),
+            Some(60),
+            "a minute later, all since the last line"
+        );
+        assert_eq!(count.total, 61);
+        assert_eq!(count.since, Some(at));
+    }
 }

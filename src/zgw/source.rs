@@ -94,6 +94,8 @@ pub struct ZgwSource {
     /// The zaaktype of each statustype and roltype of ours: what the
     /// newest statussen and rollen are of.
     zaaktype_of_type: HashMap<String, String>,
+    /// Notifications refused for a wrong header (see `notify::Refusals`).
+    pub notification_refusals: super::notify::Refusals,
 }
 
 /// Appends query parameters to a list URL.
@@ -163,6 +165,7 @@ impl ZgwSource {
             receiver: Mutex::new(Some(receiver)),
             rolling_from: Mutex::default(),
             zaaktype_of_type,
+            notification_refusals: Default::default(),
         }))
     }
 
