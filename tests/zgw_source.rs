@@ -2391,3 +2391,64 @@ async fn refused_notifications_are_counted_and_shown_on_healthz() {
         .await;
     assert_eq!(status, 204);
 }
+
+/// A notification naming an object on another address (issue 20: it made
+/// regiedesk send its signed token there, and the token listed every
+/// household's BSN) is refused, counted, and that address receives
+/// nothing: not the notification's object, not anything read after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_outside_the_configured_apis_is_never_sent_a_token() {
+    let fake = Fake::start().await;
+    let zaak = fake.add_case("KST-2026-0601");
+    let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
+    // An eavesdropper on another port records every connection.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere = listener.local_addr().unwrap();
+    let heard = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = heard.clone();
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let foreign = format!(
+        "http://{elsewhere}/zaken/api/v1/zaken/{}",
+        zaak.rsplit('/').next().unwrap()
+    );
+    for (hoofd, resource) in [(&foreign, &foreign), (&zaak, &foreign), (&foreign, &zaak)] {
+        let status = desk
+            .notify(
+                &json!({"kanaal": "zaken", "hoofdObject": hoofd, "resource": "zaak",
+                            "resourceUrl": resource, "actie": "partial_update"}),
+            )
+            .await;
+        assert_eq!(status, 400, "{hoofd} {resource}");
+    }
+    // Read directly, as a URL in an answer would be: refused before asking.
+    let refused = desk.source.refresh(&foreign).await;
+    assert!(
+        matches!(
+            refused,
+            Err(regiedesk::zgw::source::SourceError::Zgw(
+                regiedesk::zgw::client::ZgwError::Foreign(_)
+            ))
+        ),
+        "{refused:?}"
+    );
+    assert!(desk.source.foreign_refused() >= 4, "counted");
+    // A notification of our own zaak, drained: whatever was queued has run.
+    assert_eq!(
+        desk.notify(
+            &json!({"kanaal": "zaken", "hoofdObject": zaak, "resource": "zaak",
+                            "resourceUrl": zaak, "actie": "partial_update"})
+        )
+        .await,
+        204
+    );
+    desk.drain(&zaak).await;
+    assert_eq!(
+        heard.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing went elsewhere"
+    );
+}

@@ -3,6 +3,8 @@
 //! caller must do about them. A 5xx on a write is not a failure but an
 //! unknown outcome: Open Zaak may have committed it (ZGW.md).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use jsonwebtoken::{EncodingKey, Header};
@@ -51,8 +53,32 @@ pub enum ZgwError {
     /// A read that failed for a reason that may pass (5xx, network).
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// A URL outside the configured APIs (named by a notification or an
+    /// answer): never asked, so it never receives a token.
+    #[error("refused: {0} lies outside the configured ZGW APIs")]
+    Foreign(String),
     #[error("unexpected answer from {url}: {why}")]
     Invalid { url: String, why: String },
+}
+
+/// Whether `url` lies below one of `roots`: the same scheme, host and
+/// port, and a path (after `..` is resolved) that starts with the root's.
+pub fn under_any(roots: &[url::Url], url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    roots.iter().any(|root| {
+        let root_path = if root.path().ends_with('/') {
+            root.path().to_string()
+        } else {
+            format!("{}/", root.path())
+        };
+        url.scheme() == root.scheme()
+            && url.host() == root.host()
+            && url.port_or_known_default() == root.port_or_known_default()
+            && url.username().is_empty()
+            && (url.path().starts_with(&root_path) || url.path() == root_path.trim_end_matches('/'))
+    })
 }
 
 /// How long a JWT regiedesk signs for the case system is valid: long
@@ -75,6 +101,10 @@ pub struct ZgwClient {
     http: reqwest::Client,
     client_id: String,
     key: EncodingKey,
+    /// The API roots a request may go to; empty: anywhere (tests).
+    roots: Arc<Vec<url::Url>>,
+    /// Requests refused for lying outside `roots`.
+    foreign: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for ZgwClient {
@@ -96,7 +126,44 @@ impl ZgwClient {
             http,
             client_id: client_id.into(),
             key: EncodingKey::from_secret(secret.expose().as_bytes()),
+            roots: Arc::default(),
+            foreign: Arc::default(),
         }
+    }
+
+    /// A client that sends requests (and so its signed token) only below
+    /// these API roots: a URL from a notification or an answer that points
+    /// elsewhere is refused, logged and counted.
+    pub fn confined_to(mut self, roots: &[&str]) -> Self {
+        self.roots = Arc::new(
+            roots
+                .iter()
+                .filter_map(|r| url::Url::parse(r).ok())
+                .collect(),
+        );
+        self
+    }
+
+    /// Whether `url` lies below one of the configured roots (always, for
+    /// a client without roots).
+    pub fn allows(&self, url: &str) -> bool {
+        self.roots.is_empty() || under_any(&self.roots, url)
+    }
+
+    /// `url` if it may be asked; else refused, logged and counted.
+    pub fn check(&self, url: &str) -> Result<(), ZgwError> {
+        if self.allows(url) {
+            return Ok(());
+        }
+        let count = self.foreign.fetch_add(1, Ordering::SeqCst) + 1;
+        let shown: String = url.chars().take(200).collect();
+        tracing::warn!(url = %shown, refused = count, "a URL outside the configured ZGW APIs was not followed");
+        Err(ZgwError::Foreign(shown))
+    }
+
+    /// How many requests were refused for lying outside the roots.
+    pub fn foreign_refused(&self) -> u64 {
+        self.foreign.load(Ordering::SeqCst)
     }
 
     /// A fresh JWT for one request. Open Zaak would accept it for
@@ -128,6 +195,7 @@ impl ZgwClient {
         body: Option<&Value>,
         on_behalf: &OnBehalf,
     ) -> Result<(StatusCode, Value), ZgwError> {
+        self.check(url)?;
         let writes = method != Method::GET;
         let mut request = self
             .http
@@ -368,6 +436,50 @@ mod tests {
             &validation,
         );
         assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn only_urls_below_a_configured_root_are_followed() {
+        let roots: Vec<url::Url> = [
+            "http://oz.gemeente.nl/zaken/api/v1/",
+            "http://oz.gemeente.nl/catalogi/api/v1",
+        ]
+        .iter()
+        .map(|r| url::Url::parse(r).unwrap())
+        .collect();
+        let ok = |u: &str| under_any(&roots, u);
+        assert!(ok("http://oz.gemeente.nl/zaken/api/v1/zaken/4f3e"));
+        assert!(ok("http://oz.gemeente.nl:80/catalogi/api/v1/zaaktypen"));
+        assert!(
+            !ok("http://127.0.0.1:8839/zaken/api/v1/zaken/4f3e"),
+            "another host"
+        );
+        assert!(
+            !ok("http://oz.gemeente.nl:8839/zaken/api/v1/zaken/4f3e"),
+            "another port"
+        );
+        assert!(
+            !ok("https://oz.gemeente.nl/zaken/api/v1/zaken/4f3e"),
+            "another scheme"
+        );
+        assert!(
+            !ok("http://oz.gemeente.nl/zaken/api/v1/../../admin/"),
+            "out by .."
+        );
+        assert!(
+            !ok("http://oz.gemeente.nl/zaken/api/v10/zaken"),
+            "a longer sibling"
+        );
+        assert!(
+            !ok("http://evil@oz.gemeente.nl/zaken/api/v1/zaken"),
+            "user info"
+        );
+        assert!(!ok("http://oz.gemeente.nl.evil.nl/zaken/api/v1/zaken"));
+        assert!(!ok("not a url"));
+        let client = ZgwClient::new("regiedesk", &Secret::for_tests("geheim-0123456789"))
+            .confined_to(&["http://oz.gemeente.nl/zaken/api/v1/"]);
+        assert!(client.allows("http://oz.gemeente.nl/zaken/api/v1/rollen"));
+        assert!(!client.allows("http://127.0.0.1:8839/zaken/api/v1/rollen"));
     }
 
     #[test]

@@ -153,6 +153,16 @@ pub async fn receive(
         return Err(ApiError::NotificationRefused { scheme });
     }
     let notification: Notification = body.parse()?;
+    // Only objects in the configured APIs are read: a notification naming
+    // another address would make regiedesk send its signed token there.
+    for url in [&notification.hoofd_object, &notification.resource_url] {
+        if !source.follows(url) {
+            let shown: String = url.chars().take(200).collect();
+            return Err(ApiError::BadRequest(format!(
+                "{shown} ligt buiten de ingestelde ZGW-API's en wordt niet gelezen"
+            )));
+        }
+    }
     if let Some(url) = object_to_read(&notification) {
         source.announced(&notification.resource_url);
         source.notify(url, notification.zaaktype());

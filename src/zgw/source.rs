@@ -123,7 +123,11 @@ impl ZgwSource {
             .map_err(|e| anyhow::anyhow!("[zgw]: {e}"))?;
         let secret = config.client_secret().map_err(anyhow::Error::msg)?;
         let key = config.pseudonym_secret().map_err(anyhow::Error::msg)?;
-        let client = ZgwClient::new(&config.client_id, &secret);
+        let client = ZgwClient::new(&config.client_id, &secret).confined_to(&[
+            &config.zaken_api,
+            &config.catalogi_api,
+            &config.besluiten_api,
+        ]);
         let raw = read_catalogue(&client, &config).await?;
         let catalogue = catalogue::resolve(&raw, &config).map_err(|missing| {
             anyhow::anyhow!(
@@ -455,6 +459,18 @@ impl ZgwSource {
     /// Notes the object a notification was about (its `resourceUrl`), so
     /// that the look at the newest passes it over: its zaak is read
     /// already.
+    /// Whether a URL lies below the configured APIs (a notification's
+    /// objects must).
+    /// Refused ones are logged and counted.
+    pub fn follows(&self, url: &str) -> bool {
+        self.client.check(url).is_ok()
+    }
+
+    /// How many URLs outside the configured APIs were refused.
+    pub fn foreign_refused(&self) -> u64 {
+        self.client.foreign_refused()
+    }
+
     pub fn announced(&self, resource_url: &str) {
         self.announced.lock().expect("announced").note(resource_url);
     }
