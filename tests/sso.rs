@@ -181,7 +181,7 @@ async fn tokens_that_try_to_get_past_the_server_are_refused(backend: Backend) {
     let refused = |why: &'static str| (why, 401u16);
 
     // A token of the same provider meant for another API.
-    let other_audience = idp.other_app_token().await;
+    let other_audience = idp.other_app_token(None).await;
     assert_ne!(parts(&other_audience).1["aud"], AUDIENCE);
 
     // A token from another issuer (a second provider), for regiedesk's
@@ -633,7 +633,7 @@ async fn ambiguous_or_borrowed_tokens_are_refused(backend: Backend) {
         .unwrap();
     expect(response, 200).await;
 
-    let borrowed = idp.other_app_token_for(AUDIENCE).await;
+    let borrowed = idp.other_app_token(Some(AUDIENCE)).await;
     assert_eq!(parts(&borrowed).1["aud"], AUDIENCE);
     let problem = expect(me(&server, &borrowed).await, 401).await;
     assert!(

@@ -1448,6 +1448,18 @@ impl Desk {
         response.json().await.unwrap()
     }
 
+    /// What `/healthz` says.
+    async fn health(&self) -> Value {
+        self.http
+            .get(format!("{}/healthz", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Posts a notification to the callback as the Notificaties API does;
     /// returns the status regiedesk answered.
     async fn notify(&self, body: &Value) -> u16 {
@@ -2331,15 +2343,7 @@ async fn refused_notifications_are_counted_and_shown_on_healthz() {
     let fake = Fake::start().await;
     let zaak = fake.add_case("KST-2026-0501");
     let desk = Desk::start(&fake, Backend::Sqlite).await.unwrap();
-    let health: Value = desk
-        .http
-        .get(format!("{}/healthz", desk.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health = desk.health().await;
     assert!(health.get("notifications").is_none(), "{health}");
     for _ in 0..3 {
         let response = desk
@@ -2371,15 +2375,7 @@ async fn refused_notifications_are_counted_and_shown_on_healthz() {
             "{detail}"
         );
     }
-    let health: Value = desk
-        .http
-        .get(format!("{}/healthz", desk.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health = desk.health().await;
     let said = health["notifications"].as_str().unwrap();
     assert!(said.starts_with("refused 3 since "), "{said}");
     // The right header still works.

@@ -168,10 +168,6 @@ impl SessionBearer {
         *self.ended.lock().expect("ended lock") = None;
     }
 
-    pub async fn server(&self) -> String {
-        self.session.lock().await.server.clone()
-    }
-
     async fn keep(&self, session: &Session) {
         if let Some(credentials) = &self.credentials
             && let Err(error) = credentials.save(session).await

@@ -190,32 +190,20 @@ impl Idp {
         .await
     }
 
-    /// A token of the other client, meant for another API.
-    pub async fn other_app_token(&self) -> String {
-        self.token(&[
+    /// A token of the other client: meant for another API, or, with a
+    /// `resource`, naming that as its audience though issued to another
+    /// application.
+    pub async fn other_app_token(&self, resource: Option<&str>) -> String {
+        let mut form = vec![
             ("grant_type", "client_credentials"),
             ("client_id", "other-app"),
             ("client_secret", "other-app-secret"),
             ("scope", "api"),
-        ])
-        .await
-        .unwrap()
-        .access
-    }
-
-    /// A token of the other client that names `resource` as its audience:
-    /// meant for regiedesk, but issued to another application.
-    pub async fn other_app_token_for(&self, resource: &str) -> String {
-        self.token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "other-app"),
-            ("client_secret", "other-app-secret"),
-            ("scope", "api"),
-            ("resource", resource),
-        ])
-        .await
-        .unwrap()
-        .access
+        ];
+        if let Some(resource) = resource {
+            form.push(("resource", resource));
+        }
+        self.token(&form).await.unwrap().access
     }
 
     async fn token(&self, form: &[(&str, &str)]) -> Result<Tokens, String> {

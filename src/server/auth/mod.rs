@@ -163,14 +163,14 @@ async fn sso_actor(
 ) -> Result<Actor, ApiError> {
     let identity = match oidc.verify(token).await {
         Ok(identity) => identity,
-        Err(oidc::TokenRefusal::KeysPending { retry_after }) => {
+        Err(pending @ oidc::TokenRefusal::KeysPending { retry_after }) => {
             let why = format!(
                 "SSO-token met onbekende sleutel bij {}; sleutels worden over {retry_after} s opnieuw gelezen",
                 attempt(parts)
             );
             refuse(parts, state, None, None, &why).await;
             return Err(ApiError::TryAgain {
-                detail: oidc::TokenRefusal::KeysPending { retry_after }.to_string(),
+                detail: pending.to_string(),
                 seconds: retry_after,
             });
         }
@@ -258,24 +258,16 @@ async fn sso_actor(
 /// service account: cached per staff counter (see `server::watch`), so
 /// `staff put --inactive` is felt everywhere within a second.
 async fn person_of(state: &AppState, identity: &Identity) -> Result<Option<TokenHolder>, ApiError> {
-    let key = &identity.cache_key;
-    let staff = state.changes.staff();
-    if let Some(staff) = staff
-        && let Some(holder) = state.tokens.get(key, staff)
-    {
-        return Ok(Some(holder));
-    }
-    let Some(person) = state.store.person(&identity.login).await? else {
-        return Ok(None);
-    };
-    let holder = TokenHolder {
-        service: state.store.is_service_account(&person.login).await?,
-        person,
-    };
-    if let Some(staff) = staff {
-        state.tokens.put(key, holder.clone(), staff);
-    }
-    Ok(Some(holder))
+    cached_holder(state, &identity.cache_key, async {
+        let Some(person) = state.store.person(&identity.login).await? else {
+            return Ok(None);
+        };
+        Ok(Some(TokenHolder {
+            service: state.store.is_service_account(&person.login).await?,
+            person,
+        }))
+    })
+    .await
 }
 
 /// With roles managed in the identity provider, the staff table follows
@@ -303,15 +295,28 @@ async fn follow_role(
 /// Who holds the static token with this hash: from the cache while the
 /// staff counter it was cached at is current, else from the store.
 async fn holder_of_token(state: &AppState, hash: &str) -> Result<Option<TokenHolder>, ApiError> {
+    cached_holder(state, hash, async {
+        Ok(state.store.person_by_token(hash).await?)
+    })
+    .await
+}
+
+/// The holder cached under `key` while the staff counter it was cached at
+/// is current (see `server::watch`), else what `load` finds, then cached.
+async fn cached_holder(
+    state: &AppState,
+    key: &str,
+    load: impl Future<Output = Result<Option<TokenHolder>, ApiError>>,
+) -> Result<Option<TokenHolder>, ApiError> {
     let staff = state.changes.staff();
     if let Some(staff) = staff
-        && let Some(holder) = state.tokens.get(hash, staff)
+        && let Some(holder) = state.tokens.get(key, staff)
     {
         return Ok(Some(holder));
     }
-    let holder = state.store.person_by_token(hash).await?;
+    let holder = load.await?;
     if let (Some(holder), Some(staff)) = (&holder, staff) {
-        state.tokens.put(hash, holder.clone(), staff);
+        state.tokens.put(key, holder.clone(), staff);
     }
     Ok(holder)
 }

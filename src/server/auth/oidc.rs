@@ -213,7 +213,7 @@ impl OidcVerifier {
             }
             return Ok(identity);
         }
-        let identity = Arc::new(self.verify_fully(token).await?);
+        let identity = Arc::new(self.verify_fully(token, now).await?);
         // The same rule as the cache's, at the second itself: jsonwebtoken
         // still accepts a token in the second of its `exp`.
         if lapsed(identity.expires, now, leeway) {
@@ -230,7 +230,7 @@ impl OidcVerifier {
         Ok(identity)
     }
 
-    async fn verify_fully(&self, token: &str) -> Result<Identity, TokenRefusal> {
+    async fn verify_fully(&self, token: &str, now: i64) -> Result<Identity, TokenRefusal> {
         refuse_critical_extensions(token)?;
         let header = jsonwebtoken::decode_header(token).map_err(|e| {
             // `alg: none` and unknown algorithms fail here: jsonwebtoken
@@ -280,7 +280,7 @@ impl OidcVerifier {
                 }
             })?
             .claims;
-        check_times_and_client(&claims, &self.config, chrono::Utc::now().timestamp())?;
+        check_times_and_client(&claims, &self.config, now)?;
         identity_of(&claims, &self.config)
     }
 
@@ -402,13 +402,7 @@ impl OidcVerifier {
 /// RFC 7515 §4.1.11: a header that marks an extension critical must be
 /// refused by whoever does not understand it; this server understands none.
 fn refuse_critical_extensions(token: &str) -> Result<(), TokenRefusal> {
-    use base64::Engine;
-    let header = token.split('.').next().unwrap_or_default();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| TokenRefusal::Malformed("geen base64url"))?;
-    let header: Map<String, Value> =
-        serde_json::from_slice(&bytes).map_err(|_| TokenRefusal::Malformed("kop onleesbaar"))?;
+    let header = unverified_part(token, 0).map_err(TokenRefusal::Malformed)?;
     if header.contains_key("crit") {
         return Err(TokenRefusal::Malformed("kritieke uitbreiding (crit)"));
     }
@@ -418,13 +412,28 @@ fn refuse_critical_extensions(token: &str) -> Result<(), TokenRefusal> {
 /// The `iss` a token claims, before anything about it is verified: only
 /// to turn away another issuer's tokens early.
 fn unverified_issuer(token: &str) -> Option<String> {
+    unverified_part(token, 1)
+        .ok()?
+        .get("iss")?
+        .as_str()
+        .map(String::from)
+}
+
+/// Part `n` of a JWT (0 the header, 1 the payload) as JSON, before anything
+/// about it is verified; what is wrong with it in a few fixed words.
+fn unverified_part(token: &str, n: usize) -> Result<Map<String, Value>, &'static str> {
     use base64::Engine;
-    let payload = token.split('.').nth(1)?;
+    let part = token.split('.').nth(n).unwrap_or_default();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    let claims: Map<String, Value> = serde_json::from_slice(&bytes).ok()?;
-    claims.get("iss")?.as_str().map(String::from)
+        .decode(part)
+        .map_err(|_| "geen base64url")?;
+    serde_json::from_slice(&bytes).map_err(|_| {
+        if n == 0 {
+            "kop onleesbaar"
+        } else {
+            "inhoud onleesbaar"
+        }
+    })
 }
 
 /// What jsonwebtoken leaves unchecked: `exp`, `nbf` and `iat` are numbers
