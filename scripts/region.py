@@ -169,7 +169,7 @@ def main():
         version, times = working["version"], []
         for i in range(REPEAT):
             status, _, _, _ = call(f"/api/v1/cases/{working['id']}/activity", "cr-07",
-                                   {"if-match": f"\"v{version}\"", "content-type": "application/json"},
+                                   {"if-match": f"\"case-{working['id']}-v{version}\"", "content-type": "application/json"},
                                    "POST", json.dumps({"note": f"gesprek {i}"}).encode())
             assert status == 200, status
             version += 1
@@ -189,7 +189,7 @@ def main():
         _, mine, _, _ = call("/api/v1/sync?limit=5000", "cr-07")
         case = next(c for c in json.loads(mine)["cases"] if c["status"] in ("plan", "execution"))
         status, _, _, _ = call(f"/api/v1/cases/{case['id']}/activity", "cr-07",
-                               {"if-match": f"\"v{case['version']}\"", "content-type": "application/json"},
+                               {"if-match": f"\"case-{case['id']}-v{case['version']}\"", "content-type": "application/json"},
                                "POST", json.dumps({"note": "huisbezoek"}).encode())
         assert status == 200, status
         status, delta, _, _ = call(f"/api/v1/sync?since={cursor}", "pr-jeugd", {"if-none-match": etag})

@@ -6,5 +6,6 @@ pub mod clock;
 pub mod config;
 pub mod desk;
 pub mod domain;
+pub mod private;
 pub mod server;
 pub mod zgw;

@@ -73,14 +73,11 @@ fn init_logging(to_file: bool) -> anyhow::Result<()> {
             None => {
                 let dirs = directories::ProjectDirs::from("nl", "regiedesk", "regiedesk")
                     .context("geen thuismap voor het logbestand: zet REGIEDESK_LOG")?;
-                std::fs::create_dir_all(dirs.data_local_dir())?;
                 dirs.data_local_dir().join("desk.log")
             }
         };
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
+        // The log names cases and logins: the user's alone (0600 in 0700).
+        let file = regiedesk::private::open_append(&path)
             .with_context(|| format!("kan het logbestand {} niet openen", path.display()))?;
         tracing_subscriber::fmt()
             .with_env_filter(filter)
@@ -88,8 +85,11 @@ fn init_logging(to_file: bool) -> anyhow::Result<()> {
             .with_writer(std::sync::Mutex::new(file))
             .init();
     } else {
+        // Colour codes only for a person at a terminal, never into a
+        // journal or a file a beheerder greps.
         tracing_subscriber::fmt()
             .with_env_filter(filter)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_writer(std::io::stderr)
             .init();
     }

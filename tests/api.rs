@@ -4,7 +4,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{TestServer, expect};
+use support::{TestServer, case_tag, expect, request_tag};
 
 both_stores!(
     requests_without_a_valid_token_get_401,
@@ -88,7 +88,7 @@ async fn a_case_runs_its_path_and_its_detail_shows_the_history(s: TestServer) {
     let response = s
         .act("pr-jeugd", id, "assign", json!({"casusregisseur": "cr-01"}))
         .await;
-    assert_eq!(response.headers()["etag"], "\"v2\"");
+    assert_eq!(response.headers()["etag"], case_tag(id, 2).as_str());
     let case = expect(response, 200).await;
     assert_eq!(case["status"], "assigned");
     // Assigned Tue 24 Nov: first contact due end of Thu 26 Nov (Amsterdam).
@@ -117,7 +117,10 @@ async fn a_case_runs_its_path_and_its_detail_shows_the_history(s: TestServer) {
     let response = s.get("cr-01", &format!("/api/v1/cases/{id}")).await;
     let etag = response.headers()["etag"].to_str().unwrap().to_string();
     let detail = expect(response, 200).await;
-    assert_eq!(etag, format!("\"v{}\"", detail["case"]["version"]));
+    assert_eq!(
+        etag,
+        case_tag(id, detail["case"]["version"].as_i64().unwrap())
+    );
     assert_eq!(detail["case"]["status"], "execution");
     let kinds: Vec<&str> = detail["events"]
         .as_array()
@@ -327,29 +330,30 @@ async fn decisions_need_if_match_reason_and_happen_once(s: TestServer) {
     let id = s.planned_case(0, "jeugd", "cr-01").await;
     let request = s.request(id, "cr-01", "jeugdhulp", true).await;
     let path = format!("/api/v1/requests/{}/decision", request["id"]);
+    let tag = |v| request_tag(request["id"].as_i64().unwrap(), v);
     let reject = json!({"decision": "reject"});
     expect(s.post("pr-jeugd", &path, reject.clone(), None).await, 428).await;
     let problem = expect(
-        s.post("pr-jeugd", &path, reject.clone(), Some("\"v7\""))
+        s.post("pr-jeugd", &path, reject.clone(), Some(&tag(7)))
             .await,
         412,
     )
     .await;
     assert_eq!(problem["current_version"], 1);
-    let problem = expect(s.post("pr-jeugd", &path, reject, Some("\"v1\"")).await, 422).await;
+    let problem = expect(s.post("pr-jeugd", &path, reject, Some(&tag(1))).await, 422).await;
     assert!(problem["detail"].as_str().unwrap().contains("reden"));
     let blank = json!({"decision": "reject", "reason": "   "});
-    expect(s.post("pr-jeugd", &path, blank, Some("\"v1\"")).await, 422).await;
+    expect(s.post("pr-jeugd", &path, blank, Some(&tag(1))).await, 422).await;
     let good = json!({"decision": "reject", "reason": "past niet in het plan"});
-    let response = s.post("pr-jeugd", &path, good, Some("\"v1\"")).await;
-    assert_eq!(response.headers()["etag"], "\"v2\"");
+    let response = s.post("pr-jeugd", &path, good, Some(&tag(1))).await;
+    assert_eq!(response.headers()["etag"], tag(2).as_str());
     let decided = expect(response, 200).await;
     assert_eq!(
         (decided["status"].as_str(), decided["reason"].as_str()),
         (Some("rejected"), Some("past niet in het plan"))
     );
     let again = json!({"decision": "approve"});
-    let problem = expect(s.post("pr-jeugd", &path, again, Some("\"v2\"")).await, 409).await;
+    let problem = expect(s.post("pr-jeugd", &path, again, Some(&tag(2))).await, 409).await;
     assert!(problem["detail"].as_str().unwrap().contains("al beslist"));
     // Authorisation comes before preconditions: no mandate, no 428.
     expect(s.post("consulent", &path, json!({}), None).await, 403).await;
@@ -552,7 +556,7 @@ async fn the_procesmanager_changes_nothing(s: TestServer) {
             "pm",
             &decide,
             json!({"decision": "approve"}),
-            Some("\"v1\""),
+            Some(&request_tag(request["id"].as_i64().unwrap(), 1)),
         )
         .await,
         403,
@@ -618,7 +622,7 @@ async fn sync_is_a_delta_with_etag_and_304(s: TestServer) {
             "pr-jeugd",
             &path,
             json!({"decision": "approve"}),
-            Some("\"v1\""),
+            Some(&request_tag(request["id"].as_i64().unwrap(), 1)),
         )
         .await,
         200,

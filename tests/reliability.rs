@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use regiedesk::server::store;
 use serde_json::{Value, json};
-use support::{Backend, Database, TestServer, expect};
+use support::{Backend, Database, TestServer, case_tag, expect, request_tag};
 
 both_stores!(
     every_route_answers_every_caller_as_the_matrix_says,
@@ -425,7 +425,7 @@ async fn call_for(
             (
                 path.replace("{id}", &id.to_string()),
                 Some(json!({"decision": "approve"})),
-                Some(format!("\"v{}\"", request_version(s, id).await)),
+                Some(request_tag(id, request_version(s, id).await)),
             )
         }
         // The term of a Jeugd request: a fresh one in the state the action
@@ -446,7 +446,7 @@ async fn call_for(
                 "resumption" => {
                     if allowed {
                         let path = format!("/api/v1/requests/{id}/suspension");
-                        let etag = format!("\"v{}\"", request_version(s, id).await);
+                        let etag = request_tag(id, request_version(s, id).await);
                         expect(s.post("pr-jeugd", &path, suspend, Some(&etag)).await, 200).await;
                     }
                     json!({})
@@ -462,7 +462,7 @@ async fn call_for(
             (
                 path.replace("{id}", &id.to_string()),
                 Some(body),
-                Some(format!("\"v{}\"", request_version(s, id).await)),
+                Some(request_tag(id, request_version(s, id).await)),
             )
         }
         // A Wmo melding and its onderzoek: on an adults' case of cr-01.
@@ -653,7 +653,7 @@ async fn concurrent_decisions_on_one_request_have_one_winner(s: TestServer) {
                     deciders[i % deciders.len()],
                     path.clone(),
                     body,
-                    "\"v1\"".into(),
+                    request_tag(id, 1),
                 )
             })
             .collect();
@@ -716,12 +716,7 @@ async fn concurrent_reassignments_of_one_case_have_one_winner(s: TestServer) {
             .map(|i| {
                 let body =
                     json!({"casusregisseur": target(i), "reason": format!("herverdeling {i}")});
-                (
-                    assigners[i % 3],
-                    path.clone(),
-                    body,
-                    format!("\"v{version}\""),
-                )
+                (assigners[i % 3], path.clone(), body, case_tag(id, version))
             })
             .collect();
         let statuses = race(&s, calls).await;
@@ -1178,7 +1173,7 @@ async fn writer(
         let to = format!("cr-{:02}", 1 + (w * 7 + i) % 25);
         let body = json!({"casusregisseur": to});
         let path = format!("/api/v1/cases/{id}/assign");
-        let Ok(response) = post("pr-volw", path, body, Some("\"v1\"")).await else {
+        let Ok(response) = post("pr-volw", path, body, Some(&case_tag(id, 1))).await else {
             return;
         };
         if response.status() != 200 {

@@ -17,7 +17,7 @@ use regiedesk::server::auth::config::{AuthConfig, OidcConfig, StaticTokens};
 use regiedesk::server::auth::policy::GuardedAction;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{Backend, TestServer, expect};
+use support::{Backend, TestServer, expect, request_tag};
 
 /// A provider and a server that trusts it, configured by `configure`.
 async fn setup(
@@ -309,7 +309,7 @@ async fn a_decision_needs_a_multi_factor_login(backend: Backend) {
                 .client
                 .post(server.url(&format!("/api/v1/requests/{id}/decision")))
                 .bearer_auth(token)
-                .header("if-match", format!("\"v{version}\""))
+                .header("if-match", request_tag(id, version))
                 .json(&json!({"decision": "approve"}))
                 .send()
                 .await

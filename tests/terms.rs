@@ -7,7 +7,7 @@ mod support;
 use chrono::{DateTime, Utc};
 use regiedesk::domain::calendar::end_of_day;
 use serde_json::{Value, json};
-use support::{TestServer, expect};
+use support::{TestServer, expect, request_tag};
 
 both_stores!(
     suspension_moves_the_deadline_and_resumption_sets_it,
@@ -28,7 +28,7 @@ async fn jeugd_request(s: &TestServer, household: usize) -> Value {
 
 async fn etag(s: &TestServer, id: i64) -> String {
     let r = s.store.request(id).await.unwrap().unwrap();
-    format!("\"v{}\"", r.version)
+    request_tag(id, r.version)
 }
 
 /// POSTs a term action with the request's current `If-Match`.
@@ -229,7 +229,7 @@ async fn term_actions_need_if_match_and_the_right_role(s: TestServer) {
     // No If-Match: 428; an old one: 412.
     expect(s.post("pr-jeugd", &path, body.clone(), None).await, 428).await;
     expect(
-        s.post("pr-jeugd", &path, body.clone(), Some("\"v0\""))
+        s.post("pr-jeugd", &path, body.clone(), Some(&request_tag(id, 0)))
             .await,
         412,
     )

@@ -8,7 +8,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{TestServer, expect};
+use support::{TestServer, case_tag, expect};
 
 both_stores!(
     closing_into_waakvlam_is_bounded,
@@ -86,7 +86,8 @@ async fn a_follow_up_that_finds_all_well_closes_the_case(s: TestServer) {
     }
     expect(s.post("cr-01", &path, body.clone(), None).await, 428).await;
     expect(
-        s.post("cr-01", &path, body.clone(), Some("\"v1\"")).await,
+        s.post("cr-01", &path, body.clone(), Some(&case_tag(id, 1)))
+            .await,
         412,
     )
     .await;
@@ -226,7 +227,8 @@ async fn postponing_needs_a_reason_and_a_later_date_within_the_bound(s: TestServ
     expect(s.post("pm", &path, body.clone(), None).await, 403).await;
     expect(s.post("cr-01", &path, body.clone(), None).await, 428).await;
     expect(
-        s.post("cr-01", &path, body.clone(), Some("\"v2\"")).await,
+        s.post("cr-01", &path, body.clone(), Some(&case_tag(id, 2)))
+            .await,
         412,
     )
     .await;

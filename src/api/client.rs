@@ -14,6 +14,7 @@ use super::credentials::Credentials;
 use super::sso::{self, Session, SsoError};
 use super::wire::{
     CaseDetailResponse, DecisionBody, Me, NewCaseBody, NewRequestBody, Problem, SyncResponse,
+    Tagged, entity_tag,
 };
 use crate::domain::boards::Delta;
 use crate::domain::model::{Case, Request};
@@ -197,6 +198,28 @@ pub fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// The proxies a client that carries tokens may use: the environment's
+/// `HTTPS_PROXY` (or `ALL_PROXY`), with its `NO_PROXY`, for `https://`
+/// only. Plain `http://` (this machine, or a server given with
+/// `--insecure-http`) never goes through a proxy, so no proxy ever reads a
+/// token: reqwest would otherwise send `Authorization` in the clear to
+/// `HTTP_PROXY` even for `http://localhost`.
+pub fn only_tls_through_proxies(
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, String> {
+    let builder = builder.no_proxy();
+    let from_env = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()));
+    let Some(proxy) = from_env else {
+        return Ok(builder);
+    };
+    let proxy = reqwest::Proxy::https(&proxy)
+        .map_err(|e| format!("de proxy {proxy:?} is onbruikbaar: {e}"))?
+        .no_proxy(reqwest::NoProxy::from_env());
+    Ok(builder.proxy(proxy))
+}
+
 /// Whether `base` may carry a token: `https://`, or `http://` to this
 /// machine (loopback), or `http://` anywhere when the user said so.
 pub fn check_transport(base: &str, insecure_http: bool) -> Result<(), String> {
@@ -232,10 +255,11 @@ impl ApiClient {
         bearer: Bearer,
         transport: &Transport,
     ) -> Result<Self, ApiFailure> {
-        let mut builder = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(15))
             .user_agent(concat!("regiedesk/", env!("CARGO_PKG_VERSION")));
+        let mut builder = only_tls_through_proxies(builder).map_err(ApiFailure::Unexpected)?;
         if let Some(path) = &transport.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
                 ApiFailure::Unexpected(format!("kan {} niet lezen: {e}", path.display()))
@@ -358,12 +382,12 @@ impl ApiClient {
         .0)
     }
 
-    /// POSTs `body`, with `If-Match` when a version is given.
+    /// POSTs `body`, with `If-Match` when a resource's version is given.
     async fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         body: &impl Serialize,
-        version: Option<i64>,
+        version: Option<(Tagged, i64, i64)>,
     ) -> Result<T, ApiFailure> {
         // A write may wait on the municipality's case system (several
         // writes and a re-read there), so it gets longer than a poll; cut
@@ -373,8 +397,8 @@ impl ApiClient {
             .await?
             .json(body)
             .timeout(WRITE_TIMEOUT);
-        if let Some(version) = version {
-            builder = builder.header(IF_MATCH, format!("\"v{version}\""));
+        if let Some((kind, id, version)) = version {
+            builder = builder.header(IF_MATCH, entity_tag(kind, id, version));
         }
         match Self::send(builder).await {
             Err(ApiFailure::Offline(why)) if why == TIMED_OUT => Err(ApiFailure::Offline(
@@ -398,7 +422,7 @@ impl ApiClient {
         self.post(
             &format!("/api/v1/cases/{case_id}/{action}"),
             body,
-            Some(version),
+            Some((Tagged::Case, case_id, version)),
         )
         .await
     }
@@ -415,7 +439,7 @@ impl ApiClient {
         self.post(
             &format!("/api/v1/requests/{request_id}/{action}"),
             body,
-            Some(version),
+            Some((Tagged::Request, request_id, version)),
         )
         .await
     }
@@ -429,7 +453,7 @@ impl ApiClient {
         self.post(
             &format!("/api/v1/requests/{request_id}/decision"),
             body,
-            Some(version),
+            Some((Tagged::Request, request_id, version)),
         )
         .await
     }
@@ -463,7 +487,7 @@ impl ApiClient {
         self.post(
             &format!("/api/v1/cases/{case_id}/requests"),
             body,
-            Some(version),
+            Some((Tagged::Case, case_id, version)),
         )
         .await
     }

@@ -108,11 +108,13 @@ impl std::fmt::Debug for DeviceLogin {
 /// An HTTP client for the identity provider: no redirects (a redirect
 /// could carry a code or token elsewhere), bounded waits.
 fn http() -> Result<reqwest::Client, SsoError> {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(20))
-        .user_agent(concat!("regiedesk/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!("regiedesk/", env!("CARGO_PKG_VERSION")));
+    super::client::only_tls_through_proxies(builder)
+        .map_err(SsoError::Unusable)?
         .build()
         .map_err(|e| SsoError::Unusable(e.to_string()))
 }

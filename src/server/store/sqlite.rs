@@ -25,7 +25,20 @@ pub type SqliteStore = SqlStore;
 impl SqlStore {
     /// Opens (creating if needed) the database at `sqlite://PATH` and migrates.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
+        let options = SqliteConnectOptions::from_str(url)?;
+        // The database holds cases and the audit log: a new one is the
+        // server's user's alone, and SQLite gives its -wal and -shm files
+        // the same mode.
+        let path = options.get_filename().to_path_buf();
+        if !url.contains(":memory:") && !path.exists() {
+            crate::private::create_file(&path).map_err(sqlx::Error::Io)?;
+        } else if crate::private::readable_by_others(&path).unwrap_or(false) {
+            tracing::warn!(
+                path = %path.display(),
+                "the database can be read by others than its owner; chmod 600 it"
+            );
+        }
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)

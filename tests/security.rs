@@ -1,0 +1,213 @@
+//! The lines the security review (issue 20) found crossed, each tried
+//! again and now held: on SQLite and on PostgreSQL.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::{Backend, Database, TestServer, case_tag, expect};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+both_stores!(
+    an_if_match_names_one_version_of_one_case,
+    a_body_that_is_not_declared_json_is_415,
+);
+
+async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
+    let a = s.referral(0, "jeugd").await["id"].as_i64().unwrap();
+    let b = s.referral(1, "jeugd").await["id"].as_i64().unwrap();
+    let assign = |id: i64| format!("/api/v1/cases/{id}/assign");
+    let body = json!({"casusregisseur": "cr-01"});
+    // "Whatever is there now" and "any of these" are not the version the
+    // user saw.
+    for header in [
+        "*".to_string(),
+        (1..60)
+            .map(|v| case_tag(a, v))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ] {
+        let problem = expect(
+            s.post("pr-jeugd", &assign(a), body.clone(), Some(&header))
+                .await,
+            428,
+        )
+        .await;
+        assert_eq!(problem["type"], "urn:regiedesk:problem:if-match-one-tag");
+        assert!(problem["detail"].as_str().unwrap().contains("precies één"));
+    }
+    // Case A's tag on case B, at the same version: stale, not a pass.
+    let problem = expect(
+        s.post("pr-jeugd", &assign(b), body.clone(), Some(&case_tag(a, 1)))
+            .await,
+        412,
+    )
+    .await;
+    assert_eq!(problem["current_version"], 1);
+    // Neither case changed; B's own tag still works.
+    for id in [a, b] {
+        assert_eq!(s.store.case(id).await.unwrap().unwrap().version, 1);
+    }
+    let response = s
+        .post("pr-jeugd", &assign(b), body, Some(&case_tag(b, 1)))
+        .await;
+    assert_eq!(response.headers()["etag"], case_tag(b, 2).as_str());
+    expect(response, 200).await;
+}
+
+async fn a_body_that_is_not_declared_json_is_415(s: TestServer) {
+    let referral =
+        json!({"household_id": s.households[0].id, "domain": "jeugd", "source": "huisarts"})
+            .to_string();
+    // A page in a browser can post a form or a text anywhere without a
+    // preflight; neither is read as a command.
+    for media_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = s
+            .client
+            .post(s.url("/api/v1/cases"))
+            .bearer_auth("demo-pr-jeugd")
+            .body(referral.clone());
+        if let Some(media_type) = media_type {
+            request = request.header("content-type", media_type);
+        }
+        let problem = expect(request.send().await.unwrap(), 415).await;
+        assert_eq!(
+            problem["type"], "urn:regiedesk:problem:unsupported-media-type",
+            "{media_type:?}"
+        );
+    }
+    assert!(s.store.case(1).await.unwrap().is_none(), "nothing was made");
+    let response = s
+        .client
+        .post(s.url("/api/v1/cases"))
+        .bearer_auth("demo-pr-jeugd")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(referral)
+        .send()
+        .await
+        .unwrap();
+    expect(response, 201).await;
+}
+
+/// A TCP relay to PostgreSQL that a test can cut, as if the database
+/// went away, and mend on the same port.
+struct Relay {
+    port: u16,
+    target: String,
+    connections: Option<JoinSet<()>>,
+}
+
+impl Relay {
+    async fn to(target: &str) -> Relay {
+        let mut relay = Relay {
+            port: 0,
+            target: target.to_string(),
+            connections: None,
+        };
+        relay.mend().await;
+        relay
+    }
+
+    /// Listens again (on the same port once it had one) and relays every
+    /// connection until cut.
+    async fn mend(&mut self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.port = listener.local_addr().unwrap().port();
+        let target = self.target.clone();
+        let mut connections = JoinSet::new();
+        connections.spawn(async move {
+            let mut links = JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                links.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        self.connections = Some(connections);
+    }
+
+    /// Closes the port and every connection through it.
+    fn cut(&mut self) {
+        self.connections = None;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_is_a_503_within_seconds_and_passes() {
+    let Some(db) = Database::create(Backend::Postgres).await else {
+        return;
+    };
+    let mut url = url::Url::parse(db.url()).unwrap();
+    let target = format!(
+        "{}:{}",
+        url.host_str().unwrap(),
+        url.port_or_known_default().unwrap()
+    );
+    let mut relay = Relay::to(&target).await;
+    url.set_host(Some("127.0.0.1")).unwrap();
+    url.set_port(Some(relay.port)).unwrap();
+    let s = TestServer::start_through(db, url.as_str()).await;
+    expect(s.get("pr-jeugd", "/api/v1/sync").await, 200).await;
+
+    relay.cut();
+    // The client gives up after 8 s: sqlx's own default would have the
+    // server retry connecting for 30.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(8))
+        .build()
+        .unwrap();
+    for path in ["/api/v1/sync", "/api/v1/me"] {
+        let response = client
+            .get(s.url(path))
+            .bearer_auth("demo-pr-jeugd")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path} did not fail fast: {e}"));
+        let problem = expect(response, 503).await;
+        assert_eq!(
+            problem["type"], "urn:regiedesk:problem:unavailable",
+            "{path}"
+        );
+    }
+
+    relay.mend().await;
+    // The pool connects again by itself; wait for that state.
+    let mut status = 0;
+    for _ in 0..100 {
+        status = s.get("pr-jeugd", "/api/v1/sync").await.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 200, "the server recovers once the database is back");
+}
+
+/// The case database and its write-ahead log are the server's user's
+/// alone, whatever the umask.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sqlite_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let path = root.path().join("var/regiedesk/regiedesk.db");
+    let store = regiedesk::server::store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    support::seed_staff(store.as_ref()).await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    let wal = path.with_extension("db-wal");
+    assert!(wal.exists(), "a write went through the write-ahead log");
+    assert_eq!(mode(&wal), 0o600);
+}
