@@ -510,3 +510,47 @@ fn logging_in_again_over_a_dialog_keeps_it_underneath() {
     app.update(Msg::Relogin(ReloginMsg::Done));
     snap("relogin_done_dialog_kept", &app);
 }
+
+/// A note of 4,000 emoji (joined families, hearts with a presentation
+/// selector, skin tones) stays inside the history pane's border: the desk
+/// draws only what every terminal measures as ratatui does.
+#[test]
+fn a_note_of_emoji_keeps_the_history_in_its_border() {
+    let mut app = desk("pr-dzm");
+    app.update(key(KeyCode::Enter));
+    let case = app.snapshot.cases[&3].clone();
+    let note = "👨‍👩‍👧❤️👍🏽".repeat(1334);
+    app.update(Msg::DetailLoaded {
+        case_id: 3,
+        result: Ok(Box::new(CaseDetailResponse {
+            household: Household {
+                id: case.household_id,
+                pseudonym: case.pseudonym.clone(),
+                members: 3,
+            },
+            events: vec![CaseEvent::new(
+                at("2026-10-01T09:00:00Z"),
+                "cr-01",
+                EventKind::Activity,
+                Some(note),
+            )],
+            requests: vec![],
+            case,
+        })),
+    });
+    let buffer = regiedesk::desk::screens::render(&app, 80, 24);
+    // The pane is 76 wide from column 2: its right border is column 77.
+    for y in 1..23 {
+        let symbol = buffer[(77, y)].symbol();
+        assert!("│┐┘╮╯".contains(symbol), "row {y}: {symbol:?}");
+    }
+    for cell in buffer.content() {
+        assert!(
+            !cell
+                .symbol()
+                .contains(['\u{200D}', '\u{FE0F}', '\u{1F3FD}']),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}

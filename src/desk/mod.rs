@@ -13,6 +13,7 @@ pub mod labels;
 pub mod login;
 pub mod notify;
 pub mod screens;
+pub mod shown_text;
 pub mod svg;
 pub mod sync;
 pub mod view;

@@ -19,9 +19,7 @@ use super::model::{
 use super::norms::Norms;
 use super::permissions::may_hold_cases;
 use super::term::{DefaultNotice, Extension, Suspension, dwangsom_day_one};
-
-/// Longest free text accepted (a note, a reason, a motivation).
-pub const MAX_TEXT: usize = 4000;
+use super::text::{optional_line, optional_text, required_line, required_text};
 
 /// Why a step cannot be taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,31 +38,6 @@ fn conflict<T>(why: impl Into<String>) -> Result<T, Refusal> {
 
 fn invalid<T>(why: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal::Invalid(why.into()))
-}
-
-/// A required free text: trimmed, not empty, not too long.
-pub fn required_text(field: &str, text: Option<&str>) -> Result<String, Refusal> {
-    match text.map(str::trim) {
-        None | Some("") => invalid(format!("{field} is verplicht")),
-        Some(t) => optional_text(field, Some(t)).map(|t| t.unwrap_or_default()),
-    }
-}
-
-/// An optional free text: trimmed, empty counts as absent.
-pub fn optional_text(field: &str, text: Option<&str>) -> Result<Option<String>, Refusal> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) if t.chars().count() > MAX_TEXT => {
-            invalid(format!("{field} is langer dan {MAX_TEXT} tekens"))
-        }
-        Some(t)
-            if t.chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
-        {
-            invalid(format!("{field} bevat stuurtekens"))
-        }
-        Some(t) => Ok(Some(t.to_string())),
-    }
 }
 
 /// A household pseudonym: 2 to 32 letters, digits and dashes (`H-7Q2K`).
@@ -192,9 +165,9 @@ pub fn assign(
     }
     let reassigning = case.casusregisseur.is_some();
     let reason = if reassigning {
-        Some(required_text("reden", reason)?)
+        Some(required_line("reden", reason)?)
     } else {
-        optional_text("reden", reason)?
+        optional_line("reden", reason)?
     };
     let next = handed_to(case, to, false, now, norms);
     let kind = if reassigning {
@@ -518,7 +491,7 @@ pub fn postpone_follow_up(
     norms: &Norms,
 ) -> Result<Transition, Refusal> {
     let current = in_waakvlam(case)?;
-    let reason = required_text("reden", reason)?;
+    let reason = required_line("reden", reason)?;
     if until <= current {
         return invalid(format!(
             "uitstellen kan alleen naar een datum na {}",
@@ -558,9 +531,9 @@ pub fn assign_follow_up(
         ));
     }
     let reason = if case.casusregisseur.is_some() {
-        Some(required_text("reden", reason)?)
+        Some(required_line("reden", reason)?)
     } else {
-        optional_text("reden", reason)?
+        optional_line("reden", reason)?
     };
     let mut next = case.clone();
     next.casusregisseur = Some(to.login.clone());
@@ -586,7 +559,7 @@ pub fn escalate(
     if case.escalated {
         return conflict(format!("{} is al opgeschaald", case.number));
     }
-    let reason = required_text("reden", reason)?;
+    let reason = required_line("reden", reason)?;
     let mut next = case.clone();
     next.escalated = true;
     next.escalated_at = Some(now);
@@ -615,7 +588,7 @@ pub fn take_over(
     if case.casusregisseur.as_deref() == Some(actor.login.as_str()) {
         return conflict(format!("u voert de regie over {} al", case.number));
     }
-    let reason = required_text("reden", reason)?;
+    let reason = required_line("reden", reason)?;
     let next = handed_to(case, actor, true, now, norms);
     Ok(step(
         case,
@@ -638,7 +611,7 @@ pub fn deescalate(
     if !case.escalated {
         return conflict(format!("{} is niet opgeschaald", case.number));
     }
-    let reason = required_text("reden", reason)?;
+    let reason = required_line("reden", reason)?;
     let mut next = case.clone();
     next.escalated = false;
     next.stuck_reported = false;
@@ -680,7 +653,7 @@ pub fn file_request(
     norms: &Norms,
 ) -> Result<(NewRequest, Transition), Refusal> {
     open(case)?;
-    let provision = required_text("voorziening", provision)?;
+    let provision = required_line("voorziening", provision)?;
     let motivation = required_text("motivering", motivation)?;
     if in_plan && case.plan_at.is_none() {
         return conflict(format!(
@@ -738,8 +711,8 @@ pub fn decide(
     }
     open(case)?;
     let reason = match decision {
-        Decision::Reject => Some(required_text("reden", reason)?),
-        Decision::Approve => optional_text("reden", reason)?,
+        Decision::Reject => Some(required_line("reden", reason)?),
+        Decision::Approve => optional_line("reden", reason)?,
     };
     if decision == Decision::Approve && !request.in_plan {
         return conflict(format!(
@@ -973,7 +946,7 @@ pub fn extend(
     }
     let notified_on = notified_on.unwrap_or(local_date(now));
     past_day("de datum van de mededeling", notified_on, request, now)?;
-    let reason = required_text("reden", reason)?;
+    let reason = required_line("reden", reason)?;
     let mut next = request.clone();
     next.term.extension = Some(Extension {
         weeks,
@@ -1051,6 +1024,7 @@ mod tests {
     use super::*;
     use crate::domain::calendar::end_of_day;
     use crate::domain::model::*;
+    use crate::domain::text::MAX_TEXT;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -1277,18 +1251,6 @@ mod tests {
             record_activity(&case, &cr(1), Some(&long), at(NOW)),
             Err(Refusal::Invalid(_))
         ));
-    }
-
-    #[test]
-    fn texts_refuse_control_characters_but_keep_line_breaks() {
-        assert!(matches!(
-            optional_text("notitie", Some("a\u{0}b")),
-            Err(Refusal::Invalid(_))
-        ));
-        assert_eq!(
-            optional_text("notitie", Some(" a\nb ")).unwrap().as_deref(),
-            Some("a\nb")
-        );
     }
 
     #[test]

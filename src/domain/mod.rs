@@ -12,3 +12,4 @@ pub mod permissions;
 pub mod stats;
 pub mod suggest;
 pub mod term;
+pub mod text;

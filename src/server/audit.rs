@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::domain::model::{Login, Person, Role};
+use crate::server::error::ellipsis;
 
 /// The actor of an access attempt without a valid token.
 pub const ANONYMOUS: &str = "anoniem";
@@ -62,7 +63,9 @@ impl AuditDraft {
             request_id: None,
             action: action.to_string(),
             result: "refused".to_string(),
-            reason: Some(why.to_string()),
+            // Why may quote what the caller sent (a path, a header):
+            // bounded as well as one line.
+            reason: Some(ellipsis(&one_line(why), MAX_REFUSAL)),
         }
     }
 
@@ -76,10 +79,33 @@ impl AuditDraft {
         self
     }
 
+    /// The reason of a change, kept as one line (a note's line breaks as
+    /// `\n`).
     pub fn reason(mut self, reason: Option<String>) -> Self {
-        self.reason = reason;
+        self.reason = reason.map(|r| one_line(&r));
         self
     }
+}
+
+/// Longest refusal reason kept: it may quote what a caller sent.
+const MAX_REFUSAL: usize = 300;
+
+/// `text` as one line of the audit log: line breaks, tabs and other
+/// control characters written as escapes (`\r\n`, `\u{1b}`), so that no
+/// text can start a line of its own in any export or log of it.
+pub fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// On whose behalf a role acts: the doorzettingsmacht regisseur acts for
@@ -212,6 +238,25 @@ pub fn verify(entries: &[AuditEntry], last_seq: i64) -> Result<usize, ChainBreak
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_text_starts_a_line_of_its_own_in_the_audit_log() {
+        let pm = crate::server::demo::people()
+            .into_iter()
+            .find(|p| p.login == "pm")
+            .unwrap();
+        let at = "2026-11-24T13:30:00Z".parse().unwrap();
+        let draft = AuditDraft::ok(&pm, at, "case.activity")
+            .reason(Some("gesprek\r\nactor: pr-dzm\u{1b}[2J".into()));
+        assert_eq!(
+            draft.reason.as_deref(),
+            Some("gesprek\\r\\nactor: pr-dzm\\u{1b}[2J")
+        );
+        let refused = AuditDraft::refused(None, at, "api", &format!("x\n{}", "y".repeat(500)));
+        let why = refused.reason.unwrap();
+        assert!(why.starts_with("x\\ny") && why.ends_with('…') && !why.contains('\n'));
+        assert_eq!(one_line("gewoon één regel"), "gewoon één regel");
+    }
 
     fn chain_of(n: i64) -> Vec<AuditEntry> {
         let mut prev = GENESIS.to_string();

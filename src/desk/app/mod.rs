@@ -614,7 +614,8 @@ impl App {
         }
     }
 
-    fn apply(&mut self, delta: Delta) {
+    fn apply(&mut self, mut delta: Delta) {
+        crate::desk::shown_text::tidy_delta(&mut delta);
         let people = !delta.people.is_empty();
         let touched = self.snapshot.apply(delta);
         let all = self
@@ -694,7 +695,10 @@ impl App {
                     && detail.case_id == case_id
                 {
                     detail.state = match result {
-                        Ok(loaded) => DetailState::Loaded(loaded),
+                        Ok(mut loaded) => {
+                            crate::desk::shown_text::tidy_detail(&mut loaded);
+                            DetailState::Loaded(loaded)
+                        }
                         Err(failure) => DetailState::Failed(failure.to_string()),
                     };
                 }

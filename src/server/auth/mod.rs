@@ -331,13 +331,9 @@ async fn refuse(
     why: &str,
 ) {
     let (action, case_id, request_id) = attempted(parts);
-    // What a caller sent ends up in `why`: bounded, one line.
-    let why: String = why
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let why = ellipsis(&why, MAX_REASON);
-    let mut draft = AuditDraft::refused(person, state.clock.now(), action, &why);
+    // What a caller sent may end up in `why`: the draft bounds it and
+    // keeps it one line.
+    let mut draft = AuditDraft::refused(person, state.clock.now(), action, why);
     if let (None, Some(login)) = (person, login) {
         draft.actor = login.to_string();
     }
@@ -357,9 +353,6 @@ fn original_path(parts: &Parts) -> &str {
 fn attempt(parts: &Parts) -> String {
     format!("{} {}", parts.method, ellipsis(original_path(parts), 120))
 }
-
-/// The longest refusal reason written to the audit log.
-const MAX_REASON: usize = 300;
 
 /// What a request tried to reach, for the audit entry of a refusal: a
 /// case's or a request's detail by its id, a change to one, else the API
