@@ -259,13 +259,19 @@ async fn the_mandate_matrix_and_four_eyes_are_enforced(s: TestServer) {
     let wmo = s.planned_case(1, "volwassenen", "cr-02").await;
     let wmo_request = s.request(wmo, "cr-02", "wmo_maatwerk", true).await;
     let approve = json!({"decision": "approve"});
-    // A casusregisseur has no mandate.
+    // A casusregisseur has no mandate, not even on their own case; to
+    // another casusregisseur the request does not exist.
     let problem = expect(
-        s.decide("cr-02", &jeugd_request, approve.clone()).await,
+        s.decide("cr-01", &jeugd_request, approve.clone()).await,
         403,
     )
     .await;
     assert!(problem["detail"].as_str().unwrap().contains("mandaat"));
+    expect(
+        s.decide("cr-02", &jeugd_request, approve.clone()).await,
+        404,
+    )
+    .await;
     // The jeugd procesregisseur has no mandate for Wmo; the consulent none for youth care.
     expect(
         s.decide("pr-jeugd", &wmo_request, approve.clone()).await,
@@ -317,9 +323,10 @@ async fn the_mandate_matrix_and_four_eyes_are_enforced(s: TestServer) {
         .await["status"],
         "approved"
     );
-    // Only the case's casusregisseur files requests.
+    // Only the case's casusregisseur files requests; to another
+    // casusregisseur the case does not exist.
     let body = json!({"kind": "jeugdhulp", "provision": "p", "motivation": "m", "in_plan": true});
-    expect(s.act("cr-02", jeugd, "requests", body.clone()).await, 403).await;
+    expect(s.act("cr-02", jeugd, "requests", body.clone()).await, 404).await;
     expect(s.act("pr-jeugd", jeugd, "requests", body).await, 403).await;
     // A request outside the plan can be rejected, not approved.
     let outside = s.request(jeugd, "cr-01", "jeugdhulp", false).await;
@@ -694,7 +701,7 @@ async fn a_casusregisseur_syncs_only_their_own_cases(s: TestServer) {
         .collect();
     assert_eq!(ids, [mine]);
     assert_eq!(first["requests"][0]["id"], request["id"]);
-    expect(s.get("cr-01", &format!("/api/v1/cases/{other}")).await, 403).await;
+    expect(s.get("cr-01", &format!("/api/v1/cases/{other}")).await, 404).await;
     let cursor_01 = first["cursor"].as_str().unwrap().to_string();
     let cursor_02 = expect(s.get("cr-02", "/api/v1/sync").await, 200).await["cursor"]
         .as_str()

@@ -158,8 +158,9 @@ async fn error_details_are_dutch(s: TestServer) {
 
 async fn refused_reads_are_audited(s: TestServer) {
     let id = s.planned_case(0, "jeugd", "cr-01").await;
-    // cr-02 may not read cr-01's case; an unknown token may read nothing.
-    expect(s.get("cr-02", &format!("/api/v1/cases/{id}")).await, 403).await;
+    // cr-02 may not read cr-01's case (to them it does not exist); an
+    // unknown token may read nothing.
+    expect(s.get("cr-02", &format!("/api/v1/cases/{id}")).await, 404).await;
     let response = s
         .client
         .get(s.url(&format!("/api/v1/cases/{id}")))

@@ -13,6 +13,7 @@ use tokio::task::JoinSet;
 both_stores!(
     an_if_match_names_one_version_of_one_case,
     a_body_that_is_not_declared_json_is_415,
+    what_a_casusregisseur_may_not_see_does_not_exist_for_them,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -210,4 +211,104 @@ async fn a_new_sqlite_database_is_readable_by_its_owner_only() {
     let wal = path.with_extension("db-wal");
     assert!(wal.exists(), "a write went through the write-ahead log");
     assert_eq!(mode(&wal), 0o600);
+}
+
+async fn what_a_casusregisseur_may_not_see_does_not_exist_for_them(s: TestServer) {
+    let theirs = s.planned_case(0, "jeugd", "cr-01").await;
+    let other = s.planned_case(1, "jeugd", "cr-02").await;
+    let request = s.request(other, "cr-02", "jeugdhulp", true).await;
+    let request = request["id"].as_i64().unwrap();
+    // Someone else's case and request answer exactly as ids never given
+    // out: cr-01 cannot count them.
+    let pairs = [
+        (
+            format!("/api/v1/cases/{other}"),
+            "/api/v1/cases/99999".to_string(),
+        ),
+        (
+            format!("/api/v1/requests/{request}"),
+            "/api/v1/requests/99999".into(),
+        ),
+    ];
+    for (hidden, missing) in pairs {
+        let hidden = expect(s.get("cr-01", &hidden).await, 404).await;
+        let missing = expect(s.get("cr-01", &missing).await, 404).await;
+        assert_eq!(hidden["type"], missing["type"]);
+        assert_eq!(
+            hidden["detail"]
+                .as_str()
+                .unwrap()
+                .replace(&other.to_string(), "N")
+                .replace(&request.to_string(), "N"),
+            missing["detail"].as_str().unwrap().replace("99999", "N")
+        );
+    }
+    let activity = json!({"note": "gesprek"});
+    for path in [
+        format!("/api/v1/cases/{other}/activity"),
+        "/api/v1/cases/99999/activity".into(),
+    ] {
+        expect(
+            s.post("cr-01", &path, activity.clone(), Some(&case_tag(other, 4)))
+                .await,
+            404,
+        )
+        .await;
+    }
+    for path in [
+        format!("/api/v1/requests/{request}/decision"),
+        "/api/v1/requests/99999/decision".into(),
+    ] {
+        expect(
+            s.post("cr-01", &path, json!({"decision": "approve"}), None)
+                .await,
+            404,
+        )
+        .await;
+    }
+    // Each attempt on what exists is audited under cr-01, refused.
+    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let mut refusals: Vec<_> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor"] == "cr-01" && e["result"] == "refused")
+        .collect();
+    refusals.sort_by_key(|e| e["seq"].as_i64());
+    let attempts: Vec<_> = refusals
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        attempts,
+        ["case.read", "request.read", "case.change", "request.decide"],
+        "{refusals:?}"
+    );
+    // Their own case is theirs; someone who sees all cases but may not
+    // change them still hears 403.
+    expect(
+        s.get("cr-01", &format!("/api/v1/cases/{theirs}")).await,
+        200,
+    )
+    .await;
+    expect(
+        s.post(
+            "pm",
+            &format!("/api/v1/cases/{other}/activity"),
+            activity,
+            Some(&case_tag(other, 4)),
+        )
+        .await,
+        403,
+    )
+    .await;
+    // A cursor from the future names no counter.
+    let problem = expect(s.get("cr-01", "/api/v1/sync?since=999999").await, 410).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        !detail
+            .chars()
+            .any(|c| c.is_ascii_digit() && !"999999".contains(c)),
+        "{detail}"
+    );
 }

@@ -163,9 +163,10 @@ pub async fn sync(
     if since > page.latest {
         // After a restore or a reseed: a cursor this database never
         // handed out. 304 would keep the desk on stale data forever.
+        // The answer names no counter: how many changes the whole
+        // municipality made is not a caller's business.
         return Err(ApiError::Gone(format!(
-            "cursor {since} is onbekend: de nieuwste wijziging is {}; haal alles opnieuw op (zonder since)",
-            page.latest
+            "cursor {since} is onbekend in deze database; haal alles opnieuw op (zonder since)"
         )));
     }
     let tag = sync_etag(page.cursor, scope);
@@ -305,19 +306,38 @@ async fn may_read_detail(
     case: &Case,
     request_id: Option<i64>,
 ) -> Result<(), ApiError> {
-    let Err(denied) = permissions::may_act_on_case(actor, CaseAction::ReadDetail, case) else {
-        return Ok(());
-    };
     let action = if request_id.is_some() {
         "request.read"
     } else {
         "case.read"
     };
+    let Err(denied) = permissions::may_act_on_case(actor, CaseAction::ReadDetail, case) else {
+        return Ok(());
+    };
+    Err(refused(state, actor, case, request_id, action, denied).await)
+}
+
+/// Audits a refused read or change of `case` (or of its request) and says
+/// what the caller gets: 404, as for an id that was never given out, when
+/// they may not see the case at all (so that a casusregisseur cannot count
+/// the municipality's cases and requests); else the 403 of `denied`.
+async fn refused(
+    state: &AppState,
+    actor: &Person,
+    case: &Case,
+    request_id: Option<i64>,
+    action: &str,
+    denied: permissions::Denied,
+) -> ApiError {
     let mut draft = AuditDraft::refused(Some(actor), state.clock.now(), action, &denied.0);
     draft.case_id = Some(case.id);
     draft.request_id = request_id;
     state.record_refusal(draft).await;
-    Err(denied.into())
+    match (permissions::sees_case(actor, case), request_id) {
+        (true, _) => denied.into(),
+        (false, Some(id)) => ApiError::not_found("aanvraag", id),
+        (false, None) => ApiError::not_found("zaak", case.id),
+    }
 }
 
 /// With a ZGW source, referrals are made in the case system (where the
@@ -345,7 +365,9 @@ async fn prepare(
         .case(id)
         .await?
         .ok_or_else(|| ApiError::not_found("zaak", id))?;
-    permissions::may_act_on_case(actor, action, &case)?;
+    if let Err(denied) = permissions::may_act_on_case(actor, action, &case) {
+        return Err(refused(state, actor, &case, None, "case.change", denied).await);
+    }
     if_match.check(Tagged::Case, case.id, case.version)?;
     Ok(case)
 }
@@ -896,7 +918,9 @@ pub async fn decide(
     body: Body,
 ) -> Result<Response, ApiError> {
     let (request, case) = request_with_case(&state, id).await?;
-    permissions::may_decide(&actor, &request)?;
+    if let Err(denied) = permissions::may_decide(&actor, &request) {
+        return Err(refused(&state, &actor, &case, Some(id), "request.decide", denied).await);
+    }
     if_match.check(Tagged::Request, request.id, request.version)?;
     let body: DecisionBody = body.parse()?;
     let (decided, event) = lifecycle::decide(
@@ -974,7 +998,9 @@ async fn prepare_term(
     action: TermAction,
 ) -> Result<(Request, Case), ApiError> {
     let (request, case) = request_with_case(state, id).await?;
-    permissions::may_move_term(actor, action, &request, &case)?;
+    if let Err(denied) = permissions::may_move_term(actor, action, &request, &case) {
+        return Err(refused(state, actor, &case, Some(id), "request.term", denied).await);
+    }
     if_match.check(Tagged::Request, request.id, request.version)?;
     Ok((request, case))
 }
