@@ -449,7 +449,7 @@ async fn bad_input_is_a_clear_4xx(s: TestServer) {
         s.post(
             "pr-jeugd",
             "/api/v1/households",
-            json!({"pseudonym": "H-NEW1", "members": 2}),
+            json!({"pseudonym": "H-7Q2KXM9", "members": 2}),
             None,
         )
         .await,
@@ -461,7 +461,7 @@ async fn bad_input_is_a_clear_4xx(s: TestServer) {
         s.post(
             "pr-jeugd",
             "/api/v1/households",
-            json!({"pseudonym": "H-NEW1", "members": 3}),
+            json!({"pseudonym": "h-7q2kxm9", "members": 3}),
             None,
         )
         .await,

@@ -219,12 +219,9 @@ async fn openapi_routes(s: &TestServer) -> BTreeSet<String> {
     routes
 }
 
-static PSEUDONYMS: AtomicUsize = AtomicUsize::new(0);
-
 /// A fresh household (through the API), so a new case may be opened for it.
 async fn new_household(s: &TestServer) -> i64 {
-    let n = PSEUDONYMS.fetch_add(1, Ordering::SeqCst);
-    let body = json!({"pseudonym": format!("RL-{n:05}"), "members": 2});
+    let body = json!({"members": 2});
     let household = expect(
         s.post("pr-volw", "/api/v1/households", body, None).await,
         201,
@@ -338,8 +335,7 @@ async fn call_for(
             None,
         ),
         "/api/v1/households" => {
-            let n = PSEUDONYMS.fetch_add(1, Ordering::SeqCst);
-            let body = json!({"pseudonym": format!("RL-{n:05}"), "members": 3});
+            let body = json!({"members": 3});
             (path.into(), Some(body), None)
         }
         "/api/v1/cases" => {
@@ -1139,8 +1135,7 @@ async fn writer(
     };
     let unexpected = |what: String| ledger.unexpected.lock().unwrap().push(what);
     for i in 0.. {
-        let pseudonym = format!("K9-{w}-{i}");
-        let body = json!({"pseudonym": pseudonym, "members": 1 + i % 5});
+        let body = json!({"members": 1 + i % 5});
         let Ok(response) = post("pr-volw", "/api/v1/households".into(), body, None).await else {
             return;
         };
@@ -1150,6 +1145,7 @@ async fn writer(
         let Ok(household) = response.json::<Value>().await else {
             return;
         };
+        let pseudonym = household["pseudonym"].as_str().unwrap().to_string();
         let household = household["id"].as_i64().unwrap();
         ack(Ack::Household {
             id: household,
@@ -1369,7 +1365,7 @@ async fn acknowledged_writes_survive_kill_9(backend: Backend) {
     let household: Value = client
         .post(format!("{}/api/v1/households", served.base))
         .bearer_auth("demo-pr-volw")
-        .json(&json!({"pseudonym": "K9-after", "members": 2}))
+        .json(&json!({"members": 2}))
         .send()
         .await
         .unwrap()

@@ -85,9 +85,13 @@ pub struct SyncResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewHouseholdBody {
-    /// 2 to 32 letters, digits and dashes; never a name.
-    #[schema(pattern = "^[A-Za-z0-9-]{2,32}$")]
-    pub pseudonym: String,
+    /// Left out, regiedesk makes one (`H-` six characters and a check
+    /// character). Given, it must have that form (taken over from an
+    /// earlier registration), in any case; nothing else is accepted, so
+    /// that no BSN, IBAN, phone number or name can be typed in.
+    #[serde(default)]
+    #[schema(pattern = "^[Hh]-[2-9A-HJ-NP-Za-hj-np-z]{7}$")]
+    pub pseudonym: Option<String>,
     #[schema(minimum = 1, maximum = 30)]
     pub members: u32,
 }

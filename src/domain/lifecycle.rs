@@ -40,19 +40,6 @@ fn invalid<T>(why: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal::Invalid(why.into()))
 }
 
-/// A household pseudonym: 2 to 32 letters, digits and dashes (`H-7Q2K`).
-/// Strict on purpose: a pseudonym must not be able to carry a name.
-pub fn pseudonym(text: &str) -> Result<String, Refusal> {
-    let text = text.trim();
-    let ok = (2..=32).contains(&text.len())
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if ok {
-        Ok(text.to_string())
-    } else {
-        invalid("een pseudoniem bestaat uit 2 tot 32 letters, cijfers en streepjes")
-    }
-}
-
 /// The number of members of a household: 1 to 30.
 pub fn household_members(members: u32) -> Result<u32, Refusal> {
     if (1..=30).contains(&members) {
@@ -1254,12 +1241,7 @@ mod tests {
     }
 
     #[test]
-    fn pseudonyms_cannot_carry_a_name_and_households_have_members() {
-        assert_eq!(pseudonym(" H-7Q2K ").unwrap(), "H-7Q2K");
-        assert!(pseudonym("Jan de Vries").is_err());
-        assert!(pseudonym("H").is_err());
-        assert!(pseudonym(&"H".repeat(33)).is_err());
-        assert!(pseudonym("H-\u{0}").is_err());
+    fn households_have_members() {
         assert!(household_members(0).is_err());
         assert!(household_members(31).is_err());
         assert_eq!(household_members(4), Ok(4));

@@ -9,6 +9,7 @@ pub mod live;
 pub mod model;
 pub mod norms;
 pub mod permissions;
+pub mod pseudonym;
 pub mod stats;
 pub mod suggest;
 pub mod term;

@@ -16,7 +16,7 @@ use super::AppState;
 use super::audit::{AuditDraft, AuditEntry};
 use super::error::ApiError;
 use super::http::{Actor, Body, IfMatch, etag_header};
-use super::store::NewCase;
+use super::store::{NewCase, StoreError};
 use crate::api::wire::Tagged;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
@@ -29,6 +29,7 @@ use crate::domain::model::{
     Case, CaseEvent, FollowUpResult, Household, Person, Request, RequestStatus, Role,
 };
 use crate::domain::permissions::{self, CaseAction, TermAction};
+use crate::domain::pseudonym;
 use crate::domain::stats::{Bucket, Period, Throughput};
 
 /// A path segment parsed into `T`, failing as a problem+json.
@@ -204,14 +205,30 @@ pub async fn create_household(
     permissions::may_refer(&actor)?;
     not_with_zgw(&state, "een huishouden registreren")?;
     let body: NewHouseholdBody = body.parse()?;
-    let pseudonym = lifecycle::pseudonym(&body.pseudonym)?;
+    let typed = body
+        .pseudonym
+        .as_deref()
+        .map(pseudonym::typed)
+        .transpose()?;
     let members = lifecycle::household_members(body.members)?;
-    let audit = AuditDraft::ok(&actor, state.clock.now(), "household.create");
-    let household = state
-        .store
-        .create_household(&pseudonym, members, audit)
-        .await?;
-    Ok((StatusCode::CREATED, Json(household)))
+    // A pseudonym made here that another household already has is made
+    // anew; a typed one that is taken is the caller's conflict.
+    for _ in 0..8 {
+        let pseudonym = match &typed {
+            Some(typed) => typed.clone(),
+            None => pseudonym::make(&mut rand::rng()),
+        };
+        let audit = AuditDraft::ok(&actor, state.clock.now(), "household.create");
+        match state
+            .store
+            .create_household(&pseudonym, members, audit)
+            .await
+        {
+            Err(StoreError::Duplicate(_)) if typed.is_none() => continue,
+            other => return Ok((StatusCode::CREATED, Json(other?))),
+        }
+    }
+    Err(ApiError::Internal)
 }
 
 // ---------------------------------------------------------------- cases
