@@ -628,7 +628,7 @@ async fn a_demo_database_never_serves_for_real() {
         stdout(&output)
     );
     assert!(demo.person_by_token(&hash).await.unwrap().is_none());
-    assert!(demo.token_revoked_at(&hash).await.unwrap().is_some());
+    assert!(demo.token_revoked(&hash).await.unwrap().is_some());
     // And reset-demo never empties real data.
     let output = regiedesk(&["reset-demo", "--database-url", &url]);
     assert!(!output.status.success());

@@ -15,6 +15,7 @@ both_stores!(
     a_body_that_is_not_declared_json_is_415,
     what_a_casusregisseur_may_not_see_does_not_exist_for_them,
     a_pseudonym_cannot_carry_a_person,
+    an_anonymous_flood_hides_no_one_elses_attempt,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -358,4 +359,73 @@ async fn a_pseudonym_cannot_carry_a_person(s: TestServer) {
         409,
     )
     .await;
+}
+
+async fn an_anonymous_flood_hides_no_one_elses_attempt(s: TestServer) {
+    s.store
+        .revoke_tokens("cr-02", support::now())
+        .await
+        .unwrap();
+    let from = |ip: &str| {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap()
+    };
+    let (flood, other) = (from("127.0.0.1"), from("127.0.0.2"));
+    // 40 junk tokens a minute from one address: over its 20.
+    for i in 0..40 {
+        let response = flood
+            .get(s.url("/api/v1/sync"))
+            .bearer_auth(format!("junk-{i}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+    }
+    // Then the revoked token, and a probe from another address.
+    let revoked = flood
+        .get(s.url("/api/v1/cases/1"))
+        .bearer_auth("demo-cr-02")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 401);
+    let probe = other
+        .get(s.url("/api/v1/cases/1"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(probe.status(), 401);
+    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let refusals: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["result"] == "refused")
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap(),
+                e["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        refusals
+            .iter()
+            .any(|(actor, why)| *actor == "cr-02" && why.contains("ingetrokken token")),
+        "the revoked token's attempt is cr-02's: {refusals:#?}"
+    );
+    assert!(
+        refusals
+            .iter()
+            .any(|(actor, why)| *actor == "anoniem" && why.contains("van 127.0.0.2")),
+        "the other address's probe is recorded: {refusals:#?}"
+    );
+    let flooded = refusals
+        .iter()
+        .filter(|(_, why)| why.contains("van 127.0.0.1"))
+        .count();
+    assert_eq!(flooded, 20, "one address, at most 20 singly a minute");
 }

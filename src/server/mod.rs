@@ -81,8 +81,15 @@ impl AppState {
     /// Writes a refused access attempt to the audit log, as far as the
     /// refusal gate lets it (see [`refusals`]). A failure to write is
     /// logged: the caller still gets the refusal.
-    pub async fn record_refusal(&self, mut draft: audit::AuditDraft) {
-        match self.refusals.admit(&draft.actor, draft.at) {
+    pub async fn record_refusal(&self, draft: audit::AuditDraft) {
+        let caller = draft.actor.clone();
+        self.record_refusal_of(&caller, draft).await;
+    }
+
+    /// Records a refusal in `caller`'s window of the refusal gate: a login,
+    /// or an anonymous source (`refusals::anonymous_source`).
+    pub async fn record_refusal_of(&self, caller: &str, mut draft: audit::AuditDraft) {
+        match self.refusals.admit(caller, draft.at) {
             refusals::Admission::Count => {}
             refusals::Admission::Record(note) => {
                 if let Some(note) = note {

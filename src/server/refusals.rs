@@ -1,8 +1,9 @@
 //! Refused access attempts go into the audit log (NEN 7513 asks for failed
 //! attempts too), but a flood of them must not grow the log without bound.
 //!
-//! The choice: per caller (a login, or every caller without a valid token
-//! together) and per minute, the first [`PER_MINUTE`] refusals are recorded
+//! The choice: per caller (a login, including the former holder of a
+//! revoked token, or for a caller without a valid token its source
+//! address) and per minute, the first [`PER_MINUTE`] refusals are recorded
 //! one by one; the last of those says that further ones are counted; the
 //! next recorded refusal of that caller carries the count of those not
 //! recorded singly. The log thus grows by at most `PER_MINUTE` entries per
@@ -18,10 +19,30 @@ use chrono::{DateTime, Utc};
 /// Refusals of one caller recorded singly per minute.
 pub const PER_MINUTE: u32 = 20;
 
-/// Callers tracked at most; beyond that the oldest windows are forgotten
-/// (a login is a member of staff, so this is only reached by rotating
-/// anonymous keys, which share one key anyway).
+/// Callers tracked at most; beyond that the windows of earlier minutes are
+/// forgotten, and if all are of this minute, further callers share one
+/// window. A login is a member of staff, so only anonymous sources (one
+/// per IPv4 address or IPv6 /64) come near it.
 const MAX_CALLERS: usize = 10_000;
+
+/// The window shared beyond [`MAX_CALLERS`].
+const OVERFLOW: &str = "anoniem@elders";
+
+/// The gate's key of a caller without a valid token: their source, so that
+/// one source's flood hides no other's attempts. An IPv6 source counts by
+/// its /64, which one host can fill with addresses.
+pub fn anonymous_source(peer: std::net::IpAddr) -> String {
+    match peer {
+        std::net::IpAddr::V4(ip) => format!("anoniem@{ip}"),
+        std::net::IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+            Some(ip) => format!("anoniem@{ip}"),
+            None => {
+                let s = ip.segments();
+                format!("anoniem@{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct RefusalGate {
@@ -49,8 +70,13 @@ impl RefusalGate {
     pub fn admit(&self, caller: &str, at: DateTime<Utc>) -> Admission {
         let minute = at.timestamp().div_euclid(60);
         let mut windows = self.windows.lock().expect("refusal gate lock");
+        let mut caller = caller;
         if windows.len() >= MAX_CALLERS && !windows.contains_key(caller) {
             windows.retain(|_, w| w.minute == minute);
+            if windows.len() >= MAX_CALLERS {
+                // This many sources in one minute: the rest share a window.
+                caller = OVERFLOW;
+            }
         }
         let window = windows.entry(caller.to_string()).or_insert(Window {
             minute,

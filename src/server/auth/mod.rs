@@ -132,9 +132,16 @@ async fn static_actor(
             refuse(parts, state, Some(&holder.person), None, &why).await;
             Err(ApiError::StaticTokenDisabled)
         }
-        _ => {
+        Some(holder) => {
+            // A known token of someone no longer active: their attempt,
+            // under their name.
+            let why = format!("token van een inactief account bij {}", attempt(parts));
+            refuse(parts, state, Some(&holder.person), None, &why).await;
+            Err(ApiError::Unauthorized)
+        }
+        None => {
             let revoked = match &hash {
-                Some(hash) => state.store.token_revoked_at(hash).await?,
+                Some(hash) => state.store.token_revoked(hash).await?,
                 None => None,
             };
             let why = format!(
@@ -146,8 +153,11 @@ async fn static_actor(
                 },
                 attempt(parts)
             );
-            refuse(parts, state, None, None, &why).await;
-            Err(revoked.map_or(ApiError::Unauthorized, ApiError::TokenRevoked))
+            // A revoked token's attempts are its former holder's; only a
+            // token nobody ever had is anonymous.
+            let login = revoked.as_ref().map(|(_, login)| login.as_str());
+            refuse(parts, state, None, login, &why).await;
+            Err(revoked.map_or(ApiError::Unauthorized, |(at, _)| ApiError::TokenRevoked(at)))
         }
     }
 }
@@ -339,7 +349,22 @@ async fn refuse(
     }
     draft.case_id = case_id;
     draft.request_id = request_id;
-    state.record_refusal(draft).await;
+    // Nobody known: the attempt is counted per source address, so that
+    // junk from one address never hides another's probing.
+    let source = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .filter(|_| person.is_none() && login.is_none())
+        .map(|peer| crate::server::refusals::anonymous_source(peer.0.ip()));
+    match source {
+        Some(source) => {
+            draft.reason = draft
+                .reason
+                .map(|why| format!("{why} (van {})", &source[8..]));
+            state.record_refusal_of(&source, draft).await;
+        }
+        None => state.record_refusal(draft).await,
+    }
 }
 
 fn original_path(parts: &Parts) -> &str {

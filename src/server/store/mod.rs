@@ -224,8 +224,11 @@ pub trait Store: Send + Sync + 'static {
     async fn is_service_account(&self, login: &str) -> StoreResult<bool>;
     /// Ends every token of `login` at once; returns how many there were.
     async fn revoke_tokens(&self, login: &str, at: DateTime<Utc>) -> StoreResult<usize>;
-    /// When the token with this hash was revoked, if it was.
-    async fn token_revoked_at(&self, token_hash: &str) -> StoreResult<Option<DateTime<Utc>>>;
+    /// When the token with this hash was revoked, and whose it was.
+    async fn token_revoked(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(DateTime<Utc>, crate::domain::model::Login)>>;
     /// The change counter (the latest sync cursor) and the staff counter
     /// (bumped whenever people or their tokens change): one cheap read.
     async fn counters(&self) -> StoreResult<Counters>;

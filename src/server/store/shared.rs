@@ -1164,13 +1164,16 @@ impl Store for SqlStore {
         Ok(hashes.len())
     }
 
-    async fn token_revoked_at(&self, token_hash: &str) -> StoreResult<Option<DateTime<Utc>>> {
-        let at: Option<String> =
-            sqlx::query_scalar("SELECT revoked_at FROM revoked_tokens WHERE token_hash = $1")
+    async fn token_revoked(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(DateTime<Utc>, crate::domain::model::Login)>> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT revoked_at, login FROM revoked_tokens WHERE token_hash = $1")
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-        at.map(|at| parse::<DateTime<Utc>>(&at, "revoked_at"))
+        row.map(|(at, login)| Ok((parse::<DateTime<Utc>>(&at, "revoked_at")?, login)))
             .transpose()
     }
 
