@@ -326,7 +326,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let lang = lang.or(before.lang).unwrap_or(config.desk.language);
             let store = store::connect(&database_url).await?;
             let (entries, appended) = store.audit_chain().await?;
-            match audit::verify(&entries, appended) {
+            let verdict = audit::verify(&entries, appended);
+            // The check itself is on record, with what it found.
+            let found = match &verdict {
+                Ok(n) => format!("intact: {n} regels"),
+                Err(broken) => format!("gebroken: {}", broken.dutch()),
+            };
+            store
+                .append_audit_entry(audit::AuditDraft::by_beheerder(
+                    chrono::Utc::now(),
+                    "audit.verify",
+                    found,
+                ))
+                .await?;
+            match verdict {
                 Ok(n) => {
                     println!(
                         "{}",
@@ -421,6 +434,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ),
                 store::Contents::Demo => {
                     store.reset().await?;
+                    // The emptied log starts with who emptied it.
+                    store
+                        .append_audit_entry(audit::AuditDraft::by_beheerder(
+                            chrono::Utc::now(),
+                            "demo.reset",
+                            "demogemeente leeggemaakt".into(),
+                        ))
+                        .await?;
                     println!(
                         "{}",
                         say!(
@@ -744,6 +765,14 @@ async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode
             };
             store.put_person(&person).await?;
             let (login, role) = (&person.login, person.role);
+            let state = if person.active { "actief" } else { "inactief" };
+            store
+                .append_audit_entry(audit::AuditDraft::by_beheerder(
+                    chrono::Utc::now(),
+                    "staff.put",
+                    format!("{login} als {role}, {state}"),
+                ))
+                .await?;
             println!(
                 "{}",
                 say!(
@@ -770,6 +799,18 @@ async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode
             store
                 .add_token(&login, &token_hash(&token), service)
                 .await?;
+            let kind = if service {
+                "serviceaccount"
+            } else {
+                "persoonlijk"
+            };
+            store
+                .append_audit_entry(audit::AuditDraft::by_beheerder(
+                    chrono::Utc::now(),
+                    "staff.token",
+                    format!("token ({kind}) voor {login}"),
+                ))
+                .await?;
             println!("{token}");
         }
         StaffCommand::Revoke {
@@ -785,6 +826,13 @@ async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode
                 ));
             }
             let revoked = store.revoke_tokens(&login, chrono::Utc::now()).await?;
+            store
+                .append_audit_entry(audit::AuditDraft::by_beheerder(
+                    chrono::Utc::now(),
+                    "staff.revoke",
+                    format!("{revoked} token(s) van {login} ingetrokken"),
+                ))
+                .await?;
             let within = regiedesk::server::watch::FRESH_FOR.as_secs().max(1);
             println!(
                 "{}",

@@ -163,6 +163,36 @@ async fn staff_get_tokens_that_work_against_the_api() {
             .unwrap()
             .is_none()
     );
+
+    // The beheerder's acts are on record, under the system user, without
+    // the token; so is checking the log.
+    let revoke = regiedesk(&["staff", "revoke", "--database-url", &url, "pr-x"]);
+    assert!(revoke.status.success());
+    let verify = regiedesk(&["audit", "verify", "--database-url", &url]);
+    assert!(verify.status.success());
+    let (entries, _) = store.audit_chain().await.unwrap();
+    let acts: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.actor.starts_with("beheer:"))
+        .map(|e| (e.action.as_str(), e.reason.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        acts,
+        [
+            ("staff.put", "pr-x als procesregisseur_jeugd, actief"),
+            ("staff.token", "token (persoonlijk) voor pr-x"),
+            ("staff.revoke", "1 token(s) van pr-x ingetrokken"),
+            (
+                "audit.verify",
+                &*format!("intact: {} regels", entries.len() - 1)
+            ),
+        ]
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.reason.as_deref().unwrap_or("").contains(&token))
+    );
 }
 
 #[test]

@@ -69,6 +69,26 @@ impl AuditDraft {
         }
     }
 
+    /// What the functioneel beheerder did on the server's command line
+    /// (`staff put`, `staff token`, `reset-demo`, ...): under `beheer:` and
+    /// the operating system's user, as no regiedesk login is involved.
+    pub fn by_beheerder(at: DateTime<Utc>, action: &str, reason: String) -> Self {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "onbekend".into());
+        Self {
+            at,
+            actor: format!("beheer:{user}"),
+            actor_role: None,
+            on_behalf_of: on_behalf_of(Role::Procesmanager).to_string(),
+            case_id: None,
+            request_id: None,
+            action: action.to_string(),
+            result: "ok".to_string(),
+            reason: Some(one_line(&reason)),
+        }
+    }
+
     pub fn case(mut self, id: i64) -> Self {
         self.case_id = Some(id);
         self
