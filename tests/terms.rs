@@ -242,9 +242,10 @@ async fn term_actions_need_if_match_and_the_right_role(s: TestServer) {
         assert_eq!(problem["status"], 403, "{login}");
     }
     let suspend = json!({"complete_by": "2026-12-08", "note": "x"});
+    // To another casusregisseur the request does not exist.
     expect(
         term(&s, "cr-02", id, "suspension", suspend.clone()).await,
-        403,
+        404,
     )
     .await;
     expect(term(&s, "admin", id, "suspension", suspend).await, 403).await;

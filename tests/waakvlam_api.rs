@@ -80,8 +80,10 @@ async fn a_follow_up_that_finds_all_well_closes_the_case(s: TestServer) {
     let body = json!({"result": "all_well", "note": "gesproken met moeder"});
     let since = cursor(&s, "pr-jeugd").await;
 
-    // Permission before precondition: a stranger learns nothing from 428.
-    for login in ["cr-02", "pm", "pr-volw", "consulent", "admin"] {
+    // Permission before precondition: a stranger learns nothing from 428;
+    // to another casusregisseur the case does not exist.
+    expect(s.post("cr-02", &path, body.clone(), None).await, 404).await;
+    for login in ["pm", "pr-volw", "consulent", "admin"] {
         expect(s.post(login, &path, body.clone(), None).await, 403).await;
     }
     expect(s.post("cr-01", &path, body.clone(), None).await, 428).await;
@@ -223,7 +225,7 @@ async fn postponing_needs_a_reason_and_a_later_date_within_the_bound(s: TestServ
     let id = in_waakvlam(&s, 0, "cr-01", "2026-12-01").await;
     let path = format!("/api/v1/cases/{id}/waakvlam/postpone");
     let body = json!({"waakvlam_until": "2027-01-12", "reason": "gezin op vakantie"});
-    expect(s.post("cr-02", &path, body.clone(), None).await, 403).await;
+    expect(s.post("cr-02", &path, body.clone(), None).await, 404).await;
     expect(s.post("pm", &path, body.clone(), None).await, 403).await;
     expect(s.post("cr-01", &path, body.clone(), None).await, 428).await;
     expect(
@@ -309,6 +311,7 @@ async fn a_procesregisseur_hands_the_follow_up_to_another(s: TestServer) {
     )
     .await;
     assert_eq!(delta["cases"][0]["id"], id);
+    // The case left cr-01's scope: to them it is no longer there.
     expect(
         s.act(
             "cr-01",
@@ -317,7 +320,7 @@ async fn a_procesregisseur_hands_the_follow_up_to_another(s: TestServer) {
             json!({"result": "all_well"}),
         )
         .await,
-        403,
+        404,
     )
     .await;
     expect(
