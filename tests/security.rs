@@ -16,6 +16,7 @@ both_stores!(
     what_a_casusregisseur_may_not_see_does_not_exist_for_them,
     a_pseudonym_cannot_carry_a_person,
     an_anonymous_flood_hides_no_one_elses_attempt,
+    every_sync_run_and_every_read_of_the_log_is_recorded,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -428,4 +429,83 @@ async fn an_anonymous_flood_hides_no_one_elses_attempt(s: TestServer) {
         .filter(|(_, why)| why.contains("van 127.0.0.1"))
         .count();
     assert_eq!(flooded, 20, "one address, at most 20 singly a minute");
+}
+
+async fn every_sync_run_and_every_read_of_the_log_is_recorded(s: TestServer) {
+    for n in 0..3 {
+        s.planned_case(n, "jeugd", "cr-01").await;
+    }
+    // A full sync in pages of two, then an idle poll and a delta.
+    let mut since = String::new();
+    let mut pages = 0;
+    loop {
+        let page = expect(
+            s.get("pr-jeugd", &format!("/api/v1/sync?limit=2&since={since}"))
+                .await,
+            200,
+        )
+        .await;
+        pages += 1;
+        since = page["cursor"].as_str().unwrap().to_string();
+        if page["has_more"] == false {
+            break;
+        }
+    }
+    assert!(pages > 1, "the run had several pages");
+    expect(
+        s.get("pr-jeugd", &format!("/api/v1/sync?since={since}"))
+            .await,
+        200,
+    )
+    .await;
+    s.planned_case(3, "jeugd", "cr-01").await;
+    expect(
+        s.get("pr-jeugd", &format!("/api/v1/sync?since={since}"))
+            .await,
+        200,
+    )
+    .await;
+
+    let entries = |log: &serde_json::Value, action: &str| -> Vec<String> {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action)
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["actor"].as_str().unwrap(),
+                    e["reason"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let syncs = entries(&log, "sync");
+    assert_eq!(
+        syncs.len(),
+        2,
+        "one entry per run, none for an empty delta: {syncs:#?}"
+    );
+    assert!(
+        syncs.iter().any(|e| e
+            .starts_with("pr-jeugd volledige sync van alle zaken, cursor 0 tot ")
+            && e.contains("3 zaken")),
+        "{syncs:#?}"
+    );
+    assert!(
+        syncs
+            .iter()
+            .any(|e| e.starts_with("pr-jeugd sync van alle zaken") && e.contains("1 zaken")),
+        "{syncs:#?}"
+    );
+    // The read just made is in the next read.
+    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    assert_eq!(
+        entries(&log, "audit.read").len(),
+        1,
+        "{:#?}",
+        entries(&log, "audit.read")
+    );
+    assert!(entries(&log, "audit.read")[0].starts_with("pm het hele log: "));
 }

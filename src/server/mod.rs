@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod disclosure;
 pub mod error;
 pub mod facts;
 pub mod http;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub clock: Clock,
     pub norms: Arc<Norms>,
     pub refusals: Arc<refusals::RefusalGate>,
+    /// Sync runs in progress, so that each is audited once.
+    pub sync_runs: Arc<disclosure::SyncRuns>,
     /// The change and staff counters, kept fresh in the background.
     pub changes: Arc<watch::ChangeWatch>,
     pub tokens: Arc<watch::TokenCache>,
@@ -59,6 +62,7 @@ impl AppState {
             clock,
             norms: Arc::new(norms),
             refusals: Arc::default(),
+            sync_runs: Arc::default(),
             tokens: Arc::default(),
             auth: Arc::default(),
             facts: Arc::default(),

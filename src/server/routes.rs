@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 
 use super::AppState;
 use super::audit::{AuditDraft, AuditEntry};
+use super::disclosure;
 use super::error::ApiError;
 use super::http::{Actor, Body, IfMatch, etag_header};
 use super::store::{NewCase, StoreError};
@@ -175,6 +176,18 @@ pub async fn sync(
         return Ok(not_modified(tag));
     }
     let tag = HeaderValue::from_str(&tag).expect("etag is a valid header value");
+    let served = disclosure::Page {
+        since,
+        cursor: page.cursor,
+        has_more: page.has_more,
+        cases: page.cases.len(),
+        requests: page.requests.len(),
+    };
+    let scope_name = scope.map_or("alle zaken", |_| "eigen zaken");
+    if let Some(reason) = state.sync_runs.served(&person.login, scope_name, served) {
+        let audit = AuditDraft::ok(&person, state.clock.now(), "sync").reason(Some(reason));
+        state.store.append_audit_entry(audit).await?;
+    }
     let body = SyncResponse {
         cursor: page.cursor.to_string(),
         has_more: page.has_more,
@@ -1207,12 +1220,21 @@ pub async fn audit(
             "since ligt buiten het bereik van het log".into(),
         ));
     }
-    Ok(Json(
-        state
-            .store
-            .audit_entries(params.case, params.since, limit)
-            .await?,
-    ))
+    let entries = state
+        .store
+        .audit_entries(params.case, params.since, limit)
+        .await?;
+    // Reading the log is itself on record: who looked, at what.
+    let what = match (params.case, params.since) {
+        (Some(case), _) => format!("zaak {case}"),
+        (None, Some(since)) => format!("sinds {since}"),
+        (None, None) => "het hele log".into(),
+    };
+    let mut audit = AuditDraft::ok(&actor, state.clock.now(), "audit.read")
+        .reason(Some(format!("{what}: {} regels", entries.len())));
+    audit.case_id = params.case;
+    state.store.append_audit_entry(audit).await?;
+    Ok(Json(entries))
 }
 
 // ---------------------------------------------------------------- stats
