@@ -50,6 +50,7 @@ fn refused(status: u16, detail: &str) -> ApiFailure {
         status,
         detail: detail.into(),
         current_version: None,
+        retry_after: None,
     })
 }
 
@@ -1576,6 +1577,7 @@ fn a_refusal_that_a_new_login_mends_says_ctrl_l_in_the_dialog() {
             status: 403,
             detail: "meervoudige authenticatie vereist voor decide".into(),
             current_version: None,
+            retry_after: None,
         })),
     });
     let Flight::Refused(text) = &dialog(&app).flight else {

@@ -17,6 +17,7 @@ both_stores!(
     a_pseudonym_cannot_carry_a_person,
     an_anonymous_flood_hides_no_one_elses_attempt,
     every_sync_run_and_every_read_of_the_log_is_recorded,
+    one_caller_cannot_hold_more_than_two_syncs,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -508,4 +509,25 @@ async fn every_sync_run_and_every_read_of_the_log_is_recorded(s: TestServer) {
         entries(&log, "audit.read")
     );
     assert!(entries(&log, "audit.read")[0].starts_with("pm het hele log: "));
+}
+
+async fn one_caller_cannot_hold_more_than_two_syncs(s: TestServer) {
+    // The administratief medewerker has two full syncs reading the store.
+    let _running = [
+        s.state.sync_slots.take("admin").unwrap(),
+        s.state.sync_slots.take("admin").unwrap(),
+    ];
+    let response = s.get("admin", "/api/v1/sync").await;
+    assert_eq!(response.headers()["retry-after"], "1");
+    let problem = expect(response, 429).await;
+    assert_eq!(problem["type"], "urn:regiedesk:problem:too-many-requests");
+    // Everyone else is served as ever.
+    expect(s.get("cr-01", "/api/v1/sync").await, 200).await;
+    expect(s.get("pr-jeugd", "/api/v1/sync").await, 200).await;
+    // And the desk's client reads how long to wait.
+    let client = regiedesk::api::client::ApiClient::new(&s.base, "demo-admin").unwrap();
+    let failure = client.sync(None, None).await.unwrap_err();
+    assert_eq!(failure.retry_after(), Some(Duration::from_secs(1)));
+    drop(_running);
+    expect(s.get("admin", "/api/v1/sync").await, 200).await;
 }

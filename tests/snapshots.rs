@@ -168,6 +168,7 @@ fn reject_dialog_refused_by_the_server_keeps_the_text() {
             status: 409,
             detail: "AV-2026-0002 is al beslist (toegekend) door R. Bos op 24-11-2026.".into(),
             current_version: None,
+            retry_after: None,
         })),
     });
     snap("reject_dialog", &app);

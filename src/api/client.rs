@@ -74,6 +74,14 @@ impl ApiFailure {
         }
     }
 
+    /// How long the server asked to be left alone (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiFailure::Refused(problem) => problem.retry_after.map(Duration::from_secs),
+            _ => None,
+        }
+    }
+
     /// A conflict the user can resolve by looking again: 409 or 412.
     pub fn is_conflict(&self) -> bool {
         matches!(self.status(), Some(409 | 412))
@@ -535,14 +543,26 @@ fn etag_of(response: &reqwest::Response) -> Option<String> {
 
 async fn problem_of(response: reqwest::Response) -> ApiFailure {
     let status = response.status();
+    // Seconds only (RFC 9110 also allows a date, which this server never
+    // sends); at most a minute, whatever a server asks.
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|s| s.min(60));
     match response.json::<Problem>().await {
-        Ok(problem) => ApiFailure::Refused(problem),
+        Ok(problem) => ApiFailure::Refused(Problem {
+            retry_after,
+            ..problem
+        }),
         Err(_) => ApiFailure::Refused(Problem {
             kind: "about:blank".into(),
             title: status.canonical_reason().unwrap_or("Error").into(),
             status: status.as_u16(),
             detail: format!("de server antwoordde {status}"),
             current_version: None,
+            retry_after,
         }),
     }
 }

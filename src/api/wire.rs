@@ -265,6 +265,10 @@ pub struct Problem {
     /// For 412: the version the resource is at now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// The answer's `Retry-After` in seconds (429, 503), as the client read
+    /// it from the header; not part of the body.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 /// What an entity tag names: a case or a request, since both count their

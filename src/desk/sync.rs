@@ -82,7 +82,11 @@ pub fn spawn(
                     interval
                 }
                 Err(failure) => {
-                    let wait = backoff.failed(&mut rng);
+                    // A server that says when to come back (429, 503) is
+                    // not asked sooner.
+                    let wait = backoff
+                        .failed(&mut rng)
+                        .max(failure.retry_after().unwrap_or_default());
                     if !matches!(failure, ApiFailure::Offline(_)) {
                         tracing::warn!(error = %failure, "sync refused");
                     }

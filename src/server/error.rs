@@ -78,6 +78,11 @@ pub enum ApiError {
     /// Worth another try after `seconds` (sent as `Retry-After`).
     #[error("{detail}")]
     TryAgain { detail: String, seconds: u64 },
+    /// The caller has as many syncs running as one may (`server::slots`).
+    #[error(
+        "u haalt al twee overzichten tegelijk op; de desk probeert het over {seconds} s opnieuw"
+    )]
+    TooManyRequests { seconds: u64 },
     #[error("interne fout")]
     Internal,
     /// The case system (ZGW source) did not answer, or its answer is not
@@ -114,6 +119,7 @@ impl ApiError {
             ApiError::Unavailable
             | ApiError::IdentityProviderUnavailable(_)
             | ApiError::TryAgain { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::CaseSystem(_) => StatusCode::BAD_GATEWAY,
         }
@@ -145,6 +151,7 @@ impl ApiError {
             ApiError::Unavailable => "unavailable",
             ApiError::IdentityProviderUnavailable(_) => "identity-provider-unavailable",
             ApiError::TryAgain { .. } => "try-again",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Internal => "internal",
             ApiError::CaseSystem(_) => "case-system",
         }
@@ -165,6 +172,7 @@ impl ApiError {
                 ApiError::PreconditionFailed { current } => *current,
                 _ => None,
             },
+            retry_after: None,
         }
     }
 }
@@ -206,7 +214,7 @@ impl IntoResponse for ApiError {
                     headers.insert(header::WWW_AUTHENTICATE, value);
                 }
             }
-            ApiError::TryAgain { seconds, .. } => {
+            ApiError::TryAgain { seconds, .. } | ApiError::TooManyRequests { seconds } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             _ => {}

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod refusals;
 pub mod routes;
 pub mod simulator;
+pub mod slots;
 pub mod store;
 pub mod watch;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub refusals: Arc<refusals::RefusalGate>,
     /// Sync runs in progress, so that each is audited once.
     pub sync_runs: Arc<disclosure::SyncRuns>,
+    /// Syncs reading the store, per caller (see [`slots`]).
+    pub sync_slots: Arc<slots::SyncSlots>,
     /// The change and staff counters, kept fresh in the background.
     pub changes: Arc<watch::ChangeWatch>,
     pub tokens: Arc<watch::TokenCache>,
@@ -63,6 +66,7 @@ impl AppState {
             norms: Arc::new(norms),
             refusals: Arc::default(),
             sync_runs: Arc::default(),
+            sync_slots: Arc::default(),
             tokens: Arc::default(),
             auth: Arc::default(),
             facts: Arc::default(),

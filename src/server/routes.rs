@@ -122,6 +122,7 @@ fn sync_etag(cursor: i64, scope: Option<&str>) -> String {
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 410, description = "A cursor this server never handed out (after a restore or a reseed): sync again without `since`", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "This caller already has two syncs running; wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn sync(
     State(state): State<AppState>,
@@ -161,6 +162,11 @@ pub async fn sync(
             return Ok(not_modified(tag));
         }
     }
+    let Some(_slot) = state.sync_slots.take(&person.login) else {
+        return Err(ApiError::TooManyRequests {
+            seconds: super::slots::RETRY_AFTER,
+        });
+    };
     let page = state.store.sync(since, scope, limit).await?;
     if since > page.latest {
         // After a restore or a reseed: a cursor this database never

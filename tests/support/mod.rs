@@ -150,6 +150,8 @@ pub struct TestServer {
     pub households: Vec<Household>,
     /// The identity provider's verifier, where `[auth.oidc]` is set.
     pub oidc: Option<Arc<regiedesk::server::auth::oidc::OidcVerifier>>,
+    /// What the server's handlers share (its gates and slots).
+    pub state: AppState,
 }
 
 impl TestServer {
@@ -186,6 +188,7 @@ impl TestServer {
         let oidc = auth.oidc.clone();
         let state =
             AppState::new(store.clone(), Clock::Frozen(now()), Norms::default()).with_auth(auth);
+        let shared = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -201,6 +204,7 @@ impl TestServer {
             client: reqwest::Client::new(),
             households,
             oidc,
+            state: shared,
         }
     }
 
