@@ -43,6 +43,18 @@ async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
         assert_eq!(problem["type"], "urn:regiedesk:problem:if-match-one-tag");
         assert!(problem["detail"].as_str().unwrap().contains("precies één"));
     }
+    // Two header lines are a list too, whichever comes first.
+    let response = s
+        .client
+        .post(s.url(&assign(a)))
+        .bearer_auth("demo-pr-jeugd")
+        .header("if-match", case_tag(a, 1))
+        .header("if-match", "*")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    expect(response, 428).await;
     // Case A's tag on case B, at the same version: stale, not a pass.
     let problem = expect(
         s.post("pr-jeugd", &assign(b), body.clone(), Some(&case_tag(a, 1)))

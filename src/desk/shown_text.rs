@@ -18,7 +18,7 @@ pub fn tidy(text: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' | '\n' => shown.push_str(" / "),
+            '\r' | '\n' | '\u{2028}' | '\u{2029}' => shown.push_str(" / "),
             c if c.is_control() => shown.push(' '),
             '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' => {}
@@ -31,6 +31,7 @@ pub fn tidy(text: &str) -> String {
 fn tidy_in_place(text: &mut String) {
     let needs = text.chars().any(|c| {
         c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}')
             || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}')
     });
     if needs {

@@ -196,6 +196,9 @@ pub fn record_contact(
     Ok(step(case, next, actor, EventKind::FirstContact, note, now))
 }
 
+/// How long before the referral a melding may lie.
+const MELDING_BEFORE_REFERRAL_DAYS: u64 = 365;
+
 /// A Wmo melding (Wmo 2015 art. 2.3.2): a need for support was reported on
 /// `on` (today when absent); the onderzoek must be done within six weeks.
 /// Only for adults: the Jeugdwet knows no melding.
@@ -222,6 +225,15 @@ pub fn record_melding(
     let on = on.unwrap_or(local_date(now));
     if on > local_date(now) {
         return invalid("de melding kan niet in de toekomst liggen");
+    }
+    // A melding may precede the referral (made at the Wmo desk, then
+    // referred), but not by years: such a date is a typo, and would put
+    // the case on top of every stagnation board with a term passed for
+    // decades (and have every desk count those working days).
+    if on < local_date(case.referred_at) - chrono::Days::new(MELDING_BEFORE_REFERRAL_DAYS) {
+        return invalid(
+            "de melding ligt meer dan een jaar vóór de aanmelding; controleer de datum",
+        );
     }
     let mut next = case.clone();
     next.melding_on = Some(on);
@@ -2166,6 +2178,16 @@ mod tests {
             record_melding(&adult, &cr(1), Some(d("2026-11-25")), now),
             Err(Refusal::Invalid(_))
         ));
+        // Years before the referral is a typo (or an attempt to top every
+        // stagnation board); up to a year before is a melding at the desk.
+        for typo in ["-0001-01-01", "1900-01-01"] {
+            assert!(matches!(
+                record_melding(&adult, &cr(1), Some(typo.parse().unwrap()), now),
+                Err(Refusal::Invalid(_))
+            ));
+        }
+        let year_before = local_date(adult.referred_at) - chrono::Days::new(365);
+        assert!(record_melding(&adult, &cr(1), Some(year_before), now).is_ok());
         let t = record_melding(&adult, &cr(1), Some(d("2026-11-02")), now).unwrap();
         assert_eq!(t.event.kind, EventKind::MeldingReceived);
         assert_eq!(t.case.melding_on, Some(d("2026-11-02")));

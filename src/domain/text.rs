@@ -54,14 +54,17 @@ fn checked(field: &str, text: Option<&str>, lines: Lines) -> Result<Option<Strin
     if text.chars().count() > MAX_TEXT {
         return invalid(format!("{field} is langer dan {MAX_TEXT} tekens"));
     }
-    if lines == Lines::One && text.contains(['\r', '\n']) {
+    if lines == Lines::One && text.contains(LINE_BREAKS) {
         return invalid(format!("{field} is één regel, zonder regeleinden"));
     }
     let allowed_control = |c: char| lines == Lines::Many && matches!(c, '\n' | '\r' | '\t');
     if text.chars().any(|c| c.is_control() && !allowed_control(c)) {
         return invalid(format!("{field} bevat stuurtekens"));
     }
-    if text.chars().any(is_bidi_override) {
+    if text
+        .chars()
+        .any(|c| is_bidi_override(c) || is_annotation(c))
+    {
         return invalid(format!(
             "{field} bevat tekens die de leesrichting van andere tekst omdraaien"
         ));
@@ -73,10 +76,24 @@ fn checked(field: &str, text: Option<&str>, lines: Lines) -> Result<Option<Strin
     Ok(Some(text.to_string()))
 }
 
-/// A character that shows: not a space, and taking room when printed (a
+/// What ends a line somewhere: CR, LF, NEL, and Unicode's line and
+/// paragraph separators.
+const LINE_BREAKS: [char; 5] = ['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'];
+
+/// A character that shows: not a space, not a blank that takes room (the
+/// braille blank, the Hangul fillers), and taking room when printed (a
 /// zero-width space, a joiner or a lone combining mark does not).
 fn is_visible(c: char) -> bool {
-    !c.is_whitespace() && c.width().is_some_and(|w| w > 0)
+    let blank = matches!(
+        c,
+        '\u{2800}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+    );
+    !c.is_whitespace() && !blank && c.width().is_some_and(|w| w > 0)
+}
+
+/// Interlinear annotation marks, which hide the text between them.
+fn is_annotation(c: char) -> bool {
+    matches!(c, '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// The embeddings, overrides and isolates of the Unicode bidi algorithm,
@@ -102,7 +119,14 @@ mod tests {
 
     #[test]
     fn a_reason_is_one_line_and_cannot_forge_another() {
-        for forged in ["gevaar\r\nactor: pr-dzm", "gevaar\nactor: pr-dzm", "a\rb"] {
+        for forged in [
+            "gevaar\r\nactor: pr-dzm",
+            "gevaar\nactor: pr-dzm",
+            "a\rb",
+            "jeugdhulp\u{2028}actor: pr-dzm",
+            "a\u{2029}b",
+            "a\u{85}b",
+        ] {
             let refusal = required_line("reden", Some(forged)).unwrap_err();
             assert_eq!(
                 refusal,
@@ -124,6 +148,9 @@ mod tests {
             "   ",
             "\u{FEFF}\u{2060}\u{200D}",
             "\u{0301}",
+            "\u{2800}\u{2800}",
+            "\u{115F}",
+            "\u{3164}",
         ] {
             assert_eq!(
                 required_text("notitie", Some(nothing)),
@@ -140,7 +167,7 @@ mod tests {
 
     #[test]
     fn text_that_reorders_other_text_is_refused() {
-        for c in ['\u{202E}', '\u{2066}', '\u{202A}'] {
+        for c in ['\u{202E}', '\u{2066}', '\u{202A}', '\u{FFF9}'] {
             let text = format!("akkoord{c} niet");
             assert!(required_text("notitie", Some(&text)).is_err(), "{c:?}");
         }

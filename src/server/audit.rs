@@ -114,7 +114,7 @@ const MAX_REFUSAL: usize = 300;
 /// control characters written as escapes (`\r\n`, `\u{1b}`), so that no
 /// text can start a line of its own in any export or log of it.
 pub fn one_line(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return text.to_string();
     }
     text.chars()
@@ -122,10 +122,28 @@ pub fn one_line(text: &str) -> String {
             '\n' => "\\n".to_string(),
             '\r' => "\\r".to_string(),
             '\t' => "\\t".to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
+            c if needs_escape(c) => c.escape_unicode().to_string(),
             c => c.to_string(),
         })
         .collect()
+}
+
+/// Control characters, and what ends a line or reorders text without
+/// being one: the line and paragraph separators, the direction marks,
+/// embeddings, overrides and isolates. A request's path (a refusal's
+/// reason quotes it) can carry any of them.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// On whose behalf a role acts: the doorzettingsmacht regisseur acts for
@@ -276,6 +294,10 @@ mod tests {
         let why = refused.reason.unwrap();
         assert!(why.starts_with("x\\ny") && why.ends_with('…') && !why.contains('\n'));
         assert_eq!(one_line("gewoon één regel"), "gewoon één regel");
+        assert_eq!(
+            one_line("/cases/1\u{2028}actor:pm \u{202e}21-esac"),
+            "/cases/1\\u{2028}actor:pm \\u{202e}21-esac"
+        );
     }
 
     fn chain_of(n: i64) -> Vec<AuditEntry> {

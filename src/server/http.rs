@@ -20,9 +20,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(IfMatch(parts.headers.get(header::IF_MATCH).map(|v| {
-            String::from_utf8_lossy(v.as_bytes()).into_owned()
-        })))
+        // Repeated header lines are one list (RFC 9110, 5.3): joined, so
+        // that `check` refuses them as it refuses a list.
+        let values: Vec<String> = parts
+            .headers
+            .get_all(header::IF_MATCH)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
+        Ok(IfMatch((!values.is_empty()).then(|| values.join(", "))))
     }
 }
 

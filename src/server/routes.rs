@@ -132,11 +132,12 @@ pub async fn sync(
 ) -> Result<Response, ApiError> {
     let since = match params.since.as_deref().map(str::trim) {
         None | Some("") => 0,
-        Some(c) => c
-            .parse::<i64>()
-            .ok()
-            .filter(|c| *c >= 0)
-            .ok_or_else(|| ApiError::BadRequest(format!("onbekende cursor {c:?}")))?,
+        Some(c) => c.parse::<i64>().ok().filter(|c| *c >= 0).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "onbekende cursor {:?}",
+                super::error::ellipsis(c, 40)
+            ))
+        })?,
     };
     let limit = match params.limit {
         None => 1000,
