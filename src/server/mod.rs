@@ -97,7 +97,12 @@ impl AppState {
     /// Records a refusal in `caller`'s window of the refusal gate: a login,
     /// or an anonymous source (`refusals::anonymous_source`).
     pub async fn record_refusal_of(&self, caller: &str, mut draft: audit::AuditDraft) {
-        match self.refusals.admit(caller, draft.at) {
+        let target = match (draft.request_id, draft.case_id) {
+            (Some(request), _) => Some(format!("aanvraag {request}")),
+            (None, Some(case)) => Some(format!("zaak {case}")),
+            (None, None) => None,
+        };
+        match self.refusals.admit(caller, draft.at, target.as_deref()) {
             refusals::Admission::Count => {}
             refusals::Admission::Record(note) => {
                 if let Some(note) = note {

@@ -49,13 +49,19 @@ pub struct RefusalGate {
     windows: Mutex<HashMap<String, Window>>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Window {
     minute: i64,
     recorded: u32,
     /// Refused but not recorded singly, not yet reported.
     unreported: u64,
+    /// What those aimed at (`zaak 1235`), the first [`TARGETS_NAMED`],
+    /// so that the report names what was probed.
+    targets: Vec<String>,
 }
+
+/// Targets of counted refusals named in the report at most.
+const TARGETS_NAMED: usize = 20;
 
 /// Whether and how to record one refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +73,9 @@ pub enum Admission {
 }
 
 impl RefusalGate {
-    pub fn admit(&self, caller: &str, at: DateTime<Utc>) -> Admission {
+    /// Whether to record a refusal of `caller` at `at`, aimed at `target`
+    /// (`zaak 1235`, `aanvraag 100`) if at a case or request.
+    pub fn admit(&self, caller: &str, at: DateTime<Utc>, target: Option<&str>) -> Admission {
         let minute = at.timestamp().div_euclid(60);
         let mut windows = self.windows.lock().expect("refusal gate lock");
         let mut caller = caller;
@@ -82,6 +90,7 @@ impl RefusalGate {
             minute,
             recorded: 0,
             unreported: 0,
+            targets: Vec::new(),
         });
         if window.minute != minute {
             window.minute = minute;
@@ -89,16 +98,28 @@ impl RefusalGate {
         }
         if window.recorded >= PER_MINUTE {
             window.unreported += 1;
+            if let Some(target) = target
+                && window.targets.len() < TARGETS_NAMED
+                && !window.targets.iter().any(|t| t == target)
+            {
+                window.targets.push(target.to_string());
+            }
             return Admission::Count;
         }
         window.recorded += 1;
         let mut notes = Vec::new();
         if window.unreported > 0 {
+            let aimed = if window.targets.is_empty() {
+                String::new()
+            } else {
+                format!(", gericht op o.a. {}", window.targets.join(", "))
+            };
             notes.push(format!(
-                "daarvoor {} weigering(en) geteld, niet afzonderlijk vastgelegd",
+                "daarvoor {} weigering(en) geteld, niet afzonderlijk vastgelegd{aimed}",
                 window.unreported
             ));
             window.unreported = 0;
+            window.targets.clear();
         }
         if window.recorded == PER_MINUTE {
             notes.push(format!(
@@ -122,22 +143,32 @@ mod tests {
         let gate = RefusalGate::default();
         // 1_800_000_000 is a whole minute (30,000,000 × 60).
         for n in 1..PER_MINUTE {
-            assert_eq!(gate.admit("cr-02", at(0)), Admission::Record(None), "{n}");
+            assert_eq!(
+                gate.admit("cr-02", at(0), None),
+                Admission::Record(None),
+                "{n}"
+            );
         }
-        let Admission::Record(Some(last)) = gate.admit("cr-02", at(1)) else {
+        let Admission::Record(Some(last)) = gate.admit("cr-02", at(1), None) else {
             panic!("the last recorded refusal says the limit is reached");
         };
         assert!(last.contains("grens van 20"), "{last}");
-        for _ in 0..35 {
-            assert_eq!(gate.admit("cr-02", at(59)), Admission::Count);
+        // Probes of other cases, hidden in the count but named in it.
+        for n in 0..35 {
+            let target = format!("zaak {}", 1200 + n % 3);
+            assert_eq!(gate.admit("cr-02", at(59), Some(&target)), Admission::Count);
         }
         // Another caller has a window of its own.
-        assert_eq!(gate.admit("anoniem", at(59)), Admission::Record(None));
+        assert_eq!(gate.admit("anoniem", at(59), None), Admission::Record(None));
         // The next minute records again and reports what was counted.
-        let Admission::Record(Some(report)) = gate.admit("cr-02", at(60)) else {
+        let Admission::Record(Some(report)) = gate.admit("cr-02", at(60), None) else {
             panic!("the count is reported");
         };
         assert!(report.contains("daarvoor 35 weigering(en)"), "{report}");
-        assert_eq!(gate.admit("cr-02", at(61)), Admission::Record(None));
+        assert!(
+            report.contains("gericht op o.a. zaak 1200, zaak 1201, zaak 1202"),
+            "{report}"
+        );
+        assert_eq!(gate.admit("cr-02", at(61), None), Admission::Record(None));
     }
 }
