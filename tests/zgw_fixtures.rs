@@ -132,9 +132,22 @@ fn a_mapping_that_does_not_fit_names_everything_missing() {
     config.zaaktypen.wmo_maatwerk = "KST-AANVRAAG-WMO-2".into();
     let missing = catalogue::resolve(&raw_catalogue(), &config).unwrap_err();
     let text = missing.join("\n");
-    assert!(text.contains("statustype \"Plan gemaakt\""), "{text}");
+    // Each named as the beheerder knows it (the zaaktype by its
+    // identificatie), with the configuration section to change.
+    assert!(
+        text.contains("statustype \"Plan gemaakt\" of zaaktype \"")
+            && text.contains("set in [zgw.statustypen]"),
+        "{text}"
+    );
     assert!(text.contains("roltype \"Escalatie\""), "{text}");
-    assert!(text.contains("zaaktype \"KST-AANVRAAG-WMO-2\""), "{text}");
+    assert!(text.contains("set in [zgw.roltypen]"), "{text}");
+    assert!(!text.contains("http"), "no URLs: {text}");
+    assert!(
+        text.contains(
+            "zaaktype \"KST-AANVRAAG-WMO-2\" (published and in force); set in [zgw.zaaktypen]"
+        ),
+        "{text}"
+    );
     assert_eq!(missing.len(), 3, "{text}");
 }
 

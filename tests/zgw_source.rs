@@ -2448,3 +2448,25 @@ async fn a_url_outside_the_configured_apis_is_never_sent_a_token() {
         "nothing went elsewhere"
     );
 }
+
+/// A wrong client secret stops the start with the case system's own words,
+/// so the beheerder knows what to fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_start_passes_the_case_systems_problem_through() {
+    let fake = Fake::start().await;
+    let mut config = config(&fake);
+    config.secret = Some("verkeerd".into());
+    let Some(db) = Database::create(Backend::Sqlite).await else {
+        return;
+    };
+    let store = store::connect(db.url()).await.unwrap();
+    let clock = Clock::Frozen(now());
+    let error = match ZgwSource::connect(config, store, Arc::new(Norms::default()), clock).await {
+        Ok(_) => panic!("a wrong secret must stop the start"),
+        Err(error) => format!("{error:#}"),
+    };
+    assert!(
+        error.contains("not_authenticated") && error.contains("geen geldige JWT"),
+        "{error}"
+    );
+}

@@ -130,6 +130,18 @@ struct Resolver<'a> {
     missing: Vec<String>,
 }
 
+/// Where in the configuration a name of this kind is set, for the
+/// beheerder who must change it.
+fn config_section(what: &str) -> &'static str {
+    match what {
+        "statustype" => "[zgw.statustypen] or [zgw.request_statustypen]",
+        "roltype" => "[zgw.roltypen]",
+        "resultaattype" => "[zgw.resultaattypen]",
+        "eigenschap" => "[zgw.eigenschappen]",
+        _ => "[zgw]",
+    }
+}
+
 impl Resolver<'_> {
     fn zaaktype(&mut self, identificatie: &str) -> String {
         // The version in force: not a concept, not ended.
@@ -143,7 +155,7 @@ impl Resolver<'_> {
             Some(z) => z.url.clone(),
             None => {
                 self.missing.push(format!(
-                    "zaaktype {identificatie:?} (published and in force)"
+                    "zaaktype {identificatie:?} (published and in force); set in [zgw.zaaktypen]"
                 ));
                 String::new()
             }
@@ -170,8 +182,18 @@ impl Resolver<'_> {
         {
             Some(item) => url_of(item).to_string(),
             None => {
-                self.missing
-                    .push(format!("{what} {name:?} of zaaktype {zaaktype}"));
+                // The zaaktype by its identificatie, as the beheerder knows
+                // it from the catalogue, not by its URL.
+                let identificatie = self
+                    .raw
+                    .zaaktypen
+                    .iter()
+                    .find(|z| z.url == zaaktype)
+                    .map_or(zaaktype, |z| z.identificatie.as_str());
+                self.missing.push(format!(
+                    "{what} {name:?} of zaaktype {identificatie:?}; set in {}",
+                    config_section(what)
+                ));
                 String::new()
             }
         }

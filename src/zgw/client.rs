@@ -233,7 +233,12 @@ impl ZgwClient {
             return Err(ZgwError::NotFound(url.into()));
         }
         if status == StatusCode::FORBIDDEN {
-            return Err(ZgwError::Forbidden(url.into()));
+            // The case system's own words reach the beheerder
+            // (`invalid-jwt-signature: Client credentials zijn niet geldig`).
+            return Err(ZgwError::Forbidden(match problem_text(&value) {
+                Some(problem) => format!("{url}: {problem}"),
+                None => url.into(),
+            }));
         }
         if status.is_client_error() {
             return Err(refusal(status, &value));
@@ -367,6 +372,17 @@ fn decode<T: DeserializeOwned>(url: &str, value: Value) -> Result<T, ZgwError> {
 }
 
 /// A ZGW problem answer (`code`, `detail`, `invalidParams`) as an error.
+/// `code: detail` of a problem answer, when it has either.
+fn problem_text(body: &Value) -> Option<String> {
+    let field = |name: &str| body.get(name).and_then(Value::as_str).unwrap_or("");
+    match (field("code"), field("detail")) {
+        ("", "") => None,
+        (code, "") => Some(code.to_string()),
+        ("", detail) => Some(detail.to_string()),
+        (code, detail) => Some(format!("{code}: {detail}")),
+    }
+}
+
 pub fn refusal(status: StatusCode, body: &Value) -> ZgwError {
     let code = body
         .get("code")
@@ -403,6 +419,21 @@ pub fn refusal(status: StatusCode, body: &Value) -> ZgwError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_case_systems_own_words_reach_the_beheerder() {
+        let body = serde_json::json!({
+            "code": "invalid-jwt-signature",
+            "title": "Niet geautoriseerd",
+            "detail": "Client credentials zijn niet geldig"
+        });
+        assert_eq!(
+            problem_text(&body).as_deref(),
+            Some("invalid-jwt-signature: Client credentials zijn niet geldig")
+        );
+        assert_eq!(problem_text(&serde_json::json!({})), None);
+        assert_eq!(problem_text(&serde_json::Value::Null), None);
+    }
 
     #[test]
     fn the_token_names_the_person_and_is_signed_with_the_secret() {

@@ -779,7 +779,9 @@ async fn household_of_projected(tx: &mut Tx, case: &Case) -> StoreResult<(i64, S
         .fetch_optional(&mut **tx)
         .await?;
         if other_open.is_none() || !case.is_open() {
-            if n > 1 {
+            // Once per zaak: when it first moves to `-n`, not on every
+            // re-read that finds it there.
+            if n > 1 && case.pseudonym != pseudonym {
                 tracing::warn!(number = %case.number, %pseudonym,
                     "the case system holds another open zaak for this household");
             }
