@@ -244,6 +244,16 @@ pub enum Command {
         #[arg(long, env = "REGIEDESK_DATABASE_URL")]
         database_url: String,
     },
+    /// Mark a database as restored from a backup: it gets a new epoch, so
+    /// every desk's sync cursor from before is answered 410 and the desk
+    /// syncs afresh. Run it after restoring, before the servers start.
+    RestoreMark {
+        /// The language of what it says (default: from the configuration, else nl).
+        #[arg(long, value_enum, global = true)]
+        lang: Option<Language>,
+        #[arg(long, env = "REGIEDESK_DATABASE_URL")]
+        database_url: String,
+    },
     /// The configuration file's JSON Schema (for an editor: taplo reads
     /// the `#:schema` line at the top of config/regiedesk.toml).
     Config {

@@ -412,6 +412,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::RestoreMark { lang, database_url }) => {
+            before.refuse_for("restore-mark", true)?;
+            let lang = lang.or(before.lang).unwrap_or(config.desk.language);
+            let store = store::connect(&database_url).await?;
+            let epoch = hex::encode(rand::rng().random::<[u8; 6]>());
+            store.new_epoch(&epoch).await?;
+            store
+                .append_audit_entry(audit::AuditDraft::by_beheerder(
+                    chrono::Utc::now(),
+                    "store.restore-mark",
+                    format!("nieuw tijdperk {epoch}: cursors van vóór het herstel vervallen"),
+                ))
+                .await?;
+            println!(
+                "{}",
+                say!(
+                    lang,
+                    "{database_url} gemarkeerd als hersteld (tijdperk {epoch}); desks halen alles opnieuw op",
+                    "{database_url} marked as restored (epoch {epoch}); desks sync afresh"
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::ResetDemo { lang, database_url }) => {
             before.refuse_for("reset-demo", true)?;
             let lang = lang.or(before.lang).unwrap_or(config.desk.language);

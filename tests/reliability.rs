@@ -807,6 +807,8 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
         tokio::spawn(async move {
             let mut seen: HashMap<i64, i64> = HashMap::new();
             let mut cursor: i64 = 0;
+            // The cursor as the server hands it out (`<epoch>.<change>`).
+            let mut since = String::new();
             let (mut polls, mut deliveries, mut idle) = (0usize, 0usize, 0usize);
             let mut etag: Option<String> = None;
             let deadline = Instant::now() + Duration::from_secs(120);
@@ -817,7 +819,7 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
                 // As the desk polls: with the last ETag, an idle poll is a 304.
                 let mut request = s
                     .client
-                    .get(s.url(&format!("/api/v1/sync?since={cursor}&limit=5")))
+                    .get(s.url(&format!("/api/v1/sync?since={since}&limit=5")))
                     .bearer_auth("demo-pm");
                 if let Some(tag) = &etag {
                     request = request.header("if-none-match", tag);
@@ -837,7 +839,8 @@ async fn sync_sees_every_change_of_concurrent_writers_once_in_order(s: TestServe
                     .get("etag")
                     .map(|v| v.to_str().unwrap().to_string());
                 let page = expect(response, 200).await;
-                let next: i64 = page["cursor"].as_str().unwrap().parse().unwrap();
+                let next: i64 = support::change_of(page["cursor"].as_str().unwrap());
+                page["cursor"].as_str().unwrap().clone_into(&mut since);
                 let cases = page["cases"].as_array().unwrap();
                 let items = cases.len()
                     + page["requests"].as_array().unwrap().len()

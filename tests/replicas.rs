@@ -224,7 +224,8 @@ async fn after_a_reseed_the_desk_starts_over_by_itself() {
         let SyncOutcome::Changed { cursor, .. } = client.sync(None, None).await.unwrap() else {
             panic!("a full sync brings the staff");
         };
-        let beyond = cursor.parse::<i64>().unwrap() + 1000;
+        let (epoch, change) = cursor.split_once('.').expect("<epoch>.<change>");
+        let beyond = format!("{epoch}.{}", change.parse::<i64>().unwrap() + 1000);
         let gone = s
             .get("pr-jeugd", &format!("/api/v1/sync?since={beyond}"))
             .await;

@@ -543,3 +543,71 @@ async fn one_caller_cannot_hold_more_than_two_syncs(s: TestServer) {
     drop(_running);
     expect(s.get("admin", "/api/v1/sync").await, 200).await;
 }
+
+/// After `restore-mark` (a restored backup), every cursor handed out
+/// before is gone, even one the restored database could still count to,
+/// and the desk starts over; the mark is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_database_is_noticed_by_its_cursors() {
+    let Some(db) = Database::create(Backend::Sqlite).await else {
+        return;
+    };
+    let url = db.url().to_string();
+    let before = TestServer::start_through(db, &url).await;
+    before.planned_case(0, "jeugd", "cr-01").await;
+    let page = expect(before.get("pr-jeugd", "/api/v1/sync").await, 200).await;
+    let old = page["cursor"].as_str().unwrap().to_string();
+    assert!(
+        old.split_once('.').is_some_and(|(e, _)| e.len() == 12),
+        "{old}"
+    );
+    let marked = std::process::Command::new(env!("CARGO_BIN_EXE_regiedesk"))
+        .args(["restore-mark", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        marked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&marked.stderr)
+    );
+    // A server starts again over the restored database.
+    let store = regiedesk::server::store::connect(&url).await.unwrap();
+    let state = regiedesk::server::AppState::new(
+        store.clone(),
+        regiedesk::clock::Clock::Frozen(support::now()),
+        regiedesk::domain::norms::Norms::default(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(regiedesk::server::listen::serve(
+        listener,
+        regiedesk::server::router(state),
+        regiedesk::server::listen::Limits::default(),
+        None,
+        std::future::pending(),
+    ));
+    let get = |path: String| {
+        let request = before
+            .client
+            .get(format!("{base}{path}"))
+            .bearer_auth("demo-pr-jeugd");
+        async move { request.send().await.unwrap() }
+    };
+    let problem = expect(get(format!("/api/v1/sync?since={old}")).await, 410).await;
+    assert_eq!(problem["type"], "urn:regiedesk:problem:cursor-unknown");
+    // A cursor of the old plain form is gone as well.
+    expect(get("/api/v1/sync?since=3".into()).await, 410).await;
+    let fresh = expect(get("/api/v1/sync".into()).await, 200).await;
+    let new = fresh["cursor"].as_str().unwrap();
+    assert_ne!(
+        new.split_once('.').unwrap().0,
+        old.split_once('.').unwrap().0
+    );
+    expect(get(format!("/api/v1/sync?since={new}")).await, 200).await;
+    let (entries, _) = store.audit_chain().await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "store.restore-mark" && e.actor.starts_with("beheer:"))
+    );
+}

@@ -42,6 +42,8 @@ pub struct AppState {
     pub sync_runs: Arc<disclosure::SyncRuns>,
     /// Syncs reading the store, per caller (see [`slots`]).
     pub sync_slots: Arc<slots::SyncSlots>,
+    /// The database's epoch, read once (see `Store::epoch`).
+    pub epoch: Arc<tokio::sync::OnceCell<String>>,
     /// The change and staff counters, kept fresh in the background.
     pub changes: Arc<watch::ChangeWatch>,
     pub tokens: Arc<watch::TokenCache>,
@@ -67,6 +69,7 @@ impl AppState {
             refusals: Arc::default(),
             sync_runs: Arc::default(),
             sync_slots: Arc::default(),
+            epoch: Arc::default(),
             tokens: Arc::default(),
             auth: Arc::default(),
             facts: Arc::default(),

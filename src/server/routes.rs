@@ -98,8 +98,9 @@ pub async fn login_config(State(state): State<AppState>) -> Result<Json<LoginCon
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SyncParams {
-    /// The `cursor` of the previous sync; absent for everything.
-    #[param(pattern = "^[0-9]*$")]
+    /// The `cursor` of the previous sync (`<epoch>.<change>`); absent for
+    /// everything.
+    #[param(pattern = "^([0-9a-f]{12}\\.[0-9]+)?$")]
     pub since: Option<String>,
     /// Items per page, 1 to 5000 (default 1000).
     #[param(minimum = 1, maximum = 5000)]
@@ -130,14 +131,36 @@ pub async fn sync(
     QueryOf(params): QueryOf<SyncParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let epoch = state
+        .epoch
+        .get_or_try_init(|| state.store.epoch())
+        .await?
+        .clone();
     let since = match params.since.as_deref().map(str::trim) {
         None | Some("") => 0,
-        Some(c) => c.parse::<i64>().ok().filter(|c| *c >= 0).ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "onbekende cursor {:?}",
-                super::error::ellipsis(c, 40)
-            ))
-        })?,
+        Some(c) => {
+            // `<epoch>.<change>`; a cursor of another epoch (another
+            // database, or this one before a restore) or of the old plain
+            // form is gone: the desk syncs afresh.
+            let (of, change) = c.split_once('.').unwrap_or(("", c));
+            let change = change.parse::<i64>().ok().filter(|c| *c >= 0);
+            match change {
+                None => {
+                    return Err(ApiError::BadRequest(format!(
+                        "onbekende cursor {:?}",
+                        super::error::ellipsis(c, 40)
+                    )));
+                }
+                Some(_) if of != epoch => {
+                    return Err(ApiError::Gone(
+                        "deze cursor hoort bij een andere stand van de database (hersteld of \
+                         opnieuw gevuld); haal alles opnieuw op (zonder since)"
+                            .into(),
+                    ));
+                }
+                Some(change) => change,
+            }
+        }
     };
     let limit = match params.limit {
         None => 1000,
@@ -174,9 +197,9 @@ pub async fn sync(
         // handed out. 304 would keep the desk on stale data forever.
         // The answer names no counter: how many changes the whole
         // municipality made is not a caller's business.
-        return Err(ApiError::Gone(format!(
-            "cursor {since} is onbekend in deze database; haal alles opnieuw op (zonder since)"
-        )));
+        return Err(ApiError::Gone(
+            "deze cursor is onbekend in deze database; haal alles opnieuw op (zonder since)".into(),
+        ));
     }
     let tag = sync_etag(page.cursor, scope);
     if matches(&tag) {
@@ -196,7 +219,7 @@ pub async fn sync(
         state.store.append_audit_entry(audit).await?;
     }
     let body = SyncResponse {
-        cursor: page.cursor.to_string(),
+        cursor: format!("{epoch}.{}", page.cursor),
         has_more: page.has_more,
         cases: page.cases,
         requests: page.requests,

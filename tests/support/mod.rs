@@ -345,6 +345,15 @@ impl TestServer {
     }
 }
 
+/// The change number of a sync cursor (`<epoch>.<change>`); 0 for none.
+pub fn change_of(cursor: &str) -> i64 {
+    cursor
+        .rsplit('.')
+        .next()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The `If-Match` of case `id` at `version`.
 pub fn case_tag(id: i64, version: i64) -> String {
     entity_tag(Tagged::Case, id, version)

@@ -232,6 +232,11 @@ pub trait Store: Send + Sync + 'static {
     /// The change counter (the latest sync cursor) and the staff counter
     /// (bumped whenever people or their tokens change): one cheap read.
     async fn counters(&self) -> StoreResult<Counters>;
+    /// The database's epoch (`meta.epoch`), which sync cursors carry.
+    async fn epoch(&self) -> StoreResult<String>;
+    /// Gives the database a new epoch (after a restore): every cursor
+    /// handed out before is answered 410, and desks sync afresh.
+    async fn new_epoch(&self, epoch: &str) -> StoreResult<()>;
     /// Whether a demo database was written to after it was seeded.
     async fn written_since_seed(&self) -> StoreResult<bool>;
 

@@ -1179,6 +1179,22 @@ impl Store for SqlStore {
             .transpose()
     }
 
+    async fn epoch(&self) -> StoreResult<String> {
+        let epoch: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'epoch'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(epoch.unwrap_or_default())
+    }
+
+    async fn new_epoch(&self, epoch: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE meta SET value = $1 WHERE key = 'epoch'")
+            .bind(epoch)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn is_service_account(&self, login: &str) -> StoreResult<bool> {
         let service: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE login = $1 AND service")
