@@ -332,13 +332,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(n) => format!("intact: {n} regels"),
                 Err(broken) => format!("gebroken: {}", broken.dutch()),
             };
-            store
-                .append_audit_entry(audit::AuditDraft::by_beheerder(
-                    chrono::Utc::now(),
-                    "audit.verify",
-                    found,
-                ))
-                .await?;
+            beheer_act(store.as_ref(), "audit.verify", &found).await?;
             match verdict {
                 Ok(n) => {
                     println!(
@@ -418,13 +412,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = store::connect(&database_url).await?;
             let epoch = hex::encode(rand::rng().random::<[u8; 6]>());
             store.new_epoch(&epoch).await?;
-            store
-                .append_audit_entry(audit::AuditDraft::by_beheerder(
-                    chrono::Utc::now(),
-                    "store.restore-mark",
-                    format!("nieuw tijdperk {epoch}: cursors van vóór het herstel vervallen"),
-                ))
-                .await?;
+            beheer_act(
+                store.as_ref(),
+                "store.restore-mark",
+                &format!("nieuw tijdperk {epoch}: cursors van vóór het herstel vervallen"),
+            )
+            .await?;
             println!(
                 "{}",
                 say!(
@@ -458,13 +451,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 store::Contents::Demo => {
                     store.reset().await?;
                     // The emptied log starts with who emptied it.
-                    store
-                        .append_audit_entry(audit::AuditDraft::by_beheerder(
-                            chrono::Utc::now(),
-                            "demo.reset",
-                            "demogemeente leeggemaakt".into(),
-                        ))
-                        .await?;
+                    beheer_act(store.as_ref(), "demo.reset", "demogemeente leeggemaakt").await?;
                     println!(
                         "{}",
                         say!(
@@ -745,6 +732,14 @@ async fn shutdown_signal() {
     }
 }
 
+/// Puts what the functioneel beheerder just did on the command line into
+/// the audit log (see `AuditDraft::by_beheerder`).
+async fn beheer_act(store: &dyn store::Store, action: &str, reason: &str) -> anyhow::Result<()> {
+    let draft = audit::AuditDraft::by_beheerder(chrono::Utc::now(), action, reason);
+    store.append_audit_entry(draft).await?;
+    Ok(())
+}
+
 /// Opens a database for `staff`: never one that holds the demo, whose
 /// tokens are public; a real member of staff does not belong there.
 async fn staff_store(
@@ -789,13 +784,12 @@ async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode
             store.put_person(&person).await?;
             let (login, role) = (&person.login, person.role);
             let state = if person.active { "actief" } else { "inactief" };
-            store
-                .append_audit_entry(audit::AuditDraft::by_beheerder(
-                    chrono::Utc::now(),
-                    "staff.put",
-                    format!("{login} als {role}, {state}"),
-                ))
-                .await?;
+            beheer_act(
+                store.as_ref(),
+                "staff.put",
+                &format!("{login} als {role}, {state}"),
+            )
+            .await?;
             println!(
                 "{}",
                 say!(
@@ -827,13 +821,12 @@ async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode
             } else {
                 "persoonlijk"
             };
-            store
-                .append_audit_entry(audit::AuditDraft::by_beheerder(
-                    chrono::Utc::now(),
-                    "staff.token",
-                    format!("token ({kind}) voor {login}"),
-                ))
-                .await?;
+            beheer_act(
+                store.as_ref(),
+                "staff.token",
+                &format!("token ({kind}) voor {login}"),
+            )
+            .await?;
             println!("{token}");
         }
         StaffCommand::Revoke {
@@ -849,13 +842,12 @@ async fn staff(command: StaffCommand, lang: Language) -> anyhow::Result<ExitCode
                 ));
             }
             let revoked = store.revoke_tokens(&login, chrono::Utc::now()).await?;
-            store
-                .append_audit_entry(audit::AuditDraft::by_beheerder(
-                    chrono::Utc::now(),
-                    "staff.revoke",
-                    format!("{revoked} token(s) van {login} ingetrokken"),
-                ))
-                .await?;
+            beheer_act(
+                store.as_ref(),
+                "staff.revoke",
+                &format!("{revoked} token(s) van {login} ingetrokken"),
+            )
+            .await?;
             let within = regiedesk::server::watch::FRESH_FOR.as_secs().max(1);
             println!(
                 "{}",

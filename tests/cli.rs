@@ -15,6 +15,15 @@ fn regiedesk(args: &[&str]) -> std::process::Output {
         .expect("regiedesk runs")
 }
 
+/// Asserts that a command succeeded, showing what it said if not.
+fn succeeded(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -121,11 +130,7 @@ async fn staff_get_tokens_that_work_against_the_api() {
         "--organisation",
         "gemeente",
     ]);
-    assert!(
-        put.status.success(),
-        "{}",
-        String::from_utf8_lossy(&put.stderr)
-    );
+    succeeded(&put);
     let bad_role = regiedesk(&[
         "staff",
         "put",
@@ -244,11 +249,7 @@ async fn export_writes_the_board_as_the_desk_derives_it() {
     // Three days on, the referral is still unassigned: past the one-day norm.
     let later = (support::now() + chrono::Days::new(3)).to_rfc3339();
     let output = export(&s.base, &["stagnatie", "--format", "csv", "--now", &later]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     let csv = stdout(&output);
     let mut lines = csv.lines();
     assert_eq!(
@@ -315,11 +316,7 @@ async fn an_exported_formula_is_text() {
     )
     .await;
     let output = export(&s.base, &["doorzettingsmacht", "--format", "csv"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     let csv = stdout(&output);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let column = reader
@@ -370,11 +367,7 @@ async fn a_proxy_never_reads_a_token_in_the_clear() {
         .env_remove("no_proxy")
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     assert_eq!(
         heard.load(std::sync::atomic::Ordering::SeqCst),
         0,
@@ -512,11 +505,7 @@ async fn export_doorstroom_writes_the_servers_figures() {
         .env("REGIEDESK_TOKEN", "demo-pm")
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     let csv = stdout(&output);
     assert!(csv.starts_with("cijfer,waarde\n"), "{csv}");
     assert!(csv.contains("\ninflow.total,2\n"), "{csv}");

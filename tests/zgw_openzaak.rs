@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use regiedesk::api::wire::{Tagged, entity_tag};
 use regiedesk::clock::Clock;
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
@@ -24,6 +23,8 @@ use regiedesk::zgw::config::{Secret, ZgwConfig};
 use regiedesk::zgw::source::ZgwSource;
 use serde_json::{Value, json};
 
+#[path = "support/etag.rs"]
+mod etag;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -461,7 +462,7 @@ impl Served {
             .http
             .post(format!("{}/api/v1/{path}", self.base))
             .bearer_auth(format!("tok-{login}"))
-            .header("If-Match", tag_for_path(path, etag))
+            .header("If-Match", etag::tag_for_path(path, etag))
             .json(&body)
             .send()
             .await
@@ -1121,16 +1122,4 @@ reconcile_seconds = 10
     assert_eq!(zgw.holders(&stagnant_url, "behandelaar").await, ["oz-cr-b"]);
     tmux.keys(&["q"]);
     drop(server);
-}
-
-/// The `If-Match` of the case or request `path` acts on, at `version`.
-fn tag_for_path(path: &str, version: i64) -> String {
-    let mut parts = path.split('/');
-    let kind = match parts.next() {
-        Some("cases") => Tagged::Case,
-        Some("requests") => Tagged::Request,
-        _ => panic!("{path} acts on no case or request"),
-    };
-    let id = parts.next().and_then(|id| id.parse().ok()).expect("an id");
-    entity_tag(kind, id, version)
 }

@@ -1427,7 +1427,7 @@ impl Desk {
             .http
             .post(format!("{}/api/v1/{path}", self.base))
             .bearer_auth(format!("tok-{login}"))
-            .header("If-Match", support::tag_for_path(path, version))
+            .header("If-Match", support::etag::tag_for_path(path, version))
             .json(&body)
             .send()
             .await

@@ -20,21 +20,32 @@ pub fn tidy(text: &str) -> String {
             '\r' if chars.peek() == Some(&'\n') => {}
             '\r' | '\n' | '\u{2028}' | '\u{2029}' => shown.push_str(" / "),
             c if c.is_control() => shown.push(' '),
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
-            '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' => {}
+            c if measured_apart(c) => {}
             c => shown.push(c),
         }
     }
     shown
 }
 
+/// Joiners, zero-width spaces, variation selectors and skin-tone
+/// modifiers: what ratatui folds into the character before and a terminal
+/// may draw on its own.
+fn measured_apart(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{1F3FB}'..='\u{1F3FF}'
+    )
+}
+
 fn tidy_in_place(text: &mut String) {
-    let needs = text.chars().any(|c| {
-        c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}')
-            || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}')
-    });
-    if needs {
+    if text
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || measured_apart(c))
+    {
         *text = tidy(text);
     }
 }

@@ -78,7 +78,7 @@ fn checked(field: &str, text: Option<&str>, lines: Lines) -> Result<Option<Strin
 
 /// What ends a line somewhere: CR, LF, NEL, and Unicode's line and
 /// paragraph separators.
-const LINE_BREAKS: [char; 5] = ['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'];
+pub const LINE_BREAKS: [char; 5] = ['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'];
 
 /// A character that shows: not a space, not a blank that takes room (the
 /// braille blank, the Hangul fillers), and taking room when printed (a
@@ -98,7 +98,7 @@ fn is_annotation(c: char) -> bool {
 
 /// The embeddings, overrides and isolates of the Unicode bidi algorithm,
 /// which reorder the text after them (CVE-2021-42574).
-fn is_bidi_override(c: char) -> bool {
+pub fn is_bidi_override(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::domain::model::{Login, Person, Role};
+use crate::domain::text::{LINE_BREAKS, is_bidi_override};
 use crate::server::error::ellipsis;
 
 /// The actor of an access attempt without a valid token.
@@ -72,7 +73,7 @@ impl AuditDraft {
     /// What the functioneel beheerder did on the server's command line
     /// (`staff put`, `staff token`, `reset-demo`, ...): under `beheer:` and
     /// the operating system's user, as no regiedesk login is involved.
-    pub fn by_beheerder(at: DateTime<Utc>, action: &str, reason: String) -> Self {
+    pub fn by_beheerder(at: DateTime<Utc>, action: &str, reason: &str) -> Self {
         let user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
             .unwrap_or_else(|_| "onbekend".into());
@@ -80,12 +81,12 @@ impl AuditDraft {
             at,
             actor: format!("beheer:{user}"),
             actor_role: None,
-            on_behalf_of: on_behalf_of(Role::Procesmanager).to_string(),
+            on_behalf_of: COLLEGE.to_string(),
             case_id: None,
             request_id: None,
             action: action.to_string(),
             result: "ok".to_string(),
-            reason: Some(one_line(&reason)),
+            reason: Some(one_line(reason)),
         }
     }
 
@@ -134,16 +135,9 @@ pub fn one_line(text: &str) -> String {
 /// reason quotes it) can carry any of them.
 fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(
-            c,
-            '\u{2028}'
-                | '\u{2029}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{061C}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-        )
+        || LINE_BREAKS.contains(&c)
+        || is_bidi_override(c)
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// On whose behalf a role acts: the doorzettingsmacht regisseur acts for
@@ -152,9 +146,12 @@ fn needs_escape(c: char) -> bool {
 pub fn on_behalf_of(role: Role) -> &'static str {
     match role {
         Role::ProcesregisseurDoorzettingsmacht => "burgemeester",
-        _ => "college van burgemeester en wethouders",
+        _ => COLLEGE,
     }
 }
+
+/// The college van burgemeester en wethouders.
+const COLLEGE: &str = "college van burgemeester en wethouders";
 
 /// One stored entry of the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

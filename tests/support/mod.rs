@@ -20,6 +20,8 @@ use reqwest::header::{HeaderMap, HeaderValue, IF_MATCH};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
+pub mod etag;
+
 pub const DB_VAR: &str = "REGIEDESK_TEST_DATABASE_URL";
 
 /// Tuesday 24 November 2026, 14:30 in Krimpen.
@@ -362,21 +364,6 @@ pub fn case_tag(id: i64, version: i64) -> String {
 /// The `If-Match` of request `id` at `version`.
 pub fn request_tag(id: i64, version: i64) -> String {
     entity_tag(Tagged::Request, id, version)
-}
-
-/// The `If-Match` of the resource `path` acts on, at `version`:
-/// `cases/7/assign` gives `"case-7-v3"`.
-pub fn tag_for_path(path: &str, version: i64) -> String {
-    let mut parts = path
-        .split('/')
-        .skip_while(|p| *p != "cases" && *p != "requests");
-    let kind = match parts.next() {
-        Some("cases") => Tagged::Case,
-        Some("requests") => Tagged::Request,
-        _ => panic!("{path} acts on no case or request"),
-    };
-    let id = parts.next().and_then(|id| id.parse().ok()).expect("an id");
-    entity_tag(kind, id, version)
 }
 
 /// Seeds the demo staff with their tokens and ten empty households into
