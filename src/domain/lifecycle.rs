@@ -50,7 +50,7 @@ pub fn household_members(members: u32) -> Result<u32, Refusal> {
 }
 
 /// The next state of a case and the line for its history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Transition {
     pub case: Case,
     pub event: CaseEvent,
@@ -626,7 +626,7 @@ pub fn deescalate(
 }
 
 /// What a new request will hold, before the store gives it an id and number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewRequest {
     pub case_id: i64,
     pub kind: RequestKind,

@@ -19,7 +19,7 @@ pub const ANONYMOUS: &str = "anoniem";
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// What happened, before the store gives it its place in the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditDraft {
     pub at: DateTime<Utc>,
     pub actor: Login,

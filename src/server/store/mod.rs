@@ -171,6 +171,19 @@ pub struct Projection {
     /// Medewerkers the case system names that regiedesk does not know.
     pub people: Vec<Person>,
     pub audit: Option<AuditDraft>,
+    /// The pending command (`zgw_pending_enter`) this projection shows
+    /// written: settled in the same transaction.
+    pub settles: Option<i64>,
+}
+
+/// A command written to the case system and not read back yet: its zaak
+/// and what it was, as the source wrote it down (opaque to the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCommand {
+    pub id: i64,
+    pub case_url: String,
+    pub command: String,
+    pub entered_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -325,6 +338,19 @@ pub trait Store: Send + Sync + 'static {
     /// history lines, the links, in one transaction that takes one change
     /// number per row written (none when nothing changed).
     async fn save_projection(&self, projection: &Projection) -> StoreResult<Case>;
+    /// Enters a command before its first write to the case system.
+    async fn zgw_pending_enter(
+        &self,
+        case_url: &str,
+        command: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// The pending commands of one case zaak (`None`: of every zaak),
+    /// oldest first.
+    async fn zgw_pending(&self, case_url: Option<&str>) -> StoreResult<Vec<PendingCommand>>;
+    /// Settles a pending command without a projection (one the case
+    /// system refused, or whose result was stored otherwise).
+    async fn zgw_pending_settle(&self, id: i64) -> StoreResult<()>;
 }
 
 /// Connects to `sqlite://PATH` or `postgres://...` and migrates.

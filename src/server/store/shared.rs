@@ -11,8 +11,8 @@ use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
-    CaseDetail, Contents, Counters, NewCase, Projection, Seed, Store, StoreError, StoreResult,
-    SyncPage, TokenHolder, ZgwKind, ZgwLink,
+    CaseDetail, Contents, Counters, NewCase, PendingCommand, Projection, Seed, Store, StoreError,
+    StoreResult, SyncPage, TokenHolder, ZgwKind, ZgwLink,
 };
 
 /// The store over one connection pool.
@@ -1702,11 +1702,69 @@ impl Store for SqlStore {
         if let Some(audit) = &p.audit {
             append_audit(&mut tx, audit.clone().case(case.id)).await?;
         }
+        if let Some(id) = p.settles {
+            sqlx::query("DELETE FROM zgw_pending WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let stored = fetch_case(&mut tx, case.id)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("case {} vanished", case.id)))?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    async fn zgw_pending_enter(
+        &self,
+        case_url: &str,
+        command: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let id = next_value(&mut tx, "zgw_pending", 1).await?;
+        sqlx::query(
+            "INSERT INTO zgw_pending (id, case_url, command, entered_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(case_url)
+        .bind(command)
+        .bind(at.to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn zgw_pending(&self, case_url: Option<&str>) -> StoreResult<Vec<PendingCommand>> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, case_url, command, entered_at FROM zgw_pending \
+             WHERE $1 IS NULL OR case_url = $1 ORDER BY id",
+        )
+        .bind(case_url)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, case_url, command, at)| {
+                let entered_at = DateTime::parse_from_rfc3339(&at)
+                    .map_err(|e| StoreError::Corrupt(format!("zgw_pending {id}: {e}")))?
+                    .with_timezone(&Utc);
+                Ok(PendingCommand {
+                    id,
+                    case_url,
+                    command,
+                    entered_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn zgw_pending_settle(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM zgw_pending WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn append_audit_entry(&self, audit: AuditDraft) -> StoreResult<()> {

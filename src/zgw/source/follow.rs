@@ -230,6 +230,12 @@ impl ZgwSource {
     /// cannot be filtered by its zaak's state, holds every year).
     pub async fn reconcile(&self, full: bool) -> Result<ReconcileReport, SourceError> {
         let started = Instant::now();
+        // Commands left half-written (a crash, a case system that stopped
+        // answering) are completed first, with their own actor and reason.
+        let completed = self.complete_all_left().await?;
+        if completed > 0 {
+            tracing::info!(zaken = completed, "completed the commands left pending");
+        }
         let me = OnBehalf::regiedesk();
         let stored: HashMap<String, Facts> = self
             .store

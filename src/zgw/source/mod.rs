@@ -34,7 +34,24 @@ use crate::zgw::mapping::{
 };
 use crate::zgw::walk::Facts;
 
+/// Runs a command's writes, and once more when the case system's answer
+/// left the outcome unknown: every step looks before it writes, so the
+/// second run does only what the first did not. (A macro, not a function
+/// over an async closure: the handlers' futures must stay `Send`.)
+macro_rules! once_more_if_unknown {
+    ($url:expr, $push:expr) => {
+        match $push.await {
+            Err($crate::zgw::client::ZgwError::OutcomeUnknown(why)) => {
+                tracing::warn!(url = %$url, %why, "outcome unknown; reading and trying once more");
+                $push.await
+            }
+            done => done,
+        }
+    };
+}
+
 mod follow;
+mod pending;
 mod write;
 
 pub use follow::NewestHeads;
@@ -50,6 +67,10 @@ pub enum SourceError {
     /// The write went out but reading back does not show it.
     #[error("het zaaksysteem heeft {0} niet vastgelegd")]
     NotRecorded(String),
+    /// The case system did not answer; the command is held and completed
+    /// later (see `pending`).
+    #[error("held until the case system answers: {0}")]
+    Held(ZgwError),
 }
 
 /// What one reconciler walk did.
@@ -244,10 +265,20 @@ impl ZgwSource {
     pub async fn refresh(&self, url: &str) -> Result<Option<Refreshed>, SourceError> {
         let lock = self.lock_of(url);
         let _held = lock.lock().await;
-        self.refresh_locked(url, None).await
+        self.refresh_locked(url).await
     }
 
-    async fn refresh_locked(
+    /// As `refresh`, with the zaak's lock held: first completes what a
+    /// command left pending on it, so that a half-made write is never
+    /// projected as the case system's own.
+    async fn refresh_locked(&self, url: &str) -> Result<Option<Refreshed>, SourceError> {
+        self.complete_left(url).await?;
+        self.read_and_project(url, None).await
+    }
+
+    /// Reads a case zaak and stores its projection, laid over what a
+    /// command just `written` if one did.
+    async fn read_and_project(
         &self,
         url: &str,
         written: Option<Written<'_>>,
@@ -339,7 +370,7 @@ impl ZgwSource {
             Some(stored) => written.is_some() || &case != stored,
             None => true,
         };
-        if let (Some(stored), None) = (&stored, &written)
+        if let Some(stored) = &stored
             && changed
         {
             case.version = stored.version + 1;
@@ -371,6 +402,13 @@ impl ZgwSource {
                 .zgw_link(&rf.url)
                 .await?
                 .and_then(|l| stored_requests.get(&l.local_id));
+            // A deelzaak without a status is still being made (by a
+            // command of its own, completed before this read, or by
+            // another ZGW client): its status's notification brings it.
+            if known.is_none() && request_read.statussen.is_empty() {
+                tracing::debug!(url = %rf.url, "a deelzaak without a status yet; left for now");
+                continue;
+            }
             let written_request = written
                 .as_ref()
                 .and_then(|w| w.request)
@@ -410,7 +448,7 @@ impl ZgwSource {
                 Some(k) => written_request.is_some() || &merged != k,
                 None => true,
             };
-            if let (Some(k), None) = (known, written_request)
+            if let Some(k) = known
                 && changed
             {
                 merged.version = k.version + 1;
@@ -437,6 +475,7 @@ impl ZgwSource {
             requests,
             people,
             audit: audit.or_else(|| changed.then(|| system_audit(now, "zgw.project"))),
+            settles: written.as_ref().and_then(|w| w.settles),
         })
     }
 
@@ -465,6 +504,8 @@ struct Written<'a> {
     /// request's history line, not the case's.
     filed: Option<&'a str>,
     audit: &'a AuditDraft,
+    /// The pending command's entry the projection settles.
+    settles: Option<i64>,
 }
 
 fn current_behandelaars(rollen: &[Rol], roltype: &str) -> Vec<String> {
@@ -562,6 +603,12 @@ impl From<SourceError> for crate::server::error::ApiError {
             SourceError::Zgw(ZgwError::NotFound(_)) => {
                 ApiError::NotFound("deze zaak bestaat niet meer in het zaaksysteem".into())
             }
+            SourceError::Held(_) => ApiError::CaseSystem(
+                "het zaaksysteem antwoordt nu niet. regiedesk heeft uw wijziging vastgehouden \
+                 en maakt haar af zodra het weer antwoordt; u ziet haar dan op het bord. \
+                 U hoeft haar niet opnieuw te geven."
+                    .into(),
+            ),
             other => {
                 tracing::warn!(error = %other, "case system write not completed");
                 ApiError::CaseSystem(

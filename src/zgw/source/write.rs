@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{SourceError, Written, ZgwSource, uuid_of, with_query};
+use super::pending::{Pending, Ran};
+use super::{SourceError, ZgwSource, uuid_of, with_query};
 use crate::domain::calendar::local_date;
 use crate::domain::lifecycle::{NewRequest, Transition};
 use crate::domain::model::{Case, CaseEvent, CaseStatus, Person, Request, RequestStatus};
@@ -17,25 +18,9 @@ use crate::server::store::{StoreError, ZgwKind};
 use crate::zgw::client::{OnBehalf, ZgwError};
 use crate::zgw::mapping::{self, Rol, Zaak, ZaakRead};
 
-/// Runs a command's writes, and once more when the case system's answer
-/// left the outcome unknown: every step looks before it writes, so the
-/// second run does only what the first did not. (A macro, not a function
-/// over an async closure: the handlers' futures must stay `Send`.)
-macro_rules! once_more_if_unknown {
-    ($url:expr, $push:expr) => {
-        match $push.await {
-            Err(ZgwError::OutcomeUnknown(why)) => {
-                tracing::warn!(url = %$url, %why, "outcome unknown; reading and trying once more");
-                $push.await
-            }
-            done => done,
-        }
-    };
-}
-
 /// The writes of one command, each skipped when the zaak already shows it.
 impl ZgwSource {
-    fn on_behalf(actor: &Person) -> OnBehalf {
+    pub(super) fn on_behalf(actor: &Person) -> OnBehalf {
         OnBehalf {
             user_id: actor.login.clone(),
             user_representation: actor.display_name.clone(),
@@ -59,14 +44,18 @@ impl ZgwSource {
         )
     }
 
-    /// A case's zaak URL, with that zaak's lock held, once the case is
-    /// still at the version the command was made on.
+    /// A case's zaak URL, with that zaak's lock held and what earlier
+    /// commands left pending on it completed, once the case is still at the
+    /// version the command was made on.
     async fn hold_case(
         &self,
         before: &Case,
     ) -> Result<(String, tokio::sync::OwnedMutexGuard<()>), SourceError> {
         let url = self.url_of(ZgwKind::Case, before.id).await?;
         let held = self.lock_of(&url).lock_owned().await;
+        // What an earlier command left half-made is finished first; if
+        // that changed the case, this command was made on an old version.
+        self.complete_left(&url).await?;
         let stored = self.store.case(before.id).await?;
         if stored.map(|c| c.version) != Some(before.version) {
             return Err(StoreError::StaleVersion.into());
@@ -83,6 +72,7 @@ impl ZgwSource {
         let case_url = self.url_of(ZgwKind::Case, before.case_id).await?;
         let url = self.url_of(ZgwKind::Request, before.id).await?;
         let held = self.lock_of(&case_url).lock_owned().await;
+        self.complete_left(&case_url).await?;
         let stored = self.store.request(before.id).await?;
         if stored.map(|r| r.version) != Some(before.version) {
             return Err(StoreError::StaleVersion.into());
@@ -106,20 +96,16 @@ impl ZgwSource {
         audit: AuditDraft,
     ) -> Result<Case, SourceError> {
         let (url, _held) = self.hold_case(before).await?;
-        let me = Self::on_behalf(actor);
-        once_more_if_unknown!(url, self.push_case(&url, before, t, &me))?;
-        let written = Written {
-            case: &t.case,
-            event: &t.event,
-            request: None,
-            filed: None,
-            audit: &audit,
+        let command = Pending::Case {
+            actor: actor.clone(),
+            before: before.clone(),
+            transition: t.clone(),
+            audit,
         };
-        let case = self
-            .refresh_locked(&url, Some(written))
-            .await?
-            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?
-            .case;
+        let id = self.enter(&url, &command).await?;
+        let Ran::Case(case) = self.run(&url, id, &command).await? else {
+            unreachable!("a case command gives a case")
+        };
         self.check_recorded(&t.case, &case)?;
         Ok(case)
     }
@@ -139,7 +125,7 @@ impl ZgwSource {
         Ok(())
     }
 
-    async fn push_case(
+    pub(super) async fn push_case(
         &self,
         url: &str,
         before: &Case,
@@ -313,21 +299,15 @@ impl ZgwSource {
         audit: AuditDraft,
     ) -> Result<Request, SourceError> {
         let (case_url, url, _held) = self.hold_request(before).await?;
-        let case = self
-            .store
-            .case(before.case_id)
-            .await?
-            .ok_or_else(|| SourceError::NotRecorded("de zaak".into()))?;
-        let me = Self::on_behalf(actor);
-        once_more_if_unknown!(url, self.push_decision(&url, decided, &me))?;
-        let written = Written {
-            case: &case,
-            event,
-            request: Some(decided),
-            filed: None,
-            audit: &audit,
+        let command = Pending::Decision {
+            actor: actor.clone(),
+            before: before.clone(),
+            decided: decided.clone(),
+            event: event.clone(),
+            audit,
         };
-        self.refresh_locked(&case_url, Some(written)).await?;
+        let id = self.enter(&case_url, &command).await?;
+        self.run(&case_url, id, &command).await?;
         let saved = self
             .store
             .request(before.id)
@@ -356,28 +336,18 @@ impl ZgwSource {
         let (url, _held) = self.hold_case(before).await?;
         let year = chrono::Datelike::year(&local_date(new.filed_at));
         let number = self.store.reserve_request_number(year).await?;
-        let me = Self::on_behalf(actor);
-        // The deelzaken regiedesk projects already are other requests, even
-        // when someone gave one this number as its kenmerk.
-        let mut linked = HashSet::new();
-        for request in self.store.requests_of_case(before.id).await? {
-            linked.extend(self.store.zgw_url(ZgwKind::Request, request.id).await?);
-        }
-        let deelzaak =
-            once_more_if_unknown!(url, self.push_request(&url, &number, new, &linked, &me))?;
-        once_more_if_unknown!(url, self.push_case(&url, before, t, &me))?;
-        let written = Written {
-            case: &t.case,
-            event: &t.event,
-            request: None,
-            filed: Some(&number),
-            audit: &audit,
+        let command = Pending::Filing {
+            actor: actor.clone(),
+            before: before.clone(),
+            number,
+            new: new.clone(),
+            transition: t.clone(),
+            audit,
         };
-        let case = self
-            .refresh_locked(&url, Some(written))
-            .await?
-            .ok_or_else(|| SourceError::NotRecorded(url.clone()))?
-            .case;
+        let id = self.enter(&url, &command).await?;
+        let Ran::Filed(deelzaak, case) = self.run(&url, id, &command).await? else {
+            unreachable!("a filing gives its deelzaak")
+        };
         let link = self
             .store
             .zgw_link(&deelzaak)
@@ -395,7 +365,7 @@ impl ZgwSource {
     /// The deelzaak of a request, made unless a deelzaak of the case zaak
     /// that is not `linked` to a request already carries its number (a
     /// retry after a lost answer); returns its URL.
-    async fn push_request(
+    pub(super) async fn push_request(
         &self,
         case_url: &str,
         number: &str,
@@ -465,19 +435,27 @@ impl ZgwSource {
         audit: AuditDraft,
     ) -> Result<Request, SourceError> {
         let (case_url, url, _held) = self.hold_request(before).await?;
-        let me = Self::on_behalf(actor);
-        once_more_if_unknown!(url, self.push_term(&url, next, &me))?;
-        self.store
-            .save_request(next, before.version, event, audit)
-            .await?;
-        self.refresh_locked(&case_url, None).await?;
+        let command = Pending::Term {
+            actor: actor.clone(),
+            before: before.clone(),
+            next: next.clone(),
+            event: event.clone(),
+            audit,
+        };
+        let id = self.enter(&case_url, &command).await?;
+        self.run(&case_url, id, &command).await?;
         self.store
             .request(before.id)
             .await?
             .ok_or_else(|| SourceError::NotRecorded(url.clone()))
     }
 
-    async fn push_term(&self, url: &str, next: &Request, me: &OnBehalf) -> Result<(), ZgwError> {
+    pub(super) async fn push_term(
+        &self,
+        url: &str,
+        next: &Request,
+        me: &OnBehalf,
+    ) -> Result<(), ZgwError> {
         let zaak: Zaak = self.client.get(url, me).await?;
         let due = local_date(next.decide_by);
         let today = local_date(self.clock.now());
@@ -499,7 +477,7 @@ impl ZgwSource {
         self.client.patch(url, &body, me).await
     }
 
-    async fn push_decision(
+    pub(super) async fn push_decision(
         &self,
         url: &str,
         decided: &Request,
