@@ -650,6 +650,9 @@ async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
     }
     let mut state = AppState::new(store.clone(), clock, norms).with_auth(auth);
     let mut background = Vec::new();
+    // A source's own routes (the ZGW notification callback), composed
+    // here: the server knows only the CaseSystem it writes to.
+    let mut source_routes = axum::Router::new();
     if let Some(zgw) = zgw {
         let source =
             regiedesk::zgw::source::ZgwSource::connect(zgw, store, state.norms.clone(), clock)
@@ -682,6 +685,7 @@ async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
             ),
         }
         background = tasks;
+        source_routes = regiedesk::zgw::notify::routes(source.clone());
         state = state.with_source(source);
     }
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| {
@@ -706,7 +710,7 @@ async fn serve(serving: Serving) -> anyhow::Result<ExitCode> {
     let simulator = simulate.then(|| Simulator::new(&base, clock, calendar, households, 7).spawn());
     listen::serve(
         listener,
-        regiedesk::server::router(state),
+        regiedesk::server::router_with(state, source_routes),
         limits,
         tls,
         shutdown_signal(),

@@ -17,7 +17,7 @@ use regiedesk::clock::Clock;
 use regiedesk::domain::model::{Person, Role};
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::store::{self, Store};
-use regiedesk::server::{AppState, http::token_hash, router};
+use regiedesk::server::{AppState, http::token_hash, router_with};
 use regiedesk::zgw::client::{OnBehalf, ZgwClient};
 use regiedesk::zgw::config::{Secret, ZgwConfig};
 use regiedesk::zgw::source::ZgwSource;
@@ -391,13 +391,16 @@ impl Served {
             .unwrap();
         source.reconcile(true).await.unwrap();
         let mut tasks = source.spawn();
+        let routes = regiedesk::zgw::notify::routes(source.clone());
         let state = state.with_source(source.clone());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tasks.push(tokio::spawn(async move {
-            axum::serve(listener, router(state)).await.unwrap();
+            axum::serve(listener, router_with(state, routes))
+                .await
+                .unwrap();
         }));
         Served {
             base,

@@ -610,7 +610,22 @@ async fn a_second_open_zaak_of_one_household_stays_in_view() {
     assert_eq!(desk.started.failed, 0, "{:?}", desk.started);
     let a = desk.case(&first).await.expect("the first is projected");
     let b = desk.case(&second).await.expect("the second is projected");
-    let (one, two) = if a.id < b.id { (a, b) } else { (b, a) };
+    // Both registered the same day: the later identificatie is the `-2`.
+    let identificatie = |zaak: &str| {
+        fake.get(zaak)["identificatie"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        fake.get(&first)["registratiedatum"],
+        fake.get(&second)["registratiedatum"]
+    );
+    let (one, two) = if identificatie(&first) < identificatie(&second) {
+        (a, b)
+    } else {
+        (b, a)
+    };
     assert_eq!(two.pseudonym, format!("{}-2", one.pseudonym));
     assert_ne!(one.household_id, two.household_id);
     let again = desk.source.reconcile(true).await.unwrap();

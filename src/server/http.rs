@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use serde::de::DeserializeOwned;
 
-use super::AppState;
 pub use super::auth::{Actor, token_hash};
 use super::error::ApiError;
 use crate::api::wire::{Tagged, entity_tag};
@@ -74,10 +73,10 @@ pub struct Body {
     declared_json: bool,
 }
 
-impl FromRequest<AppState> for Body {
+impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let declared_json = req
             .headers()
             .get(header::CONTENT_TYPE)

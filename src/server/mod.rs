@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod case_system;
 pub mod demo;
 pub mod disclosure;
 pub mod error;
@@ -51,10 +52,9 @@ pub struct AppState {
     pub auth: Arc<auth::Authenticator>,
     /// The throughput figures' inputs, mirrored in memory.
     pub facts: Arc<facts::FactsMirror>,
-    /// With a ZGW source, the case system the cases come from and the
-    /// desk's actions go to (see `crate::zgw`); `None`: the store is the
-    /// case system.
-    pub source: Option<Arc<crate::zgw::source::ZgwSource>>,
+    /// The case system the cases come from and the desk's actions go to
+    /// (a ZGW case system); `None`: the store is the case system.
+    pub source: Option<Arc<dyn case_system::CaseSystem>>,
 }
 
 impl AppState {
@@ -83,8 +83,9 @@ impl AppState {
         self
     }
 
-    /// The state of a server whose cases come from a ZGW case system.
-    pub fn with_source(mut self, source: Arc<crate::zgw::source::ZgwSource>) -> Self {
+    /// The state of a server whose cases come from a case system of their
+    /// own.
+    pub fn with_source(mut self, source: Arc<dyn case_system::CaseSystem>) -> Self {
         self.source = Some(source);
         self
     }
@@ -125,6 +126,12 @@ impl AppState {
 
 /// The whole API as one router.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The application with the routes a source brings of its own (a ZGW
+/// case system's notification callback), under the same layers.
+pub fn router_with(state: AppState, source_routes: Router) -> Router {
     let api = Router::new()
         .route("/me", get(routes::me))
         .route("/login", get(routes::login_config))
@@ -161,10 +168,11 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(|| async { Json(openapi::spec()) }));
     Router::new()
         .route("/healthz", get(routes::healthz))
-        // Only with a ZGW source: the case system's callback, which is
-        // authenticated by its shared header, not by a person's token.
-        .merge(crate::zgw::notify::routes(&state))
         .nest("/api/v1", api)
+        .with_state(state.clone())
+        // A source's own routes (the case system's callback), which it
+        // authenticates itself, not by a person's token.
+        .merge(source_routes)
         .fallback(|| async { ApiError::NotFound("deze URL bestaat niet".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::map_response(no_store))
@@ -175,7 +183,6 @@ pub fn router(state: AppState) -> Router {
             note_writes,
         ))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// A write answered by this process makes its change watch distrust its

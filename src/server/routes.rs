@@ -60,7 +60,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
         notifications: state
             .source
             .as_ref()
-            .and_then(|source| source.notification_refusals.summary()),
+            .and_then(|source| source.notifications()),
     }))
 }
 

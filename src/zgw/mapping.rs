@@ -243,6 +243,9 @@ pub struct CaseFacts {
     pub first_assigned_by_status: bool,
     pub first_contact_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
+    /// When the last request of the case was filed (its deelzaak's first
+    /// Ingediend status): filing is activity. Set by `with_filings`.
+    pub last_filed_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_result: Option<CloseResult>,
     pub waakvlam_until: Option<NaiveDate>,
@@ -442,12 +445,27 @@ pub fn case_facts(
         first_assigned_by_status: assigned_status.is_some(),
         first_contact_at: read.first_status(step(CaseStatus::Contacted)),
         plan_at: read.first_status(step(CaseStatus::Plan)),
+        last_filed_at: None,
         closed_at,
         close_result,
         waakvlam_until,
         escalated,
         doorzettingsmacht,
     })
+}
+
+impl CaseFacts {
+    /// Adds when the case's requests were filed, from their deelzaken.
+    pub fn with_filings(mut self, requests: &[ZaakRead], catalogue: &Catalogue) -> Self {
+        self.last_filed_at = requests
+            .iter()
+            .filter_map(|r| {
+                let kind = catalogue.request_kind(&r.zaak.zaaktype)?;
+                r.first_status(&catalogue.requests[&kind].filed)
+            })
+            .max();
+        self
+    }
 }
 
 enum CloseOutcome {
@@ -599,6 +617,10 @@ pub fn merge_case(
             next.organisation = None;
             next.assigned_at = None;
         }
+    } else if !follow_up_holder && next.casusregisseur.is_some() {
+        // The holder's rol dates the assignment, also when regiedesk made
+        // it: its own clock and the case system's differ.
+        next.assigned_at = facts.assigned_at.or(next.assigned_at);
     }
     // The norm runs from the first assignment. A Toegewezen status names
     // it truly, also when it came after a read that saw only the rol (the
@@ -647,13 +669,15 @@ pub fn merge_case(
     next.close_result = facts.close_result;
     next.waakvlam_until = facts.waakvlam_until.filter(|_| facts.closed_at.is_some());
     // The no-activity clock: the referral, the first assignment, and what
-    // was recorded since (regiedesk's own records are already in `base`).
+    // was recorded since, as the case system dates it (first contact, plan,
+    // a filed request); regiedesk's own records are already in `base`.
     next.last_activity_at = [
         Some(base.last_activity_at),
         Some(facts.referred_at),
         facts.first_assigned_at,
         facts.first_contact_at,
         facts.plan_at,
+        facts.last_filed_at,
     ]
     .into_iter()
     .flatten()

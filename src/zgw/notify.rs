@@ -13,9 +13,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use crate::server::AppState;
+use std::sync::Arc;
+
 use crate::server::error::ApiError;
 use crate::server::http::Body;
+use crate::zgw::source::ZgwSource;
 
 /// The fields of a notification regiedesk uses (the rest is ignored:
 /// kenmerken, aanmaakdatum).
@@ -113,24 +115,21 @@ impl Refusals {
     }
 }
 
-/// The callback route, on a server with a ZGW source; none without.
-pub fn routes(state: &AppState) -> axum::Router<AppState> {
-    match state.source {
-        Some(_) => axum::Router::new().route("/zgw/notificaties", axum::routing::post(receive)),
-        None => axum::Router::new(),
-    }
+/// The callback route of a server with a ZGW source, for
+/// `server::router_with`.
+pub fn routes(source: Arc<ZgwSource>) -> axum::Router {
+    axum::Router::new()
+        .route("/zgw/notificaties", axum::routing::post(receive))
+        .with_state(source)
 }
 
 /// `POST /zgw/notificaties`: 204 once queued; 401 without the shared
-/// header; 404 when this server has no ZGW source.
+/// header.
 pub async fn receive(
-    State(state): State<AppState>,
+    State(source): State<Arc<ZgwSource>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode, ApiError> {
-    let Some(source) = &state.source else {
-        return Err(ApiError::NotFound("deze server heeft geen ZGW-bron".into()));
-    };
     let expected = source
         .config()
         .notification_header()
@@ -141,7 +140,7 @@ pub async fn receive(
         .unwrap_or_default();
     // Constant time, so the header cannot be guessed byte by byte.
     if !bool::from(given.ct_eq(expected.expose().as_bytes())) {
-        source.notification_refusals.refused(state.clock.now());
+        source.notification_refused();
         // The scheme of the configured header (`Token`), never its secret.
         let scheme = expected
             .expose()

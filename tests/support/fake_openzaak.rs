@@ -463,6 +463,15 @@ impl Fake {
 
     /// Removes every object of `collection` of the zaak: a zaak
     /// caught half made.
+    /// Removes a zaak's statussen of one statustype, as if never set.
+    pub fn remove_status(&self, zaak: &str, omschrijving: &str) {
+        let mut data = self.data();
+        let statustype = data.type_of(zaak, "statustypen", "omschrijving", omschrijving);
+        if let Some(all) = data.objects.get_mut("statussen") {
+            all.retain(|o| !(o["zaak"] == zaak && o["statustype"] == statustype.as_str()));
+        }
+    }
+
     pub fn strip(&self, collection: &str, zaak: &str) {
         let mut data = self.data();
         if let Some(all) = data.objects.get_mut(collection) {

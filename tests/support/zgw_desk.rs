@@ -13,7 +13,7 @@ use regiedesk::domain::model::{Case, CaseEvent, EventKind, Person, Request, Role
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::audit::AuditDraft;
 use regiedesk::server::store::{self, Store, ZgwKind};
-use regiedesk::server::{AppState, http::token_hash, router};
+use regiedesk::server::{AppState, http::token_hash, router_with};
 use regiedesk::zgw::config::ZgwConfig;
 use regiedesk::zgw::source::{ReconcileReport, ZgwSource};
 
@@ -120,11 +120,14 @@ impl Desk {
             .unwrap();
         let started = source.reconcile(true).await.unwrap();
         let mut tasks = source.spawn();
+        let routes = regiedesk::zgw::notify::routes(source.clone());
         let state = state.with_source(source.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tasks.push(tokio::spawn(async move {
-            axum::serve(listener, router(state)).await.unwrap();
+            axum::serve(listener, router_with(state, routes))
+                .await
+                .unwrap();
         }));
         Desk {
             base,

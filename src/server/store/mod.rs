@@ -154,6 +154,10 @@ pub struct ZgwLink {
 pub struct Projection {
     pub url: String,
     pub fingerprint: String,
+    /// The zaak's place among its household's open zaken
+    /// (`registratiedatum|identificatie`): the later of two lives under
+    /// `H-…-2`.
+    pub zaak_order: String,
     /// Its `id` is ignored when new (`expected_version` is `None`); the
     /// household is found or made by the pseudonym.
     pub case: Case,

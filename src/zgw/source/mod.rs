@@ -50,6 +50,7 @@ macro_rules! once_more_if_unknown {
     };
 }
 
+mod case_system;
 mod follow;
 mod pending;
 mod write;
@@ -199,6 +200,12 @@ impl ZgwSource {
         &self.catalogue
     }
 
+    /// Counts a notification refused for a header that is not the
+    /// abonnement's (see `notify::Refusals`).
+    pub fn notification_refused(&self) {
+        self.notification_refusals.refused(self.clock.now());
+    }
+
     pub fn config(&self) -> &ZgwConfig {
         &self.config
     }
@@ -315,7 +322,8 @@ impl ZgwSource {
         written: Option<Written<'_>>,
     ) -> Result<Projection, SourceError> {
         let now = self.clock.now();
-        let facts = mapping::case_facts(&read.case, &self.catalogue, &self.config, &self.key, now)?;
+        let facts = mapping::case_facts(&read.case, &self.catalogue, &self.config, &self.key, now)?
+            .with_filings(&read.requests, &self.catalogue);
         let stored = match self.store.zgw_link(&facts.url).await? {
             Some(link) => self.store.case(link.local_id).await?,
             None => None,
@@ -342,7 +350,13 @@ impl ZgwSource {
         let organisation_of = |login: &str| organisations.get(login).cloned();
         let (base, mut events, expected, audit) = match (&written, &stored) {
             (Some(w), Some(stored)) => (
-                w.case.clone(),
+                Case {
+                    // What the command moved on the no-activity clock the
+                    // case system dates (a contact, a plan, a filing): the
+                    // projection takes its dates, as a fresh read would.
+                    last_activity_at: stored.last_activity_at,
+                    ..w.case.clone()
+                },
                 if w.filed.is_some() {
                     Vec::new()
                 } else {
@@ -463,8 +477,14 @@ impl ZgwSource {
             });
         }
         let fingerprint = self.fingerprint_of_read(read);
+        let registered = read
+            .case
+            .zaak
+            .registratiedatum
+            .unwrap_or(read.case.zaak.startdatum);
         Ok(Projection {
             url: facts.url.clone(),
+            zaak_order: format!("{registered}|{}", facts.identificatie),
             fallback_number: facts.identificatie.clone(),
             fingerprint,
             case,

@@ -186,7 +186,14 @@ impl ZgwSource {
         } else if after.status != before.status
             && let Some(statustype) = types.statustypen.get(&after.status)
         {
-            self.put_status(&read, statustype, now, me).await?;
+            // A first contact is dated when it happened, not when it was
+            // recorded: the norm of two working days runs to that moment,
+            // and a projection read anew from the case system must find it.
+            let at = match after.status {
+                CaseStatus::Contacted => after.first_contact_at.unwrap_or(now),
+                _ => now,
+            };
+            self.put_status(&read, statustype, at, me).await?;
         }
         Ok(())
     }
