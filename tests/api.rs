@@ -502,7 +502,7 @@ async fn bad_input_is_a_clear_4xx(s: TestServer) {
     expect(s.get("pr-jeugd", "/api/v1/nothing-here").await, 404).await;
     expect(s.get("pr-jeugd", "/api/v1/sync?since=yesterday").await, 400).await;
     expect(s.get("pr-jeugd", "/api/v1/sync?limit=0").await, 400).await;
-    expect(s.get("pm", "/api/v1/audit?since=not-a-time").await, 400).await;
+    expect(s.get("fg", "/api/v1/audit?since=not-a-time").await, 400).await;
     let response = s
         .client
         .delete(s.url("/api/v1/cases/1"))
@@ -809,7 +809,7 @@ async fn reads_and_changes_are_audited_in_an_intact_chain(s: TestServer) {
     let id = s.planned_case(0, "jeugd", "cr-01").await;
     expect(s.get("pr-jeugd", &format!("/api/v1/cases/{id}")).await, 200).await;
     expect(s.get("pr-jeugd", "/api/v1/audit").await, 403).await;
-    let entries = expect(s.get("pm", &format!("/api/v1/audit?case={id}")).await, 200).await;
+    let entries = expect(s.get("fg", &format!("/api/v1/audit?case={id}")).await, 200).await;
     let actions: Vec<&str> = entries
         .as_array()
         .unwrap()
@@ -838,14 +838,14 @@ async fn reads_and_changes_are_audited_in_an_intact_chain(s: TestServer) {
     assert_eq!(read["case_id"], id);
     assert_eq!(read["result"], "ok");
     let since = expect(
-        s.get("pm", "/api/v1/audit?since=2026-11-24T13:30:00Z")
+        s.get("fg", "/api/v1/audit?since=2026-11-24T13:30:00Z")
             .await,
         200,
     )
     .await;
     assert!(since.as_array().unwrap().len() >= 5);
     let later = expect(
-        s.get("pm", "/api/v1/audit?since=2026-11-25T00:00:00Z")
+        s.get("fg", "/api/v1/audit?since=2026-11-25T00:00:00Z")
             .await,
         200,
     )
@@ -923,7 +923,7 @@ async fn escalation_take_over_and_deescalation(s: TestServer) {
         409,
     )
     .await;
-    let entries = expect(s.get("pm", &format!("/api/v1/audit?case={id}")).await, 200).await;
+    let entries = expect(s.get("fg", &format!("/api/v1/audit?case={id}")).await, 200).await;
     let takeover = entries
         .as_array()
         .unwrap()

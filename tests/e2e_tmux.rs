@@ -272,7 +272,7 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
         "{kind}: {case}"
     );
     // Both changes are in the audit log.
-    let audit = api(port, "pm", "/api/v1/audit").await;
+    let audit = api(port, "fg", "/api/v1/audit").await;
     let actions: Vec<(&str, &str)> = audit
         .as_array()
         .unwrap()

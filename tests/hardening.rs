@@ -112,7 +112,7 @@ async fn error_details_are_dutch(s: TestServer) {
         "/api/v1/stats/throughput?from=gisteren".to_string(),
     ] {
         let login = if path.contains("audit") {
-            "pm"
+            "fg"
         } else {
             "pr-jeugd"
         };
@@ -169,7 +169,7 @@ async fn refused_reads_are_audited(s: TestServer) {
         .await
         .unwrap();
     expect(response, 401).await;
-    let entries = expect(s.get("pm", &format!("/api/v1/audit?case={id}")).await, 200).await;
+    let entries = expect(s.get("fg", &format!("/api/v1/audit?case={id}")).await, 200).await;
     let refused: Vec<_> = entries
         .as_array()
         .unwrap()

@@ -86,7 +86,7 @@ use Cell::{A, H, N, U, Y};
 /// The columns: the demo logins of each role, a casusregisseur who does
 /// not hold the case, and callers without a valid token. The fixtures'
 /// cases are all held by `cr-01`.
-const CALLERS: [(&str, Option<&str>); 10] = [
+const CALLERS: [(&str, Option<&str>); 11] = [
     ("procesmanager", Some("demo-pm")),
     ("procesregisseur jeugd", Some("demo-pr-jeugd")),
     ("procesregisseur volwassenen", Some("demo-pr-volw")),
@@ -95,6 +95,7 @@ const CALLERS: [(&str, Option<&str>); 10] = [
     ("another casusregisseur", Some("demo-cr-02")),
     ("consulent", Some("demo-consulent")),
     ("administratief", Some("demo-admin")),
+    ("privacyfunctionaris", Some("demo-fg")),
     ("no token", None),
     ("invalid token", Some("demo-nobody")),
 ];
@@ -104,46 +105,46 @@ const CALLERS: [(&str, Option<&str>); 10] = [
 /// activity, stuck and files requests; procesregisseurs assign, reassign
 /// and escalate; the doorzettingsmacht takes over and de-escalates; the
 /// procesmanager reads everything and changes nothing", the mandate
-/// matrix, audit for the procesmanager only, throughput for the
+/// matrix, audit for the privacyfunctionaris only, throughput for the
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 10]); 32] = [
-    //                                                 pm prj prv dzm cr cr2 con adm  -  bad
-    ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
-    ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  Y, Y]),
-    ("GET  /api/v1/login",                            [A, A,  A,  A,  A, A,  A,  A,  A, A]),
-    ("GET  /api/v1/me",                               [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  U, U]),
-    ("GET  /api/v1/sync",                             [Y, Y,  Y,  Y,  Y, Y,  Y,  Y,  U, U]),
-    ("POST /api/v1/households",                       [N, Y,  Y,  Y,  N, N,  Y,  Y,  U, U]),
-    ("POST /api/v1/cases",                            [N, Y,  Y,  Y,  N, N,  Y,  Y,  U, U]),
-    ("GET  /api/v1/cases/{id}",                       [Y, Y,  Y,  Y,  Y, H,  Y,  Y,  U, U]),
-    ("POST /api/v1/cases/{id}/assign",                [N, Y,  Y,  Y,  N, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/contact",               [N, N,  N,  N,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/plan",                  [N, N,  N,  N,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/melding",               [N, N,  Y,  Y,  Y, H,  Y,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/onderzoek",             [N, N,  Y,  Y,  Y, H,  Y,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/activity",              [N, N,  N,  N,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/stuck",                 [N, N,  N,  N,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/close",                 [N, Y,  Y,  Y,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/escalate",              [N, Y,  Y,  Y,  N, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/takeover",              [N, N,  N,  Y,  N, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/deescalate",            [N, N,  N,  Y,  N, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/requests",              [N, N,  N,  N,  Y, H,  N,  N,  U, U]),
+const MATRIX: [(&str, [Cell; 11]); 32] = [
+    //                                                 pm prj prv dzm cr cr2 con adm fg  -  bad
+    ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
+    ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
+    ("GET  /api/v1/login",                            [A, A,  A,  A,  A, A,  A,  A, A,  A, A]),
+    ("GET  /api/v1/me",                               [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  U, U]),
+    ("GET  /api/v1/sync",                             [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, N,  U, U]),
+    ("POST /api/v1/households",                       [N, Y,  Y,  Y,  N, N,  Y,  Y, N,  U, U]),
+    ("POST /api/v1/cases",                            [N, Y,  Y,  Y,  N, N,  Y,  Y, N,  U, U]),
+    ("GET  /api/v1/cases/{id}",                       [Y, Y,  Y,  Y,  Y, H,  Y,  Y, H,  U, U]),
+    ("POST /api/v1/cases/{id}/assign",                [N, Y,  Y,  Y,  N, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/contact",               [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/plan",                  [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/melding",               [N, N,  Y,  Y,  Y, H,  Y,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/onderzoek",             [N, N,  Y,  Y,  Y, H,  Y,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/activity",              [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/stuck",                 [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/close",                 [N, Y,  Y,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/escalate",              [N, Y,  Y,  Y,  N, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/takeover",              [N, N,  N,  Y,  N, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/deescalate",            [N, N,  N,  Y,  N, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/requests",              [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
     // A jeugd case in waakvlam: who holds it, or the procesregisseur of
     // its domain (and the doorzettingsmacht); only they hand it on.
-    ("POST /api/v1/cases/{id}/waakvlam/followup",     [N, Y,  N,  Y,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/waakvlam/postpone",     [N, Y,  N,  Y,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/cases/{id}/waakvlam/assign",       [N, Y,  N,  Y,  N, H,  N,  N,  U, U]),
-    ("GET  /api/v1/requests/{id}",                    [Y, Y,  Y,  Y,  Y, H,  Y,  Y,  U, U]),
-    ("POST /api/v1/requests/{id}/decision jeugdhulp", [N, Y,  N,  Y,  N, H,  N,  N,  U, U]),
-    ("POST /api/v1/requests/{id}/decision wmo",       [N, N,  Y,  Y,  N, H,  Y,  N,  U, U]),
-    ("POST /api/v1/requests/{id}/suspension",         [N, Y,  N,  Y,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/requests/{id}/resumption",         [N, Y,  N,  Y,  Y, H,  N,  N,  U, U]),
-    ("POST /api/v1/requests/{id}/extension",          [N, Y,  N,  Y,  N, H,  N,  N,  U, U]),
-    ("POST /api/v1/requests/{id}/default-notice",     [N, Y,  N,  Y,  Y, H,  N,  Y,  U, U]),
-    ("GET  /api/v1/audit",                            [Y, N,  N,  N,  N, N,  N,  N,  U, U]),
-    ("GET  /api/v1/stats/throughput",                 [Y, Y,  Y,  Y,  N, N,  N,  N,  U, U]),
+    ("POST /api/v1/cases/{id}/waakvlam/followup",     [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/waakvlam/postpone",     [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/waakvlam/assign",       [N, Y,  N,  Y,  N, H,  N,  N, H,  U, U]),
+    ("GET  /api/v1/requests/{id}",                    [Y, Y,  Y,  Y,  Y, H,  Y,  Y, H,  U, U]),
+    ("POST /api/v1/requests/{id}/decision jeugdhulp", [N, Y,  N,  Y,  N, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/requests/{id}/decision wmo",       [N, N,  Y,  Y,  N, H,  Y,  N, H,  U, U]),
+    ("POST /api/v1/requests/{id}/suspension",         [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/requests/{id}/resumption",         [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/requests/{id}/extension",          [N, Y,  N,  Y,  N, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/requests/{id}/default-notice",     [N, Y,  N,  Y,  Y, H,  N,  Y, H,  U, U]),
+    ("GET  /api/v1/audit",                            [N, N,  N,  N,  N, N,  N,  N, Y,  U, U]),
+    ("GET  /api/v1/stats/throughput",                 [Y, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
 ];
 
 /// `"POST /api/v1/cases variant"` → (`POST`, `/api/v1/cases`, `variant`).
@@ -505,8 +506,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (31, 320),
-        "31 routes (the decision twice, once per kind) × 10 callers"
+        (31, 352),
+        "31 routes (the decision twice, once per kind) × 11 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;

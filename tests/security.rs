@@ -18,6 +18,7 @@ both_stores!(
     an_anonymous_flood_hides_no_one_elses_attempt,
     every_sync_run_and_every_read_of_the_log_is_recorded,
     one_caller_cannot_hold_more_than_two_syncs,
+    each_role_sees_what_the_readme_table_says,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -283,7 +284,7 @@ async fn what_a_casusregisseur_may_not_see_does_not_exist_for_them(s: TestServer
         .await;
     }
     // Each attempt on what exists is audited under cr-01, refused.
-    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
     let mut refusals: Vec<_> = log
         .as_array()
         .unwrap()
@@ -412,7 +413,7 @@ async fn an_anonymous_flood_hides_no_one_elses_attempt(s: TestServer) {
         .await
         .unwrap();
     assert_eq!(probe.status(), 401);
-    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
     let refusals: Vec<(&str, &str)> = log
         .as_array()
         .unwrap()
@@ -493,7 +494,7 @@ async fn every_sync_run_and_every_read_of_the_log_is_recorded(s: TestServer) {
             })
             .collect()
     };
-    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
     let syncs = entries(&log, "sync");
     assert_eq!(
         syncs.len(),
@@ -513,14 +514,14 @@ async fn every_sync_run_and_every_read_of_the_log_is_recorded(s: TestServer) {
         "{syncs:#?}"
     );
     // The read just made is in the next read.
-    let log = expect(s.get("pm", "/api/v1/audit?limit=1000").await, 200).await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
     assert_eq!(
         entries(&log, "audit.read").len(),
         1,
         "{:#?}",
         entries(&log, "audit.read")
     );
-    assert!(entries(&log, "audit.read")[0].starts_with("pm het hele log: "));
+    assert!(entries(&log, "audit.read")[0].starts_with("fg het hele log: "));
 }
 
 async fn one_caller_cannot_hold_more_than_two_syncs(s: TestServer) {
@@ -610,4 +611,181 @@ async fn a_restored_database_is_noticed_by_its_cursors() {
             .iter()
             .any(|e| e.action == "store.restore-mark" && e.actor.starts_with("beheer:"))
     );
+}
+
+/// The README's "What each role sees" table: its rows and, per role
+/// column, whether the role sees that row (✓) or not (–).
+fn need_to_know_table() -> (Vec<String>, Vec<(String, Vec<bool>)>) {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let mut lines = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("<!-- need-to-know table"))
+        .skip(1)
+        .take_while(|l| l.starts_with('|'));
+    let cells = |line: &str| -> Vec<String> {
+        line.trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let roles = cells(lines.next().expect("the table's header"))[1..].to_vec();
+    lines.next();
+    let rows = lines
+        .map(|line| {
+            let cells = cells(line);
+            let seen = cells[1..]
+                .iter()
+                .map(|c| match c.as_str() {
+                    "✓" => true,
+                    "–" => false,
+                    other => panic!("a cell is ✓ or –, not {other:?}"),
+                })
+                .collect();
+            (cells[0].clone(), seen)
+        })
+        .collect();
+    (roles, rows)
+}
+
+/// A case of cr-01 with everything the table names: an escalation's
+/// reason, a note in its history, a request with a motivation, a
+/// suspension's note, and a decision's reason.
+async fn case_with_everything(s: &TestServer) -> (i64, i64) {
+    let id = s.planned_case(0, "jeugd", "cr-01").await;
+    let request = s.request(id, "cr-01", "jeugdhulp", true).await;
+    let request_id = request["id"].as_i64().unwrap();
+    let suspend = json!({"complete_by": "2026-12-08", "note": "verslag van school"});
+    let path = format!("/api/v1/requests/{request_id}/suspension");
+    let tag = support::request_tag(request_id, 1);
+    expect(s.post("pr-jeugd", &path, suspend, Some(&tag)).await, 200).await;
+    let approve = json!({"decision": "approve", "reason": "past in het gezinsplan"});
+    let path = format!("/api/v1/requests/{request_id}/decision");
+    let tag = support::request_tag(request_id, 2);
+    expect(s.post("pr-jeugd", &path, approve, Some(&tag)).await, 200).await;
+    let escalate = json!({"reason": "gezin weigert hulp, zorgen om veiligheid"});
+    expect(s.act("pr-jeugd", id, "escalate", escalate).await, 200).await;
+    (id, request_id)
+}
+
+async fn each_role_sees_what_the_readme_table_says(s: TestServer) {
+    let (roles, rows) = need_to_know_table();
+    // A login per column: the casusregisseur holds the case.
+    let logins = [
+        ("casusregisseur", "cr-01"),
+        ("procesregisseur jeugd, volwassenen", "pr-jeugd"),
+        ("procesregisseur doorzettingsmacht", "pr-dzm"),
+        ("consulent", "consulent"),
+        ("procesmanager", "pm"),
+        ("administratief", "admin"),
+        ("privacy", "fg"),
+    ];
+    assert_eq!(
+        roles,
+        logins.map(|(role, _)| role.to_string()),
+        "the table's columns"
+    );
+    let (case_id, request_id) = case_with_everything(&s).await;
+    let present = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => false,
+        serde_json::Value::String(text) => !text.is_empty(),
+        _ => true,
+    };
+    let mut wrong = Vec::new();
+    for (column, (role, login)) in logins.iter().enumerate() {
+        let sync = s.get(login, "/api/v1/sync").await;
+        let sync = (sync.status() == 200).then_some(()).map(|_| sync);
+        let sync = match sync {
+            Some(response) => Some(response.json::<serde_json::Value>().await.unwrap()),
+            None => None,
+        };
+        let synced_case = sync.as_ref().and_then(|b| {
+            b["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == case_id)
+                .cloned()
+        });
+        let synced_request = sync.as_ref().and_then(|b| {
+            (b["requests"].as_array().unwrap())
+                .iter()
+                .find(|r| r["id"] == request_id)
+                .cloned()
+        });
+        let detail = s.get(login, &format!("/api/v1/cases/{case_id}")).await;
+        let detail = if detail.status() == 200 {
+            Some(detail.json::<serde_json::Value>().await.unwrap())
+        } else {
+            None
+        };
+        let request = s
+            .get(login, &format!("/api/v1/requests/{request_id}"))
+            .await;
+        let request = if request.status() == 200 {
+            Some(request.json::<serde_json::Value>().await.unwrap())
+        } else {
+            None
+        };
+        let audit = s.get(login, "/api/v1/audit?limit=5").await.status() == 200;
+        let stats = s
+            .get(
+                login,
+                "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30",
+            )
+            .await
+            .status()
+            == 200;
+        // Each thing the table names, as every answer that carries it shows it.
+        let seen = |row: &str| -> Vec<bool> {
+            let case_field = |field: &str| {
+                vec![
+                    synced_case.as_ref().is_some_and(|c| present(&c[field])),
+                    detail.as_ref().is_some_and(|d| present(&d["case"][field])),
+                ]
+            };
+            let request_field = |pick: &dyn Fn(&serde_json::Value) -> &serde_json::Value| {
+                vec![
+                    synced_request.as_ref().is_some_and(|r| present(pick(r))),
+                    request.as_ref().is_some_and(|r| present(pick(r))),
+                    detail.as_ref().is_some_and(|d| {
+                        (d["requests"].as_array().unwrap())
+                            .iter()
+                            .any(|r| r["id"] == request_id && present(pick(r)))
+                    }),
+                ]
+            };
+            match row {
+                r if r.starts_with("cases ") => case_field("pseudonym"),
+                r if r.starts_with("a case's escalation reason") => case_field("escalation_reason"),
+                r if r.starts_with("a case's history") => vec![detail.as_ref().is_some_and(|d| {
+                    (d["events"].as_array().unwrap())
+                        .iter()
+                        .any(|e| present(&e["note"]))
+                })],
+                r if r.starts_with("requests ") => request_field(&|r| &r["provision"]),
+                r if r.starts_with("a request's motivation") => {
+                    request_field(&|r| &r["motivation"])
+                }
+                r if r.starts_with("a decision's reason") => request_field(&|r| &r["reason"]),
+                r if r.starts_with("a term's notes") => {
+                    request_field(&|r| &r["term"]["suspensions"][0]["note"])
+                }
+                r if r.starts_with("the audit log") => vec![audit],
+                r if r.starts_with("the throughput figures") => vec![stats],
+                other => panic!("the test does not know the row {other:?}"),
+            }
+        };
+        for (row, expected) in &rows {
+            let shown = seen(row);
+            // Every answer that carries it agrees with the table.
+            if shown.iter().any(|s| *s != expected[column]) {
+                wrong.push(format!(
+                    "{role} ({login}), {row}: table says {}, answers say {shown:?}",
+                    expected[column]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

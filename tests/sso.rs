@@ -54,7 +54,7 @@ async fn me(server: &TestServer, token: &str) -> reqwest::Response {
 
 /// The refusals in the audit log, as the procesmanager reads them.
 async fn refusals(server: &TestServer) -> Vec<Value> {
-    let entries = expect(server.get("pm", "/api/v1/audit?limit=500").await, 200).await;
+    let entries = expect(server.get("fg", "/api/v1/audit?limit=500").await, 200).await;
     entries
         .as_array()
         .unwrap()
@@ -354,7 +354,7 @@ async fn a_decision_needs_a_multi_factor_login(backend: Backend) {
     // With the one-time code: decided, and audited under the person.
     let mfa = idp.device_login(PR_JEUGD).await.access;
     expect(decide(mfa).await, 200).await;
-    let entries = expect(server.get("pm", "/api/v1/audit?limit=500").await, 200).await;
+    let entries = expect(server.get("fg", "/api/v1/audit?limit=500").await, 200).await;
     let entries = entries.as_array().unwrap();
     assert!(entries.iter().any(|e| {
         e["actor"] == "pr-jeugd"

@@ -62,11 +62,11 @@ async fn serve(config: &Path, dir: &Path, port: u16) -> Server {
     server
 }
 
-/// The audit log as the procesmanager's static demo token reads it.
+/// The audit log as the privacyfunctionaris's static demo token reads it.
 async fn audit(port: u16) -> Vec<Value> {
     reqwest::Client::new()
         .get(format!("http://127.0.0.1:{port}/api/v1/audit?limit=200"))
-        .bearer_auth("demo-pm")
+        .bearer_auth("demo-fg")
         .send()
         .await
         .unwrap()

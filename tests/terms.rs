@@ -310,7 +310,7 @@ async fn term_changes_are_audited_and_reach_the_sync_delta(s: TestServer) {
     )
     .await;
     assert_eq!(theirs["requests"][0]["id"], id);
-    let audit = expect(s.get("pm", "/api/v1/audit?limit=50").await, 200).await;
+    let audit = expect(s.get("fg", "/api/v1/audit?limit=50").await, 200).await;
     let entry = audit
         .as_array()
         .unwrap()

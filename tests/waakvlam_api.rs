@@ -41,7 +41,7 @@ async fn cursor(s: &TestServer, login: &str) -> String {
 }
 
 async fn audit_actions(s: &TestServer, id: i64) -> Vec<String> {
-    let entries = expect(s.get("pm", &format!("/api/v1/audit?case={id}")).await, 200).await;
+    let entries = expect(s.get("fg", &format!("/api/v1/audit?case={id}")).await, 200).await;
     entries
         .as_array()
         .unwrap()

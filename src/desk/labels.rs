@@ -114,6 +114,7 @@ pub fn role(lang: Language, role: Role) -> &'static str {
             Role::Procesmanager => "procesmanager",
             Role::Consulent => "social domain consultant",
             Role::Administratief => "administrative staff",
+            Role::Privacy => "privacy officer",
         },
     }
 }

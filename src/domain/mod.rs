@@ -7,6 +7,7 @@ pub mod dwangsom;
 pub mod lifecycle;
 pub mod live;
 pub mod model;
+pub mod need_to_know;
 pub mod norms;
 pub mod permissions;
 pub mod pseudonym;

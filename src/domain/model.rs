@@ -72,6 +72,9 @@ wire_enum! {
         Procesmanager = "procesmanager",
         Consulent = "consulent",
         Administratief = "administratief",
+        /// The privacyfunctionaris (FG): reviews who looked at what, in
+        /// the audit log; sees no case.
+        Privacy = "privacy",
     }
 }
 
@@ -86,6 +89,7 @@ impl Role {
             Role::Procesmanager => "procesmanager",
             Role::Consulent => "consulent sociaal domein",
             Role::Administratief => "administratief medewerker",
+            Role::Privacy => "privacyfunctionaris",
         }
     }
 
@@ -450,6 +454,9 @@ pub struct Request {
     pub case_id: i64,
     pub kind: RequestKind,
     pub provision: String,
+    /// Empty (and left out) for a role whose work does not need it
+    /// (`domain::need_to_know`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub motivation: String,
     /// Part of the case's plan: the mandate covers only such requests.
     pub in_plan: bool,

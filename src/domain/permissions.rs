@@ -38,9 +38,12 @@ pub enum CaseAction {
 }
 
 /// Whether `person` sees `case` at all: a casusregisseur sees only the cases
-/// assigned to them; every other role sees all cases.
+/// assigned to them; the privacyfunctionaris none; every other role all.
 pub fn sees_case(person: &Person, case: &Case) -> bool {
-    person.role != Role::Casusregisseur || is_casusregisseur_of(person, case)
+    match person.role {
+        Role::Casusregisseur => is_casusregisseur_of(person, case),
+        role => super::need_to_know::sees_cases(role),
+    }
 }
 
 fn is_casusregisseur_of(person: &Person, case: &Case) -> bool {
@@ -290,12 +293,14 @@ pub fn holds_any_mandate(actor: &Person) -> bool {
         .any(|k| mandate_holders(*k).contains(&actor.role))
 }
 
-/// Only the procesmanager reads the audit log (NEN 7513 review).
+/// Only the privacyfunctionaris reads the audit log (NEN 7513 review):
+/// the log says who looked at which household's case, which is no one
+/// else's business, the procesmanager's included.
 pub fn may_read_audit(actor: &Person) -> Result<(), Denied> {
-    if actor.role == Role::Procesmanager {
+    if actor.role == Role::Privacy {
         Ok(())
     } else {
-        deny("alleen de procesmanager leest het auditlog")
+        deny("alleen de privacyfunctionaris leest het auditlog")
     }
 }
 
@@ -403,6 +408,7 @@ mod tests {
                     vec![ReadDetail, Assign, Close, Escalate, TakeOver, Deescalate]
                 }
                 Role::Procesmanager | Role::Consulent | Role::Administratief => vec![ReadDetail],
+                Role::Privacy => vec![],
             }
         };
         for role in Role::ALL {
@@ -528,7 +534,10 @@ mod tests {
                 Role::ProcesregisseurJeugd => (true, false),
                 Role::ProcesregisseurVolwassenen | Role::Consulent => (false, true),
                 Role::ProcesregisseurDoorzettingsmacht => (true, true),
-                Role::Casusregisseur | Role::Procesmanager | Role::Administratief => (false, false),
+                Role::Casusregisseur
+                | Role::Procesmanager
+                | Role::Administratief
+                | Role::Privacy => (false, false),
             };
             assert_eq!((jeugd, wmo), expected, "role {role}");
             assert_eq!(holds_any_mandate(&actor), expected.0 || expected.1);
@@ -566,11 +575,11 @@ mod tests {
     }
 
     #[test]
-    fn only_the_procesmanager_reads_the_audit_log() {
+    fn only_the_privacyfunctionaris_reads_the_audit_log() {
         for role in Role::ALL {
             assert_eq!(
                 may_read_audit(&person("x", *role)).is_ok(),
-                *role == Role::Procesmanager
+                *role == Role::Privacy
             );
         }
     }

@@ -49,7 +49,9 @@ pub struct Suspension {
     /// The day the information arrived; `None` while it is awaited.
     pub completed_on: Option<NaiveDate>,
     pub recorded_by: Login,
-    /// What was asked for.
+    /// What was asked for (empty, and left out, for a role whose work
+    /// does not need it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
 
@@ -84,6 +86,8 @@ pub struct Extension {
     pub weeks: u32,
     /// The day the applicant was told (before the term ended).
     pub notified_on: NaiveDate,
+    /// Empty, and left out, for a role whose work does not need it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
     pub recorded_by: Login,
 }

@@ -131,6 +131,7 @@ pub fn people() -> Vec<Person> {
             Some(8),
         ),
         staff("pm", "L. Visser", Role::Procesmanager, "gemeente", None),
+        staff("fg", "R. Hendriks", Role::Privacy, "gemeente", None),
         staff("consulent", "S. Mulder", Role::Consulent, "gemeente", None),
         staff(
             "admin",
@@ -2169,6 +2170,7 @@ mod tests {
             ("pr-volw", "M. Jansen", Role::ProcesregisseurVolwassenen),
             ("pr-dzm", "R. Bos", Role::ProcesregisseurDoorzettingsmacht),
             ("pm", "L. Visser", Role::Procesmanager),
+            ("fg", "R. Hendriks", Role::Privacy),
             ("consulent", "S. Mulder", Role::Consulent),
             ("admin", "K. de Boer", Role::Administratief),
             ("cr-01", "A. Bakker", Role::Casusregisseur),

@@ -29,6 +29,7 @@ use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{
     Case, CaseEvent, FollowUpResult, Household, Person, Request, RequestStatus, Role,
 };
+use crate::domain::need_to_know;
 use crate::domain::permissions::{self, CaseAction, TermAction};
 use crate::domain::pseudonym;
 use crate::domain::stats::{Bucket, Period, Throughput};
@@ -167,6 +168,15 @@ pub async fn sync(
         Some(n @ 1..=5000) => n as usize,
         Some(_) => return Err(ApiError::BadRequest("limit ligt tussen 1 en 5000".into())),
     };
+    if !need_to_know::sees_cases(person.role) {
+        let why = format!(
+            "de {} ziet geen zaken; het auditlog staat op /api/v1/audit",
+            person.role.label()
+        );
+        let draft = AuditDraft::refused(Some(&person), state.clock.now(), "sync", &why);
+        state.record_refusal(draft).await;
+        return Err(ApiError::Forbidden(why));
+    }
     let scope = (person.role == Role::Casusregisseur).then_some(person.login.as_str());
     let matches = |tag: &str| {
         headers
@@ -218,11 +228,16 @@ pub async fn sync(
         let audit = AuditDraft::ok(&person, state.clock.now(), "sync").reason(Some(reason));
         state.store.append_audit_entry(audit).await?;
     }
+    let role = person.role;
     let body = SyncResponse {
         cursor: format!("{epoch}.{}", page.cursor),
         has_more: page.has_more,
-        cases: page.cases,
-        requests: page.requests,
+        cases: (page.cases.into_iter())
+            .map(|c| need_to_know::case_for(role, c))
+            .collect(),
+        requests: (page.requests.into_iter())
+            .map(|r| need_to_know::request_for(role, r))
+            .collect(),
         people: page.people,
         removed_cases: page.removed_cases,
     };
@@ -315,7 +330,7 @@ pub async fn create_case(
     Ok((
         StatusCode::CREATED,
         etag_header(Tagged::Case, case.id, case.version),
-        Json(case),
+        Json(need_to_know::case_for(actor.role, case)),
     )
         .into_response())
 }
@@ -345,11 +360,16 @@ pub async fn case_detail(
         .case_detail(id, audit)
         .await?
         .ok_or_else(|| ApiError::not_found("zaak", id))?;
+    let role = actor.role;
     let body = CaseDetailResponse {
-        case: detail.case,
+        case: need_to_know::case_for(role, detail.case),
         household: detail.household,
-        events: detail.events,
-        requests: detail.requests,
+        events: (detail.events.into_iter())
+            .map(|e| need_to_know::event_for(role, e))
+            .collect(),
+        requests: (detail.requests.into_iter())
+            .map(|r| need_to_know::request_for(role, r))
+            .collect(),
     };
     Ok((
         etag_header(Tagged::Case, body.case.id, body.case.version),
@@ -453,7 +473,11 @@ async fn commit(
                 .await?
         }
     };
-    Ok((etag_header(Tagged::Case, case.id, case.version), Json(case)).into_response())
+    Ok((
+        etag_header(Tagged::Case, case.id, case.version),
+        Json(need_to_know::case_for(actor.role, case)),
+    )
+        .into_response())
 }
 
 /// The answers every case action can give.
@@ -790,7 +814,11 @@ case_action!(
             .store
             .record_follow_up(&t, case.version, reopen, audit)
             .await?;
-        Ok((etag_header(Tagged::Case, case.id, case.version), Json(case)).into_response())
+        Ok((
+            etag_header(Tagged::Case, case.id, case.version),
+            Json(need_to_know::case_for(actor.role, case)),
+        )
+            .into_response())
     }
 );
 
@@ -907,7 +935,7 @@ pub async fn file_request(
     Ok((
         StatusCode::CREATED,
         etag_header(Tagged::Request, request.id, request.version),
-        Json(request),
+        Json(need_to_know::request_for(actor.role, request)),
     )
         .into_response())
 }
@@ -950,7 +978,7 @@ pub async fn request_detail(
         .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
     Ok((
         etag_header(Tagged::Request, request.id, request.version),
-        Json(request),
+        Json(need_to_know::request_for(actor.role, request)),
     )
         .into_response())
 }
@@ -1007,7 +1035,7 @@ pub async fn decide(
     };
     Ok((
         etag_header(Tagged::Request, saved.id, saved.version),
-        Json(saved),
+        Json(need_to_know::request_for(actor.role, saved)),
     )
         .into_response())
 }
@@ -1085,7 +1113,7 @@ async fn commit_term(
     };
     Ok((
         etag_header(Tagged::Request, saved.id, saved.version),
-        Json(saved),
+        Json(need_to_know::request_for(actor.role, saved)),
     )
         .into_response())
 }
@@ -1223,7 +1251,7 @@ pub struct AuditParams {
     pub limit: Option<u32>,
 }
 
-/// The audit log (procesmanager only).
+/// The audit log (privacyfunctionaris only).
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), responses(
     (status = 200, body = Vec<AuditEntry>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -1235,7 +1263,11 @@ pub async fn audit(
     Actor(actor): Actor,
     QueryOf(params): QueryOf<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    permissions::may_read_audit(&actor)?;
+    if let Err(denied) = permissions::may_read_audit(&actor) {
+        let draft = AuditDraft::refused(Some(&actor), state.clock.now(), "audit.read", &denied.0);
+        state.record_refusal(draft).await;
+        return Err(denied.into());
+    }
     let limit = match params.limit {
         None => 1000,
         Some(n @ 1..=10_000) => n as usize,
