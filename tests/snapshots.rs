@@ -387,6 +387,19 @@ fn a_refused_token_is_not_a_lost_connection() {
     snap("access_refused", &app);
 }
 
+/// The privacyfunctionaris reads the audit log, not cases: the server
+/// refuses their sync, and the desk says why instead of blaming a token.
+#[test]
+fn the_privacy_officer_is_told_why_the_desk_shows_no_cases() {
+    let mut app = desk("fg");
+    app.update(Msg::SyncFailed {
+        error: "de privacyfunctionaris ziet geen zaken".into(),
+        denied: true,
+        retry_at: now() + chrono::TimeDelta::seconds(30),
+    });
+    snap("privacy_sees_no_cases", &app);
+}
+
 #[test]
 fn the_desk_opens_while_the_server_cannot_be_reached() {
     use regiedesk::desk::view::{Connecting, draw_connecting};

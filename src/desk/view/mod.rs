@@ -12,6 +12,7 @@ use super::columns::Tone;
 use super::keymap::{self, Action};
 use super::labels;
 use crate::domain::boards::Board;
+use crate::domain::need_to_know;
 
 mod case;
 mod dialog;
@@ -302,7 +303,17 @@ fn draw_banner(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     );
     // What, when the next try is and how old the data is come first; the
     // cause last, so a narrow screen cuts that.
-    let text = if offline.denied && app.sso {
+    let text = if offline.denied && !need_to_know::sees_cases(app.me.person.role) {
+        // Refused because of the role, not the token: a new token or a
+        // new login would be refused alike.
+        format!(
+            " ⚠ {}",
+            lang.pick(
+                "De privacyfunctionaris ziet in regiedesk geen zaken; het auditlog leest u via GET /api/v1/audit",
+                "The privacy officer sees no cases in regiedesk; read the audit log through GET /api/v1/audit"
+            ),
+        )
+    } else if offline.denied && app.sso {
         // Logged in through the identity provider: the way back is a new
         // login, here, without losing anything on screen.
         format!(
