@@ -443,6 +443,21 @@ async fn an_anonymous_flood_hides_no_one_elses_attempt(s: TestServer) {
         .filter(|(_, why)| why.contains("van 127.0.0.1"))
         .count();
     assert_eq!(flooded, 20, "one address, at most 20 singly a minute");
+    // The other 20 are counted; no later refusal from that address carries
+    // the count, so it is written by itself once the minute is over.
+    s.state
+        .report_counted_refusals(s.state.clock.now() + chrono::TimeDelta::minutes(2))
+        .await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
+    let counted: Vec<&str> = (log.as_array().unwrap().iter())
+        .filter(|e| e["action"] == "refused.counted")
+        .map(|e| e["reason"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(counted.len(), 1, "{counted:#?}");
+    assert!(
+        counted[0].starts_with("20 weigering(en) geteld") && counted[0].contains("van 127.0.0.1"),
+        "{counted:#?}"
+    );
 }
 
 async fn every_sync_run_and_every_read_of_the_log_is_recorded(s: TestServer) {

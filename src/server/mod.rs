@@ -61,12 +61,25 @@ impl AppState {
     /// The state of one server process; starts the counters' refresh
     /// (so it must run inside a tokio runtime).
     pub fn new(store: Arc<dyn Store>, clock: Clock, norms: Norms) -> Self {
+        let refusals: Arc<refusals::RefusalGate> = Arc::default();
+        // Counts of refusals that no later refusal reported are written
+        // once their minute is over.
+        tokio::spawn({
+            let (refusals, store) = (refusals.clone(), store.clone());
+            async move {
+                let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    every_minute.tick().await;
+                    report_counted(&refusals, store.as_ref(), clock.now()).await;
+                }
+            }
+        });
         Self {
             changes: watch::ChangeWatch::spawn(store.clone()),
             store,
             clock,
             norms: Arc::new(norms),
-            refusals: Arc::default(),
+            refusals,
             sync_runs: Arc::default(),
             sync_slots: Arc::default(),
             epoch: Arc::default(),
@@ -98,6 +111,14 @@ impl AppState {
         self.record_refusal_of(&caller, draft).await;
     }
 
+    /// Writes the refusals counted in minutes that are over and not yet
+    /// reported by a later refusal of the same caller: one entry per
+    /// caller, under their login (a caller without a valid token as
+    /// `anoniem`, its source in the reason). Runs every minute.
+    pub async fn report_counted_refusals(&self, at: chrono::DateTime<chrono::Utc>) {
+        report_counted(&self.refusals, self.store.as_ref(), at).await;
+    }
+
     /// Records a refusal in `caller`'s window of the refusal gate: a login,
     /// or an anonymous source (`refusals::anonymous_source`).
     pub async fn record_refusal_of(&self, caller: &str, mut draft: audit::AuditDraft) {
@@ -120,6 +141,28 @@ impl AppState {
                     tracing::error!(%error, %actor, "refused access not audited");
                 }
             }
+        }
+    }
+}
+
+/// See `AppState::report_counted_refusals`.
+async fn report_counted(
+    refusals: &refusals::RefusalGate,
+    store: &dyn Store,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    for counted in refusals.take_counted(at) {
+        let (actor, reason) = match counted.caller.strip_prefix("anoniem@") {
+            Some(source) => (
+                audit::ANONYMOUS.to_string(),
+                format!("{} van {source}", counted.text),
+            ),
+            None => (counted.caller.clone(), counted.text.clone()),
+        };
+        let mut draft = audit::AuditDraft::refused(None, at, "refused.counted", &reason);
+        draft.actor = actor;
+        if let Err(error) = store.append_audit_entry(draft).await {
+            tracing::error!(%error, caller = %counted.caller, "counted refusals not audited");
         }
     }
 }

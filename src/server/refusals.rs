@@ -7,9 +7,11 @@
 //! one by one; the last of those says that further ones are counted; the
 //! next recorded refusal of that caller carries the count of those not
 //! recorded singly. The log thus grows by at most `PER_MINUTE` entries per
-//! caller per minute and server process, and no attempt goes uncounted
-//! once that caller is refused again. The gate lives in memory: several
-//! processes each apply it, and a restart forgets counts not yet written.
+//! caller per minute and server process. A count that no later refusal
+//! carries is written by itself once its minute is over
+//! (`AppState::report_counted_refusals`, every minute), so no attempt goes
+//! uncounted. The gate lives in memory: several processes each apply it,
+//! and a kill forgets counts not yet written (at most a minute's).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -109,15 +111,7 @@ impl RefusalGate {
         window.recorded += 1;
         let mut notes = Vec::new();
         if window.unreported > 0 {
-            let aimed = if window.targets.is_empty() {
-                String::new()
-            } else {
-                format!(", gericht op o.a. {}", window.targets.join(", "))
-            };
-            notes.push(format!(
-                "daarvoor {} weigering(en) geteld, niet afzonderlijk vastgelegd{aimed}",
-                window.unreported
-            ));
+            notes.push(format!("daarvoor {}", counted_text(window)));
             window.unreported = 0;
             window.targets.clear();
         }
@@ -128,6 +122,49 @@ impl RefusalGate {
         }
         Admission::Record((!notes.is_empty()).then(|| notes.join("; ")))
     }
+
+    /// The counts of minutes that are over and that no later refusal of
+    /// their caller reported: each caller's once, then forgotten.
+    pub fn take_counted(&self, at: DateTime<Utc>) -> Vec<Counted> {
+        let minute = at.timestamp().div_euclid(60);
+        let mut windows = self.windows.lock().expect("refusal gate lock");
+        let mut counted: Vec<Counted> = windows
+            .iter_mut()
+            .filter(|(_, w)| w.minute < minute && w.unreported > 0)
+            .map(|(caller, w)| {
+                let text = counted_text(w);
+                w.unreported = 0;
+                w.targets.clear();
+                Counted {
+                    caller: caller.clone(),
+                    text,
+                }
+            })
+            .collect();
+        counted.sort_by(|a, b| a.caller.cmp(&b.caller));
+        counted
+    }
+}
+
+/// One caller's refusals counted and not yet written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    /// A login, or `anoniem@<source>`.
+    pub caller: String,
+    /// `35 weigering(en) geteld, …, gericht op o.a. zaak 1200`.
+    pub text: String,
+}
+
+fn counted_text(window: &Window) -> String {
+    let aimed = if window.targets.is_empty() {
+        String::new()
+    } else {
+        format!(", gericht op o.a. {}", window.targets.join(", "))
+    };
+    format!(
+        "{} weigering(en) geteld, niet afzonderlijk vastgelegd{aimed}",
+        window.unreported
+    )
 }
 
 #[cfg(test)]
@@ -170,5 +207,31 @@ mod tests {
             "{report}"
         );
         assert_eq!(gate.admit("cr-02", at(61), None), Admission::Record(None));
+    }
+
+    #[test]
+    fn a_count_no_later_refusal_carries_is_taken_once_its_minute_is_over() {
+        let gate = RefusalGate::default();
+        for _ in 0..PER_MINUTE {
+            gate.admit("anoniem@10.0.0.9", at(0), None);
+        }
+        for _ in 0..7 {
+            gate.admit("anoniem@10.0.0.9", at(30), Some("zaak 12"));
+        }
+        assert!(
+            gate.take_counted(at(59)).is_empty(),
+            "the minute is not over"
+        );
+        let counted = gate.take_counted(at(60));
+        assert_eq!(
+            counted,
+            [Counted {
+                caller: "anoniem@10.0.0.9".into(),
+                text:
+                    "7 weigering(en) geteld, niet afzonderlijk vastgelegd, gericht op o.a. zaak 12"
+                        .into(),
+            }]
+        );
+        assert!(gate.take_counted(at(120)).is_empty(), "taken once");
     }
 }
