@@ -19,6 +19,7 @@ both_stores!(
     every_sync_run_and_every_read_of_the_log_is_recorded,
     one_caller_cannot_hold_more_than_two_syncs,
     each_role_sees_what_the_readme_table_says,
+    every_refusal_is_audited_also_without_a_case,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -701,6 +702,18 @@ async fn each_role_sees_what_the_readme_table_says(s: TestServer) {
         "the table's columns"
     );
     let (case_id, request_id) = case_with_everything(&s).await;
+    // The audit log, which the privacyfunctionaris reads, says who did what
+    // to which case, never what was typed about the household.
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
+    let log = log.to_string();
+    for typed in [
+        "gezin weigert hulp",
+        "verslag van school",
+        "past in het gezinsplan",
+        "nodig voor het plan",
+    ] {
+        assert!(!log.contains(typed), "the audit log holds {typed:?}");
+    }
     let present = |v: &serde_json::Value| match v {
         serde_json::Value::Null => false,
         serde_json::Value::String(text) => !text.is_empty(),
@@ -803,4 +816,40 @@ async fn each_role_sees_what_the_readme_table_says(s: TestServer) {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A refused referral, a refused look at the figures and a refused read of
+/// the audit log concern no case, and are audited all the same.
+async fn every_refusal_is_audited_also_without_a_case(s: TestServer) {
+    let referral = json!({"household_id": 1, "domain": "jeugd", "source": "huisarts"});
+    expect(s.post("cr-01", "/api/v1/cases", referral, None).await, 403).await;
+    expect(
+        s.post("pm", "/api/v1/households", json!({}), None).await,
+        403,
+    )
+    .await;
+    let figures = "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30";
+    expect(s.get("cr-01", figures).await, 403).await;
+    expect(s.get("pm", "/api/v1/audit").await, 403).await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
+    let refused: Vec<(String, String)> = (log.as_array().unwrap().iter())
+        .filter(|e| e["result"] == "refused")
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().to_string(),
+                e["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (actor, action) in [
+        ("cr-01", "case.refer"),
+        ("pm", "case.refer"),
+        ("cr-01", "stats.read"),
+        ("pm", "audit.read"),
+    ] {
+        assert!(
+            refused.iter().any(|(a, b)| a == actor && b == action),
+            "{actor} {action} not audited: {refused:?}"
+        );
+    }
 }

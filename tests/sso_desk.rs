@@ -1,7 +1,7 @@
 //! `regiedesk login` and the desk in tmux against a real identity
 //! provider (`tests/oidc/provider.mjs`) and `serve --demo` with
 //! `[auth.oidc]`: the person approves the device login at the provider's
-//! pages, works the desk, approves a request (audited under their login);
+//! pages, works the desk, decides a request (audited under their login);
 //! the account is disabled at the provider and the desk loses access
 //! within one token lifetime, its data still on screen with a clear
 //! message; `Ctrl-L` inside a dialog logs in again and the typed reason
@@ -152,15 +152,16 @@ async fn a_person_logs_in_works_the_desk_and_loses_access_when_disabled() {
         assert_eq!(mode, 0o600);
     }
 
-    // Approve the first request on Mandaat, as this person.
+    // Decide the first request on Mandaat, as this person: reject it,
+    // which (unlike approving) does not depend on the demo's random plan.
     tmux.keys(&["3"]);
     let screen = tmux.wait_for("Mandaat ·", 10).await;
     let request = first_on_screen(&screen, "AV-");
-    tmux.keys(&["a"]);
-    tmux.wait_for("Aanvraag toekennen", 10).await;
-    tmux.text("past in het gezinsplan");
+    tmux.keys(&["r"]);
+    tmux.wait_for("Aanvraag afwijzen", 10).await;
+    tmux.text("past niet in het gezinsplan");
     tmux.keys(&["Enter"]);
-    tmux.wait_for(&format!("{request} toegekend"), 60).await;
+    tmux.wait_for(&format!("{request} afgewezen"), 60).await;
     let entries = audit(port).await;
     assert!(
         entries.iter().any(|e| e["actor"] == "pr-jeugd"

@@ -58,11 +58,11 @@ impl Me {
                 .copied()
                 .filter(|k| permissions::mandate_holders(*k).contains(&role))
                 .collect(),
-            sees_all_cases: role != Role::Casusregisseur,
+            sees_all_cases: !matches!(role, Role::Casusregisseur | Role::Privacy),
             may_assign: role.is_procesregisseur(),
             may_escalate: role.is_procesregisseur(),
             has_doorzettingsmacht: role == Role::ProcesregisseurDoorzettingsmacht,
-            read_only: role == Role::Procesmanager,
+            read_only: matches!(role, Role::Procesmanager | Role::Privacy),
             person,
         }
     }

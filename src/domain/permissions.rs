@@ -83,6 +83,9 @@ pub fn may_act_on_case(actor: &Person, action: CaseAction, case: &Case) -> Resul
     if !actor.active {
         return deny("dit account is niet actief");
     }
+    if actor.role == Role::Privacy {
+        return deny("de privacyfunctionaris ziet geen zaken");
+    }
     if !sees_case(actor, case) {
         return deny("deze zaak is niet aan u toegewezen");
     }

@@ -260,7 +260,9 @@ pub async fn create_household(
     Actor(actor): Actor,
     body: Body,
 ) -> Result<(StatusCode, Json<Household>), ApiError> {
-    permissions::may_refer(&actor)?;
+    if let Err(denied) = permissions::may_refer(&actor) {
+        return Err(refused_outright(&state, &actor, "case.refer", denied).await);
+    }
     not_with_zgw(&state, "een huishouden registreren")?;
     let body: NewHouseholdBody = body.parse()?;
     let typed = body
@@ -305,7 +307,9 @@ pub async fn create_case(
     Actor(actor): Actor,
     body: Body,
 ) -> Result<Response, ApiError> {
-    permissions::may_refer(&actor)?;
+    if let Err(denied) = permissions::may_refer(&actor) {
+        return Err(refused_outright(&state, &actor, "case.refer", denied).await);
+    }
     not_with_zgw(&state, "een aanmelding registreren")?;
     let body: NewCaseBody = body.parse()?;
     if state.store.household(body.household_id).await?.is_none() {
@@ -420,6 +424,19 @@ async fn refused(
     }
 }
 
+/// Audits a refusal that concerns no case or request (a referral, the
+/// figures, the audit log) and answers it.
+async fn refused_outright(
+    state: &AppState,
+    actor: &Person,
+    action: &str,
+    denied: permissions::Denied,
+) -> ApiError {
+    let draft = AuditDraft::refused(Some(actor), state.clock.now(), action, &denied.0);
+    state.record_refusal(draft).await;
+    denied.into()
+}
+
 /// With a ZGW source, referrals are made in the case system (where the
 /// intake is registered), not through regiedesk.
 fn not_with_zgw(state: &AppState, what: &str) -> Result<(), ApiError> {
@@ -452,16 +469,20 @@ async fn prepare(
     Ok(case)
 }
 
-/// Stores a transition and answers with the case's new state.
+/// Stores a transition and answers with the case's new state. `detail`
+/// goes into the audit entry: structured words only (a close result),
+/// never what a person typed about a household, since the audit log is
+/// read by the privacyfunctionaris (`need_to_know`); the case history
+/// keeps the typed reason.
 async fn commit(
     state: &AppState,
     actor: &Person,
     before: &Case,
     transition: Transition,
     action: &str,
-    reason: Option<String>,
+    detail: Option<String>,
 ) -> Result<Response, ApiError> {
-    let audit = AuditDraft::ok(actor, transition.event.at, action).reason(reason);
+    let audit = AuditDraft::ok(actor, transition.event.at, action).reason(detail);
     let case = match &state.source {
         Some(zgw) if zgw.records(&transition) => {
             zgw.write_case(actor, before, &transition, audit).await?
@@ -550,8 +571,7 @@ case_action!(
             state.clock.now(),
             &state.norms,
         )?;
-        let reason = t.event.note.clone();
-        commit(&state, &actor, &case, t, "case.assign", reason).await
+        commit(&state, &actor, &case, t, "case.assign", None).await
     }
 );
 
@@ -731,8 +751,7 @@ case_action!(
         let case = prepare(&state, &actor, id, &if_match, CaseAction::Escalate).await?;
         let body: ReasonBody = body.parse()?;
         let t = lifecycle::escalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
-        let reason = t.event.note.clone();
-        commit(&state, &actor, &case, t, "case.escalate", reason).await
+        commit(&state, &actor, &case, t, "case.escalate", None).await
     }
 );
 
@@ -756,8 +775,7 @@ case_action!(
             state.clock.now(),
             &state.norms,
         )?;
-        let reason = t.event.note.clone();
-        commit(&state, &actor, &case, t, "case.takeover", reason).await
+        commit(&state, &actor, &case, t, "case.takeover", None).await
     }
 );
 
@@ -775,8 +793,7 @@ case_action!(
         let case = prepare(&state, &actor, id, &if_match, CaseAction::Deescalate).await?;
         let body: ReasonBody = body.parse()?;
         let t = lifecycle::deescalate(&case, &actor, body.reason.as_deref(), state.clock.now())?;
-        let reason = t.event.note.clone();
-        commit(&state, &actor, &case, t, "case.deescalate", reason).await
+        commit(&state, &actor, &case, t, "case.deescalate", None).await
     }
 );
 
@@ -844,8 +861,7 @@ case_action!(
             state.clock.now(),
             &state.norms,
         )?;
-        let reason = t.event.note.clone();
-        commit(&state, &actor, &case, t, "case.waakvlam.postpone", reason).await
+        commit(&state, &actor, &case, t, "case.waakvlam.postpone", None).await
     }
 );
 
@@ -881,8 +897,7 @@ case_action!(
             body.reason.as_deref(),
             state.clock.now(),
         )?;
-        let reason = t.event.note.clone();
-        commit(&state, &actor, &case, t, "case.waakvlam.assign", reason).await
+        commit(&state, &actor, &case, t, "case.waakvlam.assign", None).await
     }
 );
 
@@ -1019,7 +1034,11 @@ pub async fn decide(
         body.reason.as_deref(),
         state.clock.now(),
     )?;
-    let audit = AuditDraft::ok(&actor, event.at, "request.decide").reason(decided.reason.clone());
+    // The outcome, not the reason: the audit log is read by the
+    // privacyfunctionaris, who is not to read what was typed about a
+    // household (`need_to_know`); the case history keeps the reason.
+    let outcome = decided.status.as_str().to_string();
+    let audit = AuditDraft::ok(&actor, event.at, "request.decide").reason(Some(outcome));
     let saved = match &state.source {
         Some(zgw) => {
             let audit = audit.case(request.case_id).request(request.id);
@@ -1101,7 +1120,8 @@ async fn commit_term(
     (next, event): (Request, CaseEvent),
     action: &'static str,
 ) -> Result<Response, ApiError> {
-    let audit = AuditDraft::ok(actor, event.at, action).reason(event.note.clone());
+    // Not the note: see `decide`.
+    let audit = AuditDraft::ok(actor, event.at, action);
     let saved = match &state.source {
         Some(zgw) => zgw.write_term(actor, before, &next, &event, audit).await?,
         None => {
@@ -1264,9 +1284,7 @@ pub async fn audit(
     QueryOf(params): QueryOf<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     if let Err(denied) = permissions::may_read_audit(&actor) {
-        let draft = AuditDraft::refused(Some(&actor), state.clock.now(), "audit.read", &denied.0);
-        state.record_refusal(draft).await;
-        return Err(denied.into());
+        return Err(refused_outright(&state, &actor, "audit.read", denied).await);
     }
     let limit = match params.limit {
         None => 1000,
@@ -1328,7 +1346,9 @@ pub async fn throughput(
     Actor(actor): Actor,
     QueryOf(params): QueryOf<ThroughputParams>,
 ) -> Result<Json<Throughput>, ApiError> {
-    permissions::may_read_stats(&actor)?;
+    if let Err(denied) = permissions::may_read_stats(&actor) {
+        return Err(refused_outright(&state, &actor, "stats.read", denied).await);
+    }
     // Both stores hold years 1..9999; a period outside them holds nothing
     // and cannot be turned into moments.
     for day in [params.from, params.to] {
