@@ -20,6 +20,7 @@ both_stores!(
     one_caller_cannot_hold_more_than_two_syncs,
     each_role_sees_what_the_readme_table_says,
     every_refusal_is_audited_also_without_a_case,
+    a_sync_run_left_halfway_or_started_over_is_recorded,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -852,4 +853,48 @@ async fn every_refusal_is_audited_also_without_a_case(s: TestServer) {
             "{actor} {action} not audited: {refused:?}"
         );
     }
+}
+
+/// A sync run's entry is written with its last page; a run left halfway
+/// (a desk that stopped) or started over from its first cursor is recorded
+/// as it stands, every read of it (found by the attack: both left no
+/// trace).
+async fn a_sync_run_left_halfway_or_started_over_is_recorded(s: TestServer) {
+    for n in 0..3 {
+        s.planned_case(n, "jeugd", "cr-01").await;
+    }
+    // Pages of two changes up to the first that carries a case, and that
+    // page once more (starting over from its cursor); then no further page.
+    let mut since = String::new();
+    loop {
+        let path = format!("/api/v1/sync?limit=2&since={since}");
+        let page = expect(s.get("pm", &path).await, 200).await;
+        assert_eq!(page["has_more"], true, "a case before the last page");
+        if !page["cases"].as_array().unwrap().is_empty() {
+            let again = expect(s.get("pm", &path).await, 200).await;
+            assert_eq!(again["cursor"], page["cursor"]);
+            break;
+        }
+        since = page["cursor"].as_str().unwrap().to_string();
+    }
+    let later = std::time::Instant::now() + regiedesk::server::disclosure::RUN_IDLE;
+    s.state.report_abandoned_syncs(later).await;
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
+    let syncs: Vec<&str> = (log.as_array().unwrap().iter())
+        .filter(|e| e["action"] == "sync" && e["actor"] == "pm")
+        .map(|e| e["reason"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(syncs.len(), 2, "{syncs:#?}");
+    assert!(
+        syncs
+            .iter()
+            .any(|r| r.starts_with("volledige sync van alle zaken, cursor 0 tot ")),
+        "the run from the start: {syncs:#?}"
+    );
+    assert!(
+        syncs
+            .iter()
+            .all(|r| r.contains(" zaken, ") && r.ends_with("(afgebroken)")),
+        "{syncs:#?}"
+    );
 }

@@ -20,6 +20,7 @@ pub mod store;
 pub mod watch;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
@@ -62,15 +63,17 @@ impl AppState {
     /// (so it must run inside a tokio runtime).
     pub fn new(store: Arc<dyn Store>, clock: Clock, norms: Norms) -> Self {
         let refusals: Arc<refusals::RefusalGate> = Arc::default();
-        // Counts of refusals that no later refusal reported are written
-        // once their minute is over.
+        let sync_runs: Arc<disclosure::SyncRuns> = Arc::default();
+        // Counts of refusals that no later refusal reported, and sync runs
+        // whose next page did not come, are written every minute.
         tokio::spawn({
-            let (refusals, store) = (refusals.clone(), store.clone());
+            let (refusals, sync_runs, store) = (refusals.clone(), sync_runs.clone(), store.clone());
             async move {
                 let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
                 loop {
                     every_minute.tick().await;
                     report_counted(&refusals, store.as_ref(), clock.now()).await;
+                    report_abandoned(&sync_runs, store.as_ref(), clock.now(), Instant::now()).await;
                 }
             }
         });
@@ -80,7 +83,7 @@ impl AppState {
             clock,
             norms: Arc::new(norms),
             refusals,
-            sync_runs: Arc::default(),
+            sync_runs,
             sync_slots: Arc::default(),
             epoch: Arc::default(),
             tokens: Arc::default(),
@@ -117,6 +120,13 @@ impl AppState {
     /// `anoniem`, its source in the reason). Runs every minute.
     pub async fn report_counted_refusals(&self, at: chrono::DateTime<chrono::Utc>) {
         report_counted(&self.refusals, self.store.as_ref(), at).await;
+    }
+
+    /// Writes the sync runs whose next page has not come by `now` (see
+    /// [`disclosure`]): one entry each, under the caller. Runs every
+    /// minute.
+    pub async fn report_abandoned_syncs(&self, now: Instant) {
+        report_abandoned(&self.sync_runs, self.store.as_ref(), self.clock.now(), now).await;
     }
 
     /// Records a refusal in `caller`'s window of the refusal gate: a login,
@@ -163,6 +173,29 @@ async fn report_counted(
         draft.actor = actor;
         if let Err(error) = store.append_audit_entry(draft).await {
             tracing::error!(%error, caller = %counted.caller, "counted refusals not audited");
+        }
+    }
+}
+
+/// See `AppState::report_abandoned_syncs`.
+async fn report_abandoned(
+    sync_runs: &disclosure::SyncRuns,
+    store: &dyn Store,
+    at: chrono::DateTime<chrono::Utc>,
+    now: Instant,
+) {
+    for (caller, reason) in sync_runs.take_abandoned(now) {
+        let draft = match store.person(&caller).await {
+            Ok(Some(person)) => audit::AuditDraft::ok(&person, at, "sync"),
+            _ => {
+                let mut draft = audit::AuditDraft::refused(None, at, "sync", "");
+                draft.actor = caller.clone();
+                draft.result = "ok".into();
+                draft
+            }
+        };
+        if let Err(error) = store.append_audit_entry(draft.reason(Some(reason))).await {
+            tracing::error!(%error, %caller, "a sync run not audited");
         }
     }
 }
