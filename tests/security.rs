@@ -21,6 +21,7 @@ both_stores!(
     each_role_sees_what_the_readme_table_says,
     every_refusal_is_audited_also_without_a_case,
     a_sync_run_left_halfway_or_started_over_is_recorded,
+    an_attempt_at_an_unused_id_is_recorded_like_one_at_anothers_case,
 );
 
 async fn an_if_match_names_one_version_of_one_case(s: TestServer) {
@@ -285,7 +286,9 @@ async fn what_a_casusregisseur_may_not_see_does_not_exist_for_them(s: TestServer
         )
         .await;
     }
-    // Each attempt on what exists is audited under cr-01, refused.
+    // Each attempt is audited under cr-01, refused: at what exists and at
+    // what does not alike (so neither the log nor the time an answer takes
+    // tells them apart).
     let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
     let mut refusals: Vec<_> = log
         .as_array()
@@ -300,7 +303,16 @@ async fn what_a_casusregisseur_may_not_see_does_not_exist_for_them(s: TestServer
         .collect();
     assert_eq!(
         attempts,
-        ["case.read", "request.read", "case.change", "request.decide"],
+        [
+            "case.read",
+            "case.read",
+            "request.read",
+            "request.read",
+            "case.change",
+            "case.change",
+            "request.decide",
+            "request.decide"
+        ],
         "{refusals:?}"
     );
     // Their own case is theirs; someone who sees all cases but may not
@@ -897,4 +909,33 @@ async fn a_sync_run_left_halfway_or_started_over_is_recorded(s: TestServer) {
             .all(|r| r.contains(" zaken, ") && r.ends_with("(afgebroken)")),
         "{syncs:#?}"
     );
+}
+
+/// A casusregisseur probing ids: the 404 of an unused id is on record as
+/// the 404 of another's case is (the attack timed the one audit write to
+/// tell them apart).
+async fn an_attempt_at_an_unused_id_is_recorded_like_one_at_anothers_case(s: TestServer) {
+    let theirs = s.planned_case(0, "jeugd", "cr-01").await;
+    for path in [
+        format!("/api/v1/cases/{theirs}"),
+        "/api/v1/cases/900001".to_string(),
+        "/api/v1/requests/900002".to_string(),
+    ] {
+        expect(s.get("cr-02", &path).await, 404).await;
+    }
+    let log = expect(s.get("fg", "/api/v1/audit?limit=1000").await, 200).await;
+    let probes: Vec<(Option<i64>, Option<i64>)> = (log.as_array().unwrap().iter())
+        .filter(|e| e["actor"] == "cr-02" && e["result"] == "refused")
+        .map(|e| (e["case_id"].as_i64(), e["request_id"].as_i64()))
+        .collect();
+    for probe in [
+        (Some(theirs), None),
+        (Some(900001), None),
+        (None, Some(900002)),
+    ] {
+        assert!(
+            probes.contains(&probe),
+            "{probe:?} not on record: {probes:?}"
+        );
+    }
 }

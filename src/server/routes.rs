@@ -352,11 +352,9 @@ pub async fn case_detail(
     Actor(actor): Actor,
     PathId(id): PathId<i64>,
 ) -> Result<Response, ApiError> {
-    let case = state
-        .store
-        .case(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("zaak", id))?;
+    let Some(case) = state.store.case(id).await? else {
+        return Err(not_there(&state, &actor, "zaak", id, "case.read").await);
+    };
     may_read_detail(&state, &actor, &case, None).await?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "case.read");
     let detail = state
@@ -424,6 +422,26 @@ async fn refused(
     }
 }
 
+/// The 404 of a case or request that does not exist, audited like the 404
+/// of one the caller may not see: an attempt at an id is on record either
+/// way, and both answers cost the same (the attack timed the difference
+/// to count the municipality's cases).
+async fn not_there(
+    state: &AppState,
+    actor: &Person,
+    kind: &str,
+    id: i64,
+    action: &str,
+) -> ApiError {
+    let mut draft = AuditDraft::refused(Some(actor), state.clock.now(), action, "bestaat niet");
+    match kind {
+        "aanvraag" => draft.request_id = Some(id),
+        _ => draft.case_id = Some(id),
+    }
+    state.record_refusal(draft).await;
+    ApiError::not_found(kind, id)
+}
+
 /// Audits a refusal that concerns no case or request (a referral, the
 /// figures, the audit log) and answers it.
 async fn refused_outright(
@@ -457,11 +475,9 @@ async fn prepare(
     if_match: &IfMatch,
     action: CaseAction,
 ) -> Result<Case, ApiError> {
-    let case = state
-        .store
-        .case(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("zaak", id))?;
+    let Some(case) = state.store.case(id).await? else {
+        return Err(not_there(state, actor, "zaak", id, "case.change").await);
+    };
     if let Err(denied) = permissions::may_act_on_case(actor, action, &case) {
         return Err(refused(state, actor, &case, None, "case.change", denied).await);
     }
@@ -955,13 +971,17 @@ pub async fn file_request(
         .into_response())
 }
 
-/// A request and the case it belongs to, or 404 for either.
-async fn request_with_case(state: &AppState, id: i64) -> Result<(Request, Case), ApiError> {
-    let request = state
-        .store
-        .request(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("aanvraag", id))?;
+/// A request and the case it belongs to, or 404 for either (audited as an
+/// attempt by `actor` at `action`).
+async fn request_with_case(
+    state: &AppState,
+    actor: &Person,
+    id: i64,
+    action: &str,
+) -> Result<(Request, Case), ApiError> {
+    let Some(request) = state.store.request(id).await? else {
+        return Err(not_there(state, actor, "aanvraag", id, action).await);
+    };
     let case = state
         .store
         .case(request.case_id)
@@ -983,7 +1003,7 @@ pub async fn request_detail(
     Actor(actor): Actor,
     PathId(id): PathId<i64>,
 ) -> Result<Response, ApiError> {
-    let (_, case) = request_with_case(&state, id).await?;
+    let (_, case) = request_with_case(&state, &actor, id, "request.read").await?;
     may_read_detail(&state, &actor, &case, Some(id)).await?;
     let audit = AuditDraft::ok(&actor, state.clock.now(), "request.read");
     let request = state
@@ -1020,7 +1040,7 @@ pub async fn decide(
     if_match: IfMatch,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let (request, case) = request_with_case(&state, id).await?;
+    let (request, case) = request_with_case(&state, &actor, id, "request.decide").await?;
     if let Err(denied) = permissions::may_decide(&actor, &request) {
         return Err(refused(&state, &actor, &case, Some(id), "request.decide", denied).await);
     }
@@ -1104,7 +1124,7 @@ async fn prepare_term(
     if_match: &IfMatch,
     action: TermAction,
 ) -> Result<(Request, Case), ApiError> {
-    let (request, case) = request_with_case(state, id).await?;
+    let (request, case) = request_with_case(state, actor, id, "request.term").await?;
     if let Err(denied) = permissions::may_move_term(actor, action, &request, &case) {
         return Err(refused(state, actor, &case, Some(id), "request.term", denied).await);
     }
