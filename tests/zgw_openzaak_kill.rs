@@ -126,7 +126,7 @@ async fn a_server_killed_mid_filing_and_mid_reassignment_leaves_nothing_half_mad
     let actor = served.store.person("oz-pr").await.unwrap().unwrap();
     let to = served.store.person("oz-cr-b").await.unwrap().unwrap();
     let t = lifecycle::assign(&before, &actor, &to, Some("verlof"), Utc::now(), &norms).unwrap();
-    let audit = AuditDraft::ok(&actor, Utc::now(), "case.assign").reason(Some("verlof".into()));
+    let audit = AuditDraft::ok(&actor, Utc::now(), "case.assign");
     let source = served.source.clone();
     let reassigning = tokio::spawn(async move {
         let _ = source.write_case(&actor, &before, &t, audit).await;
