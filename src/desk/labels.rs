@@ -20,9 +20,13 @@ pub fn signal(lang: Language, signal: &Signal) -> &'static str {
             lang.pick("beslistermijn verstreken", "decision term passed")
         }
         (StagnationKind::RequestDeadline, _) => lang.pick("beslistermijn nadert", "decision due"),
-        (StagnationKind::Unassigned, Severity::HighRiskUnassigned) => {
+        (StagnationKind::Unassigned, Severity::HighRiskUnreached) => {
             lang.pick("niet toegewezen, hoog risico", "unassigned, high risk")
         }
+        (StagnationKind::FirstContactOverdue, Severity::HighRiskUnreached) => lang.pick(
+            "eerste contact te laat, hoog risico",
+            "first contact late, high risk",
+        ),
         (StagnationKind::FirstContactOverdue, _) => {
             lang.pick("eerste contact te laat", "first contact late")
         }
@@ -37,9 +41,9 @@ pub fn severity(lang: Language, severity: Severity) -> &'static str {
             "wettelijke beslistermijn verstreken",
             "legal decision term passed",
         ),
-        Severity::HighRiskUnassigned => lang.pick(
-            "hoog risico zonder casusregisseur",
-            "high risk without casusregisseur",
+        Severity::HighRiskUnreached => lang.pick(
+            "hoog risico, niemand bereikt: niet toegewezen of eerste contact te laat",
+            "high risk, nobody reached: unassigned or first contact late",
         ),
         Severity::HouseholdWaiting => lang.pick(
             "huishouden wacht: niet toegewezen, eerste contact of onderzoek te laat",

@@ -375,18 +375,20 @@ pub fn cases_of<'a>(snapshot: &'a Snapshot, index: &Index, login: Option<&str>) 
 }
 
 /// How bad a face of stagnation is, most severe first. The order is the
-/// desk's judgement of what hurts a household or the municipality most:
-/// a legal decision term that has passed (the household waits for care it
-/// may be owed, and the municipality is in default); a high-risk case
-/// nobody holds; a household still waiting for its first contact or for
-/// anyone at all; a decision term about to pass; a casusregisseur who says
+/// desk's judgement of what hurts a household or the municipality most,
+/// child safety first (DOMAIN.md, Risk and escalation): a high-risk
+/// household nobody has reached (nobody holds it, or its first contact is
+/// late), since an unseen domestic-violence household costs more than a
+/// late decision; a legal decision term that has passed (the household
+/// waits for care it may be owed, and the municipality is in default); a
+/// household still waiting for its first contact or for anyone at all; a decision term about to pass; a casusregisseur who says
 /// the case is stuck; no plan long after first contact; no recorded
 /// activity for a long time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    HighRiskUnreached,
     DecisionOverdue,
-    HighRiskUnassigned,
     HouseholdWaiting,
     DecisionDue,
     Stuck,
@@ -399,8 +401,8 @@ pub enum Severity {
 
 impl Severity {
     pub const ALL: [Severity; 8] = [
+        Severity::HighRiskUnreached,
         Severity::DecisionOverdue,
-        Severity::HighRiskUnassigned,
         Severity::HouseholdWaiting,
         Severity::DecisionDue,
         Severity::Stuck,
@@ -415,7 +417,9 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
     match stagnation.kind {
         StagnationKind::RequestDeadline if stagnation.days_late > 0 => Severity::DecisionOverdue,
         StagnationKind::RequestDeadline => Severity::DecisionDue,
-        StagnationKind::Unassigned if high_risk => Severity::HighRiskUnassigned,
+        StagnationKind::Unassigned | StagnationKind::FirstContactOverdue if high_risk => {
+            Severity::HighRiskUnreached
+        }
         // A melding whose onderzoek is late: the household waits for the
         // municipality, as for a first contact.
         StagnationKind::Unassigned
@@ -428,16 +432,22 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
     }
 }
 
+/// See `worst_first`: severity, a household waiting without high risk,
+/// minus the days late, not high risk.
+pub(crate) type WorstFirst = (Severity, bool, i64, bool);
+
 /// The sort key that puts the worst case first, on every board: its most
-/// severe face, then the longest past that norm, then high risk before the
-/// rest. Cases that do not stagnate come last.
-fn worst_first(stagnation: &[Stagnation], high_risk: bool) -> (Severity, i64, bool) {
+/// severe face, then (for a household waiting) high risk before the rest,
+/// then the longest past that norm, then high risk before the rest. Cases
+/// that do not stagnate come last.
+fn worst_first(stagnation: &[Stagnation], high_risk: bool) -> WorstFirst {
     let worst = stagnation
         .iter()
         .map(|s| (severity(s, high_risk), -s.days_late))
         .min()
         .unwrap_or((Severity::WaakvlamOverdue, i64::MAX));
-    (worst.0, worst.1, !high_risk)
+    let waiting_safe = worst.0 == Severity::HouseholdWaiting && !high_risk;
+    (worst.0, waiting_safe, worst.1, !high_risk)
 }
 
 /// One row of the stagnation board: a case and every way it stagnates.
@@ -527,19 +537,21 @@ pub(crate) fn stagnation_row(case: &Case, index: &Index, focus: &Focus) -> Optio
 }
 
 /// Where a case stands on the stagnation board: worst first, then by number.
-pub(crate) type StagnationRank = (Severity, i64, bool, String);
+pub(crate) type StagnationRank = (WorstFirst, String);
 
 pub(crate) fn stagnation_rank(case: &Case, index: &Index) -> StagnationRank {
     let high_risk = index
         .facts
         .get(&case.id)
         .map_or_else(|| case.is_high_risk(), |f| f.high_risk);
-    let (severity, late, low_risk) = worst_first(index.stagnation_of(case.id), high_risk);
-    (severity, late, low_risk, case.number.clone())
+    (
+        worst_first(index.stagnation_of(case.id), high_risk),
+        case.number.clone(),
+    )
 }
 
 /// Where a case stands in a caseload drill-down.
-pub(crate) type CasesOfRank = ((Severity, i64, bool), DateTime<Utc>, String);
+pub(crate) type CasesOfRank = (WorstFirst, DateTime<Utc>, String);
 
 pub(crate) fn cases_of_rank(case: &Case, index: &Index) -> CasesOfRank {
     (
@@ -1113,8 +1125,8 @@ mod tests {
         };
         use StagnationKind::*;
         let order = [
-            severity(&s(RequestDeadline, 1), false),
             severity(&s(Unassigned, 0), true),
+            severity(&s(RequestDeadline, 1), false),
             severity(&s(FirstContactOverdue, 30), false),
             severity(&s(RequestDeadline, 0), false),
             severity(&s(Stuck, 40), true),
@@ -1126,13 +1138,24 @@ mod tests {
             severity(&s(Unassigned, 3), false),
             Severity::HouseholdWaiting
         );
+        // Child safety first: a high-risk household whose first contact is
+        // late has not been reached either.
+        assert_eq!(
+            severity(&s(FirstContactOverdue, 1), true),
+            Severity::HighRiskUnreached
+        );
+        // Within a household waiting, high risk first, however late the rest.
+        assert!(
+            worst_first(&[s(OnderzoekOverdue, 1)], true)
+                < worst_first(&[s(FirstContactOverdue, 30)], false)
+        );
         // A case's signals: most severe first, whatever the lateness.
         let listed = signals(&[s(NoPlan, 72), s(FirstContactOverdue, 1)], false);
         assert_eq!(listed[0].kind, FirstContactOverdue);
     }
 
     #[test]
-    fn a_high_risk_referral_nobody_holds_comes_before_late_first_contacts() {
+    fn a_high_risk_referral_nobody_holds_comes_before_a_passed_decision_term() {
         let (mut snapshot, mut index) = fixture();
         let mut flagged = snapshot.cases[&3].clone();
         flagged.risk_flags = vec![RiskFlag::DomesticViolence, RiskFlag::Justice];
@@ -1145,7 +1168,10 @@ mod tests {
             .iter()
             .map(|r| r.case_id)
             .collect();
-        assert_eq!(order[..3], [5, 3, 1]);
+        // Case 3 (unassigned, now high risk) before case 5 (a passed
+        // decision term): an unseen household costs more than a late
+        // decision.
+        assert_eq!(order[..3], [3, 5, 1]);
     }
 
     #[test]
