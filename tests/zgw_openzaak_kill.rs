@@ -19,14 +19,16 @@ use regiedesk::domain::lifecycle;
 use regiedesk::domain::model::{Case, EventKind, RequestKind};
 use regiedesk::domain::norms::Norms;
 use regiedesk::server::audit::AuditDraft;
-use serde_json::{Map, Value};
 
 #[path = "support/etag.rs"]
 mod etag;
 #[path = "support/real_openzaak.rs"]
 mod real_openzaak;
+#[path = "support/same_projection.rs"]
+mod same_projection;
 
 use real_openzaak::*;
+use same_projection::differences;
 
 /// Polls (bounded, 60 s) until `check` holds.
 async fn until(what: &str, mut check: impl AsyncFnMut() -> bool) {
@@ -52,24 +54,6 @@ async fn audited_users(zgw: &Zgw, zaak: &str) -> Vec<String> {
         .await
         .iter()
         .map(|e| e["gebruikersId"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
-/// The fields of two projections of one case that differ, leaving out
-/// what the store gives (ids, versions, the change counter).
-fn differences(live: &Value, afresh: &Value) -> Vec<String> {
-    let fields = |v: &Value| -> Map<String, Value> {
-        let mut map = v.as_object().unwrap().clone();
-        for own in ["id", "household_id", "case_id", "version", "seq"] {
-            map.remove(own);
-        }
-        map
-    };
-    let (a, b) = (fields(live), fields(afresh));
-    a.keys()
-        .chain(b.keys())
-        .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| format!("{k}: {:?} ≠ {:?}", a.get(k), b.get(k)))
         .collect()
 }
 

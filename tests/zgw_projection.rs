@@ -6,44 +6,17 @@
 
 #[path = "support/fake_openzaak.rs"]
 mod fake;
+#[path = "support/same_projection.rs"]
+mod same_projection;
 mod support;
 #[path = "support/zgw_desk.rs"]
 mod zgw_desk;
 
 use fake::Fake;
-use serde_json::{Map, Value, json};
+use same_projection::differences;
+use serde_json::json;
 use support::Backend;
 use zgw_desk::{Desk, until};
-
-/// What the store gives, not the case system: ids, versions and the
-/// change counter. Every other field must be equal.
-const STORES_OWN: [&str; 5] = ["id", "household_id", "case_id", "version", "seq"];
-
-/// The fields of `live` and `rebuilt` that differ, as `field: live ≠ rebuilt`.
-fn differences(live: &Value, rebuilt: &Value) -> Vec<String> {
-    let fields = |v: &Value| -> Map<String, Value> {
-        let mut map = v.as_object().expect("an object").clone();
-        for own in STORES_OWN {
-            map.remove(own);
-        }
-        map
-    };
-    let (live, rebuilt) = (fields(live), fields(rebuilt));
-    let mut names: Vec<&String> = live.keys().chain(rebuilt.keys()).collect();
-    names.sort();
-    names.dedup();
-    names
-        .into_iter()
-        .filter(|name| live.get(*name) != rebuilt.get(*name))
-        .map(|name| {
-            format!(
-                "{name}: {} ≠ {}",
-                live.get(name).unwrap_or(&Value::Null),
-                rebuilt.get(name).unwrap_or(&Value::Null)
-            )
-        })
-        .collect()
-}
 
 /// Posts a notification for `zaak` and waits until `projected` holds.
 async fn announce(desk: &Desk, zaak: &str, projected: impl AsyncFn(&Desk) -> bool) {

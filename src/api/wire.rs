@@ -9,7 +9,7 @@ use crate::domain::model::{
     Case, CaseDomain, CaseEvent, CloseResult, Decision, FollowUpResult, Household, Person, Request,
     RequestKind, RiskFlag, Role, Source,
 };
-use crate::domain::permissions;
+use crate::domain::{need_to_know, permissions};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Health {
@@ -58,7 +58,7 @@ impl Me {
                 .copied()
                 .filter(|k| permissions::mandate_holders(*k).contains(&role))
                 .collect(),
-            sees_all_cases: !matches!(role, Role::Casusregisseur | Role::Privacy),
+            sees_all_cases: role != Role::Casusregisseur && need_to_know::sees_cases(role),
             may_assign: role.is_procesregisseur(),
             may_escalate: role.is_procesregisseur(),
             has_doorzettingsmacht: role == Role::ProcesregisseurDoorzettingsmacht,

@@ -307,6 +307,19 @@ pub fn may_read_audit(actor: &Person) -> Result<(), Denied> {
     }
 }
 
+/// Whether `actor` may sync cases at all: every role but the
+/// privacyfunctionaris, who reads the audit log instead.
+pub fn may_sync(actor: &Person) -> Result<(), Denied> {
+    if super::need_to_know::sees_cases(actor.role) {
+        Ok(())
+    } else {
+        deny(format!(
+            "de {} ziet geen zaken; het auditlog staat op /api/v1/audit",
+            actor.role.label()
+        ))
+    }
+}
+
 /// Whether `actor` sees the throughput figures: the procesmanager, who
 /// steers on them, and the procesregisseurs.
 pub fn may_read_stats(actor: &Person) -> Result<(), Denied> {

@@ -168,14 +168,8 @@ pub async fn sync(
         Some(n @ 1..=5000) => n as usize,
         Some(_) => return Err(ApiError::BadRequest("limit ligt tussen 1 en 5000".into())),
     };
-    if !need_to_know::sees_cases(person.role) {
-        let why = format!(
-            "de {} ziet geen zaken; het auditlog staat op /api/v1/audit",
-            person.role.label()
-        );
-        let draft = AuditDraft::refused(Some(&person), state.clock.now(), "sync", &why);
-        state.record_refusal(draft).await;
-        return Err(ApiError::Forbidden(why));
+    if let Err(denied) = permissions::may_sync(&person) {
+        return Err(refused_outright(&state, &person, "sync", denied).await);
     }
     let scope = (person.role == Role::Casusregisseur).then_some(person.login.as_str());
     let matches = |tag: &str| {

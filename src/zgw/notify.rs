@@ -4,7 +4,7 @@
 //! says only *that* something changed, never *what*, so duplicated, late
 //! and out-of-order messages do no harm.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
@@ -12,8 +12,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
-
-use std::sync::Arc;
 
 use crate::server::error::ApiError;
 use crate::server::http::Body;

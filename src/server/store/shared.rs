@@ -770,16 +770,9 @@ async fn household_of_projected(
         .filter(|(head, n)| head.len() > 2 && n.len() < 3 && n.parse::<u8>().is_ok())
         .map_or(case.pseudonym.as_str(), |(head, _)| head)
         .to_string();
-    let slot = |n: u32| {
-        if n == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        }
-    };
     let mut n = 1;
     loop {
-        let pseudonym = slot(n);
+        let pseudonym = household_slot(&base, n);
         let id = household_by_pseudonym(tx, &pseudonym).await?;
         let other_open: Option<(i64, String, String)> = sqlx::query_as(
             "SELECT c.id, c.number, COALESCE(z.zaak_order, '') FROM cases c \
@@ -794,34 +787,7 @@ async fn household_of_projected(
             None => true,
             _ if !case.is_open() => true,
             Some((other, number, other_order)) if zaak_order < other_order.as_str() => {
-                let mut k = n + 1;
-                loop {
-                    let elsewhere = household_by_pseudonym(tx, &slot(k)).await?;
-                    let taken: Option<i64> = sqlx::query_scalar(
-                        "SELECT id FROM cases WHERE household_id = $1 AND closed_at IS NULL \
-                         AND id <> $2",
-                    )
-                    .bind(elsewhere)
-                    .bind(case.id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                    if taken.is_none() {
-                        let seq = next_value(tx, "change", 1).await?;
-                        sqlx::query(
-                            "UPDATE cases SET household_id = $2, version = version + 1, seq = $3 \
-                             WHERE id = $1",
-                        )
-                        .bind(other)
-                        .bind(elsewhere)
-                        .bind(seq)
-                        .execute(&mut **tx)
-                        .await?;
-                        tracing::warn!(%number, pseudonym = %slot(k),
-                            "the case system holds an earlier open zaak for this household");
-                        break;
-                    }
-                    k += 1;
-                }
+                move_on(tx, &base, n, (*other, number), case.id).await?;
                 true
             }
             Some(_) => false,
@@ -836,6 +802,54 @@ async fn household_of_projected(
             return Ok((id, pseudonym));
         }
         n += 1;
+    }
+}
+
+/// The pseudonym of a household's `n`th open zaak: `base`, `base-2`, ...
+fn household_slot(base: &str, n: u32) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}-{n}")
+    }
+}
+
+/// Moves an open case (`other`, with its number) from slot `from` of
+/// `base` to the first later slot that holds no open case but `except`'s;
+/// its version and change number move, so the desks receive it.
+async fn move_on(
+    tx: &mut Tx,
+    base: &str,
+    from: u32,
+    (other, number): (i64, &str),
+    except: i64,
+) -> StoreResult<()> {
+    let mut k = from + 1;
+    loop {
+        let pseudonym = household_slot(base, k);
+        let elsewhere = household_by_pseudonym(tx, &pseudonym).await?;
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE household_id = $1 AND closed_at IS NULL AND id <> $2",
+        )
+        .bind(elsewhere)
+        .bind(except)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if taken.is_none() {
+            let seq = next_value(tx, "change", 1).await?;
+            sqlx::query(
+                "UPDATE cases SET household_id = $2, version = version + 1, seq = $3 WHERE id = $1",
+            )
+            .bind(other)
+            .bind(elsewhere)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+            tracing::warn!(%number, %pseudonym,
+                "the case system holds an earlier open zaak for this household");
+            return Ok(());
+        }
+        k += 1;
     }
 }
 
