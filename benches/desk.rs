@@ -29,7 +29,7 @@ fn municipality(scale: u32) -> Delta {
         people: seed.people,
         cases: seed.cases,
         requests: seed.requests,
-        removed_cases: Vec::new(),
+        ..Delta::default()
     }
 }
 

@@ -1186,6 +1186,7 @@ fn changes_applied_row_by_row_equal_a_desk_built_from_scratch() {
         cases: app.snapshot.cases.values().cloned().collect(),
         requests: app.snapshot.requests.values().cloned().collect(),
         removed_cases: vec![],
+        absences: app.snapshot.absences.clone(),
     };
     let logins: Vec<String> = seed
         .people
@@ -1208,6 +1209,7 @@ fn changes_applied_row_by_row_equal_a_desk_built_from_scratch() {
             cases: seed.cases.clone(),
             requests: seed.requests.clone(),
             removed_cases: vec![],
+            absences: Default::default(),
         };
         let mut app = desk_with(login, settings(), start);
         let arrange = |app: &mut App| {

@@ -109,7 +109,7 @@ const CALLERS: [(&str, Option<&str>); 11] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 11]); 32] = [
+const MATRIX: [(&str, [Cell; 11]); 35] = [
     //                                                 pm prj prv dzm cr cr2 con adm fg  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
@@ -143,6 +143,10 @@ const MATRIX: [(&str, [Cell; 11]); 32] = [
     ("POST /api/v1/requests/{id}/resumption",         [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
     ("POST /api/v1/requests/{id}/extension",          [N, Y,  N,  Y,  N, H,  N,  N, H,  U, U]),
     ("POST /api/v1/requests/{id}/default-notice",     [N, Y,  N,  Y,  Y, H,  N,  Y, H,  U, U]),
+    // A casusregisseur's absence: the procesregisseurs, who divide the work.
+    ("POST   /api/v1/staff/{login}/absences",         [N, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
+    ("PATCH  /api/v1/staff/{login}/absences/{id}",    [N, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
+    ("DELETE /api/v1/staff/{login}/absences/{id}",    [N, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
     ("GET  /api/v1/audit",                            [N, N,  N,  N,  N, N,  N,  N, Y,  U, U]),
     ("GET  /api/v1/stats/throughput",                 [Y, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
 ];
@@ -481,8 +485,41 @@ async fn call_for(
                 Some(s.case_etag(id).await),
             )
         }
+        // Absences of cr-03, each in a week of its own so none overlaps.
+        "/api/v1/staff/{login}/absences" => {
+            let (from, until) = next_week();
+            (
+                path.replace("{login}", "cr-03"),
+                Some(json!({"from": from, "until": until})),
+                None,
+            )
+        }
+        "/api/v1/staff/{login}/absences/{id}" => {
+            let (from, until) = next_week();
+            let body = json!({"from": from, "until": until});
+            let created = s
+                .post("pr-jeugd", "/api/v1/staff/cr-03/absences", body, None)
+                .await;
+            let id = expect(created, 201).await["id"].as_i64().unwrap();
+            let path = path
+                .replace("{login}", "cr-03")
+                .replace("{id}", &id.to_string());
+            (path, Some(json!({"settled": true})), None)
+        }
         other => panic!("the matrix has no call for {other}"),
     }
+}
+
+/// The next week of absence the matrix records: Monday to Friday, from
+/// the week of 30 November on.
+fn next_week() -> (String, String) {
+    static WEEKS: AtomicUsize = AtomicUsize::new(0);
+    let n = WEEKS.fetch_add(1, Ordering::Relaxed) as u64;
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() + chrono::Days::new(7 * n);
+    (
+        monday.to_string(),
+        (monday + chrono::Days::new(4)).to_string(),
+    )
 }
 
 async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
@@ -506,8 +543,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (31, 352),
-        "31 routes (the decision twice, once per kind) × 11 callers"
+        (34, 385),
+        "34 routes (the decision twice, once per kind) × 11 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;
@@ -534,6 +571,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
             let mut request = match method {
                 "GET" => s.client.get(s.url(&url)),
                 "POST" => s.client.post(s.url(&url)),
+                "PATCH" => s.client.patch(s.url(&url)),
+                "DELETE" => s.client.delete(s.url(&url)),
                 other => panic!("no {other} in the matrix"),
             };
             if let Some(token) = token {

@@ -368,6 +368,16 @@ impl ApiClient {
             delta.removed_cases.extend(page.removed_cases);
             delta.cases.extend(page.cases);
             delta.requests.extend(page.requests);
+            // Each person of the page comes with all their absences.
+            for person in &page.people {
+                let theirs = page
+                    .absences
+                    .iter()
+                    .filter(|a| a.login == person.login)
+                    .cloned()
+                    .collect();
+                delta.absences.insert(person.login.clone(), theirs);
+            }
             delta.people.extend(page.people);
             cursor = page.cursor;
             first = false;

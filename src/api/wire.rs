@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::absence::Absence;
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, CloseResult, Decision, FollowUpResult, Household, Person, Request,
     RequestKind, RiskFlag, Role, Source,
@@ -78,6 +79,10 @@ pub struct SyncResponse {
     pub cases: Vec<Case>,
     pub requests: Vec<Request>,
     pub people: Vec<Person>,
+    /// Every absence of each person in `people` (a person without any
+    /// has none here): replace what was held for them.
+    #[serde(default)]
+    pub absences: Vec<Absence>,
     /// Cases that left the caller's scope; apply these before `cases`.
     pub removed_cases: Vec<i64>,
 }
@@ -123,6 +128,37 @@ pub struct AssignBody {
     pub casusregisseur: String,
     /// Required when the case already has a casusregisseur.
     pub reason: Option<String>,
+    /// Moved for the time of this absence of the current casusregisseur
+    /// (a temporary one): on the return date the desk proposes moving it
+    /// back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absence: Option<i64>,
+}
+
+/// A casusregisseur away: the period only ("afwezig"), never why.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAbsenceBody {
+    /// The first day away (YYYY-MM-DD).
+    pub from: NaiveDate,
+    /// The last day away (YYYY-MM-DD).
+    pub until: NaiveDate,
+    /// Cases moved during it go back on the return date.
+    #[serde(default)]
+    pub temporary: bool,
+}
+
+/// A change to an absence: a new last day, or that the return was dealt
+/// with. Exactly one of the two.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AbsenceChangeBody {
+    /// Back earlier or later: the new last day away (YYYY-MM-DD).
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    /// `true`: the cases moved for it went back, or stay where they are.
+    #[serde(default)]
+    pub settled: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]

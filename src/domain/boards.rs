@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::absence::Absence;
 use super::calendar::local_date;
 use super::model::{
     Case, CaseDomain, CaseStatus, CloseResult, Login, Person, Request, RequestKind, RequestStatus,
@@ -27,6 +28,8 @@ pub struct Snapshot {
     pub cases: BTreeMap<i64, Case>,
     pub requests: BTreeMap<i64, Request>,
     pub people: BTreeMap<Login, Person>,
+    /// Each person's absences, as the API last listed them.
+    pub absences: BTreeMap<Login, Vec<Absence>>,
     /// The ids of each case's requests, kept by [`Snapshot::apply`], so
     /// nothing that concerns one case scans every request.
     requests_by_case: HashMap<i64, BTreeSet<i64>>,
@@ -39,6 +42,9 @@ pub struct Delta {
     pub cases: Vec<Case>,
     pub requests: Vec<Request>,
     pub people: Vec<Person>,
+    /// For a person in the delta: all their absences (replacing what was
+    /// held; an empty list when none).
+    pub absences: BTreeMap<Login, Vec<Absence>>,
 }
 
 impl Snapshot {
@@ -74,6 +80,13 @@ impl Snapshot {
         for person in delta.people {
             self.people.insert(person.login.clone(), person);
         }
+        for (login, absences) in delta.absences {
+            if absences.is_empty() {
+                self.absences.remove(&login);
+            } else {
+                self.absences.insert(login, absences);
+            }
+        }
         touched.sort_unstable();
         touched.dedup();
         touched
@@ -86,6 +99,16 @@ impl Snapshot {
             .into_iter()
             .flatten()
             .filter_map(|id| self.requests.get(id))
+    }
+
+    /// The absences of `login` (none: an empty slice).
+    pub fn absences_of(&self, login: &str) -> &[Absence] {
+        self.absences.get(login).map_or(&[], Vec::as_slice)
+    }
+
+    /// Everyone's absences.
+    pub fn all_absences(&self) -> Vec<&Absence> {
+        self.absences.values().flatten().collect()
     }
 
     pub fn name_of(&self, login: &str) -> String {
@@ -1001,6 +1024,7 @@ mod tests {
                 person("pr-jeugd", Role::ProcesregisseurJeugd, "gemeente", None),
             ],
             removed_cases: vec![],
+            absences: Default::default(),
         };
         let touched = snapshot.apply(delta);
         let mut index = Index::default();

@@ -779,6 +779,7 @@ mod tests {
                     .collect(),
                 people: people(),
                 removed_cases: vec![],
+                absences: Default::default(),
             };
             let touched = snapshot.apply(delta);
             let mut index = Index::default();

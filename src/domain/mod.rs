@@ -1,6 +1,7 @@
 //! The pure domain core: rules over plain data. Nothing in here knows of
 //! HTTP, SQL or terminals; everything is tested directly.
 
+pub mod absence;
 pub mod boards;
 pub mod calendar;
 pub mod dwangsom;
@@ -11,6 +12,7 @@ pub mod need_to_know;
 pub mod norms;
 pub mod permissions;
 pub mod pseudonym;
+pub mod redistribution;
 pub mod stats;
 pub mod suggest;
 pub mod term;

@@ -320,6 +320,25 @@ pub fn may_sync(actor: &Person) -> Result<(), Denied> {
     }
 }
 
+/// Whether `actor` may mark `person` absent, change or end that absence:
+/// the procesregisseurs, who divide the work, for whoever holds cases.
+/// Nobody marks themselves away unless they are a procesregisseur too.
+pub fn may_mark_absent(actor: &Person, person: &Person) -> Result<(), Denied> {
+    if !actor.active {
+        return deny("dit account is niet actief");
+    }
+    if !actor.role.is_procesregisseur() {
+        return deny("alleen een procesregisseur legt afwezigheid vast");
+    }
+    if !may_hold_cases(person) {
+        return deny(format!(
+            "{} heeft geen zaken; afwezigheid geldt alleen voor wie zaken heeft",
+            person.display_name
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `actor` sees the throughput figures: the procesmanager, who
 /// steers on them, and the procesregisseurs.
 pub fn may_read_stats(actor: &Person) -> Result<(), Denied> {

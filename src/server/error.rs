@@ -248,6 +248,14 @@ impl From<StoreError> for ApiError {
                 "dit huishouden heeft al een open zaak (1 gezin, 1 plan, 1 regisseur)".into(),
             ),
             StoreError::Duplicate(what) => ApiError::Conflict(format!("deze {what} bestaat al")),
+            StoreError::AbsenceOverlaps(from, until) => ApiError::Conflict(format!(
+                "er staat al een afwezigheid van {} t/m {}; pas die aan in plaats van een tweede vast te leggen",
+                from.format("%d-%m-%Y"),
+                until.format("%d-%m-%Y")
+            )),
+            StoreError::NoSuchAbsence => {
+                ApiError::NotFound("deze afwezigheid bestaat niet (meer)".into())
+            }
             StoreError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
             ) => {

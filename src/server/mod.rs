@@ -16,6 +16,7 @@ pub mod refusals;
 pub mod routes;
 pub mod simulator;
 pub mod slots;
+pub mod staff;
 pub mod store;
 pub mod watch;
 
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -238,6 +239,11 @@ pub fn router_with(state: AppState, source_routes: Router) -> Router {
         .route(
             "/requests/{id}/default-notice",
             post(routes::default_notice),
+        )
+        .route("/staff/{login}/absences", post(staff::add_absence))
+        .route(
+            "/staff/{login}/absences/{id}",
+            patch(staff::change_absence).delete(staff::withdraw_absence),
         )
         .route("/audit", get(routes::audit))
         .route("/stats/throughput", get(routes::throughput))

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::routes;
+use super::{routes, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +40,9 @@ use super::routes;
         routes::resume,
         routes::extend,
         routes::default_notice,
+        staff::add_absence,
+        staff::change_absence,
+        staff::withdraw_absence,
         routes::audit,
         routes::throughput,
     ),
@@ -138,8 +141,10 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 30);
+        assert_eq!(paths.len(), 32);
         for path in [
+            "/api/v1/staff/{login}/absences",
+            "/api/v1/staff/{login}/absences/{id}",
             "/api/v1/requests/{id}/suspension",
             "/api/v1/requests/{id}/default-notice",
             "/api/v1/stats/throughput",

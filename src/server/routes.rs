@@ -233,6 +233,7 @@ pub async fn sync(
             .map(|r| need_to_know::request_for(role, r))
             .collect(),
         people: page.people,
+        absences: page.absences,
         removed_cases: page.removed_cases,
     };
     Ok(([(header::ETAG, tag)], Json(body)).into_response())
@@ -438,7 +439,7 @@ async fn not_there(
 
 /// Audits a refusal that concerns no case or request (a referral, the
 /// figures, the audit log) and answers it.
-async fn refused_outright(
+pub(super) async fn refused_outright(
     state: &AppState,
     actor: &Person,
     action: &str,
@@ -573,6 +574,21 @@ case_action!(
                     body.casusregisseur
                 ))
             })?;
+        // Moved for the time of its holder's absence: that absence, so the
+        // case can go back on the return date.
+        let absence = match body.absence {
+            None => None,
+            Some(id) => match state.store.absence(id).await? {
+                Some(a) if a.temporary && case.casusregisseur.as_deref() == Some(&a.login) => {
+                    Some(a.id)
+                }
+                _ => {
+                    return Err(ApiError::Unprocessable(format!(
+                        "afwezigheid {id} is geen tijdelijke afwezigheid van wie deze zaak nu heeft"
+                    )));
+                }
+            },
+        };
         let t = lifecycle::assign(
             &case,
             &actor,
@@ -581,7 +597,14 @@ case_action!(
             state.clock.now(),
             &state.norms,
         )?;
-        commit(&state, &actor, &case, t, "case.assign", None).await
+        let answer = commit(&state, &actor, &case, t, "case.assign", None).await?;
+        if let Some(absence) = absence {
+            state
+                .store
+                .absence_moved(absence, case.id, &to.login)
+                .await?;
+        }
+        Ok(answer)
     }
 );
 

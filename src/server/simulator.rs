@@ -376,6 +376,7 @@ impl Simulator {
                 let assign = AssignBody {
                     casusregisseur: to,
                     reason: None,
+                    absence: None,
                 };
                 Some(case_move(
                     Self::regisseur(case.domain).into(),
@@ -636,6 +637,7 @@ mod tests {
             cases: seed.cases,
             requests: seed.requests,
             people: seed.people,
+            absences: Default::default(),
         });
         simulator
     }

@@ -160,6 +160,7 @@ pub fn delta() -> Delta {
         cases: vec![c1, c2, c3, c4, c5],
         requests: vec![r1, r2],
         people: demo::people(),
+        absences: Default::default(),
     }
 }
 

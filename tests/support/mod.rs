@@ -249,6 +249,24 @@ impl TestServer {
             .unwrap()
     }
 
+    /// A PATCH or DELETE (or any method) with an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        login: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(format!("demo-{login}"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
     /// POSTs with the `If-Match` of the case's current version.
     pub async fn act(&self, login: &str, case_id: i64, action: &str, body: Value) -> Response {
         let etag = self.case_etag(case_id).await;

@@ -673,6 +673,7 @@ impl App {
                         body: serde_json::to_value(AssignBody {
                             casusregisseur: to,
                             reason,
+                            absence: None,
                         })
                         .expect("serialisable"),
                         version: dialog.version(),

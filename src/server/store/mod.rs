@@ -12,15 +12,18 @@ mod sqlite;
 // never-compiled declaration lets `cargo fmt` reach it too.
 #[cfg(any())]
 mod shared;
+#[cfg(any())]
+mod shared_absences;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::absence::Absence;
 use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{
-    Case, CaseDomain, CaseEvent, Household, Person, Request, RiskFlag, Source,
+    Case, CaseDomain, CaseEvent, Household, Login, Person, Request, RiskFlag, Source,
 };
 use crate::server::audit::{AuditDraft, AuditEntry};
 
@@ -38,6 +41,13 @@ pub enum StoreError {
     /// A unique value (pseudonym, login) is taken.
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// An absence would share a day with another of the same person: the
+    /// other one's first and last day.
+    #[error("overlaps the absence of {0} to {1}")]
+    AbsenceOverlaps(NaiveDate, NaiveDate),
+    /// No absence of that id (or it was withdrawn).
+    #[error("no such absence")]
+    NoSuchAbsence,
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("database: {0}")]
@@ -70,8 +80,33 @@ pub struct SyncPage {
     pub cases: Vec<Case>,
     pub requests: Vec<Request>,
     pub people: Vec<Person>,
+    /// The absences of the people in `people`, all of them (a desk
+    /// replaces what it held for each person).
+    pub absences: Vec<Absence>,
     /// Cases that left the caller's scope (reassigned away).
     pub removed_cases: Vec<i64>,
+}
+
+/// A new absence, before the store numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAbsence {
+    pub login: Login,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub temporary: bool,
+    pub by: Login,
+    pub at: DateTime<Utc>,
+}
+
+/// What can change about an absence once recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbsenceChange {
+    /// Back earlier or later: a new last day.
+    Until(NaiveDate),
+    /// The return was dealt with (see `Absence::settled`).
+    Settled,
+    /// Recorded by mistake: gone from every desk.
+    Withdrawn,
 }
 
 /// Everything in a case's detail view.
@@ -355,6 +390,21 @@ pub trait Store: Send + Sync + 'static {
     /// Settles a pending command without a projection (one the case
     /// system refused, or whose result was stored otherwise).
     async fn zgw_pending_settle(&self, id: i64) -> StoreResult<()>;
+
+    /// Records an absence; [`StoreError::AbsenceOverlaps`] when it shares
+    /// a day with another of the same person.
+    async fn add_absence(&self, new: NewAbsence, audit: AuditDraft) -> StoreResult<Absence>;
+    /// An absence that was not withdrawn.
+    async fn absence(&self, id: i64) -> StoreResult<Option<Absence>>;
+    /// Changes an absence (see [`AbsenceChange`]).
+    async fn change_absence(
+        &self,
+        id: i64,
+        change: AbsenceChange,
+        audit: AuditDraft,
+    ) -> StoreResult<Absence>;
+    /// Notes that `case_id` went to `to` for the time of the absence.
+    async fn absence_moved(&self, absence_id: i64, case_id: i64, to: &str) -> StoreResult<()>;
 }
 
 /// Connects to `sqlite://PATH` or `postgres://...` and migrates.

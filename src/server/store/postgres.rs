@@ -19,6 +19,7 @@ const DIALECT_RESET_EXTRA: [&str; 1] = ["DROP FUNCTION IF EXISTS audit_log_appen
 const DIALECT_BEGIN_WRITE: &str = "BEGIN";
 
 include!("shared.rs");
+include!("shared_absences.rs");
 
 pub type PgStore = SqlStore;
 

@@ -6,13 +6,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::{FromRow, QueryBuilder, Transaction};
 
+use crate::domain::absence::Absence;
 use crate::domain::calendar::local_date;
 use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
-    CaseDetail, Contents, Counters, NewCase, PendingCommand, Projection, Seed, Store, StoreError,
-    StoreResult, SyncPage, TokenHolder, ZgwKind, ZgwLink,
+    AbsenceChange, CaseDetail, Contents, Counters, NewAbsence, NewCase, PendingCommand, Projection,
+    Seed, Store, StoreError, StoreResult, SyncPage, TokenHolder, ZgwKind, ZgwLink,
 };
 
 /// The store over one connection pool.
@@ -956,7 +957,9 @@ fn zgw_link_of_row(
 /// The tables in the order they can be dropped (every migration's table:
 /// a reseed over a database, as tests/replicas.rs does, fails on a table
 /// left out).
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 16] = [
+    "absence_moves",
+    "absences",
     "zgw_pending",
     "zgw_zaken",
     "audit_log",
@@ -1629,6 +1632,14 @@ impl Store for SqlStore {
         {
             changes.push((row.seq, Change::Person(row.into_person()?)));
         }
+        let logins: Vec<&str> = changes
+            .iter()
+            .filter_map(|(_, change)| match change {
+                Change::Person(p) => Some(p.login.as_str()),
+                _ => None,
+            })
+            .collect();
+        let absences = SqlStore::absences_of_people(&mut tx, &logins).await?;
         if let Some(login) = scope {
             let removed: Vec<(i64, i64)> = sqlx::query_as(
                 "SELECT seq, case_id FROM scope_revocations WHERE login = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
@@ -1663,6 +1674,7 @@ impl Store for SqlStore {
             cursor: if has_more { last } else { last.max(latest) },
             has_more,
             latest,
+            absences,
             ..SyncPage::default()
         };
         for (_, change) in changes {
@@ -1674,6 +1686,27 @@ impl Store for SqlStore {
             }
         }
         Ok(page)
+    }
+
+    async fn add_absence(&self, new: NewAbsence, audit: AuditDraft) -> StoreResult<Absence> {
+        self.insert_absence(new, audit).await
+    }
+
+    async fn absence(&self, id: i64) -> StoreResult<Option<Absence>> {
+        self.read_absence(id).await
+    }
+
+    async fn change_absence(
+        &self,
+        id: i64,
+        change: AbsenceChange,
+        audit: AuditDraft,
+    ) -> StoreResult<Absence> {
+        self.update_absence(id, change, audit).await
+    }
+
+    async fn absence_moved(&self, absence_id: i64, case_id: i64, to: &str) -> StoreResult<()> {
+        self.insert_absence_move(absence_id, case_id, to).await
     }
 
     async fn zgw_links(&self) -> StoreResult<Vec<ZgwLink>> {

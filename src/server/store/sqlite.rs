@@ -19,6 +19,7 @@ const DIALECT_RESET_EXTRA: [&str; 0] = [];
 const DIALECT_BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
 include!("shared.rs");
+include!("shared_absences.rs");
 
 pub type SqliteStore = SqlStore;
 
