@@ -822,6 +822,7 @@ fn caseload_counts_every_signal_and_says_over_capacity_in_numbers() {
             "Organisatie",
             "Specialisme",
             "Belasting",
+            "Afwezig",
             "Contact laat",
             "Termijn om",
             "Vast",

@@ -13,9 +13,10 @@ use serde::de::DeserializeOwned;
 use super::credentials::Credentials;
 use super::sso::{self, Session, SsoError};
 use super::wire::{
-    CaseDetailResponse, DecisionBody, Me, NewCaseBody, NewRequestBody, Problem, SyncResponse,
-    Tagged, entity_tag,
+    AbsenceChangeBody, CaseDetailResponse, DecisionBody, Me, NewAbsenceBody, NewCaseBody,
+    NewRequestBody, Problem, SyncResponse, Tagged, entity_tag,
 };
+use crate::domain::absence::Absence;
 use crate::domain::boards::Delta;
 use crate::domain::model::{Case, Request};
 use crate::domain::stats::{Bucket, Period, Throughput};
@@ -407,11 +408,22 @@ impl ApiClient {
         body: &impl Serialize,
         version: Option<(Tagged, i64, i64)>,
     ) -> Result<T, ApiFailure> {
+        self.write(Method::POST, path, body, version).await
+    }
+
+    /// Sends a change (`POST`, `PATCH`) with `body`.
+    async fn write<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+        version: Option<(Tagged, i64, i64)>,
+    ) -> Result<T, ApiFailure> {
         // A write may wait on the municipality's case system (several
         // writes and a re-read there), so it gets longer than a poll; cut
         // off, its outcome is unknown, and the user is told so.
         let mut builder = self
-            .request(Method::POST, path)
+            .request(method, path)
             .await?
             .json(body)
             .timeout(WRITE_TIMEOUT);
@@ -472,6 +484,32 @@ impl ApiClient {
             &format!("/api/v1/requests/{request_id}/decision"),
             body,
             Some((Tagged::Request, request_id, version)),
+        )
+        .await
+    }
+
+    /// Marks a casusregisseur absent.
+    pub async fn add_absence(
+        &self,
+        login: &str,
+        body: &NewAbsenceBody,
+    ) -> Result<Absence, ApiFailure> {
+        self.post(&format!("/api/v1/staff/{login}/absences"), body, None)
+            .await
+    }
+
+    /// A new last day for an absence, or its return settled.
+    pub async fn change_absence(
+        &self,
+        login: &str,
+        id: i64,
+        body: &AbsenceChangeBody,
+    ) -> Result<Absence, ApiFailure> {
+        self.write(
+            Method::PATCH,
+            &format!("/api/v1/staff/{login}/absences/{id}"),
+            body,
+            None,
         )
         .await
     }

@@ -136,7 +136,7 @@ pub struct AssignBody {
 }
 
 /// A casusregisseur away: the period only ("afwezig"), never why.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAbsenceBody {
     /// The first day away (YYYY-MM-DD).
@@ -150,7 +150,7 @@ pub struct NewAbsenceBody {
 
 /// A change to an absence: a new last day, or that the return was dealt
 /// with. Exactly one of the two.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct AbsenceChangeBody {
     /// Back earlier or later: the new last day away (YYYY-MM-DD).

@@ -2,15 +2,16 @@
 //! width) and its rows as cells. The desk draws these cells and `export`
 //! writes them, so the screen and the CSV say the same thing.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::labels;
 use crate::config::Language;
+use crate::domain::absence;
 use crate::domain::boards::{
     self, Board, CaseloadRow, DoorzettingsmachtRow, Focus, Index, MandateRow, Signal, Snapshot,
     StagnationRow, WaakvlamRow, WaakvlamUrgency, Why,
 };
-use crate::domain::calendar::DayCounting;
+use crate::domain::calendar::{DayCounting, local_date};
 use crate::domain::model::Person;
 use crate::domain::model::{Case, CaseStatus, Login, RiskFlag};
 use crate::domain::norms::Norms;
@@ -147,6 +148,9 @@ pub const CASELOAD: &[Column] = &[
     ),
     col("specialisme", "Specialisme", "Specialism", 8, 30, false, 5),
     col("belasting", "Belasting", "Load", 14, 26, false, 1),
+    // Away now ("t/m 11-12") or next ("14-12 t/m 18-12"): who to give
+    // nothing new, and whose cases need someone else.
+    col("afwezig", "Afwezig", "Away", 7, 17, false, 2),
     col(
         "contact_te_laat",
         "Contact laat",
@@ -402,7 +406,68 @@ pub fn load_cell(open: u32, capacity: Option<u32>) -> Cell {
     }
 }
 
-pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
+/// A person's absence now or next, as the caseload shows it.
+fn away_cell(snapshot: &Snapshot, login: Option<&str>, today: NaiveDate, lang: Language) -> Cell {
+    let absences = login.map_or(&[][..], |login| snapshot.absences_of(login));
+    // Back from a temporary absence: how many cases wait to go back (`A`).
+    let waiting: usize = absences
+        .iter()
+        .filter(|a| a.awaits_return(today))
+        .map(|a| crate::domain::redistribution::propose_return(snapshot, a).len())
+        .sum();
+    if waiting > 0 {
+        return Cell::toned(
+            format!("{} {waiting}", lang.pick("terug:", "back:")),
+            Tone::Soon,
+        )
+        .with_value(format!("back:{waiting}"));
+    }
+    match absence::current_or_next(absences, today) {
+        Some(a) if a.covers(today) => Cell::toned(
+            format!("{} {}", lang.pick("t/m", "until"), a.until.format("%d-%m")),
+            Tone::Soon,
+        )
+        .with_value(a.until.to_string()),
+        Some(a) => Cell::toned(
+            format!(
+                "{} {} {}",
+                a.from.format("%d-%m"),
+                lang.pick("t/m", "to"),
+                a.until.format("%d-%m")
+            ),
+            Tone::Dim,
+        )
+        .with_value(a.from.to_string()),
+        None => Cell::plain("").with_value(""),
+    }
+}
+
+/// The holder's name, and when something on the case falls due while
+/// they are away: `A. Bakker · afwezig`.
+fn holder_or_away(
+    snapshot: &Snapshot,
+    login: Option<&str>,
+    away: Option<NaiveDate>,
+    lang: Language,
+) -> Cell {
+    let cell = holder(snapshot, login);
+    match away {
+        Some(until) => Cell {
+            text: format!("{} · {}", cell.text, lang.pick("afwezig", "away")),
+            tone: Tone::Soon,
+            ..cell
+        }
+        .with_value(format!("{} {until}", login.unwrap_or_default())),
+        None => cell,
+    }
+}
+
+pub fn caseload(
+    rows: &[CaseloadRow],
+    snapshot: &Snapshot,
+    today: NaiveDate,
+    lang: Language,
+) -> Vec<TableRow> {
     rows.iter()
         .map(|row| {
             let name = match &row.login {
@@ -418,6 +483,7 @@ pub fn caseload(rows: &[CaseloadRow], lang: Language) -> Vec<TableRow> {
                     Cell::plain(row.organisation.clone()),
                     Cell::plain(row.specialism.clone().unwrap_or_default()),
                     load_cell(row.open, row.capacity),
+                    away_cell(snapshot, row.login.as_deref(), today, lang),
                     count(row.first_contact_late, Tone::Late),
                     count(row.decision_late, Tone::Late),
                     count(row.stuck, Tone::Late),
@@ -488,7 +554,12 @@ pub fn stagnation(
                 signals_cell(&row.signals, lang, working_days),
                 lateness_cell(Some(row.worst()), lang, working_days),
                 badges(&row.risk_flags),
-                holder(snapshot, row.casusregisseur.as_deref()),
+                holder_or_away(
+                    snapshot,
+                    row.casusregisseur.as_deref(),
+                    row.holder_away,
+                    lang,
+                ),
                 Cell::plain(row.organisation.clone().unwrap_or_default()),
             ],
         })
@@ -707,6 +778,32 @@ pub fn status(lang: Language, status: CaseStatus) -> &'static str {
     }
 }
 
+/// A case's signals, and "regisseur afwezig" when something on it falls
+/// due while its holder is away.
+fn with_holder_away(signals: Cell, away: Option<NaiveDate>, lang: Language) -> Cell {
+    let Some(until) = away else {
+        return signals;
+    };
+    let mark = format!(
+        "{} {}",
+        lang.pick("regisseur afwezig t/m", "casusregisseur away until"),
+        until.format("%d-%m")
+    );
+    let value = match signals.value.as_deref() {
+        Some("") | None => "holder_away".to_string(),
+        Some(v) => format!("{v};holder_away"),
+    };
+    if signals.value.as_deref() == Some("") {
+        Cell::toned(mark, Tone::Soon).with_value(value)
+    } else {
+        Cell {
+            text: format!("{} · {mark}", signals.text),
+            ..signals
+        }
+        .with_value(value)
+    }
+}
+
 pub fn cases_of(
     cases: &[&Case],
     index: &Index,
@@ -734,7 +831,11 @@ pub fn cases_of(
                     Cell::plain(case.pseudonym.clone()),
                     Cell::plain(labels::domain(lang, case.domain)),
                     Cell::plain(status(lang, case.status)),
-                    signals_cell(&signals, lang, working_days),
+                    with_holder_away(
+                        signals_cell(&signals, lang, working_days),
+                        index.holder_away(case.id),
+                        lang,
+                    ),
                     late,
                     badges(&case.risk_flags),
                 ],
@@ -789,7 +890,7 @@ impl BoardRows {
         now: DateTime<Utc>,
     ) -> Vec<TableRow> {
         match self {
-            BoardRows::Caseload(rows) => caseload(rows, lang),
+            BoardRows::Caseload(rows) => caseload(rows, snapshot, local_date(now), lang),
             BoardRows::Stagnatie(rows) => stagnation(rows, snapshot, counting, lang),
             BoardRows::Mandaat(rows) => mandate(rows, snapshot, lang),
             BoardRows::Doorzettingsmacht(rows) => doorzettingsmacht(rows, snapshot, lang, now),

@@ -45,6 +45,7 @@ pub enum Action {
     CustomPeriod,
     FollowUp,
     Postpone,
+    Absence,
     Login,
 }
 
@@ -65,6 +66,7 @@ impl Action {
                 | Action::DefaultNotice
                 | Action::FollowUp
                 | Action::Postpone
+                | Action::Absence
         )
     }
 }
@@ -307,6 +309,13 @@ pub const BINDINGS: &[Binding] = &[
         [key('l')],
         "nacontact later",
         "postpone follow-up"
+    ),
+    bind!(
+        Absence,
+        Board,
+        [key('A')],
+        "afwezig / herverdelen",
+        "absent / redistribute"
     ),
     bind!(Period, Board, [key('p')], "periode", "period"),
     bind!(

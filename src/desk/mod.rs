@@ -290,5 +290,13 @@ pub async fn act(
             .request_action(request_id, action, &body, version)
             .await
             .map(|request| Changed::Request(Box::new(request))),
+        ActionCall::Absence { login, body } => client
+            .add_absence(&login, &body)
+            .await
+            .map(|absence| Changed::Absence(Box::new(absence))),
+        ActionCall::AbsenceChange { login, id, body } => client
+            .change_absence(&login, id, &body)
+            .await
+            .map(|absence| Changed::Absence(Box::new(absence))),
     }
 }

@@ -81,6 +81,15 @@ impl Snapshot {
             self.people.insert(person.login.clone(), person);
         }
         for (login, absences) in delta.absences {
+            // Whether their cases fall due while they are away changed.
+            if self.absences_of(&login) != absences.as_slice() {
+                touched.extend(
+                    self.cases
+                        .values()
+                        .filter(|c| c.casusregisseur.as_deref() == Some(login.as_str()))
+                        .map(|c| c.id),
+                );
+            }
             if absences.is_empty() {
                 self.absences.remove(&login);
             } else {
@@ -136,6 +145,9 @@ impl Focus {
 struct CaseFacts {
     stagnation: Vec<Stagnation>,
     high_risk: bool,
+    /// The holder's last day away, when something falls due on the case
+    /// while they are (see [`holder_away`]).
+    holder_away: Option<NaiveDate>,
 }
 
 /// Derived facts per open case, kept up to date incrementally.
@@ -181,11 +193,16 @@ impl Index {
                 Some(case) => {
                     let requests: Vec<Request> = snapshot.requests_of(*id).cloned().collect();
                     let requests = requests.as_slice();
+                    let holder_away = case.casusregisseur.as_deref().and_then(|holder| {
+                        let requests: Vec<&Request> = requests.iter().collect();
+                        holder_away(case, &requests, snapshot.absences_of(holder), norms, now)
+                    });
                     self.facts.insert(
                         *id,
                         CaseFacts {
                             stagnation: norms.stagnation(case, requests, now),
                             high_risk: case.is_high_risk(),
+                            holder_away,
                         },
                     );
                 }
@@ -203,6 +220,32 @@ impl Index {
             .get(&case_id)
             .map_or(&[], |f| f.stagnation.as_slice())
     }
+
+    /// The holder's last day away, when something falls due on the case
+    /// while they are: "regisseur afwezig".
+    pub fn holder_away(&self, case_id: i64) -> Option<NaiveDate> {
+        self.facts.get(&case_id).and_then(|f| f.holder_away)
+    }
+}
+
+/// The last day away of `case`'s holder, when something falls due on it
+/// while they are away: now or in their next absence. Away today, what is
+/// already late counts too (someone must do it now); a coming absence
+/// counts what falls due from its first day.
+pub fn holder_away(
+    case: &Case,
+    requests: &[&Request],
+    absences: &[Absence],
+    norms: &Norms,
+    now: DateTime<Utc>,
+) -> Option<NaiveDate> {
+    let today = local_date(now);
+    let absence = super::absence::current_or_next(absences, today)?;
+    let due = super::absence::due_by(case, requests, norms, absence.until);
+    let away_now = absence.covers(today);
+    due.iter()
+        .any(|(_, day)| away_now || *day >= absence.from)
+        .then_some(absence.until)
 }
 
 /// One row of the caseload board: a casusregisseur and their load, with
@@ -486,6 +529,11 @@ pub struct StagnationRow {
     pub organisation: Option<String>,
     pub risk_flags: Vec<RiskFlag>,
     pub high_risk: bool,
+    /// The holder's last day away, when something falls due while they
+    /// are: "regisseur afwezig". Not exported: staff absence is no
+    /// business of a board's export.
+    #[serde(skip)]
+    pub holder_away: Option<NaiveDate>,
 }
 
 /// One face of stagnation of a case, with how bad it is.
@@ -556,6 +604,7 @@ pub(crate) fn stagnation_row(case: &Case, index: &Index, focus: &Focus) -> Optio
         organisation: case.organisation.clone(),
         risk_flags: case.risk_flags.clone(),
         high_risk: facts.high_risk,
+        holder_away: facts.holder_away,
     })
 }
 

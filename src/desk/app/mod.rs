@@ -31,6 +31,7 @@ mod mouse;
 mod palette;
 mod relogin;
 mod table;
+mod team;
 
 pub use crate::domain::suggest::Candidate;
 pub use dialog::{Dialog, DialogKind, Flight, Gone, Picker, Seen};
@@ -38,6 +39,7 @@ pub use mouse::Tab;
 pub use palette::{Palette, PaletteCommand};
 pub use relogin::{Relogin, ReloginMsg};
 pub use table::{Sort, TableView};
+pub use team::{AbsenceField, AbsenceForm, Outcome, ProposalRow, Redistribution, RowPicker, Stage};
 
 /// Everything that can happen to the desk.
 #[derive(Debug)]
@@ -95,6 +97,7 @@ pub enum Msg {
 pub enum Changed {
     Case(Box<Case>),
     Request(Box<Request>),
+    Absence(Box<crate::domain::absence::Absence>),
 }
 
 /// Work for the runtime: network calls and notifications.
@@ -146,6 +149,17 @@ pub enum ActionCall {
         action: &'static str,
         body: serde_json::Value,
         version: i64,
+    },
+    /// Marks a casusregisseur absent.
+    Absence {
+        login: Login,
+        body: crate::api::wire::NewAbsenceBody,
+    },
+    /// Changes an absence (a new last day, the return settled).
+    AbsenceChange {
+        login: Login,
+        id: i64,
+        body: crate::api::wire::AbsenceChangeBody,
     },
 }
 
@@ -205,6 +219,10 @@ pub enum Overlay {
     /// Typing a period of one's own for the Doorstroom board; the error
     /// stays beside what was typed.
     Period(Input, Option<String>),
+    /// Marking a casusregisseur absent.
+    Absence(AbsenceForm),
+    /// Who takes an absent casusregisseur's cases, or the way back.
+    Redistribution(Redistribution),
 }
 
 #[derive(Debug)]
@@ -388,6 +406,10 @@ impl App {
 
     /// Whether a column is hidden by configuration or the palette.
     pub fn hidden(&self, column: &Column) -> bool {
+        // Nobody away, now or planned: the column would be empty.
+        if column.key == "afwezig" && self.snapshot.absences.is_empty() {
+            return true;
+        }
         self.view()
             .and_then(|v| match v {
                 View::Board(b) => self.settings.hidden.get(&b),
@@ -433,6 +455,13 @@ impl App {
     /// Working days from today to a legal deadline (negative: past).
     pub fn working_days_until(&self, deadline: DateTime<Utc>) -> i64 {
         self.settings.norms.working_days_left(deadline, self.now)
+    }
+
+    /// The open cases `login` holds, as the caseload counts them.
+    pub fn open_of(&self, login: &str) -> u32 {
+        self.live
+            .caseload_row(&self.snapshot, &Some(login.to_string()))
+            .map_or(0, |row| row.open)
     }
 
     /// Open referrals nobody holds yet (the Doorstroom load counts only
@@ -601,14 +630,22 @@ impl App {
             let replaced =
                 holders.iter().all(
                     |holder| match self.live.caseload_row(&self.snapshot, holder) {
-                        Some(row) => table.replace(columns::caseload(&[row], lang).remove(0)),
+                        Some(row) => table.replace(
+                            columns::caseload(&[row], &self.snapshot, local_date(self.now), lang)
+                                .remove(0),
+                        ),
                         None => !table
                             .board_rows()
                             .any(|r| r.key == RowKey::Person(holder.clone())),
                     },
                 );
             if !replaced {
-                table.set_rows(columns::caseload(&self.live.caseload(&self.snapshot), lang));
+                table.set_rows(columns::caseload(
+                    &self.live.caseload(&self.snapshot),
+                    &self.snapshot,
+                    local_date(self.now),
+                    lang,
+                ));
             }
             table.scroll_to_selection(page);
         }
@@ -801,21 +838,24 @@ impl App {
     }
 
     fn on_action_done(&mut self, ticket: u64, result: Result<Changed, ApiFailure>) -> Vec<Command> {
+        if let Some(commands) = self.on_team_done(ticket, &result) {
+            return commands;
+        }
         let done = self.in_flight.remove(&ticket).unwrap_or_default();
         let dialog_open = matches!(&self.overlay, Some(Overlay::Dialog(d)) if d.ticket == ticket);
         match result {
             Ok(changed) => {
-                let delta = match changed {
-                    Changed::Case(case) => Delta {
+                match changed {
+                    Changed::Case(case) => self.apply(Delta {
                         cases: vec![*case],
                         ..Delta::default()
-                    },
-                    Changed::Request(request) => Delta {
+                    }),
+                    Changed::Request(request) => self.apply(Delta {
                         requests: vec![*request],
                         ..Delta::default()
-                    },
-                };
-                self.apply(delta);
+                    }),
+                    Changed::Absence(absence) => self.absence_changed(&absence),
+                }
                 if dialog_open {
                     self.overlay = None;
                 }
@@ -985,6 +1025,7 @@ impl App {
                     && case.is_some_and(|c| c.escalated)
             }
             Action::Login => self.sso,
+            Action::Absence => self.absence_target().is_some(),
             _ => true,
         }
     }
@@ -1001,6 +1042,7 @@ impl App {
         let page = self.page();
         match action {
             Action::Quit => self.quit = true,
+            Action::Absence => return self.open_absence(),
             Action::GoBoard => {
                 if let KeyCode::Char(c) = key.code
                     && let Some(digit) = c.to_digit(10)
@@ -1304,6 +1346,8 @@ impl App {
 
     fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
         match overlay {
+            Overlay::Absence(form) => self.on_absence_key(form, key),
+            Overlay::Redistribution(plan) => self.on_redistribution_key(plan, key),
             Overlay::Help => {
                 if !matches!(
                     key.code,

@@ -18,6 +18,7 @@ mod case;
 mod dialog;
 mod popups;
 mod table;
+mod team;
 
 use case::draw_detail;
 use dialog::draw_dialog;
@@ -134,6 +135,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Overlay::Dialog(dialog) => {
                 dim(frame);
                 draw_dialog(frame, app, theme, dialog);
+            }
+            Overlay::Absence(form) => {
+                dim(frame);
+                team::draw_absence_form(frame, app, theme, form);
+            }
+            Overlay::Redistribution(plan) => {
+                dim(frame);
+                team::draw_redistribution(frame, app, theme, plan);
             }
             Overlay::Period(input, error) => {
                 dim(frame);
