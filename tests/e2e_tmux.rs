@@ -593,3 +593,166 @@ async fn a_mandate_holder_moves_the_decision_term_in_a_terminal() {
 
     desk.quit().await;
 }
+
+/// The table rows of the redistribution proposal on screen: case number,
+/// and the name in its "Naar" column (the words between the due dates and
+/// the load gauge).
+fn proposal_rows(screen: &str, names: &[String]) -> Vec<(String, String, String)> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            let at = line.find("✓ KST-").or_else(|| line.find("✗ KST-"))?;
+            let row = &line[at..];
+            let number = row[4..].split_whitespace().next()?.to_string();
+            let to = names
+                .iter()
+                .filter(|n| row.contains(&format!(" {n} ")))
+                .max_by_key(|n| n.len())?
+                .clone();
+            Some((row[..3].trim().to_string(), number, to))
+        })
+        .collect()
+}
+
+/// Acceptance point 2 of issue 21: pr-jeugd marks cr-07 absent for a
+/// week, adjusts the proposal (another person for one case), confirms
+/// once; every case lands where the table said, and a case changed
+/// meanwhile (its holder recorded an activity) is reported, not moved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_procesregisseur_redistributes_an_absent_casusregisseurs_cases_in_a_terminal() {
+    if tmux_missing() {
+        return;
+    }
+    let desk = Desk::open("absence", "pr-jeugd");
+    let (tmux, port) = (&desk.tmux, desk.port);
+    let _server = desk.serve(true).await;
+    desk.synced().await;
+
+    let page = api(port, "pr-jeugd", "/api/v1/sync").await;
+    let people = page["people"].as_array().unwrap().clone();
+    let name_of = |login: &str| {
+        people
+            .iter()
+            .find(|p| p["login"] == login)
+            .map(|p| p["display_name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let login_of = |name: &str| {
+        people
+            .iter()
+            .find(|p| p["display_name"] == name)
+            .map(|p| p["login"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("nobody named {name}"))
+    };
+    let names: Vec<String> = people
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap().to_string())
+        .collect();
+    let (cases, _) = everything(port).await;
+    let held: Vec<&Value> = cases
+        .iter()
+        .filter(|c| {
+            c["casusregisseur"] == "cr-07"
+                && !["closed", "waakvlam"].contains(&c["status"].as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        held.len() >= 2,
+        "cr-07 holds cases in the demo: {}",
+        held.len()
+    );
+    let absent = name_of("cr-07");
+
+    // Caseload, cr-07's row, `A`: the form; a week from today.
+    tmux.keys(&["1"]);
+    tmux.wait_for("Caseload ·", 10).await;
+    tmux.keys(&["/"]);
+    tmux.wait_for("typ om te filteren", 10).await;
+    tmux.text(&format!("'{absent}"));
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["A"]);
+    tmux.wait_for(&format!("Afwezig · {absent}"), 10).await;
+    for _ in 0..12 {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.text("01-12-2026");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Herverdelen ·", 10).await;
+    // Every open case of theirs, not only what falls due this week.
+    tmux.keys(&["a"]);
+    let screen = tmux.wait_for("Alle open zaken", 10).await;
+    let proposed = proposal_rows(&screen, &names);
+    assert_eq!(proposed.len(), held.len(), "{screen}");
+
+    // Another person for the first case: the second in the picker.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Naar wie", 10).await;
+    tmux.keys(&["Down", "Enter"]);
+    let screen = tmux
+        .wait_until("the picker closed", 10, |s| !s.contains("Naar wie"))
+        .await;
+    let adjusted = proposal_rows(&screen, &names);
+    assert_ne!(adjusted[0].2, proposed[0].2, "{screen}");
+    assert_eq!(adjusted[1..], proposed[1..]);
+
+    // Meanwhile cr-07 records an activity on the second case.
+    let changed = &adjusted[1].1;
+    let case = held
+        .iter()
+        .find(|c| c["number"] == changed.as_str())
+        .unwrap();
+    let (id, version) = (
+        case["id"].as_i64().unwrap(),
+        case["version"].as_i64().unwrap(),
+    );
+    let response = reqwest::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{port}/api/v1/cases/{id}/activity"
+        ))
+        .bearer_auth("demo-cr-07")
+        .header(
+            "if-match",
+            regiedesk::api::wire::entity_tag(regiedesk::api::wire::Tagged::Case, id, version),
+        )
+        .json(&json!({"note": "huisbezoek"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    tmux.keys(&["c"]);
+    tmux.wait_for("Reden, voor alle verplaatsingen", 10).await;
+    tmux.text("afwezig week 49");
+    tmux.keys(&["Enter"]);
+    let screen = tmux
+        .wait_until("every case answered", 30, |s| s.contains("verplaatst;"))
+        .await;
+    let changed_line = screen
+        .lines()
+        .find(|l| l.contains(changed.as_str()))
+        .unwrap();
+    assert!(changed_line.contains("intussen gewijzigd"), "{screen}");
+
+    // Every case is where the table said, but the changed one.
+    let (after, _) = everything(port).await;
+    for (_, number, to) in &adjusted {
+        let case = after
+            .iter()
+            .find(|c| c["number"] == number.as_str())
+            .unwrap();
+        let expected = if number == changed {
+            "cr-07".to_string()
+        } else {
+            login_of(to)
+        };
+        assert_eq!(case["casusregisseur"], expected.as_str(), "{number}");
+    }
+    tmux.keys(&["Enter"]);
+    // Caseload says cr-07 is away until Tuesday.
+    tmux.wait_until("the absence on Caseload", 10, |s| {
+        s.lines()
+            .any(|l| l.contains(&absent) && l.contains("t/m 01-12"))
+    })
+    .await;
+    desk.quit().await;
+}

@@ -230,7 +230,7 @@ pub(super) fn draw_redistribution(
 
     // Widths: marker 2, number 14, household 9, load 15, the rest shared.
     let room = usize::from(inner.width).saturating_sub(2 + 14 + 9 + 15 + 4);
-    let due_width = (room / 4).max(12);
+    let due_width = (room / 4).max(23);
     let to_width = (room / 5).max(12);
     let why_width = room.saturating_sub(due_width + to_width).max(8);
     frame.render_widget(
@@ -273,13 +273,18 @@ pub(super) fn draw_redistribution(
             .take(rows.height.into())
             .map(|(i, row)| {
                 let case = app.snapshot.cases.get(&row.line.case_id);
-                let due = row
-                    .line
-                    .due
-                    .iter()
-                    .map(|(what, day)| format!("{} {}", what.label(), labels::short_date(*day)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                // The first thing due, and how many more after it.
+                let due = match row.line.due.as_slice() {
+                    [] => String::new(),
+                    [(what, day), rest @ ..] => {
+                        let more = if rest.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" +{}", rest.len())
+                        };
+                        format!("{} {}{more}", what.label(), labels::short_date(*day))
+                    }
+                };
                 let to = row
                     .line
                     .to
