@@ -213,7 +213,8 @@ pub const MANDAAT: &[Column] = &[
         false,
         3,
     ),
-    col("termijn", "Termijn", "Deadline", 10, 40, false, 1),
+    // Wide enough for "ingebreke sinds 20-11 · dwangsom vanaf 04-12".
+    col("termijn", "Termijn", "Deadline", 10, 46, false, 1),
 ];
 
 pub const DOORZETTINGSMACHT: &[Column] = &[

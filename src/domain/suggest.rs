@@ -34,6 +34,11 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// Room for one more case (no capacity set: none).
+    pub fn has_room(&self) -> bool {
+        self.capacity.is_some_and(|capacity| self.open < capacity)
+    }
+
     pub fn load(&self) -> f64 {
         match self.capacity {
             Some(capacity) if capacity > 0 => f64::from(self.open) / f64::from(capacity),
@@ -125,6 +130,9 @@ pub fn candidates(case: &Case, snapshot: &Snapshot, index: &Index) -> Vec<Candid
                 // The current holder is shown, but never suggested.
                 c.current,
                 c.role != Role::Casusregisseur,
+                // Nobody is pushed over capacity while someone has room,
+                // whatever the fit (as `redistribution` does for a set).
+                !c.has_room(),
                 // In the domain, then not yet known, then another domain.
                 match c.domain_fit {
                     Some(true) => 0,
@@ -230,6 +238,25 @@ mod tests {
             "domain, then specialism fit, then load; procesregisseurs last, \
              and the doorzettingsmacht regisseur never (only by take-over)"
         );
+    }
+
+    #[test]
+    fn someone_with_room_comes_before_a_better_fit_that_is_full() {
+        let mut snapshot = Snapshot::default();
+        let mut cases = vec![case(1, CaseDomain::Jeugd, None)];
+        // jeugd-full holds 2 youth cases at a capacity of 2; adults has room.
+        cases.push(case(2, CaseDomain::Jeugd, Some("jeugd-full")));
+        cases.push(case(3, CaseDomain::Jeugd, Some("jeugd-full")));
+        cases.push(case(4, CaseDomain::Volwassenen, Some("adults")));
+        snapshot.apply(Delta {
+            cases,
+            people: vec![
+                person("jeugd-full", Role::Casusregisseur, "opvoeding", 2),
+                person("adults", Role::Casusregisseur, "ouderen", 14),
+            ],
+            ..Delta::default()
+        });
+        assert_eq!(order(&snapshot, 1), ["adults", "jeugd-full"]);
     }
 
     #[test]

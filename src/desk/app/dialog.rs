@@ -340,6 +340,16 @@ pub struct TermOutcome {
     pub body: serde_json::Value,
 }
 
+/// A day as users type it, with or without the year: `3-12` is the 3rd
+/// of December of `today`'s year.
+pub fn parse_day_near(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    parse_day(text).or_else(|| {
+        let (day, month) = text.trim().trim_end_matches('-').split_once('-')?;
+        NaiveDate::from_ymd_opt(today.year(), month.parse().ok()?, day.parse().ok()?)
+    })
+}
+
 /// A day as users type it: `21-05-2027`, `21-5-2027` or `2027-05-21`.
 pub fn parse_day(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
@@ -545,6 +555,10 @@ impl App {
                 } else {
                     dialog.reason.handle_event(&event);
                 }
+                // What was refused is being changed: the old words go.
+                if let Flight::Refused(_) = dialog.flight {
+                    dialog.flight = Flight::Editing;
+                }
             }
         }
         self.overlay = Some(Overlay::Dialog(dialog));
@@ -566,15 +580,33 @@ impl App {
                 }
                 None => return Vec::new(),
             };
-            let done = format!(
-                "{} · {} {}",
-                outcome.next.number,
-                lang.pick("beslissen vóór", "decide by"),
-                crate::desk::labels::date(
-                    lang,
-                    crate::domain::calendar::local_date(outcome.next.decide_by)
-                )
-            );
+            // After an ingebrekestelling what counts is the dwangsom's first
+            // day, not the passed decision date.
+            let done = match &outcome.next.term.default_notice {
+                Some(notice) if dialog.kind == (DialogKind::DefaultNotice { request_id }) => {
+                    format!(
+                        "{} · {} {}",
+                        outcome.next.number,
+                        lang.pick("dwangsom vanaf", "penalty from"),
+                        crate::desk::labels::date(
+                            lang,
+                            crate::domain::term::dwangsom_day_one(
+                                notice.received_on,
+                                &self.settings.norms.calendar
+                            )
+                        )
+                    )
+                }
+                _ => format!(
+                    "{} · {} {}",
+                    outcome.next.number,
+                    lang.pick("beslissen vóór", "decide by"),
+                    crate::desk::labels::date(
+                        lang,
+                        crate::domain::calendar::local_date(outcome.next.decide_by)
+                    )
+                ),
+            };
             let call = ActionCall::Request {
                 request_id,
                 action: outcome.action,
@@ -582,6 +614,24 @@ impl App {
                 version: dialog.version(),
             };
             return self.send(dialog, call, done);
+        }
+        // Only requests in the plan can be approved: the dialog said so,
+        // and Enter does not send what the server must refuse.
+        if let DialogKind::Approve { request_id } = dialog.kind
+            && self
+                .snapshot
+                .requests
+                .get(&request_id)
+                .is_some_and(|r| !r.in_plan)
+        {
+            dialog.flight = Flight::Refused(
+                lang.pick(
+                    "Niet in het plan: toekennen kan niet. Wijs af (r), of laat de casusregisseur de hulp eerst in het plan opnemen.",
+                    "Not in the plan: it cannot be approved. Reject it (r), or have the casusregisseur put the help in the plan first.",
+                )
+                .to_string(),
+            );
+            return Vec::new();
         }
         let mut reason = dialog.reason.value().trim().to_string();
         let mut postpone_to = None;
@@ -600,10 +650,15 @@ impl App {
             reason = why;
         }
         if reason.is_empty() && dialog.reason_required(&self.snapshot) {
-            dialog.flight = Flight::Refused(
-                lang.pick("Een reden is verplicht.", "A reason is required.")
-                    .to_string(),
-            );
+            // The field's own name: the concern of a follow-up is a note.
+            let required = match dialog.kind {
+                DialogKind::FollowUp { concern: true, .. } => lang.pick(
+                    "Een notitie over de zorg is verplicht.",
+                    "A note on the concern is required.",
+                ),
+                _ => lang.pick("Een reden is verplicht.", "A reason is required."),
+            };
+            dialog.flight = Flight::Refused(required.to_string());
             return Vec::new();
         }
         let reason = (!reason.is_empty()).then_some(reason);
@@ -653,8 +708,17 @@ impl App {
                 let Some(to) = dialog.picker.as_ref().and_then(|p| p.chosen.clone()) else {
                     return Vec::new();
                 };
+                let first = self
+                    .snapshot
+                    .cases
+                    .get(&case_id)
+                    .is_some_and(|c| c.casusregisseur.is_none());
                 let (action, words) = if matches!(dialog.kind, DialogKind::Reassign { .. }) {
-                    ("assign", lang.pick("herverdeeld naar", "reassigned to"))
+                    if first {
+                        ("assign", lang.pick("toegewezen aan", "assigned to"))
+                    } else {
+                        ("assign", lang.pick("herverdeeld naar", "reassigned to"))
+                    }
                 } else {
                     (
                         "waakvlam/assign",
@@ -801,12 +865,12 @@ impl App {
         let amount = dialog.amount.value().trim();
         let note = note.unwrap_or("…");
         let day = || {
-            parse_day(amount).ok_or_else(|| {
-                lang.pick(
-                    "Vul een datum in als 21-05-2027.",
-                    "Enter a date such as 21-05-2027.",
-                )
-                .to_string()
+            parse_day_near(amount, today).ok_or_else(|| {
+                let example = today.format("%d-%m-%Y");
+                match lang {
+                    Language::Nl => format!("Vul een datum in als {example}."),
+                    Language::En => format!("Enter a date such as {example}."),
+                }
             })
         };
         let count = |what_nl: &str, what_en: &str| {

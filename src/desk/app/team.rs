@@ -9,7 +9,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::dialog::{Flight, parse_day};
+use super::dialog::{Flight, parse_day_near};
 use super::{ActionCall, App, Changed, Command, Overlay, StatusKind, fuzzy};
 use crate::api::client::ApiFailure;
 use crate::api::wire::{AbsenceChangeBody, AssignBody, NewAbsenceBody};
@@ -226,7 +226,11 @@ impl App {
             }
             KeyCode::Enter => {
                 let today = local_date(self.now);
-                let period = match (parse_day(form.from.value()), parse_day(form.until.value())) {
+                let (from, until) = (
+                    parse_day_near(form.from.value(), today),
+                    parse_day_near(form.until.value(), today),
+                );
+                let period = match (from, until) {
                     (Some(from), Some(until)) => {
                         absence::check_period(from, until, today).map(|()| (from, until))
                     }

@@ -39,8 +39,19 @@ fn dialog_title(app: &App, dialog: &Dialog) -> String {
             lang.pick("Aanvraag afwijzen", "Reject request"),
             request_number(request_id),
         ),
+        // A referral nobody holds yet is assigned, not reassigned.
         DialogKind::Reassign { case_id } => {
-            (lang.pick("Herverdelen", "Reassign"), case_number(case_id))
+            let first = app
+                .snapshot
+                .cases
+                .get(&case_id)
+                .is_some_and(|c| c.casusregisseur.is_none());
+            let what = if first {
+                lang.pick("Toewijzen", "Assign")
+            } else {
+                lang.pick("Herverdelen", "Reassign")
+            };
+            (what, case_number(case_id))
         }
         DialogKind::Escalate { case_id } => {
             (lang.pick("Opschalen", "Escalate"), case_number(case_id))
@@ -158,6 +169,10 @@ fn term_preview(app: &App, theme: Theme, dialog: &Dialog) -> Line<'static> {
                 ),
             };
             Line::styled(text, theme.tone(Tone::InTime).add_modifier(Modifier::BOLD))
+        }
+        // Nothing typed yet is not an error: say what to type.
+        Some(Err(why)) if dialog.amount.value().trim().is_empty() => {
+            Line::styled(format!("→ {why}"), theme.tone(Tone::Dim))
         }
         Some(Err(why)) => Line::styled(format!("✗ {why}"), theme.tone(Tone::Late)),
         None => Line::raw(""),
@@ -387,7 +402,29 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
             .picker
             .as_ref()
             .and_then(|p| p.chosen.as_deref())
-            .map(|l| format!("{} {} · ", lang.pick("Naar", "To"), app.snapshot.name_of(l)))
+            .map(|l| {
+                // Chosen although full: said beside the name, not hidden.
+                let full = app
+                    .candidates(dialog)
+                    .into_iter()
+                    .chain(dialog.picker.iter().flat_map(|p| p.listed.clone()))
+                    .find(|c| c.login == l)
+                    .filter(|c| !c.has_room() && c.capacity.is_some())
+                    .map(|c| {
+                        format!(
+                            " (⚠ {} {}/{})",
+                            lang.pick("geen ruimte:", "no room:"),
+                            c.open,
+                            c.capacity.unwrap_or_default()
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "{} {}{full} · ",
+                    lang.pick("Naar", "To"),
+                    app.snapshot.name_of(l)
+                )
+            })
             .unwrap_or_default();
         if !dialog.kind.has_reason() {
             (amount_label(lang, dialog.kind).to_string(), &dialog.amount)
@@ -470,7 +507,7 @@ fn draw_candidates(
 ) {
     let lang = app.lang();
     // Room left beside the marker, the gauge and the counts, shared out.
-    let room = usize::from(area.width).saturating_sub(2 + 15 + 16 + 3);
+    let room = usize::from(area.width).saturating_sub(2 + 15 + 22 + 3);
     let name = (room * 3 / 10).clamp(14, 22);
     let organisation = (room * 3 / 10).clamp(10, 16);
     let specialism = room.saturating_sub(name + organisation).clamp(8, 32);
@@ -496,7 +533,7 @@ fn draw_candidates(
                     theme.tone(if n > 0 { Tone::Late } else { Tone::Dim }),
                 )
             };
-            spans.push(count(c.late, lang.pick("laat", "late")));
+            spans.push(count(c.late, lang.pick("contact laat", "contact late")));
             spans.push(count(c.stuck, lang.pick("vast", "stuck")));
             if c.current {
                 spans.push(Span::styled(

@@ -303,14 +303,23 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'_> {
         // The numbers come before the bar, and "1981/12" before "+1969"
         // (the tone and the marker still say it is over): at a region's
         // loads a narrow column otherwise cut "1981/12" to "1981/1".
-        let text = match cell.text.split_once(' ') {
-            Some((numbers, _)) if cell.text.chars().count() as u16 + 2 > width => numbers,
-            _ => cell.text.as_str(),
-        };
+        // The bar's width comes from the numbers alone, so a load over
+        // capacity ("19/14 +5") is never drawn shorter than a full one;
+        // the "+5" follows when it fits.
+        let numbers = cell
+            .text
+            .split_once(' ')
+            .map_or(cell.text.as_str(), |(numbers, _)| numbers);
+        let around = 1 + marker.chars().count() as u16;
         // A fixed bar width keeps the gauges of a column aligned.
         let bar = width
-            .saturating_sub(text.chars().count() as u16 + 2)
+            .saturating_sub(numbers.chars().count() as u16 + around)
             .min(GAUGE_BAR);
+        let text = if bar + around + cell.text.chars().count() as u16 <= width {
+            cell.text.as_str()
+        } else {
+            numbers
+        };
         let filled = ((ratio.min(1.0) * f64::from(bar)).round() as u16).min(bar);
         return Line::from(vec![
             Span::styled("█".repeat(filled.into()), style),

@@ -1,0 +1,249 @@
+//! What a day at the desk tripped over (issue 21, section 4), each point
+//! as the test that shows it mended. The fixture's clock stands at Tuesday
+//! 24 November 2026.
+
+mod desk_fixture;
+
+use crossterm::event::KeyCode;
+use desk_fixture::{delta, desk, desk_with, screen, settings, terms_delta, waakvlam_delta};
+use regiedesk::desk::app::{App, Changed, Command, DialogKind, Flight, Msg, Overlay};
+use regiedesk::desk::columns::RowKey;
+use regiedesk::desk::screens::{key, typed};
+use regiedesk::domain::boards::Delta;
+use regiedesk::domain::term::DefaultNotice;
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(key(code))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for msg in typed(text) {
+        app.update(msg);
+    }
+}
+
+fn flight(app: &App) -> Flight {
+    match &app.overlay {
+        Some(Overlay::Dialog(dialog)) => dialog.flight.clone(),
+        other => panic!("expected a dialog, got {other:?}"),
+    }
+}
+
+fn sends(commands: &[Command]) -> bool {
+    commands.iter().any(|c| matches!(c, Command::Act { .. }))
+}
+
+/// Selects the row of `key` on the board on screen.
+fn select(app: &mut App, key: RowKey) {
+    let table = app.table().unwrap();
+    let at = table
+        .visible
+        .iter()
+        .position(|&i| table.rows[i].key == key)
+        .unwrap_or_else(|| panic!("{key:?} on the board"));
+    press(app, KeyCode::Char('g'));
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+}
+
+fn request_row(app: &App, number: &str) -> RowKey {
+    let request = app
+        .snapshot
+        .requests
+        .values()
+        .find(|r| r.number == number)
+        .unwrap();
+    RowKey::Request {
+        request_id: request.id,
+        case_id: request.case_id,
+    }
+}
+
+/// Point 4: nobody over capacity above someone with room; a load over
+/// capacity is drawn as a full bar; choosing someone full says so.
+#[test]
+fn t04_the_picker_puts_room_first_and_warns_of_a_full_choice() {
+    let mut start = delta();
+    for person in start.people.iter_mut().filter(|p| p.login == "cr-01") {
+        person.capacity = Some(1);
+    }
+    let mut app = desk_with("pr-jeugd", settings(), start);
+    press(&mut app, KeyCode::Char('1'));
+    let caseload = screen(&app, 160, 48);
+    let bakker = caseload.lines().find(|l| l.contains("A. Bakker")).unwrap();
+    assert!(
+        bakker.contains("██████████ !2/1 +1") || bakker.contains("██████████ 2/1 +1"),
+        "{bakker}"
+    );
+
+    press(&mut app, KeyCode::Char('2'));
+    select(&mut app, RowKey::Case(2));
+    press(&mut app, KeyCode::Char('t'));
+    let Some(Overlay::Dialog(dialog)) = &app.overlay else {
+        panic!("the picker");
+    };
+    let listed = app.candidates(dialog);
+    let full = listed.iter().position(|c| c.login == "cr-01").unwrap();
+    let with_room = listed
+        .iter()
+        .rposition(|c| {
+            c.has_room() && !c.current && c.role == regiedesk::domain::model::Role::Casusregisseur
+        })
+        .unwrap();
+    assert!(with_room < full, "everyone with room before the full one");
+    // cr-01 holds the case already; cr-02 (one case) is made full too.
+    let mut app = {
+        let mut start = delta();
+        for person in start.people.iter_mut().filter(|p| p.login == "cr-02") {
+            person.capacity = Some(1);
+        }
+        desk_with("pr-jeugd", settings(), start)
+    };
+    press(&mut app, KeyCode::Char('2'));
+    select(&mut app, RowKey::Case(2));
+    press(&mut app, KeyCode::Char('t'));
+    let name = app.snapshot.name_of("cr-02");
+    type_text(&mut app, &name);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains(&format!("Naar {name} (⚠ geen ruimte: 1/1)")),
+        "{text}"
+    );
+}
+
+/// Point 6: a request not in the plan is not sent for approval.
+#[test]
+fn t06_approving_a_request_outside_the_plan_sends_nothing() {
+    let mut start = delta();
+    for request in start.requests.iter_mut().filter(|r| r.id == 2) {
+        request.in_plan = false;
+    }
+    let mut app = desk_with("pr-jeugd", settings(), start);
+    press(&mut app, KeyCode::Char('3'));
+    let row = request_row(&app, "AV-2026-0002");
+    select(&mut app, row);
+    press(&mut app, KeyCode::Char('a'));
+    assert!(!sends(&press(&mut app, KeyCode::Enter)));
+    let Flight::Refused(why) = flight(&app) else {
+        panic!("refused in the dialog");
+    };
+    assert!(
+        why.contains("Niet in het plan") && why.contains("Wijs af"),
+        "{why}"
+    );
+}
+
+/// Points 13 and 2: after `i` the confirmation names the dwangsom's first
+/// day, and Mandaat's Termijn column shows all of it on a wide screen.
+#[test]
+fn t13_t02_a_notice_of_default_confirms_the_dwangsoms_first_day_shown_whole() {
+    let mut app = desk_with("pr-jeugd", settings(), terms_delta());
+    press(&mut app, KeyCode::Char('3'));
+    // H-IIII: term ended 16 November, no notice yet.
+    let request = app
+        .snapshot
+        .requests
+        .values()
+        .find(|r| app.snapshot.cases[&r.case_id].pseudonym == "H-IIII")
+        .unwrap()
+        .clone();
+    let row = request_row(&app, &request.number);
+    select(&mut app, row);
+    press(&mut app, KeyCode::Char('i'));
+    // "3-12" without a year is this year's; the example is this year's.
+    for _ in 0..12 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "x");
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("Vul een datum in als 24-11-2026."), "{text}");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "24-11");
+    let commands = press(&mut app, KeyCode::Enter);
+    let ticket = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Act { ticket, .. } => Some(*ticket),
+            _ => None,
+        })
+        .expect("sent");
+    let mut next = request.clone();
+    next.term.default_notice = Some(DefaultNotice {
+        received_on: "2026-11-24".parse().unwrap(),
+        recorded_by: "pr-jeugd".into(),
+    });
+    next.version += 1;
+    app.update(Msg::ActionDone {
+        ticket,
+        result: Ok(Changed::Request(Box::new(next))),
+    });
+    let status = app.status.as_ref().unwrap().text.clone();
+    // Received Tuesday 24 November: two weeks to Tuesday 8 December, the
+    // dwangsom from the day after.
+    assert_eq!(
+        status,
+        format!("{} · dwangsom vanaf 9 dec 2026", request.number)
+    );
+    let wide = screen(&app, 220, 60);
+    let line = wide.lines().find(|l| l.contains(&request.number)).unwrap();
+    assert!(
+        line.contains("ingebreke sinds 24-11 · dwangsom vanaf 09-12"),
+        "{line}"
+    );
+}
+
+/// Point 14: a refusal goes once the text it was about changes; the
+/// concern's note is asked for by its own name; the extension's empty
+/// field is not an error.
+#[test]
+fn t14_the_dialogs_words_fit_what_is_typed() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('3'));
+    let row = request_row(&app, "AV-2026-0002");
+    select(&mut app, row);
+    press(&mut app, KeyCode::Char('r'));
+    assert!(!sends(&press(&mut app, KeyCode::Enter)));
+    assert!(matches!(flight(&app), Flight::Refused(why) if why == "Een reden is verplicht."));
+    type_text(&mut app, "p");
+    assert_eq!(flight(&app), Flight::Editing, "the stale refusal goes");
+    press(&mut app, KeyCode::Esc);
+
+    // Verdagen: the weeks not typed yet is a hint, not an error.
+    press(&mut app, KeyCode::Char('v'));
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("→ Vul het aantal weken in."), "{text}");
+    assert!(!text.contains("✗"), "{text}");
+    press(&mut app, KeyCode::Esc);
+
+    // Waakvlam, `f`, Tab to a concern: the note is asked for as a note.
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Tab);
+    assert!(!sends(&press(&mut app, KeyCode::Enter)));
+    assert!(
+        matches!(flight(&app), Flight::Refused(why) if why == "Een notitie over de zorg is verplicht.")
+    );
+}
+
+/// Point 16: a first assignment is called that; the picker's count says
+/// what is late.
+#[test]
+fn t16_a_first_assignment_is_toewijzen_and_the_picker_says_contact_laat() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('2'));
+    select(&mut app, RowKey::Case(1));
+    press(&mut app, KeyCode::Char('t'));
+    let Some(Overlay::Dialog(dialog)) = &app.overlay else {
+        panic!("the picker");
+    };
+    assert_eq!(dialog.kind, DialogKind::Reassign { case_id: 1 });
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("Toewijzen · KST-2026-0001"), "{text}");
+    assert!(!text.contains("Herverdelen"), "{text}");
+    assert!(text.contains("contact laat 0"), "{text}");
+    let _ = Delta::default();
+}
