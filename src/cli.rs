@@ -167,7 +167,7 @@ pub enum Command {
     },
     /// Write a board as CSV or JSON, derived as the desk derives it.
     Export {
-        /// caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom.
+        /// caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom, waakvlam.
         board: String,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,

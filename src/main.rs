@@ -11,7 +11,7 @@ use clap::Parser;
 use rand::Rng;
 use tracing_subscriber::EnvFilter;
 
-use regiedesk::api::client::{ApiClient, Bearer};
+use regiedesk::api::client::{ApiClient, ApiFailure, Bearer};
 use regiedesk::api::credentials::Credentials;
 use regiedesk::clock::Clock;
 use regiedesk::config::{Config, Language, Theme};
@@ -236,7 +236,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             desk::run(desk::Launch {
                 client: ApiClient::new(&demo.base, &demo::demo_token(&login))?,
                 clock,
-                settings: settings(&config, lang, "demo".into()),
+                // The demo API's address in the header: to try the API
+                // beside the desk (curl with a demo token).
+                settings: settings(&config, lang, format!("demo {}", demo.base)),
                 poll_interval,
             })
             .await?;
@@ -265,13 +267,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ExportBucket::Month => Bucket::Month,
                 },
             };
-            let board = export::board(&board)?;
+            let lang = options.lang.unwrap_or(config.desk.language);
+            let board = export::board(&board, lang)?;
             let now = match now {
                 Some(text) => Clock::parse_frozen(&text).map_err(anyhow::Error::msg)?,
                 None => Clock::from_env().map_err(anyhow::Error::msg)?,
             }
             .now();
-            let lang = options.lang.unwrap_or(config.desk.language);
             let bearer = bearer(&config, &server, lang).await?;
             let client = ApiClient::for_desk(&server, bearer, &options.transport())?;
             let text = export::export(
@@ -284,7 +286,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 figures,
                 &config.desk.focus(),
             )
-            .await?;
+            .await
+            .map_err(|error| match error.downcast_ref::<ApiFailure>() {
+                // Which server it tried, so a missing `--server` shows.
+                Some(ApiFailure::Offline(why)) => anyhow::anyhow!(say!(
+                    lang,
+                    "geen verbinding met {} ({why}); geef een andere met --server",
+                    "no connection with {} ({why}); name another with --server",
+                    server
+                )),
+                _ => error,
+            })?;
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }

@@ -747,3 +747,26 @@ fn operators_are_spoken_to_in_dutch_unless_they_ask_for_english() {
         stdout(&verify)
     );
 }
+
+/// Issue 21, point 12: export's words are the desk's (Dutch by default),
+/// its help lists every board, and a server that does not answer is named.
+#[test]
+fn export_says_in_dutch_what_is_wrong_and_where_it_looked() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let output = export(&nobody, &["stagnatie"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("geen verbinding met {nobody}")) && stderr.contains("--server"),
+        "{stderr}"
+    );
+    let output = export(&nobody, &["stagnation"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("onbekend bord \"stagnation\""), "{stderr}");
+    let help = stdout(&regiedesk(&["export", "--help"]));
+    assert!(
+        help.contains("doorzettingsmacht, doorstroom, waakvlam"),
+        "{help}"
+    );
+}

@@ -247,3 +247,39 @@ fn t16_a_first_assignment_is_toewijzen_and_the_picker_says_contact_laat() {
     assert!(text.contains("contact laat 0"), "{text}");
     let _ = Delta::default();
 }
+
+/// Point 15: a key that does nothing on this row says why; cycling the
+/// sort back to the board's order shows the first row again.
+#[test]
+fn t15_silent_keys_say_why_and_the_board_order_starts_at_the_top() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('4'));
+    select(&mut app, RowKey::Case(3));
+    press(&mut app, KeyCode::Char('e'));
+    let status = app.status.as_ref().map(|s| s.text.clone());
+    assert_eq!(status.as_deref(), Some("KST-2026-0003 is al opgeschaald."));
+    press(&mut app, KeyCode::Char('S'));
+    let status = app.status.as_ref().map(|s| s.text.clone()).unwrap();
+    assert!(status.contains("kies eerst een kolom met s"), "{status}");
+
+    // Two rows a page; the selection on the second row of the board.
+    let mut app = desk_with("pr-jeugd", settings(), terms_delta());
+    app.update(Msg::Resize(160, 8));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('j'));
+    let key = app.selected_key().cloned();
+    let mut scrolled = false;
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Char('s'));
+        let table = app.table().unwrap();
+        scrolled |= table.offset > 0;
+        if table.sort.is_none() {
+            break;
+        }
+    }
+    let table = app.table().unwrap();
+    assert!(table.sort.is_none(), "back to the board's order");
+    assert!(scrolled, "some sort moved the selection off the first page");
+    assert_eq!(app.selected_key().cloned(), key, "the selection stays");
+    assert_eq!(table.offset, 0, "the first row is on screen again");
+}

@@ -21,12 +21,13 @@ pub enum Format {
 }
 
 /// Parses a board name, or says which names there are.
-pub fn board(name: &str) -> anyhow::Result<Board> {
+pub fn board(name: &str, lang: Language) -> anyhow::Result<Board> {
     Board::from_name(name).with_context(|| {
-        format!(
-            "unknown board {name:?}; boards are {}",
-            Board::ALL.map(Board::name).join(", ")
-        )
+        let boards = Board::ALL.map(Board::name).join(", ");
+        match lang {
+            Language::Nl => format!("onbekend bord {name:?}; de borden zijn {boards}"),
+            Language::En => format!("unknown board {name:?}; boards are {boards}"),
+        }
     })
 }
 
@@ -180,11 +181,13 @@ mod tests {
 
     #[test]
     fn an_unknown_board_names_the_valid_ones() {
-        assert_eq!(board("mandaat").unwrap(), Board::Mandaat);
-        let error = board("stagnation").unwrap_err().to_string();
+        assert_eq!(board("mandaat", Language::Nl).unwrap(), Board::Mandaat);
+        let error = board("stagnation", Language::Nl).unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown board \"stagnation\"; boards are caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom, waakvlam"
+            "onbekend bord \"stagnation\"; de borden zijn caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom, waakvlam"
         );
+        let error = board("stagnation", Language::En).unwrap_err().to_string();
+        assert!(error.starts_with("unknown board"), "{error}");
     }
 }

@@ -943,7 +943,37 @@ impl App {
                 );
                 Vec::new()
             }
-            _ => Vec::new(),
+            Some(action) => {
+                // A key that does nothing here says why, never nothing.
+                if let Some(why) = self.why_not(action) {
+                    self.say(why, StatusKind::Notice);
+                }
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Why a key that means something does nothing on this row, when the
+    /// reason is not obvious from the screen.
+    fn why_not(&self, action: Action) -> Option<String> {
+        let lang = self.lang();
+        match action {
+            Action::Escalate => {
+                let case = self.selected_case().filter(|c| c.escalated)?;
+                Some(match lang {
+                    Language::Nl => format!("{} is al opgeschaald.", case.number),
+                    Language::En => format!("{} is already escalated.", case.number),
+                })
+            }
+            Action::SortReverse if self.table().is_some() => Some(
+                lang.pick(
+                    "De volgorde van het bord draait niet om; kies eerst een kolom met s.",
+                    "The board's own order does not reverse; choose a column with s first.",
+                )
+                .to_string(),
+            ),
+            _ => None,
         }
     }
 
@@ -1117,6 +1147,7 @@ impl App {
                         descending: table.numeric(column),
                     });
                     table.refilter();
+                    table.top_when_it_fits(page);
                     table.scroll_to_selection(page);
                 }
             }
@@ -1126,6 +1157,7 @@ impl App {
                 {
                     sort.descending = !sort.descending;
                     table.refilter();
+                    table.top_when_it_fits(page);
                     table.scroll_to_selection(page);
                 }
             }

@@ -336,6 +336,14 @@ impl TableView {
         self.scroll_to_selection(page);
     }
 
+    /// After the order changed: when the selection is on the first page,
+    /// the first page is shown, not an offset left from the old order.
+    pub(super) fn top_when_it_fits(&mut self, page: usize) {
+        if self.selected < page.max(1) {
+            self.offset = 0;
+        }
+    }
+
     pub(super) fn scroll_to_selection(&mut self, page: usize) {
         let page = page.max(1);
         if self.selected < self.offset {
