@@ -283,3 +283,42 @@ fn t15_silent_keys_say_why_and_the_board_order_starts_at_the_top() {
     assert_eq!(app.selected_key().cloned(), key, "the selection stays");
     assert_eq!(table.offset, 0, "the first row is on screen again");
 }
+
+/// Point 9: postponing a follow-up has a field for the date and one for
+/// the reason; Tab moves between them; a bad date keeps the reason.
+#[test]
+fn t09_postponing_has_a_date_field_and_a_reason_field() {
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('l'));
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("Nieuwe nacontactdatum (dd-mm-jjjj):  17-12-2026"),
+        "{text}"
+    );
+    assert!(text.contains("Reden (verplicht)"), "{text}");
+    type_text(&mut app, "gezin op vakantie");
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "x");
+    assert!(!sends(&press(&mut app, KeyCode::Enter)));
+    assert!(
+        matches!(flight(&app), Flight::Refused(why) if why == "Vul de nieuwe datum in, als 24-11-2026.")
+    );
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "07-01-2027");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Some(Command::Act { call, .. }) = commands.first() else {
+        panic!("sent: {commands:?}");
+    };
+    let regiedesk::desk::app::ActionCall::Case { body, .. } = call else {
+        panic!("a case action");
+    };
+    assert_eq!(
+        body,
+        &serde_json::json!({"waakvlam_until": "2027-01-07", "reason": "gezin op vakantie"})
+    );
+}

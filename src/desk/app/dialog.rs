@@ -83,17 +83,6 @@ impl DialogKind {
     }
 }
 
-/// `12-01-2027 reden` or `2027-01-12 reden`: the new follow-up date and
-/// the reason, as the postpone dialog takes them.
-pub fn parse_postponement(text: &str) -> Option<(chrono::NaiveDate, String)> {
-    let text = text.trim();
-    let (date, reason) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-    let date = chrono::NaiveDate::parse_from_str(date, "%d-%m-%Y")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d"))
-        .ok()?;
-    Some((date, reason.trim().to_string()))
-}
-
 /// Why a dialog's item can no longer be acted on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gone {
@@ -302,7 +291,7 @@ impl DialogKind {
     /// Whether the dialog asks for an amount (days, weeks or a date)
     /// besides, or instead of, the reason.
     pub fn has_amount(self) -> bool {
-        self.term_request().is_some()
+        self.term_request().is_some() || matches!(self, DialogKind::Postpone { .. })
     }
 
     /// Whether the dialog has a free-text field (a reason, what was asked).
@@ -328,7 +317,10 @@ impl DialogKind {
     /// Where typing goes first: the amount when it is all there is, or
     /// when it has no sensible default (the weeks of an extension).
     pub fn starts_on_amount(self) -> bool {
-        matches!(self, DialogKind::Extend { .. }) || (self.has_amount() && !self.has_reason())
+        matches!(
+            self,
+            DialogKind::Extend { .. } | DialogKind::Postpone { .. }
+        ) || (self.has_amount() && !self.has_reason())
     }
 }
 
@@ -633,21 +625,21 @@ impl App {
             );
             return Vec::new();
         }
-        let mut reason = dialog.reason.value().trim().to_string();
+        let reason = dialog.reason.value().trim().to_string();
         let mut postpone_to = None;
         if let DialogKind::Postpone { .. } = dialog.kind {
-            let Some((date, why)) = parse_postponement(&reason) else {
-                dialog.flight = Flight::Refused(
-                    lang.pick(
-                        "Begin met de nieuwe datum (dd-mm-jjjj), dan de reden.",
-                        "Start with the new date (dd-mm-yyyy), then the reason.",
-                    )
-                    .to_string(),
-                );
+            // The date in its own field; the reason in the other.
+            let today = crate::domain::calendar::local_date(self.now);
+            let Some(date) = parse_day_near(dialog.amount.value(), today) else {
+                let example = today.format("%d-%m-%Y");
+                dialog.flight = Flight::Refused(match lang {
+                    Language::Nl => format!("Vul de nieuwe datum in, als {example}."),
+                    Language::En => format!("Enter the new date, such as {example}."),
+                });
+                dialog.on_amount = true;
                 return Vec::new();
             };
             postpone_to = Some(date);
-            reason = why;
         }
         if reason.is_empty() && dialog.reason_required(&self.snapshot) {
             // The field's own name: the concern of a follow-up is a note.

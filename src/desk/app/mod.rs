@@ -1222,7 +1222,9 @@ impl App {
                     // The postponement starts from four weeks after the
                     // date it has: the user edits what needs changing.
                     let suggestion = case.waakvlam_until.map(|until| {
-                        format!("{} ", (until + chrono::Days::new(28)).format("%d-%m-%Y"))
+                        (until + chrono::Days::new(28))
+                            .format("%d-%m-%Y")
+                            .to_string()
                     });
                     if action == Action::FollowUp {
                         self.open_dialog(
@@ -1237,7 +1239,10 @@ impl App {
                         if let (Some(Overlay::Dialog(dialog)), Some(text)) =
                             (&mut self.overlay, suggestion)
                         {
-                            dialog.reason = Input::new(text);
+                            // The date is suggested in its field (Tab to
+                            // change it); typing starts with the reason.
+                            dialog.amount = Input::new(text);
+                            dialog.on_amount = false;
                         }
                     }
                 }

@@ -117,6 +117,10 @@ fn amount_label(lang: Language, kind: DialogKind) -> &'static str {
     match kind {
         DialogKind::Suspend { .. } => lang.pick("Hersteltermijn in dagen", "Days to complete"),
         DialogKind::Extend { .. } => lang.pick("Verdagen met weken", "Extend by weeks"),
+        DialogKind::Postpone { .. } => lang.pick(
+            "Nieuwe nacontactdatum (dd-mm-jjjj)",
+            "New follow-up date (dd-mm-yyyy)",
+        ),
         DialogKind::Resume { .. } => lang.pick(
             "Aanvulling ontvangen op (dd-mm-jjjj)",
             "Information received on (dd-mm-yyyy)",
@@ -434,10 +438,7 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                     "Wat is er gevraagd (verplicht)",
                     "What was asked (required)",
                 ),
-                DialogKind::Postpone { .. } => lang.pick(
-                    "Nieuwe datum (dd-mm-jjjj) en reden (verplicht)",
-                    "New date (dd-mm-yyyy) and reason (required)",
-                ),
+                DialogKind::Postpone { .. } => lang.pick("Reden (verplicht)", "Reason (required)"),
                 DialogKind::FollowUp { concern: true, .. } => lang.pick(
                     "Notitie: wat is de zorg (verplicht)",
                     "Note: what is the concern (required)",
