@@ -322,3 +322,35 @@ fn t09_postponing_has_a_date_field_and_a_reason_field() {
         &serde_json::json!({"waakvlam_until": "2027-01-07", "reason": "gezin op vakantie"})
     );
 }
+
+/// Point 5: a word that is in a row as typed (a name) finds those rows,
+/// not its letters scattered over others; a word found nowhere stays
+/// fuzzy.
+#[test]
+fn t05_a_name_in_the_filter_finds_that_name() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('1'));
+    let all = app.table().unwrap().visible.len();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "kok");
+    let table = app.table().unwrap();
+    let shown: Vec<String> = table
+        .visible
+        .iter()
+        .map(|&i| table.rows[i].cells[0].text.clone())
+        .collect();
+    assert_eq!(shown, ["S. Kok"], "of {all} rows");
+    // Not in any row as typed: fuzzy, as before (a typing error).
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "bkkr");
+    let table = app.table().unwrap();
+    assert!(
+        table
+            .visible
+            .iter()
+            .any(|&i| table.rows[i].cells[0].text == "A. Bakker"),
+        "bkkr still finds A. Bakker"
+    );
+}

@@ -1503,6 +1503,26 @@ fn convert<R>(edits: Vec<Edit<R>>, mut make: impl FnMut(R) -> TableRow) -> Vec<E
 /// by letter: typing `KST-2026-0023` must not also find `KST-2026-0025`
 /// on a row that says `+13 wd`, and act on the wrong case. fzf's own
 /// syntax (`'`, `^`, `!`, `$`) still works.
+/// What the user typed, each plain word made an exact match (`'word`)
+/// where some haystack holds it as it was typed: a name (`koster`) then
+/// finds that name, not its letters scattered over other rows; a word
+/// found nowhere stays fuzzy, for typing errors.
+fn exact_where_found<'a>(typed: &str, haystacks: impl Iterator<Item = &'a str> + Clone) -> String {
+    typed
+        .split_whitespace()
+        .map(|word| {
+            let marked = word.starts_with(['\'', '^', '!', '\\']) || word.ends_with('$');
+            let lower = word.to_lowercase();
+            if !marked && haystacks.clone().any(|h| h.to_lowercase().contains(&lower)) {
+                format!("'{word}")
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
     let words: Vec<String> = typed
         .split_whitespace()

@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use super::fuzzy;
+use super::{exact_where_found, fuzzy};
 use crate::desk::columns::{RowKey, TableRow};
 use crate::domain::live::Edit;
 
@@ -51,6 +51,9 @@ pub struct TableView {
     /// were worked out for).
     matches: Vec<bool>,
     matched: String,
+    /// `matched` as matched: its words exact where some row held them
+    /// (see `exact_where_found`), so rows patched in later match alike.
+    pattern: String,
     /// The visible rows' weights summed (the signals in the title).
     pub weight: u64,
 }
@@ -108,7 +111,7 @@ impl TableView {
         let key = self.selected_row().map(|r| r.key.clone());
         let mut gone = Vec::new();
         let mut added = Vec::new();
-        let filter = self.matched.clone();
+        let filter = self.pattern.clone();
         let mut score = (!filter.trim().is_empty()).then(|| fuzzy(&filter));
         for edit in edits {
             match edit {
@@ -190,7 +193,7 @@ impl TableView {
         let key = self.selected_row().map(|r| r.key.clone());
         self.measure(slot, -1);
         if !self.matched.trim().is_empty() {
-            self.matches[slot] = fuzzy(&self.matched)(&row.haystack()).is_some();
+            self.matches[slot] = fuzzy(&self.pattern)(&row.haystack()).is_some();
         }
         self.rows[slot] = row;
         self.measure(slot, 1);
@@ -250,13 +253,13 @@ impl TableView {
         }
         self.matched = self.filter.clone();
         self.matches = if self.filter.trim().is_empty() {
+            self.pattern.clear();
             vec![true; self.rows.len()]
         } else {
-            let mut score = fuzzy(&self.filter);
-            self.rows
-                .iter()
-                .map(|row| score(&row.haystack()).is_some())
-                .collect()
+            let haystacks: Vec<String> = self.rows.iter().map(|row| row.haystack()).collect();
+            self.pattern = exact_where_found(&self.filter, haystacks.iter().map(String::as_str));
+            let mut score = fuzzy(&self.pattern);
+            haystacks.iter().map(|h| score(h).is_some()).collect()
         };
     }
 
