@@ -354,3 +354,33 @@ fn t05_a_name_in_the_filter_finds_that_name() {
         "bkkr still finds A. Bakker"
     );
 }
+
+/// Point 7: `:` takes a request number; in a drill-down a case listed
+/// there is selected there.
+#[test]
+fn t07_the_palette_finds_requests_and_stays_in_a_drill_down() {
+    use regiedesk::desk::app::{PaletteCommand, View};
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "AV-2026-0002");
+    let Some(Overlay::Palette(palette)) = &app.overlay else {
+        panic!("the palette");
+    };
+    assert_eq!(palette.entries[0].1, PaletteCommand::GoRequest(2));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.board, regiedesk::domain::boards::Board::Mandaat);
+    assert_eq!(app.selected_key().and_then(|k| k.request_id()), Some(2));
+
+    // cr-01's cases: `:0005` selects case 5 in the drill-down (it is on
+    // Mandaat too, by its request).
+    press(&mut app, KeyCode::Char('1'));
+    select(&mut app, RowKey::Person(Some("cr-01".into())));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), Some(View::CasesOf));
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "0005");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(commands.is_empty(), "no history opened: {commands:?}");
+    assert_eq!(app.view(), Some(View::CasesOf));
+    assert_eq!(app.selected_key(), Some(&RowKey::Case(5)));
+}

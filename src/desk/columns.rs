@@ -303,6 +303,13 @@ impl RowKey {
             RowKey::Request { case_id, .. } => Some(*case_id),
         }
     }
+
+    pub fn request_id(&self) -> Option<i64> {
+        match self {
+            RowKey::Request { request_id, .. } => Some(*request_id),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

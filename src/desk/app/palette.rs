@@ -28,6 +28,8 @@ pub enum PaletteCommand {
     Focus(Vec<CaseDomain>),
     /// Go to a case: its row on a board, or its history when it is on none.
     GoCase(i64),
+    /// Go to a request: its row on Mandaat, else its case.
+    GoRequest(i64),
     /// No case has the typed number (among those the user may see).
     NoCase(String),
     Quit,
@@ -36,6 +38,17 @@ pub enum PaletteCommand {
 /// The digits or number a user typed to find a case: `0876`,
 /// `KST-2026-0876`, `kst 876`. At least three digits, so `:` followed by
 /// a board name never turns into a case search.
+/// The digits of a request number a user typed: `AV-2026-0492`, `av 492`.
+fn request_query(typed: &str) -> Option<String> {
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    let rest = typed
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '-' | ' '))
+        .collect::<String>()
+        .to_lowercase();
+    (digits.len() >= 3 && rest == "av").then_some(digits)
+}
+
 fn case_query(typed: &str) -> Option<String> {
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
     let rest = typed
@@ -52,6 +65,9 @@ impl App {
         let lang = self.lang();
         if let Some(digits) = case_query(typed) {
             return self.case_entries(&digits);
+        }
+        if let Some(digits) = request_query(typed) {
+            return self.request_entries(&digits);
         }
         let mut entries: Vec<(String, PaletteCommand)> = Vec::new();
         for &board in &self.settings.tabs {
@@ -175,6 +191,7 @@ impl App {
                 self.rebuild();
             }
             PaletteCommand::GoCase(case_id) => return self.go_to_case(case_id),
+            PaletteCommand::GoRequest(request_id) => return self.go_to_request(request_id),
             PaletteCommand::NoCase(digits) => {
                 let text = format!(
                     "{} {digits}",
@@ -205,7 +222,15 @@ impl App {
                 (exact || own.contains(digits)).then_some((exact, c))
             })
             .collect();
-        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.number.cmp(&a.1.number)));
+        // Exact first; then what is on a board (open, or in waakvlam)
+        // before a closed case of the same number; then the newest.
+        found.sort_by_cached_key(|(exact, c)| {
+            (
+                !exact,
+                self.board_of(c.id).is_none() && !self.in_drill(c.id),
+                std::cmp::Reverse(c.number.clone()),
+            )
+        });
         if found.is_empty() {
             return vec![(
                 format!(
@@ -238,6 +263,98 @@ impl App {
             .collect()
     }
 
+    /// Requests whose number holds the typed digits, exact ends first.
+    fn request_entries(&self, digits: &str) -> Vec<(String, PaletteCommand)> {
+        let lang = self.lang();
+        let wanted = digits.trim_start_matches('0');
+        let mut found: Vec<(bool, &crate::domain::model::Request)> = self
+            .snapshot
+            .requests
+            .values()
+            .filter_map(|r| {
+                let own: String = r.number.chars().filter(char::is_ascii_digit).collect();
+                let serial = r.number.rsplit('-').next().unwrap_or("");
+                let exact = serial.trim_start_matches('0') == wanted || own == digits;
+                (exact || own.contains(digits)).then_some((exact, r))
+            })
+            .collect();
+        found.sort_by_cached_key(|(exact, r)| (!exact, std::cmp::Reverse(r.number.clone())));
+        if found.is_empty() {
+            return vec![(
+                format!(
+                    "{} {digits}",
+                    lang.pick("geen aanvraag gevonden met", "no request found with")
+                ),
+                PaletteCommand::NoCase(digits.to_string()),
+            )];
+        }
+        found
+            .into_iter()
+            .take(20)
+            .map(|(_, r)| {
+                let case = self
+                    .snapshot
+                    .cases
+                    .get(&r.case_id)
+                    .map(|c| c.number.as_str())
+                    .unwrap_or("");
+                (
+                    format!(
+                        "{} {} · {case} · {}",
+                        lang.pick("aanvraag", "request"),
+                        r.number,
+                        crate::desk::labels::request_status(lang, r.status)
+                    ),
+                    PaletteCommand::GoRequest(r.id),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether the drill-down on screen lists the case.
+    fn in_drill(&self, case_id: i64) -> bool {
+        self.view() == Some(View::CasesOf)
+            && self
+                .tables
+                .get(&View::CasesOf)
+                .is_some_and(|t| t.board_rows().any(|r| r.key.case_id() == Some(case_id)))
+    }
+
+    /// Selects the request on Mandaat, or goes to its case.
+    fn go_to_request(&mut self, request_id: i64) -> Vec<Command> {
+        let on_mandate = self
+            .tables
+            .get(&View::Board(Board::Mandaat))
+            .is_some_and(|t| {
+                t.board_rows()
+                    .any(|r| r.key.request_id() == Some(request_id))
+            });
+        if !on_mandate {
+            let Some(case_id) = self.snapshot.requests.get(&request_id).map(|r| r.case_id) else {
+                return Vec::new();
+            };
+            return self.go_to_case(case_id);
+        }
+        let commands = self.go(Board::Mandaat);
+        let page = self.page();
+        if let Some(table) = self.table_mut() {
+            let shown = |t: &super::TableView| {
+                t.visible
+                    .iter()
+                    .position(|&i| t.rows[i].key.request_id() == Some(request_id))
+            };
+            if shown(table).is_none() {
+                table.filter.clear();
+                table.refilter();
+            }
+            if let Some(position) = shown(table) {
+                table.selected = position;
+                table.scroll_to_selection(page);
+            }
+        }
+        commands
+    }
+
     /// The board a case is on: the current one if it is there, else the
     /// first in tab order.
     fn board_of(&self, case_id: i64) -> Option<Board> {
@@ -255,10 +372,15 @@ impl App {
     /// Selects the case on its board (clearing a filter that hides it), or
     /// opens its history when it is on no board.
     fn go_to_case(&mut self, case_id: i64) -> Vec<Command> {
-        let Some(board) = self.board_of(case_id) else {
-            return self.open_detail(case_id);
+        // In a drill-down that lists it: the row on screen.
+        let commands = if self.in_drill(case_id) {
+            Vec::new()
+        } else {
+            let Some(board) = self.board_of(case_id) else {
+                return self.open_detail(case_id);
+            };
+            self.go(board)
         };
-        let commands = self.go(board);
         let page = self.page();
         if let Some(table) = self.table_mut() {
             let shown = |t: &super::TableView| {
