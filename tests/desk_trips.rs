@@ -384,3 +384,101 @@ fn t07_the_palette_finds_requests_and_stays_in_a_drill_down() {
     assert_eq!(app.view(), Some(View::CasesOf));
     assert_eq!(app.selected_key(), Some(&RowKey::Case(5)));
 }
+
+/// Point 1: a follow-up's concern names the new case in the footer, in
+/// the old case's history, and the new case names the old one.
+#[test]
+fn t01_a_concern_links_the_old_case_and_the_new_both_ways() {
+    use regiedesk::api::wire::CaseDetailResponse;
+    use regiedesk::domain::model::{
+        CaseEvent, CaseStatus, EventKind, FollowUpResult, Household, Source,
+    };
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('g'));
+    let old_id = app.selected_case().unwrap().id;
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "school meldt verzuim");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Some(Command::Act { ticket, .. }) = commands.first() else {
+        panic!("sent");
+    };
+    let mut old = app.snapshot.cases[&old_id].clone();
+    old.status = CaseStatus::Closed;
+    old.follow_up_result = Some(FollowUpResult::Concern);
+    old.follow_up_case_id = Some(100);
+    old.version += 1;
+    app.update(Msg::ActionDone {
+        ticket: *ticket,
+        result: Ok(Changed::Case(Box::new(old.clone()))),
+    });
+    // The sync brings the new case: the footer names it.
+    let household = Household {
+        id: old.household_id,
+        pseudonym: old.pseudonym.clone(),
+        members: 3,
+    };
+    let mut new = regiedesk::domain::model::Case::referral(
+        100,
+        "KST-2026-0100".into(),
+        &household,
+        old.domain,
+        Source::Waakvlam,
+        vec![],
+        desk_fixture::now(),
+    );
+    new.follows_case_id = Some(old_id);
+    app.update(Msg::Synced {
+        delta: Delta {
+            cases: vec![new.clone()],
+            ..Delta::default()
+        },
+        at: desk_fixture::now(),
+    });
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert_eq!(
+        status,
+        format!(
+            "{} · nieuwe zaak voor het huishouden: KST-2026-0100",
+            old.number
+        )
+    );
+    // The old case's history names the new case.
+    app.overlay = Some(Overlay::Detail(regiedesk::desk::app::Detail {
+        case_id: old_id,
+        state: regiedesk::desk::app::DetailState::Loading,
+        scroll: 0,
+    }));
+    app.update(Msg::DetailLoaded {
+        case_id: old_id,
+        result: Ok(Box::new(CaseDetailResponse {
+            case: old.clone(),
+            household,
+            events: vec![CaseEvent::new(
+                desk_fixture::now(),
+                "pr-jeugd",
+                EventKind::WaakvlamFollowedUp,
+                Some("school meldt verzuim".into()),
+            )],
+            requests: vec![],
+        })),
+    });
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("zorg: nieuwe zaak KST-2026-0100"), "{text}");
+    assert!(
+        text.contains("nacontact: zorg → nieuwe zaak KST-2026-0100"),
+        "{text}"
+    );
+    // The new case's pane names the old one.
+    app.overlay = None;
+    press(&mut app, KeyCode::Char('1'));
+    select(&mut app, RowKey::Person(None));
+    press(&mut app, KeyCode::Enter);
+    select(&mut app, RowKey::Case(100));
+    let text = screen(&app, 160, 48);
+    assert!(
+        text.contains(&format!("volgt op {} (zorg bij het", old.number)),
+        "{text}"
+    );
+}

@@ -296,6 +296,9 @@ pub struct App {
     pub sso: bool,
     /// A login under way over the screen (see [`relogin`]).
     pub relogin: Option<Relogin>,
+    /// A follow-up's concern opened a case the desk has not synced yet:
+    /// the old number and the new case's id, named when it arrives.
+    opened_by_concern: Option<(String, i64)>,
     pub quit: bool,
 }
 
@@ -337,6 +340,7 @@ impl App {
             in_flight: HashMap::new(),
             sso: false,
             relogin: None,
+            opened_by_concern: None,
             quit: false,
         };
         app.rebuild();
@@ -792,6 +796,22 @@ impl App {
         self.connection.offline = None;
         let selected = self.selected_key().cloned();
         self.apply(delta);
+        if let Some((old, new)) = self.opened_by_concern.take() {
+            match self.snapshot.cases.get(&new) {
+                Some(case) => {
+                    let text = format!(
+                        "{old} · {} {}",
+                        self.lang().pick(
+                            "nieuwe zaak voor het huishouden:",
+                            "new case for the household:"
+                        ),
+                        case.number
+                    );
+                    self.say(text, StatusKind::Done);
+                }
+                None => self.opened_by_concern = Some((old, new)),
+            }
+        }
         if let Some(key) = selected
             && self.selected_key() != Some(&key)
             && let Some(number) = self.number_of(&key)
@@ -845,11 +865,34 @@ impl App {
         let dialog_open = matches!(&self.overlay, Some(Overlay::Dialog(d)) if d.ticket == ticket);
         match result {
             Ok(changed) => {
+                let mut done = done;
                 match changed {
-                    Changed::Case(case) => self.apply(Delta {
-                        cases: vec![*case],
-                        ..Delta::default()
-                    }),
+                    Changed::Case(case) => {
+                        // A follow-up's concern opened a case: the footer
+                        // names it when the desk holds it, else the next
+                        // sync that brings it does.
+                        let opened = case.follow_up_case_id.filter(|_| {
+                            case.follow_up_result
+                                == Some(crate::domain::model::FollowUpResult::Concern)
+                        });
+                        let old = case.number.clone();
+                        self.apply(Delta {
+                            cases: vec![*case],
+                            ..Delta::default()
+                        });
+                        if let Some(new) = opened {
+                            match self.snapshot.cases.get(&new) {
+                                Some(c) => {
+                                    done = format!(
+                                        "{done} · {} {}",
+                                        self.lang().pick("nieuwe zaak", "new case"),
+                                        c.number
+                                    );
+                                }
+                                None => self.opened_by_concern = Some((old, new)),
+                            }
+                        }
+                    }
                     Changed::Request(request) => self.apply(Delta {
                         requests: vec![*request],
                         ..Delta::default()

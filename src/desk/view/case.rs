@@ -63,6 +63,15 @@ fn bold(text: &str) -> Line<'static> {
 
 /// What a case is, who holds it, why it stagnates and its path so far:
 /// what the sync brought, no audited read.
+/// A case's number when the desk holds it, else its id (a case outside
+/// the user's sight, or not synced yet).
+fn case_number(app: &App, id: i64) -> String {
+    app.snapshot
+        .cases
+        .get(&id)
+        .map_or_else(|| format!("#{id}"), |c| c.number.clone())
+}
+
 fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
     let lang = app.lang();
     let day = |at: DateTime<Utc>| labels::day(lang, at, app.now);
@@ -93,6 +102,32 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
         })
         .unwrap_or_else(|| lang.pick("niemand", "nobody").into());
     lines.push(Line::raw(format!("Casusregisseur: {holder}")));
+    // A waakvlam follow-up's concern links two cases of one household:
+    // each names the other.
+    if let Some(old) = case.follows_case_id {
+        lines.push(Line::styled(
+            format!(
+                "{} {} ({})",
+                lang.pick("volgt op", "follows"),
+                case_number(app, old),
+                lang.pick(
+                    "zorg bij het waakvlam-nacontact",
+                    "concern at the waakvlam follow-up"
+                )
+            ),
+            theme.tone(Tone::Soon),
+        ));
+    }
+    if let Some(new) = case.follow_up_case_id {
+        lines.push(Line::raw(format!(
+            "{} {}",
+            lang.pick(
+                "nacontact: zorg → nieuwe zaak",
+                "follow-up: concern → new case"
+            ),
+            case_number(app, new)
+        )));
+    }
     if case.taken_over {
         lines.push(Line::styled(
             lang.pick(
@@ -601,10 +636,20 @@ fn history_line(
             "{} {who}",
             lang.pick("onderzoek afgerond door", "research done by")
         ),
-        EventKind::WaakvlamFollowedUp => format!(
-            "{} {who}",
-            lang.pick("waakvlam: nacontact door", "waakvlam: follow-up by")
-        ),
+        // A concern opened a case for the household: named here, so the
+        // history leads to it.
+        EventKind::WaakvlamFollowedUp => match loaded.case.follow_up_case_id {
+            Some(new) => format!(
+                "{} {who} · {} {}",
+                lang.pick("waakvlam: nacontact door", "waakvlam: follow-up by"),
+                lang.pick("zorg: nieuwe zaak", "concern: new case"),
+                case_number(app, new)
+            ),
+            None => format!(
+                "{} {who}",
+                lang.pick("waakvlam: nacontact door", "waakvlam: follow-up by")
+            ),
+        },
         EventKind::WaakvlamPostponed => format!(
             "{} {who}",
             lang.pick("waakvlam uitgesteld door", "waakvlam postponed by")
