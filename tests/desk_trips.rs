@@ -482,3 +482,38 @@ fn t01_a_concern_links_the_old_case_and_the_new_both_ways() {
         "{text}"
     );
 }
+
+/// Point 8: de-escalating a case the doorzettingsmacht took over says it
+/// stays with them, and Tab chooses to hand it back: the picker follows.
+#[test]
+fn t08_deescalating_a_taken_over_case_offers_to_hand_it_back() {
+    let mut start = delta();
+    for case in start.cases.iter_mut().filter(|c| c.id == 3) {
+        case.taken_over = true;
+        case.casusregisseur = Some("pr-dzm".into());
+    }
+    let mut app = desk_with("pr-dzm", settings(), start);
+    press(&mut app, KeyCode::Char('4'));
+    select(&mut app, RowKey::Case(3));
+    press(&mut app, KeyCode::Char('d'));
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("blijft de zaak bij u"), "{text}");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "veiligheidsplan rond");
+    let commands = press(&mut app, KeyCode::Enter);
+    let Some(Command::Act { ticket, .. }) = commands.first() else {
+        panic!("sent");
+    };
+    let mut calm = app.snapshot.cases[&3].clone();
+    calm.escalated = false;
+    calm.version += 1;
+    app.update(Msg::ActionDone {
+        ticket: *ticket,
+        result: Ok(Changed::Case(Box::new(calm))),
+    });
+    let Some(Overlay::Dialog(dialog)) = &app.overlay else {
+        panic!("the picker opens to hand it back");
+    };
+    assert_eq!(dialog.kind, DialogKind::Reassign { case_id: 3 });
+    assert!(dialog.picking());
+}

@@ -381,6 +381,9 @@ pub struct Dialog {
     pub amount: Input,
     /// Typing goes to `amount` (Tab switches).
     pub on_amount: bool,
+    /// De-escalating a case the doorzettingsmacht took over: hand it back
+    /// afterwards (the reassign picker opens), or keep it (Tab switches).
+    pub hand_back: bool,
     pub reason: Input,
     pub flight: Flight,
     pub ticket: u64,
@@ -529,6 +532,9 @@ impl App {
                     }
                 }
             }
+            KeyCode::Tab | KeyCode::BackTab if self.taken_over_deescalation(&dialog) => {
+                dialog.hand_back = !dialog.hand_back;
+            }
             KeyCode::Enter => commands = self.submit(&mut dialog),
             KeyCode::Tab | KeyCode::BackTab
                 if dialog.kind.has_amount() && dialog.kind.has_reason() =>
@@ -555,6 +561,19 @@ impl App {
         }
         self.overlay = Some(Overlay::Dialog(dialog));
         commands
+    }
+
+    /// Whether the dialog de-escalates a case the doorzettingsmacht took
+    /// over: it stays with them after, unless handed back.
+    pub fn taken_over_deescalation(&self, dialog: &Dialog) -> bool {
+        match dialog.kind {
+            DialogKind::Deescalate { case_id } => self
+                .snapshot
+                .cases
+                .get(&case_id)
+                .is_some_and(|c| c.taken_over),
+            _ => false,
+        }
     }
 
     pub(super) fn submit(&mut self, dialog: &mut Dialog) -> Vec<Command> {

@@ -899,10 +899,20 @@ impl App {
                     }),
                     Changed::Absence(absence) => self.absence_changed(&absence),
                 }
+                let hand_back = match &self.overlay {
+                    Some(Overlay::Dialog(d)) if dialog_open && d.hand_back => {
+                        d.kind.case_id(&self.snapshot)
+                    }
+                    _ => None,
+                };
                 if dialog_open {
                     self.overlay = None;
                 }
                 self.say(done, StatusKind::Done);
+                // De-escalated and to be handed back: whom to, next.
+                if let Some(case_id) = hand_back {
+                    self.open_picker(case_id);
+                }
                 vec![Command::SyncNow]
             }
             Err(failure) => {
@@ -1349,6 +1359,21 @@ impl App {
         vec![Command::Copy(number)]
     }
 
+    /// The reassign picker for `case_id`, as `t` opens it.
+    fn open_picker(&mut self, case_id: i64) {
+        let kind = DialogKind::Reassign { case_id };
+        let listed = self.listing(&kind, &[]);
+        let order = listed.iter().map(|c| c.login.clone()).collect();
+        self.open_dialog(
+            kind,
+            Some(Picker {
+                order,
+                listed,
+                ..Picker::default()
+            }),
+        );
+    }
+
     fn open_dialog(&mut self, kind: DialogKind, picker: Option<Picker>) {
         let Ok(seen) = kind.target(&self.snapshot) else {
             return;
@@ -1359,6 +1384,7 @@ impl App {
             kind,
             amount: Input::new(kind.amount_default(today)),
             on_amount: kind.starts_on_amount(),
+            hand_back: false,
             reason: Input::default(),
             flight: Flight::Editing,
             ticket: 0,

@@ -301,6 +301,32 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                         lang.pick("Opgeschaald", "Escalated")
                     )));
                 }
+                if app.taken_over_deescalation(dialog) {
+                    context.push(Line::styled(
+                        lang.pick(
+                            "Overgenomen: na het afschalen blijft de zaak bij u en verdwijnt zij van dit bord.",
+                            "Taken over: after de-escalating the case stays with you and leaves this board.",
+                        ),
+                        theme.tone(Tone::Soon),
+                    ));
+                    let mark = |on: bool| if on { "(•)" } else { "( )" };
+                    context.push(Line::from(vec![
+                        Span::styled(
+                            format!(
+                                "{} {}   {} {}",
+                                mark(!dialog.hand_back),
+                                lang.pick("houden", "keep it"),
+                                mark(dialog.hand_back),
+                                lang.pick(
+                                    "teruggeven: daarna kiest u aan wie",
+                                    "hand it back: then choose to whom"
+                                ),
+                            ),
+                            Style::default().add_modifier(Modifier::BOLD),
+                        ),
+                        Span::raw(format!("  (Tab {})", lang.pick("wisselt", "switches"))),
+                    ]));
+                }
             }
         }
     }
