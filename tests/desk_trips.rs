@@ -517,3 +517,51 @@ fn t08_deescalating_a_taken_over_case_offers_to_hand_it_back() {
     assert_eq!(dialog.kind, DialogKind::Reassign { case_id: 3 });
     assert!(dialog.picking());
 }
+
+/// Point 3: at 160 columns Doorzettingsmacht shows who holds each case,
+/// and "overgenomen" in Waarom once taken over; the palette says what a
+/// column toggle and a sort did, and offers no sort by a hidden column.
+#[test]
+fn t03_doorzettingsmacht_says_taken_over_and_the_palette_answers() {
+    use regiedesk::desk::app::PaletteCommand;
+    let mut start = delta();
+    for case in start.cases.iter_mut().filter(|c| c.id == 3) {
+        case.taken_over = true;
+        case.casusregisseur = Some("pr-dzm".into());
+    }
+    let mut app = desk_with("pr-dzm", settings(), start);
+    press(&mut app, KeyCode::Char('4'));
+    let text = screen(&app, 160, 48);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("│KST-2026-0003"))
+        .unwrap();
+    assert!(line.contains("opgeschaald, overgenomen"), "{line}");
+    let name = app.snapshot.name_of("pr-dzm");
+    assert!(line.contains(&name), "the holder is on the row: {line}");
+
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "kolom aan/uit: Overgen");
+    press(&mut app, KeyCode::Enter);
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert_eq!(status, "Kolom Overgen. uit");
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "sorteer op overgen");
+    let Some(Overlay::Palette(palette)) = &app.overlay else {
+        panic!("the palette");
+    };
+    assert!(
+        !palette
+            .entries
+            .iter()
+            .any(|(_, c)| matches!(c, PaletteCommand::SortBy(8))),
+        "no sort by the hidden column: {:?}",
+        palette.entries
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "sorteer op Casusregisseur");
+    press(&mut app, KeyCode::Enter);
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert_eq!(status, "Gesorteerd op Casusregisseur");
+}

@@ -233,7 +233,10 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
     ),
     col("sinds", "Sinds", "Since", 6, 12, false, 3),
     col("reden", "Reden", "Reason", 16, 90, true, 1),
-    col("overgenomen", "Overgen.", "Taken", 4, 8, false, 5),
+    // Who holds the case before who escalated and when (the pane has
+    // those from 140 columns); Waarom says "overgenomen" too, so the
+    // column of its own may give way first.
+    col("overgenomen", "Overgen.", "Taken", 4, 8, false, 4),
     col(
         "casusregisseur",
         "Casusregisseur",
@@ -241,7 +244,7 @@ pub const DOORZETTINGSMACHT: &[Column] = &[
         10,
         24,
         false,
-        4,
+        2,
     ),
 ];
 
@@ -731,10 +734,16 @@ pub fn doorzettingsmacht(
                 Cell::plain(row.number.clone()),
                 Cell::plain(row.pseudonym.clone()),
                 badges(&row.risk_flags),
+                // Taken over is said where the eye reads why, not only in
+                // a column a narrow screen drops.
                 Cell::toned(
                     row.why
                         .iter()
-                        .map(|w| labels::why(lang, *w))
+                        .map(|w| labels::why(lang, *w).to_string())
+                        .chain(
+                            row.taken_over
+                                .then(|| lang.pick("overgenomen", "taken over").to_string()),
+                        )
                         .collect::<Vec<_>>()
                         .join(", "),
                     Tone::Soon,

@@ -80,7 +80,12 @@ impl App {
                 PaletteCommand::GoBoard(board),
             ));
         }
+        // Hidden columns are not offered to sort by: the order would follow
+        // something the user cannot see.
         for (i, column) in self.columns().iter().enumerate() {
+            if self.hidden(column) {
+                continue;
+            }
             entries.push((
                 format!(
                     "{} {}",
@@ -164,6 +169,13 @@ impl App {
                     });
                     table.refilter();
                 }
+                if let Some(header) = self.columns().get(column).map(|c| c.header(self.lang())) {
+                    let text = format!(
+                        "{} {header}",
+                        self.lang().pick("Gesorteerd op", "Sorted by")
+                    );
+                    self.say(text, super::StatusKind::Done);
+                }
             }
             PaletteCommand::SortDefault => {
                 if let Some(table) = self.table_mut() {
@@ -174,11 +186,30 @@ impl App {
             PaletteCommand::ToggleColumn(key) => {
                 if let Some(View::Board(board)) = self.view() {
                     let hidden = self.settings.hidden.entry(board).or_default();
-                    if let Some(at) = hidden.iter().position(|k| k == key) {
+                    let shown = if let Some(at) = hidden.iter().position(|k| k == key) {
                         hidden.remove(at);
+                        true
                     } else {
                         hidden.push(key.to_string());
-                    }
+                        false
+                    };
+                    let lang = self.lang();
+                    let header = self
+                        .columns()
+                        .iter()
+                        .find(|c| c.key == key)
+                        .map_or(key, |c| c.header(lang));
+                    let text = match (shown, lang) {
+                        (true, Language::Nl) => format!(
+                            "Kolom {header} aan (past hij niet, dan valt hij weg tot het venster breder is)"
+                        ),
+                        (true, Language::En) => format!(
+                            "Column {header} on (if it does not fit, it shows once the window is wider)"
+                        ),
+                        (false, Language::Nl) => format!("Kolom {header} uit"),
+                        (false, Language::En) => format!("Column {header} off"),
+                    };
+                    self.say(text, super::StatusKind::Done);
                 }
             }
             PaletteCommand::Refresh => return vec![Command::SyncNow],
