@@ -338,10 +338,28 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'_> {
         }
         return Line::from(spans);
     }
+    // A list (signals) too long for its column is cut after a whole item,
+    // with how many more, never in the middle of one.
+    let room = usize::from(width).saturating_sub(marker.chars().count());
+    if cell.text.chars().count() > room
+        && let Some(fitted) = whole_items(&cell.text, room)
+    {
+        return Line::from(Span::styled(format!("{marker}{fitted}"), style));
+    }
     if marker.is_empty() {
         return Line::from(Span::styled(cell.text.as_str(), style));
     }
     Line::from(Span::styled(format!("{marker}{}", cell.text), style))
+}
+
+/// `a · b · c` cut to the items that fit `width` with how many are left
+/// out: `a (+2)`; `None` when it is no list or not even one item fits.
+fn whole_items(text: &str, width: usize) -> Option<String> {
+    let items: Vec<&str> = text.split(" · ").collect();
+    (1..items.len()).rev().find_map(|keep| {
+        let fitted = format!("{} (+{})", items[..keep].join(" · "), items.len() - keep);
+        (fitted.chars().count() <= width).then_some(fitted)
+    })
 }
 
 fn empty_text(app: &App) -> String {
@@ -369,6 +387,21 @@ fn empty_text(app: &App) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_list_is_cut_after_a_whole_item_with_how_many_more() {
+        let text = "beslistermijn verstreken · geen activiteit +14 wd · onderzoek te laat";
+        assert_eq!(
+            super::whole_items(text, 45).as_deref(),
+            Some("beslistermijn verstreken (+2)")
+        );
+        assert_eq!(
+            super::whole_items(text, 60).as_deref(),
+            Some("beslistermijn verstreken · geen activiteit +14 wd (+1)")
+        );
+        assert_eq!(super::whole_items("geen lijst", 3), None);
+        assert_eq!(super::whole_items(text, 10), None);
+    }
+
     use super::*;
     use crate::desk::columns::load_cell;
 
