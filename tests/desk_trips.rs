@@ -565,3 +565,28 @@ fn t03_doorzettingsmacht_says_taken_over_and_the_palette_answers() {
     let status = app.status.as_ref().unwrap().text.clone();
     assert_eq!(status, "Gesorteerd op Casusregisseur");
 }
+
+/// Point 11: at 80x24 Stagnatie keeps who to call, a date keeps its year
+/// without colour, and the help scrolls.
+#[test]
+fn t11_at_80x24_who_to_call_dates_and_the_help_fit() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('2'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Casusregisseur"), "{text}");
+    let mut mono = settings();
+    mono.mono = true;
+    let mut app = desk_with("pr-jeugd", mono, waakvlam_delta());
+    press(&mut app, KeyCode::Char('6'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("!19 nov 2026"), "{text}");
+    press(&mut app, KeyCode::Char('?'));
+    let top = screen(&app, 80, 24);
+    assert!(top.contains("j/k of ↑/↓ scrolt"), "{top}");
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    let scrolled = screen(&app, 80, 24);
+    assert_ne!(top, scrolled, "the help scrolls");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}

@@ -177,6 +177,7 @@ pub const STAGNATIE: &[Column] = &[
     // Risk before the name: a high-risk case must never lose its badge
     // to a narrow screen.
     col("risico", "Risico", "Risk", 6, 18, false, 1),
+    // Who to call: kept on a narrow screen, the signals give way.
     col(
         "casusregisseur",
         "Casusregisseur",
@@ -184,7 +185,7 @@ pub const STAGNATIE: &[Column] = &[
         10,
         24,
         false,
-        2,
+        1,
     ),
     col(
         "organisatie",
@@ -265,7 +266,8 @@ pub const CASES_OF: &[Column] = &[
     col("domein", "Domein", "Domain", 5, 11, false, 4),
     col("fase", "Fase", "Stage", 5, 11, false, 3),
     col("signalen", "Signalen", "Signals", 14, 80, true, 1),
-    col("te_laat", "Te laat", "Late", 7, 10, false, 1),
+    // Wide enough for "wacht op toewijzing".
+    col("te_laat", "Te laat", "Late", 7, 19, false, 1),
     col("risico", "Risico", "Risk", 6, 18, false, 2),
 ];
 

@@ -211,7 +211,8 @@ const ERROR_TICKS: u32 = 10;
 // with its fields) costs nothing worth a Box.
 #[allow(clippy::large_enum_variant)]
 pub enum Overlay {
-    Help,
+    /// The help, scrolled down this many lines (a short terminal).
+    Help(u16),
     Filter(Input),
     Palette(Palette),
     Detail(Detail),
@@ -1220,7 +1221,7 @@ impl App {
                     ..Palette::default()
                 }));
             }
-            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Help => self.overlay = Some(Overlay::Help(0)),
             // `asks_relogin` takes these keys before the key map.
             Action::Login => return self.start_relogin(),
             Action::Refresh => {
@@ -1454,13 +1455,19 @@ impl App {
         match overlay {
             Overlay::Absence(form) => self.on_absence_key(form, key),
             Overlay::Redistribution(plan) => self.on_redistribution_key(plan, key),
-            Overlay::Help => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-                ) {
-                    self.overlay = Some(Overlay::Help);
-                }
+            Overlay::Help(scroll) => {
+                // j/k, the arrows and the page keys scroll a help taller
+                // than the terminal; Esc, ? or q close it.
+                let scroll = match key.code {
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => return Vec::new(),
+                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown => scroll.saturating_add(10),
+                    KeyCode::PageUp => scroll.saturating_sub(10),
+                    KeyCode::Char('g') | KeyCode::Home => 0,
+                    _ => scroll,
+                };
+                self.overlay = Some(Overlay::Help(scroll.min(200)));
                 Vec::new()
             }
             Overlay::Filter(mut input) => {

@@ -120,9 +120,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         match overlay {
             // The filter is typed into the table's title.
             Overlay::Filter(_) => {}
-            Overlay::Help => {
+            Overlay::Help(scroll) => {
                 dim(frame);
-                draw_help(frame, app, theme);
+                draw_help(frame, app, theme, *scroll);
             }
             Overlay::Palette(palette) => {
                 dim(frame);

@@ -14,7 +14,7 @@ use crate::desk::labels;
 use crate::domain::boards::Severity;
 use crate::domain::model::RiskFlag;
 
-pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
+pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme, scroll: u16) {
     let lang = app.lang();
     let column = |scope: Scope, title: &str| {
         let mut lines = vec![Line::styled(title.to_string(), theme.accent())];
@@ -72,16 +72,25 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     let height = (everywhere.len() as u16).max(here.line_count(column_width) as u16) + 4;
     let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
-    let outer = block("Help".into(), theme).title_bottom(Line::styled(
-        lang.pick(" Esc of ? sluit ", " Esc or ? closes "),
-        theme.tone(Tone::Dim),
-    ));
+    // Taller than the terminal: it scrolls, and says so.
+    let hidden = height.saturating_sub(area.height);
+    let scroll = scroll.min(hidden);
+    let closes = if hidden > 0 {
+        lang.pick(
+            " j/k of ↑/↓ scrolt · Esc of ? sluit ",
+            " j/k or ↑/↓ scrolls · Esc or ? closes ",
+        )
+    } else {
+        lang.pick(" Esc of ? sluit ", " Esc or ? closes ")
+    };
+    let outer =
+        block("Help".into(), theme).title_bottom(Line::styled(closes, theme.tone(Tone::Dim)));
     let inner = outer.inner(area).inner(Margin::new(1, 1));
     frame.render_widget(outer, area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
-    frame.render_widget(Paragraph::new(everywhere), left);
-    frame.render_widget(here, right);
+    frame.render_widget(Paragraph::new(everywhere).scroll((scroll, 0)), left);
+    frame.render_widget(here.scroll((scroll, 0)), right);
 }
 
 pub(super) fn draw_palette(frame: &mut Frame, app: &App, theme: Theme, palette: &Palette) {

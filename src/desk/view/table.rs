@@ -121,10 +121,13 @@ fn fit_columns(app: &App, table: &TableView, width: u16) -> Vec<(usize, u16)> {
         let column = &columns[i];
         // One more for the sort arrow.
         let header = column.header(lang).chars().count() as u16 + 1;
-        let content = table.content.get(i).copied().unwrap_or(0);
+        // Without colour a toned cell carries a mark (`!`, `~`) before its
+        // text: one more, or a date loses its last digit.
+        let mark = u16::from(app.settings.mono);
+        let content = table.content.get(i).copied().unwrap_or(0) + mark;
         header
             .max(content)
-            .clamp(column.width, column.max.max(column.width))
+            .clamp(column.width, column.max.max(column.width) + mark)
     };
     let mut shown: Vec<usize> = (0..columns.len())
         .filter(|&i| !app.hidden(&columns[i]))
