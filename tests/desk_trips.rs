@@ -440,7 +440,7 @@ fn t01_a_concern_links_the_old_case_and_the_new_both_ways() {
     assert_eq!(
         status,
         format!(
-            "{} · nieuwe zaak voor het huishouden: KST-2026-0100",
+            "{} nacontact vastgelegd: zorg, nieuwe zaak aangemeld: KST-2026-0100",
             old.number
         )
     );

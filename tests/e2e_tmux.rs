@@ -324,10 +324,17 @@ async fn a_procesregisseur_works_the_desk_in_a_terminal() {
     // The Waakvlam board: record the overdue follow-up with a concern;
     // the household's new case appears on Caseload, unassigned.
     tmux.keys(&["6"]);
+    tmux.wait_until("follow-ups on Waakvlam", 10, |s| {
+        s.contains("Waakvlam ·") && s.contains("KST-") && s.contains("Nacontact")
+    })
+    .await;
+    // pr-jeugd follows up the youth cases: the board filtered to them.
+    tmux.keys(&["/"]);
+    tmux.wait_for("typ om te filteren", 10).await;
+    tmux.text("Jeugd");
+    tmux.keys(&["Enter"]);
     let screen = tmux
-        .wait_until("follow-ups on Waakvlam", 10, |s| {
-            s.contains("Waakvlam ·") && s.contains("KST-") && s.contains("Nacontact")
-        })
+        .wait_until("the youth follow-ups", 10, |s| s.contains("filter: Jeugd"))
         .await;
     let followed = first_on_screen(&screen, "KST-");
     tmux.keys(&["f"]);

@@ -1167,10 +1167,19 @@ impl<'a> Builder<'a> {
             case.stuck_reported_at = None;
             case.escalated = false;
             case.status = CaseStatus::Closed;
-            if result == CloseResult::Refused {
+            // Kept in view (waakvlam): every household that refused help,
+            // and a quarter of those whose goals were met or who were
+            // referred on, as a team keeps a pilot light where it worries.
+            let kept = match result {
+                CloseResult::Refused => true,
+                CloseResult::GoalsMet | CloseResult::ReferredOn => self.rng.random_bool(0.25),
+                _ => false,
+            };
+            if kept {
                 case.status = CaseStatus::Waakvlam;
-                case.waakvlam_until =
-                    Some(local_date(closed_at) + Days::new(self.rng.random_range(60..180)));
+                // A follow-up is a working day (no Sunday, no Christmas).
+                let day = local_date(closed_at) + Days::new(self.rng.random_range(60..180));
+                case.waakvlam_until = Some(self.office.cal.on_or_next_working_day(day));
             }
             let closer = case.casusregisseur.clone().expect("assigned");
             record(
@@ -1381,12 +1390,20 @@ fn wmo_research(
             .clone()
             .unwrap_or_else(|| "consulent".into());
         let ten = |day: NaiveDate| start_of_day(day) + chrono::Duration::hours(10);
+        // Recorded by the casusregisseur: once they hold the case, never
+        // before their assignment on the same day.
+        let recorded = match case.assigned_at {
+            Some(assigned) if case.casusregisseur.is_some() => {
+                ten(melding_on).max(assigned + chrono::Duration::minutes(30))
+            }
+            _ => ten(melding_on),
+        };
         case.melding_on = Some(melding_on);
         case.version += 1;
         added.push((
             case.id,
             CaseEvent::new(
-                ten(melding_on),
+                recorded,
                 &who,
                 EventKind::MeldingReceived,
                 Some(format!("melding op {}", melding_on.format("%d-%m-%Y"))),
@@ -1716,6 +1733,44 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         "2026-11-24T13:30:00Z".parse().unwrap()
+    }
+
+    /// Issue 21, point 17: what the walk found implausible in the demo.
+    #[test]
+    fn follow_ups_are_working_days_waakvlam_follows_several_closings_and_meldingen_follow_assignment()
+     {
+        let norms = Norms::default();
+        let seed = build(now(), &norms);
+        let kept: Vec<&Case> = seed
+            .cases
+            .iter()
+            .filter(|c| c.waakvlam_until.is_some())
+            .collect();
+        assert!(kept.len() > 20, "{}", kept.len());
+        for c in &kept {
+            let day = c.waakvlam_until.unwrap();
+            assert!(norms.calendar.is_working_day(day), "{} on {day}", c.number);
+        }
+        let results: std::collections::BTreeSet<_> =
+            kept.iter().filter_map(|c| c.close_result).collect();
+        assert!(results.len() >= 3, "waakvlam after {results:?} only");
+        let cases: HashMap<i64, &Case> = seed.cases.iter().map(|c| (c.id, c)).collect();
+        for (id, e) in seed
+            .events
+            .iter()
+            .filter(|(_, e)| e.kind == EventKind::MeldingReceived)
+        {
+            let case = cases[id];
+            if let (Some(holder), Some(assigned)) = (&case.casusregisseur, case.assigned_at)
+                && &e.actor == holder
+            {
+                assert!(
+                    e.at > assigned,
+                    "{}: melding before assignment",
+                    case.number
+                );
+            }
+        }
     }
 
     #[test]

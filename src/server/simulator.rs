@@ -440,8 +440,11 @@ impl Simulator {
                             } else {
                                 CloseResult::GoalsMet
                             },
-                            waakvlam_until: waakvlam
-                                .then(|| local_date(now) + chrono::Days::new(90)),
+                            // A follow-up on a working day.
+                            waakvlam_until: waakvlam.then(|| {
+                                self.calendar
+                                    .on_or_next_working_day(local_date(now) + chrono::Days::new(90))
+                            }),
                         };
                         case_move(holder, &case, "close", body(&close))
                     }

@@ -298,7 +298,7 @@ pub struct App {
     /// A login under way over the screen (see [`relogin`]).
     pub relogin: Option<Relogin>,
     /// A follow-up's concern opened a case the desk has not synced yet:
-    /// the old number and the new case's id, named when it arrives.
+    /// what the footer said, and the new case's id, named when it arrives.
     opened_by_concern: Option<(String, i64)>,
     pub quit: bool,
 }
@@ -797,20 +797,13 @@ impl App {
         self.connection.offline = None;
         let selected = self.selected_key().cloned();
         self.apply(delta);
-        if let Some((old, new)) = self.opened_by_concern.take() {
+        if let Some((done, new)) = self.opened_by_concern.take() {
             match self.snapshot.cases.get(&new) {
                 Some(case) => {
-                    let text = format!(
-                        "{old} · {} {}",
-                        self.lang().pick(
-                            "nieuwe zaak voor het huishouden:",
-                            "new case for the household:"
-                        ),
-                        case.number
-                    );
+                    let text = format!("{done}: {}", case.number);
                     self.say(text, StatusKind::Done);
                 }
-                None => self.opened_by_concern = Some((old, new)),
+                None => self.opened_by_concern = Some((done, new)),
             }
         }
         if let Some(key) = selected
@@ -876,7 +869,6 @@ impl App {
                             case.follow_up_result
                                 == Some(crate::domain::model::FollowUpResult::Concern)
                         });
-                        let old = case.number.clone();
                         self.apply(Delta {
                             cases: vec![*case],
                             ..Delta::default()
@@ -884,13 +876,10 @@ impl App {
                         if let Some(new) = opened {
                             match self.snapshot.cases.get(&new) {
                                 Some(c) => {
-                                    done = format!(
-                                        "{done} · {} {}",
-                                        self.lang().pick("nieuwe zaak", "new case"),
-                                        c.number
-                                    );
+                                    // "…: zorg, nieuwe zaak aangemeld: KST-…"
+                                    done = format!("{done}: {}", c.number);
                                 }
-                                None => self.opened_by_concern = Some((old, new)),
+                                None => self.opened_by_concern = Some((done.clone(), new)),
                             }
                         }
                     }
