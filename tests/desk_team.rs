@@ -347,3 +347,100 @@ fn after_a_temporary_absence_the_cases_are_proposed_back_and_the_return_settled(
         "everything chosen went back: the return is settled"
     );
 }
+
+/// What a fresh walk found: someone away is listed last in the picker and
+/// says so; `a` keeps what the procesregisseur changed; a dropped case
+/// says it stays with the absent person; `i` withdraws an absence recorded
+/// by mistake.
+#[test]
+fn the_walk_away_marks_kept_edits_and_withdrawing() {
+    let mut start = delta();
+    let mut away = absence(9, "2026-11-24", "2026-11-27");
+    away.login = "cr-17".into();
+    start.absences.insert("cr-17".into(), vec![away]);
+    start.absences.insert(
+        "cr-01".into(),
+        vec![absence(10, "2026-11-24", "2026-11-27")],
+    );
+    let mut app = desk_with("pr-jeugd", settings(), start);
+
+    // The picker: S. Kok (away) after every casusregisseur who is not.
+    press(&mut app, KeyCode::Char('2'));
+    let table = app.table().unwrap();
+    let at = table
+        .visible
+        .iter()
+        .position(|&i| table.rows[i].key == RowKey::Case(2))
+        .unwrap();
+    press(&mut app, KeyCode::Char('g'));
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('t'));
+    let Some(Overlay::Dialog(dialog)) = &app.overlay else {
+        panic!("the picker");
+    };
+    let listed = app.candidates(dialog);
+    let kok = listed.iter().position(|c| c.login == "cr-17").unwrap();
+    assert!(
+        listed[..kok]
+            .iter()
+            .filter(|c| c.role == regiedesk::domain::model::Role::Casusregisseur)
+            .all(|c| c.away_until.is_none()),
+        "nobody away before S. Kok"
+    );
+    assert!(
+        listed[kok + 1..]
+            .iter()
+            .all(|c| c.away_until.is_some()
+                || c.role != regiedesk::domain::model::Role::Casusregisseur),
+        "S. Kok after everyone who is here"
+    );
+    type_text(&mut app, "Kok");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("Naar S. Kok (⚠ afwezig t/m 27-11)"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+
+    // cr-01's proposal: pick someone for case 2, drop case 5, toggle the
+    // scope twice: the choices stay.
+    press(&mut app, KeyCode::Char('1'));
+    select_person(&mut app, "cr-01");
+    press(&mut app, KeyCode::Char('A'));
+    assert!(
+        !plan(&app)
+            .rows
+            .iter()
+            .any(|r| r.line.to.as_deref() == Some("cr-17"))
+    );
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Prins");
+    press(&mut app, KeyCode::Enter);
+    let chosen = plan(&app).rows[0].line.to.clone();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('a'));
+    let proposal = plan(&app);
+    assert_eq!(proposal.rows[0].line.to, chosen);
+    assert!(!proposal.rows[1].keep);
+    let text = screen(&app, 140, 36);
+    assert!(text.contains("blijft bij A. Bakker"), "{text}");
+
+    // `i`: the absence is withdrawn and the proposal closes.
+    let sent = acts(&press(&mut app, KeyCode::Char('i')));
+    assert_eq!(
+        sent[0].1,
+        ActionCall::AbsenceWithdraw {
+            login: "cr-01".into(),
+            id: 10
+        }
+    );
+    app.update(Msg::ActionDone {
+        ticket: sent[0].0,
+        result: Ok(Changed::AbsenceGone("cr-01".into(), 10)),
+    });
+    assert!(app.overlay.is_none());
+    assert!(app.snapshot.absences_of("cr-01").is_empty());
+}

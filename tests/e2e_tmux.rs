@@ -689,7 +689,6 @@ async fn a_procesregisseur_redistributes_an_absent_casusregisseurs_cases_in_a_te
     tmux.keys(&["Enter"]);
     tmux.wait_for("Herverdelen ·", 10).await;
     // Every open case of theirs, not only what falls due this week.
-    tmux.keys(&["a"]);
     let screen = tmux.wait_for("Alle open zaken", 10).await;
     let proposed = proposal_rows(&screen, &names);
     assert_eq!(proposed.len(), held.len(), "{screen}");

@@ -498,6 +498,23 @@ impl ApiClient {
             .await
     }
 
+    /// Withdraws an absence recorded by mistake.
+    pub async fn withdraw_absence(&self, login: &str, id: i64) -> Result<(), ApiFailure> {
+        let builder = self
+            .request(
+                Method::DELETE,
+                &format!("/api/v1/staff/{login}/absences/{id}"),
+            )
+            .await?
+            .timeout(WRITE_TIMEOUT);
+        let response = builder.send().await.map_err(offline)?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(problem_of(response).await)
+        }
+    }
+
     /// A new last day for an absence, or its return settled.
     pub async fn change_absence(
         &self,

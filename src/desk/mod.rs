@@ -294,6 +294,10 @@ pub async fn act(
             .add_absence(&login, &body)
             .await
             .map(|absence| Changed::Absence(Box::new(absence))),
+        ActionCall::AbsenceWithdraw { login, id } => client
+            .withdraw_absence(&login, id)
+            .await
+            .map(|()| Changed::AbsenceGone(login, id)),
         ActionCall::AbsenceChange { login, id, body } => client
             .change_absence(&login, id, &body)
             .await

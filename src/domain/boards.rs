@@ -215,6 +215,11 @@ impl Index {
 
     /// The ways an open case (or one in waakvlam) stagnates, as of the
     /// last refresh.
+    /// The local date the facts were computed for.
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.day
+    }
+
     pub fn stagnation_of(&self, case_id: i64) -> &[Stagnation] {
         self.facts
             .get(&case_id)

@@ -31,6 +31,8 @@ pub struct Candidate {
     pub specialism_fit: bool,
     /// Holds the case now.
     pub current: bool,
+    /// Away today: their last day away.
+    pub away_until: Option<chrono::NaiveDate>,
 }
 
 impl Candidate {
@@ -121,6 +123,9 @@ pub fn candidates(case: &Case, snapshot: &Snapshot, index: &Index) -> Vec<Candid
                 specialism_fit: !specialism.is_empty()
                     && words.iter().any(|w| specialism.contains(w)),
                 current: case.casusregisseur.as_deref() == Some(p.login.as_str()),
+                away_until: index.day().and_then(|today| {
+                    super::absence::away_on(snapshot.absences_of(&p.login), today).map(|a| a.until)
+                }),
             }
         })
         .collect();
@@ -130,6 +135,8 @@ pub fn candidates(case: &Case, snapshot: &Snapshot, index: &Index) -> Vec<Candid
                 // The current holder is shown, but never suggested.
                 c.current,
                 c.role != Role::Casusregisseur,
+                // Someone away today is listed (and says so), never suggested.
+                c.away_until.is_some(),
                 // Nobody is pushed over capacity while someone has room,
                 // whatever the fit (as `redistribution` does for a set).
                 !c.has_room(),

@@ -1017,19 +1017,24 @@ impl App {
         if filter.trim().is_empty() {
             return candidates;
         }
-        let mut score = fuzzy(&filter);
+        let text = |c: &Candidate| {
+            format!(
+                "{} {} {} {}",
+                c.name,
+                c.login,
+                c.organisation,
+                c.specialism.as_deref().unwrap_or("")
+            )
+        };
+        // A name typed finds that name (see `exact_where_found`).
+        let haystacks: Vec<String> = candidates.iter().map(text).collect();
+        let pattern = super::exact_where_found(&filter, haystacks.iter().map(String::as_str));
+        let mut score = fuzzy(&pattern);
         candidates
             .into_iter()
-            .filter(|c| {
-                score(&format!(
-                    "{} {} {} {}",
-                    c.name,
-                    c.login,
-                    c.organisation,
-                    c.specialism.as_deref().unwrap_or("")
-                ))
-                .is_some()
-            })
+            .zip(haystacks)
+            .filter(|(_, h)| score(h).is_some())
+            .map(|(c, _)| c)
             .collect()
     }
 }

@@ -98,6 +98,8 @@ pub enum Changed {
     Case(Box<Case>),
     Request(Box<Request>),
     Absence(Box<crate::domain::absence::Absence>),
+    /// An absence withdrawn: whose, and which.
+    AbsenceGone(Login, i64),
 }
 
 /// Work for the runtime: network calls and notifications.
@@ -155,6 +157,8 @@ pub enum ActionCall {
         login: Login,
         body: crate::api::wire::NewAbsenceBody,
     },
+    /// Withdraws an absence recorded by mistake.
+    AbsenceWithdraw { login: Login, id: i64 },
     /// Changes an absence (a new last day, the return settled).
     AbsenceChange {
         login: Login,
@@ -888,6 +892,7 @@ impl App {
                         ..Delta::default()
                     }),
                     Changed::Absence(absence) => self.absence_changed(&absence),
+                    Changed::AbsenceGone(login, id) => self.absence_gone(&login, id),
                 }
                 let hand_back = match &self.overlay {
                     Some(Overlay::Dialog(d)) if dialog_open && d.hand_back => {

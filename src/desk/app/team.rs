@@ -180,7 +180,9 @@ impl App {
     }
 
     fn open_redistribution(&mut self, absence: Absence, back: bool) {
-        let which = Which::DueWhileAway;
+        // Every open case first: a high-risk case with nothing due this
+        // week needs someone too (`a` narrows to what falls due).
+        let which = Which::All;
         let rows = self.proposal(&absence, back, which);
         self.overlay = Some(Overlay::Redistribution(Redistribution {
             absence,
@@ -298,10 +300,21 @@ impl App {
             .as_ref()
             .map(|p| p.filter.value().to_string())
             .unwrap_or_default();
-        let mut score = fuzzy(&filter);
-        suggest::candidates(case, &self.snapshot, &self.index)
+        let listed: Vec<Candidate> = suggest::candidates(case, &self.snapshot, &self.index);
+        let haystacks: Vec<String> = listed
+            .iter()
+            .map(|c| format!("{} {} {}", c.name, c.login, c.organisation))
+            .collect();
+        let pattern = super::exact_where_found(&filter, haystacks.iter().map(String::as_str));
+        let mut score = fuzzy(&pattern);
+        listed
             .into_iter()
-            .filter(|c| !c.current && c.role != Role::ProcesregisseurDoorzettingsmacht)
+            // Nobody away takes an absent colleague's case.
+            .filter(|c| {
+                !c.current
+                    && c.away_until.is_none()
+                    && c.role != Role::ProcesregisseurDoorzettingsmacht
+            })
             .filter(|c| {
                 filter.trim().is_empty()
                     || score(&format!("{} {} {}", c.name, c.login, c.organisation)).is_some()
@@ -388,8 +401,38 @@ impl App {
                     Which::All => Which::DueWhileAway,
                     Which::DueWhileAway => Which::All,
                 };
-                plan.rows = self.proposal(&plan.absence, false, plan.which);
+                // What the procesregisseur changed stays changed.
+                let mut rows = self.proposal(&plan.absence, false, plan.which);
+                for row in &mut rows {
+                    if let Some(before) = plan
+                        .rows
+                        .iter()
+                        .find(|r| r.line.case_id == row.line.case_id)
+                    {
+                        row.line.to = before.line.to.clone();
+                        row.line.why = before.line.why;
+                        row.keep = before.keep;
+                    }
+                }
+                plan.rows = rows;
                 plan.selected = 0;
+            }
+            (Stage::Editing, KeyCode::Char('i')) if !plan.back => {
+                // Recorded by mistake: withdrawn, gone from every desk.
+                let ticket = self.next_ticket;
+                self.next_ticket += 1;
+                self.in_flight.insert(
+                    ticket,
+                    lang.pick("Afwezigheid ingetrokken.", "Absence withdrawn.")
+                        .into(),
+                );
+                return vec![Command::Act {
+                    ticket,
+                    call: ActionCall::AbsenceWithdraw {
+                        login: plan.absence.login.clone(),
+                        id: plan.absence.id,
+                    },
+                }];
             }
             (Stage::Editing, KeyCode::Char('c')) => {
                 if plan.rows.iter().any(|r| r.keep) {
@@ -546,6 +589,24 @@ impl App {
             commands.push(Command::SyncNow);
         }
         Some(commands)
+    }
+
+    /// Takes a withdrawn absence out of the snapshot at once.
+    pub(super) fn absence_gone(&mut self, login: &str, id: i64) {
+        let theirs: Vec<Absence> = self
+            .snapshot
+            .absences_of(login)
+            .iter()
+            .filter(|a| a.id != id)
+            .cloned()
+            .collect();
+        let mut delta = Delta::default();
+        delta.absences.insert(login.to_string(), theirs);
+        self.apply(delta);
+        self.rebuild();
+        if matches!(&self.overlay, Some(Overlay::Redistribution(plan)) if plan.absence.id == id) {
+            self.overlay = None;
+        }
     }
 
     /// Puts a changed absence in the snapshot at once (the sync confirms).

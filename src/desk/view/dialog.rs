@@ -439,14 +439,19 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
                     .into_iter()
                     .chain(dialog.picker.iter().flat_map(|p| p.listed.clone()))
                     .find(|c| c.login == l)
-                    .filter(|c| !c.has_room() && c.capacity.is_some())
-                    .map(|c| {
-                        format!(
+                    .and_then(|c| match c.away_until {
+                        Some(until) => Some(format!(
+                            " (⚠ {} {})",
+                            lang.pick("afwezig t/m", "away until"),
+                            until.format("%d-%m")
+                        )),
+                        None if !c.has_room() && c.capacity.is_some() => Some(format!(
                             " (⚠ {} {}/{})",
                             lang.pick("geen ruimte:", "no room:"),
                             c.open,
                             c.capacity.unwrap_or_default()
-                        )
+                        )),
+                        None => None,
                     })
                     .unwrap_or_default();
                 format!(
@@ -566,6 +571,15 @@ fn draw_candidates(
                 spans.push(Span::styled(
                     format!(" ({})", lang.pick("huidig", "current")),
                     theme.tone(Tone::Dim),
+                ));
+            } else if let Some(until) = c.away_until {
+                spans.push(Span::styled(
+                    format!(
+                        " ({} {})",
+                        lang.pick("afwezig t/m", "away until"),
+                        until.format("%d-%m")
+                    ),
+                    theme.tone(Tone::Late),
                 ));
             } else if c.role != Role::Casusregisseur {
                 spans.push(Span::styled(

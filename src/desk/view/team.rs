@@ -133,10 +133,7 @@ fn placement(lang: Language, why: Placement) -> (&'static str, Tone) {
             lang.pick("huishouden bij één", "household together"),
             Tone::Plain,
         ),
-        Placement::Room => (
-            lang.pick("past, heeft ruimte", "fits, has room"),
-            Tone::InTime,
-        ),
+        Placement::Room => (lang.pick("past", "fits"), Tone::InTime),
         Placement::NoRoom => (
             lang.pick("! niemand heeft ruimte", "! nobody has room"),
             Tone::Late,
@@ -228,16 +225,18 @@ pub(super) fn draw_redistribution(
         scope,
     );
 
-    // Widths: marker 2, number 14, household 9, load 15, the rest shared.
-    let room = usize::from(inner.width).saturating_sub(2 + 14 + 9 + 15 + 4);
+    // Widths: marker 2, number 14, household 9, risk 7, load 15, the rest
+    // shared.
+    let room = usize::from(inner.width).saturating_sub(2 + 14 + 9 + 7 + 15 + 4);
     let due_width = (room / 4).max(23);
     let to_width = (room / 5).max(12);
     let why_width = room.saturating_sub(due_width + to_width).max(8);
     frame.render_widget(
         Paragraph::new(Line::from(bold(format!(
-            "  {:<14}{:<9}{:<due_width$} {:<to_width$} {:<15} {}",
+            "  {:<14}{:<9}{:<7}{:<due_width$} {:<to_width$} {:<15} {}",
             lang.pick("Zaak", "Case"),
             lang.pick("Huish.", "Househ."),
+            lang.pick("Risico", "Risk"),
             lang.pick("Vervalt", "Due"),
             lang.pick("Naar", "To"),
             lang.pick("Belasting", "Load"),
@@ -297,17 +296,39 @@ pub(super) fn draw_redistribution(
                 } else {
                     theme.tone(Tone::Dim)
                 };
-                let mut spans = vec![Span::styled(
-                    format!(
-                        "{mark}{:<14}{:<9}{:<due_width$} {:<to_width$} ",
-                        ellipsis(case.map_or("", |c| c.number.as_str()), 13),
-                        ellipsis(case.map_or("", |c| c.pseudonym.as_str()), 8),
-                        ellipsis(&due, due_width),
-                        ellipsis(&to, to_width),
+                let risk = case
+                    .map(|c| {
+                        c.risk_flags
+                            .iter()
+                            .map(|f| f.badge())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default();
+                // A case left where it is goes to nobody: "—" here, and
+                // the outcome column says it stays with the absent person.
+                let to = if row.keep { to } else { "—".to_string() };
+                let mut spans = vec![
+                    Span::styled(
+                        format!(
+                            "{mark}{:<14}{:<9}",
+                            ellipsis(case.map_or("", |c| c.number.as_str()), 13),
+                            ellipsis(case.map_or("", |c| c.pseudonym.as_str()), 8),
+                        ),
+                        text_style,
                     ),
-                    text_style,
-                )];
-                let load = row.line.to.as_deref().map(|login| {
+                    Span::styled(format!("{:<6}", ellipsis(&risk, 6)), theme.tone(Tone::Risk)),
+                    Span::raw(" "),
+                    Span::styled(
+                        format!(
+                            "{:<due_width$} {:<to_width$} ",
+                            ellipsis(&due, due_width),
+                            ellipsis(&to, to_width),
+                        ),
+                        text_style,
+                    ),
+                ];
+                let load = row.line.to.as_deref().filter(|_| row.keep).map(|login| {
                     let capacity = app.snapshot.people.get(login).and_then(|p| p.capacity);
                     let open = app.open_of(login) + given.get(login).copied().unwrap_or(0);
                     load_cell(open, capacity)
@@ -317,9 +338,14 @@ pub(super) fn draw_redistribution(
                     None => spans.push(Span::raw(" ".repeat(15))),
                 }
                 let (why, tone) = match &row.outcome {
-                    Outcome::Proposed if !row.keep => {
-                        (lang.pick("blijft staan", "stays").to_string(), Tone::Dim)
-                    }
+                    Outcome::Proposed if !row.keep => (
+                        format!(
+                            "{} {}",
+                            lang.pick("blijft bij", "stays with"),
+                            app.snapshot.name_of(&plan.absence.login)
+                        ),
+                        Tone::Dim,
+                    ),
                     Outcome::Proposed => {
                         let (text, tone) = placement(lang, row.line.why);
                         (text.to_string(), tone)
@@ -461,8 +487,8 @@ pub(super) fn draw_redistribution(
             "Space in/out · c move back · w leave them · Esc later",
         ),
         Stage::Editing => lang.pick(
-            "⏎ ander persoon · Spatie wel/niet · a alle/vervallend · c bevestigen · Esc sluiten",
-            "⏎ other person · Space in/out · a all/due · c confirm · Esc close",
+            "⏎ ander persoon · Spatie wel/niet · a alle/vervallend · c bevestigen · i intrekken · Esc later",
+            "⏎ other person · Space in/out · a all/due · c confirm · i withdraw · Esc later",
         ),
         Stage::Reason => lang.pick("⏎ verplaatsen · Esc terug", "⏎ move · Esc back"),
         Stage::Applying if plan.done() => lang.pick("⏎ sluiten", "⏎ close"),
