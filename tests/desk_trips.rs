@@ -590,3 +590,32 @@ fn t11_at_80x24_who_to_call_dates_and_the_help_fit() {
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
 }
+
+/// Point 15, and the walk: a case action this role may not take says why
+/// in the domain's words instead of nothing.
+#[test]
+fn t15b_an_action_not_allowed_says_why() {
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char('4'));
+    select(&mut app, RowKey::Case(3));
+    press(&mut app, KeyCode::Char('o'));
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.starts_with("KST-2026-0003: "), "{status}");
+    assert!(app.overlay.is_none());
+    press(&mut app, KeyCode::Char('1'));
+    select(&mut app, RowKey::Person(None));
+    press(&mut app, KeyCode::Char('A'));
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(
+        status.starts_with("A geldt voor een casusregisseur"),
+        "{status}"
+    );
+}

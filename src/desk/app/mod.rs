@@ -1007,13 +1007,45 @@ impl App {
     fn why_not(&self, action: Action) -> Option<String> {
         let lang = self.lang();
         match action {
-            Action::Escalate => {
-                let case = self.selected_case().filter(|c| c.escalated)?;
-                Some(match lang {
-                    Language::Nl => format!("{} is al opgeschaald.", case.number),
-                    Language::En => format!("{} is already escalated.", case.number),
-                })
+            // A case action this role may not take here: the domain's own
+            // words for why (as the server would refuse it).
+            Action::Reassign
+            | Action::Escalate
+            | Action::TakeOver
+            | Action::Deescalate
+            | Action::FollowUp
+            | Action::Postpone => {
+                let case = self.selected_case()?;
+                if action == Action::Escalate && case.escalated {
+                    return Some(match lang {
+                        Language::Nl => format!("{} is al opgeschaald.", case.number),
+                        Language::En => format!("{} is already escalated.", case.number),
+                    });
+                }
+                let what = match action {
+                    Action::Reassign
+                        if case.status == crate::domain::model::CaseStatus::Waakvlam =>
+                    {
+                        CaseAction::AssignFollowUp
+                    }
+                    Action::Reassign => CaseAction::Assign,
+                    Action::Escalate => CaseAction::Escalate,
+                    Action::TakeOver => CaseAction::TakeOver,
+                    Action::Deescalate => CaseAction::Deescalate,
+                    Action::FollowUp => CaseAction::RecordFollowUp,
+                    _ => CaseAction::PostponeFollowUp,
+                };
+                permissions::may_act_on_case(&self.me.person, what, case)
+                    .err()
+                    .map(|denied| format!("{}: {}", case.number, denied.0))
             }
+            Action::Absence if self.board == Board::Caseload => Some(
+                lang.pick(
+                    "A geldt voor een casusregisseur: kies zijn of haar rij (procesregisseurs).",
+                    "A is for a casusregisseur: choose their row (procesregisseurs).",
+                )
+                .to_string(),
+            ),
             Action::SortReverse if self.table().is_some() => Some(
                 lang.pick(
                     "De volgorde van het bord draait niet om; kies eerst een kolom met s.",
