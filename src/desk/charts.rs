@@ -102,7 +102,11 @@ fn line<'a>(theme: Theme, series: Series, data: &'a [(f64, f64)]) -> Dataset<'a>
 
 /// Under the chart: the series' last bucket is still running (or the
 /// first began before the period), so its counts are not a whole one.
-fn partial_note(lang: Language, series: &[SeriesPoint]) -> Option<String> {
+fn partial_note(
+    lang: Language,
+    series: &[SeriesPoint],
+    today: chrono::NaiveDate,
+) -> Option<String> {
     // The first two are enough to say it (a custom period reaching into
     // the future has many).
     let cut: Vec<&SeriesPoint> = series.iter().filter(|p| p.partial).take(2).collect();
@@ -121,10 +125,16 @@ fn partial_note(lang: Language, series: &[SeriesPoint]) -> Option<String> {
                         labels::date(lang, p.to)
                     )
                 };
-                format!(
-                    "◔ {days} {}",
+                // Still running, or a bucket the period cuts in the past.
+                let why = if p.to >= today {
                     lang.pick("telt nog niet voluit", "is not complete yet")
-                )
+                } else {
+                    lang.pick(
+                        "valt deels buiten de periode",
+                        "lies partly outside the period",
+                    )
+                };
+                format!("◔ {days} {why}")
             })
             .collect::<Vec<_>>()
             .join(" · "),
@@ -191,7 +201,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     let [lead, load] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    draw_flow(frame, lang, theme, figures, flow);
+    let today = crate::domain::calendar::local_date(app.now);
+    draw_flow(frame, (lang, today), theme, figures, flow);
     draw_first_contact(frame, lang, theme, figures, norm);
     draw_lead_times(frame, lang, theme, figures, lead);
     draw_load(frame, lang, theme, figures, app.unassigned_open(), load);
@@ -207,14 +218,20 @@ fn x_labels(lang: Language, series: &[SeriesPoint]) -> Vec<Span<'static>> {
     }
 }
 
-fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, area: Rect) {
+fn draw_flow(
+    frame: &mut Frame,
+    (lang, today): (Language, chrono::NaiveDate),
+    theme: Theme,
+    t: &Throughput,
+    area: Rect,
+) {
     let inner = framed(
         frame,
         lang.pick("Instroom en uitstroom", "Inflow and outflow"),
         theme,
         area,
     );
-    let note = partial_note(lang, &t.series);
+    let note = partial_note(lang, &t.series, today);
     let [numbers, chart_area, note_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -244,7 +261,11 @@ fn draw_flow(frame: &mut Frame, lang: Language, theme: Theme, t: &Throughput, ar
                     t.waakvlam.due,
                     lang.pick("op tijd", "on time"),
                     t.waakvlam.new_case,
-                    lang.pick("nieuwe zaak", "new case"),
+                    if t.waakvlam.new_case == 1 {
+                        lang.pick("nieuwe zaak", "new case")
+                    } else {
+                        lang.pick("nieuwe zaken", "new cases")
+                    },
                 );
                 let used = format!("in {}  ", t.inflow.total).len() + out.len() + 4;
                 if used + follow_up.len() <= usize::from(numbers.width) {
@@ -585,8 +606,8 @@ pub fn draw_period(frame: &mut Frame, app: &App, theme: Theme, input: &Input, er
     );
     let lines = vec![
         Line::raw(lang.pick(
-            "Van en tot en met (JJJJ-MM-DD JJJJ-MM-DD):",
-            "From and to (YYYY-MM-DD YYYY-MM-DD):",
+            "Van en tot en met (dd-mm-jjjj dd-mm-jjjj):",
+            "From and to (dd-mm-yyyy dd-mm-yyyy):",
         )),
         Line::styled(
             format!("> {}", input.value()),
@@ -603,4 +624,30 @@ pub fn draw_period(frame: &mut Frame, app: &App, theme: Theme, input: &Input, er
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     frame.set_cursor_position((inner.x + 2 + input.visual_cursor() as u16, inner.y + 1));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(from: &str, to: &str) -> SeriesPoint {
+        SeriesPoint {
+            from: from.parse().unwrap(),
+            to: to.parse().unwrap(),
+            inflow: 0,
+            outflow: 0,
+            first_contact_due: 0,
+            first_contact_within_norm: 0,
+            partial: true,
+        }
+    }
+
+    #[test]
+    fn a_cut_bucket_in_the_past_is_outside_the_period_not_unfinished() {
+        let today = "2026-11-24".parse().unwrap();
+        let running = partial_note(Language::Nl, &[point("2026-11-23", "2026-11-24")], today);
+        assert!(running.unwrap().contains("telt nog niet voluit"));
+        let past = partial_note(Language::Nl, &[point("2026-09-28", "2026-09-30")], today);
+        assert!(past.unwrap().contains("valt deels buiten de periode"));
+    }
 }

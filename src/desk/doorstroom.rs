@@ -52,7 +52,8 @@ impl Preset {
     }
 }
 
-/// Parses `2026-01-01 2026-06-30` (or with `..`, `-` between) into a period.
+/// Parses `01-01-2026 30-06-2026` (as every other dialog takes a day),
+/// or `2026-01-01 2026-06-30`, or with `..` between, into a period.
 pub fn parse_period(text: &str, lang: Language) -> Result<Period, String> {
     let dates: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')
@@ -62,18 +63,20 @@ pub fn parse_period(text: &str, lang: Language) -> Result<Period, String> {
     let [from, to] = dates.as_slice() else {
         return Err(lang
             .pick(
-                "Typ twee datums: van en tot en met, zoals 2026-01-01 2026-06-30.",
-                "Type two dates, from and to, like 2026-01-01 2026-06-30.",
+                "Typ twee datums: van en tot en met, zoals 01-01-2026 30-06-2026.",
+                "Type two dates, from and to, like 01-01-2026 30-06-2026.",
             )
             .to_string());
     };
     let date = |s: &str| {
-        s.parse::<NaiveDate>().map_err(|_| {
-            format!(
-                "{s:?} {}",
-                lang.pick("is geen datum (JJJJ-MM-DD)", "is not a date (YYYY-MM-DD)")
-            )
-        })
+        NaiveDate::parse_from_str(s, "%d-%m-%Y")
+            .or_else(|_| s.parse::<NaiveDate>())
+            .map_err(|_| {
+                format!(
+                    "{s:?} {}",
+                    lang.pick("is geen datum (dd-mm-jjjj)", "is not a date (dd-mm-yyyy)")
+                )
+            })
     };
     Period::new(date(from)?, date(to)?)
 }
@@ -159,10 +162,16 @@ mod tests {
                 .unwrap_err()
                 .contains("twee datums")
         );
+        // Days as every other dialog takes them, or ISO.
+        let period = parse_period("1-1-2026 28-02-2026", Language::Nl).unwrap();
+        assert_eq!(
+            (period.from, period.to),
+            (day("2026-01-01"), day("2026-02-28"))
+        );
         assert!(
-            parse_period("1-1-2026 2026-02-01", Language::Nl)
+            parse_period("1-13-2026 2026-02-01", Language::Nl)
                 .unwrap_err()
-                .contains("geen datum")
+                .contains("geen datum (dd-mm-jjjj)")
         );
         assert!(
             parse_period("2026-06-01 2026-01-01", Language::Nl)
