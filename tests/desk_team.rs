@@ -444,3 +444,27 @@ fn the_walk_away_marks_kept_edits_and_withdrawing() {
     assert!(app.overlay.is_none());
     assert!(app.snapshot.absences_of("cr-01").is_empty());
 }
+
+/// At 80x24 the proposal keeps each case's load and outcome on screen
+/// (the household column gives way).
+#[test]
+fn the_proposal_fits_80x24() {
+    let mut app = desk("pr-jeugd");
+    app.update(Msg::Resize(80, 24));
+    press(&mut app, KeyCode::Char('1'));
+    select_person(&mut app, "cr-01");
+    press(&mut app, KeyCode::Char('A'));
+    let sent = acts(&press(&mut app, KeyCode::Enter));
+    app.update(Msg::ActionDone {
+        ticket: sent[0].0,
+        result: Ok(Changed::Absence(Box::new(absence(
+            9,
+            "2026-11-24",
+            "2026-11-27",
+        )))),
+    });
+    insta::assert_snapshot!("redistribution_proposal_80x24", screen(&app, 80, 24));
+    let text = screen(&app, 80, 24);
+    let row = text.lines().find(|l| l.contains("KST-2026-0002")).unwrap();
+    assert!(row.contains("/14") && row.contains("past"), "{row}");
+}

@@ -227,15 +227,26 @@ pub(super) fn draw_redistribution(
 
     // Widths: marker 2, number 14, household 9, risk 7, load 15, the rest
     // shared.
-    let room = usize::from(inner.width).saturating_sub(2 + 14 + 9 + 7 + 15 + 4);
-    let due_width = (room / 4).max(23);
-    let to_width = (room / 5).max(12);
+    // Below 110 columns the household gives way and the rest share what
+    // is left, so the load and the outcome stay on screen at 80.
+    let wide = inner.width >= 110;
+    let household = if wide { 9 } else { 0 };
+    let room = usize::from(inner.width).saturating_sub(2 + 14 + household + 7 + 15 + 4);
+    let (due_width, to_width) = if wide {
+        ((room / 4).max(23), (room / 5).max(12))
+    } else {
+        (room * 3 / 10, room / 4)
+    };
     let why_width = room.saturating_sub(due_width + to_width).max(8);
     frame.render_widget(
         Paragraph::new(Line::from(bold(format!(
-            "  {:<14}{:<9}{:<7}{:<due_width$} {:<to_width$} {:<15} {}",
+            "  {:<14}{:<household$}{:<7}{:<due_width$} {:<to_width$} {:<15} {}",
             lang.pick("Zaak", "Case"),
-            lang.pick("Huish.", "Househ."),
+            if wide {
+                lang.pick("Huish.", "Househ.")
+            } else {
+                ""
+            },
             lang.pick("Risico", "Risk"),
             lang.pick("Vervalt", "Due"),
             lang.pick("Naar", "To"),
@@ -311,9 +322,13 @@ pub(super) fn draw_redistribution(
                 let mut spans = vec![
                     Span::styled(
                         format!(
-                            "{mark}{:<14}{:<9}",
+                            "{mark}{:<14}{:<household$}",
                             ellipsis(case.map_or("", |c| c.number.as_str()), 13),
-                            ellipsis(case.map_or("", |c| c.pseudonym.as_str()), 8),
+                            if wide {
+                                ellipsis(case.map_or("", |c| c.pseudonym.as_str()), 8)
+                            } else {
+                                String::new()
+                            },
                         ),
                         text_style,
                     ),
@@ -358,7 +373,7 @@ pub(super) fn draw_redistribution(
                     Outcome::NotMoved(why) => (format!("✗ {why}"), Tone::Late),
                 };
                 spans.push(Span::styled(
-                    format!(" {}", ellipsis(&why, why_width.max(20))),
+                    format!(" {}", ellipsis(&why, why_width)),
                     theme.tone(tone),
                 ));
                 let line = Line::from(spans);
@@ -485,6 +500,10 @@ pub(super) fn draw_redistribution(
         Stage::Editing if plan.back => lang.pick(
             "Spatie wel/niet · c terugzetten · w laten staan · Esc later",
             "Space in/out · c move back · w leave them · Esc later",
+        ),
+        Stage::Editing if !wide => lang.pick(
+            "⏎ ander · Spatie wel/niet · a · c bevestigen · i intrekken · Esc",
+            "⏎ other · Space · a · c confirm · i withdraw · Esc",
         ),
         Stage::Editing => lang.pick(
             "⏎ ander persoon · Spatie wel/niet · a alle/vervallend · c bevestigen · i intrekken · Esc later",
