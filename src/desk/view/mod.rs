@@ -412,7 +412,18 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let binding = keymap::binding(action);
             let key = binding.keys.first().map(keymap::label).unwrap_or_default();
             spans.push(Span::styled(key, theme.accent()));
-            spans.push(Span::raw(format!(" {}  ", binding.describe(lang))));
+            // Without the pane, Enter on a case opens its history at once:
+            // an audited read, said before the key is pressed.
+            let words = match action {
+                Action::Open
+                    if area.width < DETAIL_PANE_FROM
+                        && app.selected_key().is_some_and(|k| k.case_id().is_some()) =>
+                {
+                    lang.pick("geschiedenis (gelogd)", "history (logged)")
+                }
+                _ => binding.describe(lang),
+            };
+            spans.push(Span::raw(format!(" {words}  ")));
         }
         spans
     };
