@@ -619,3 +619,26 @@ fn t15b_an_action_not_allowed_says_why() {
         "{status}"
     );
 }
+
+/// The walk: `:` finds a household by its pseudonym; a request number
+/// not found is said as typed, as a request.
+#[test]
+fn t07b_the_palette_finds_a_household_and_says_a_missing_request_as_typed() {
+    use regiedesk::desk::app::PaletteCommand;
+    let mut app = desk("pr-jeugd");
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "h-bbbb");
+    let Some(Overlay::Palette(palette)) = &app.overlay else {
+        panic!("the palette");
+    };
+    assert_eq!(palette.entries[0].1, PaletteCommand::GoCase(2));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "AV-2026-9999");
+    press(&mut app, KeyCode::Enter);
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert_eq!(
+        status,
+        "Geen aanvraag die u mag zien heeft het nummer AV-2026-9999"
+    );
+}

@@ -32,6 +32,8 @@ pub enum PaletteCommand {
     GoRequest(i64),
     /// No case has the typed number (among those the user may see).
     NoCase(String),
+    /// No request has the typed number (among those the user may see).
+    NoRequest(String),
     Quit,
 }
 
@@ -67,7 +69,12 @@ impl App {
             return self.case_entries(&digits);
         }
         if let Some(digits) = request_query(typed) {
-            return self.request_entries(&digits);
+            return self.request_entries(&digits, typed.trim());
+        }
+        // A household's pseudonym, as every board shows it: `H-G97W`.
+        let trimmed = typed.trim();
+        if trimmed.len() >= 4 && trimmed[..2].eq_ignore_ascii_case("h-") {
+            return self.household_entries(trimmed);
         }
         let mut entries: Vec<(String, PaletteCommand)> = Vec::new();
         for &board in &self.settings.tabs {
@@ -233,6 +240,16 @@ impl App {
                 );
                 self.say(text, super::StatusKind::Notice);
             }
+            PaletteCommand::NoRequest(typed) => {
+                let text = format!(
+                    "{} {typed}",
+                    self.lang().pick(
+                        "Geen aanvraag die u mag zien heeft het nummer",
+                        "No request you may see has the number"
+                    )
+                );
+                self.say(text, super::StatusKind::Notice);
+            }
             PaletteCommand::Quit => self.quit = true,
         }
         Vec::new()
@@ -295,7 +312,50 @@ impl App {
     }
 
     /// Requests whose number holds the typed digits, exact ends first.
-    fn request_entries(&self, digits: &str) -> Vec<(String, PaletteCommand)> {
+    /// The cases of the household whose pseudonym starts with `typed`.
+    fn household_entries(&self, typed: &str) -> Vec<(String, PaletteCommand)> {
+        let lang = self.lang();
+        let wanted = typed.to_uppercase();
+        let mut found: Vec<&Case> = self
+            .snapshot
+            .cases
+            .values()
+            .filter(|c| c.pseudonym.to_uppercase().starts_with(&wanted))
+            .collect();
+        found.sort_by_cached_key(|c| {
+            (
+                self.board_of(c.id).is_none(),
+                std::cmp::Reverse(c.number.clone()),
+            )
+        });
+        if found.is_empty() {
+            return vec![(
+                format!(
+                    "{} {typed}",
+                    lang.pick("geen huishouden gevonden met", "no household found with")
+                ),
+                PaletteCommand::NoCase(typed.to_string()),
+            )];
+        }
+        found
+            .into_iter()
+            .take(20)
+            .map(|c| {
+                (
+                    format!(
+                        "{} {} · {} · {}",
+                        lang.pick("zaak", "case"),
+                        c.number,
+                        c.pseudonym,
+                        crate::desk::columns::status(lang, c.status)
+                    ),
+                    PaletteCommand::GoCase(c.id),
+                )
+            })
+            .collect()
+    }
+
+    fn request_entries(&self, digits: &str, typed: &str) -> Vec<(String, PaletteCommand)> {
         let lang = self.lang();
         let wanted = digits.trim_start_matches('0');
         let mut found: Vec<(bool, &crate::domain::model::Request)> = self
@@ -313,10 +373,10 @@ impl App {
         if found.is_empty() {
             return vec![(
                 format!(
-                    "{} {digits}",
+                    "{} {typed}",
                     lang.pick("geen aanvraag gevonden met", "no request found with")
                 ),
-                PaletteCommand::NoCase(digits.to_string()),
+                PaletteCommand::NoRequest(typed.to_string()),
             )];
         }
         found
