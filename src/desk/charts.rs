@@ -208,13 +208,43 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     draw_load(frame, lang, theme, figures, app.unassigned_open(), load);
 }
 
+/// The first, middle and last bucket's day under the time axis (ratatui
+/// spreads the labels evenly, so the middle one is the middle bucket).
 fn x_labels(lang: Language, series: &[SeriesPoint]) -> Vec<Span<'static>> {
-    match (series.first(), series.last()) {
-        (Some(first), Some(last)) => vec![
-            Span::raw(labels::date(lang, first.from)),
-            Span::raw(labels::date(lang, last.from)),
+    use chrono::Datelike;
+    // Within one year the year goes (three labels must fit a quadrant).
+    let one_year = series.first().map(|p| p.from.year()) == series.last().map(|p| p.from.year());
+    let day = |p: &SeriesPoint| {
+        let full = labels::date(lang, p.from);
+        Span::raw(if one_year && series.len() > 2 {
+            full.rsplit_once(' ')
+                .map_or(full.clone(), |(day, _)| day.to_string())
+        } else {
+            full
+        })
+    };
+    match series {
+        [] => Vec::new(),
+        [only] => vec![day(only)],
+        [first, last] => vec![day(first), day(last)],
+        _ => vec![
+            day(&series[0]),
+            day(&series[(series.len() - 1) / 2]),
+            day(&series[series.len() - 1]),
         ],
-        _ => Vec::new(),
+    }
+}
+
+/// 0, the middle and the top of a count axis.
+fn y_labels(top: u32) -> Vec<Span<'static>> {
+    if top >= 2 && top.is_multiple_of(2) {
+        vec![
+            Span::raw("0"),
+            Span::raw((top / 2).to_string()),
+            Span::raw(top.to_string()),
+        ]
+    } else {
+        vec![Span::raw("0"), Span::raw(top.to_string())]
     }
 }
 
@@ -296,6 +326,8 @@ fn draw_flow(
         .max()
         .unwrap_or(0)
         .max(1);
+    // Even, so the axis has a whole middle label.
+    let top = top + top % 2;
     let chart = Chart::new(vec![
         line(theme, INFLOW, &inflow),
         line(theme, OUTFLOW, &outflow),
@@ -308,7 +340,7 @@ fn draw_flow(
     .y_axis(
         Axis::default()
             .bounds([0.0, f64::from(top)])
-            .labels(vec![Span::raw("0"), Span::raw(top.to_string())]),
+            .labels(y_labels(top)),
     );
     frame.render_widget(chart, chart_area);
 }
