@@ -381,7 +381,7 @@ fn export_of_an_unknown_board_names_the_valid_ones() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("unknown board \"stagnation\"; boards are caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom"),
+        stderr.contains("onbekend bord \"stagnation\"; de borden zijn caseload, stagnatie, mandaat, doorzettingsmacht, doorstroom, waakvlam"),
         "{stderr}"
     );
 }
