@@ -221,7 +221,8 @@ pub const MANDAAT: &[Column] = &[
 pub const DOORZETTINGSMACHT: &[Column] = &[
     col("zaak", "Zaak", "Case", 13, 24, false, 1),
     col("huishouden", "Huish.", "Househ.", 6, 8, false, 5),
-    col("risico", "Risico", "Risk", 6, 18, false, 2),
+    // The board of high-risk cases never hides their risk.
+    col("risico", "Risico", "Risk", 6, 18, false, 1),
     col("waarom", "Waarom", "Why", 10, 36, false, 1),
     col(
         "opgeschaald_door",
