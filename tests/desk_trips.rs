@@ -245,7 +245,6 @@ fn t16_a_first_assignment_is_toewijzen_and_the_picker_says_contact_laat() {
     assert!(text.contains("Toewijzen · KST-2026-0001"), "{text}");
     assert!(!text.contains("Herverdelen"), "{text}");
     assert!(text.contains("contact laat 0"), "{text}");
-    let _ = Delta::default();
 }
 
 /// Point 15: a key that does nothing on this row says why; cycling the

@@ -173,7 +173,9 @@ impl App {
 
     pub(super) fn apply(&mut self, mut delta: Delta) {
         crate::desk::shown_text::tidy_delta(&mut delta);
-        let people = !delta.people.is_empty();
+        // People or their absences: shown on many rows (Caseload's
+        // Afwezig column, a holder away), so every board is rebuilt.
+        let people = !delta.people.is_empty() || !delta.absences.is_empty();
         let touched = self.snapshot.apply(delta);
         let all = self
             .index

@@ -37,28 +37,38 @@ pub enum PaletteCommand {
     Quit,
 }
 
+/// The digits of a request number a user typed: `AV-2026-0492`, `av 492`.
+fn request_query(typed: &str) -> Option<String> {
+    number_query(typed, &["av"])
+}
+
 /// The digits or number a user typed to find a case: `0876`,
 /// `KST-2026-0876`, `kst 876`. At least three digits, so `:` followed by
 /// a board name never turns into a case search.
-/// The digits of a request number a user typed: `AV-2026-0492`, `av 492`.
-fn request_query(typed: &str) -> Option<String> {
-    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-    let rest = typed
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !matches!(c, '-' | ' '))
-        .collect::<String>()
-        .to_lowercase();
-    (digits.len() >= 3 && rest == "av").then_some(digits)
+fn case_query(typed: &str) -> Option<String> {
+    number_query(typed, &["", "kst"])
 }
 
-fn case_query(typed: &str) -> Option<String> {
+/// The digits typed, when there are three or more and the letters around
+/// them (lowercase, without `-` and spaces) are one of `prefixes`.
+fn number_query(typed: &str, prefixes: &[&str]) -> Option<String> {
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
     let rest = typed
         .chars()
         .filter(|c| !c.is_ascii_digit() && !matches!(c, '-' | ' '))
         .collect::<String>()
         .to_lowercase();
-    (digits.len() >= 3 && (rest.is_empty() || rest == "kst")).then_some(digits)
+    (digits.len() >= 3 && prefixes.contains(&rest.as_str())).then_some(digits)
+}
+
+/// Whether a number (`KST-2026-0412`, `AV-2026-0492`) holds the typed
+/// digits: `Some(true)` when its serial or all its digits are exactly
+/// them, `Some(false)` when they are somewhere in it.
+fn number_match(number: &str, digits: &str) -> Option<bool> {
+    let own: String = number.chars().filter(char::is_ascii_digit).collect();
+    let serial = number.rsplit('-').next().unwrap_or("");
+    let exact = serial.trim_start_matches('0') == digits.trim_start_matches('0') || own == digits;
+    (exact || own.contains(digits)).then_some(exact)
 }
 
 impl App {
@@ -258,17 +268,11 @@ impl App {
     /// Cases whose number holds the typed digits, exact ends first.
     fn case_entries(&self, digits: &str) -> Vec<(String, PaletteCommand)> {
         let lang = self.lang();
-        let wanted = digits.trim_start_matches('0');
         let mut found: Vec<(bool, &Case)> = self
             .snapshot
             .cases
             .values()
-            .filter_map(|c| {
-                let own: String = c.number.chars().filter(char::is_ascii_digit).collect();
-                let serial = c.number.rsplit('-').next().unwrap_or("");
-                let exact = serial.trim_start_matches('0') == wanted || own == digits;
-                (exact || own.contains(digits)).then_some((exact, c))
-            })
+            .filter_map(|c| number_match(&c.number, digits).map(|exact| (exact, c)))
             .collect();
         // Exact first; then what is on a board (open, or in waakvlam)
         // before a closed case of the same number; then the newest.
@@ -357,17 +361,11 @@ impl App {
 
     fn request_entries(&self, digits: &str, typed: &str) -> Vec<(String, PaletteCommand)> {
         let lang = self.lang();
-        let wanted = digits.trim_start_matches('0');
         let mut found: Vec<(bool, &crate::domain::model::Request)> = self
             .snapshot
             .requests
             .values()
-            .filter_map(|r| {
-                let own: String = r.number.chars().filter(char::is_ascii_digit).collect();
-                let serial = r.number.rsplit('-').next().unwrap_or("");
-                let exact = serial.trim_start_matches('0') == wanted || own == digits;
-                (exact || own.contains(digits)).then_some((exact, r))
-            })
+            .filter_map(|r| number_match(&r.number, digits).map(|exact| (exact, r)))
             .collect();
         found.sort_by_cached_key(|(exact, r)| (!exact, std::cmp::Reverse(r.number.clone())));
         if found.is_empty() {
@@ -427,22 +425,7 @@ impl App {
             return self.go_to_case(case_id);
         }
         let commands = self.go(Board::Mandaat);
-        let page = self.page();
-        if let Some(table) = self.table_mut() {
-            let shown = |t: &super::TableView| {
-                t.visible
-                    .iter()
-                    .position(|&i| t.rows[i].key.request_id() == Some(request_id))
-            };
-            if shown(table).is_none() {
-                table.filter.clear();
-                table.refilter();
-            }
-            if let Some(position) = shown(table) {
-                table.selected = position;
-                table.scroll_to_selection(page);
-            }
-        }
+        self.select_where(|key| key.request_id() == Some(request_id));
         commands
     }
 
@@ -472,22 +455,25 @@ impl App {
             };
             self.go(board)
         };
-        let page = self.page();
-        if let Some(table) = self.table_mut() {
-            let shown = |t: &super::TableView| {
-                t.visible
-                    .iter()
-                    .position(|&i| t.rows[i].key.case_id() == Some(case_id))
-            };
-            if shown(table).is_none() {
-                table.filter.clear();
-                table.refilter();
-            }
-            if let Some(position) = shown(table) {
-                table.selected = position;
-                table.scroll_to_selection(page);
-            }
-        }
+        self.select_where(|key| key.case_id() == Some(case_id));
         commands
+    }
+
+    /// Selects the first row of the table on screen whose key `wanted`,
+    /// clearing a filter that hides it.
+    fn select_where(&mut self, wanted: impl Fn(&super::RowKey) -> bool) {
+        let page = self.page();
+        let Some(table) = self.table_mut() else {
+            return;
+        };
+        let shown = |t: &super::TableView| t.visible.iter().position(|&i| wanted(&t.rows[i].key));
+        if shown(table).is_none() {
+            table.filter.clear();
+            table.refilter();
+        }
+        if let Some(position) = shown(table) {
+            table.selected = position;
+            table.scroll_to_selection(page);
+        }
     }
 }

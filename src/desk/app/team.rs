@@ -91,6 +91,9 @@ pub struct Redistribution {
 pub struct RowPicker {
     pub filter: Input,
     pub selected: usize,
+    /// Who may take the selected case, best first: worked out when the
+    /// picker opens (a pass over every case), not per key or frame.
+    pub listed: Vec<Candidate>,
 }
 
 impl Redistribution {
@@ -286,8 +289,9 @@ impl App {
         commands
     }
 
-    /// Who the selected row's case can go to, filtered by what was typed.
-    pub fn row_candidates(&self, plan: &Redistribution) -> Vec<Candidate> {
+    /// Who may take the selected row's case, best first: nobody who
+    /// holds it, is away, or is the doorzettingsmacht regisseur.
+    fn row_listing(&self, plan: &Redistribution) -> Vec<Candidate> {
         let Some(case) = plan
             .rows
             .get(plan.selected)
@@ -295,19 +299,7 @@ impl App {
         else {
             return Vec::new();
         };
-        let filter = plan
-            .picker
-            .as_ref()
-            .map(|p| p.filter.value().to_string())
-            .unwrap_or_default();
-        let listed: Vec<Candidate> = suggest::candidates(case, &self.snapshot, &self.index);
-        let haystacks: Vec<String> = listed
-            .iter()
-            .map(|c| format!("{} {} {}", c.name, c.login, c.organisation))
-            .collect();
-        let pattern = super::exact_where_found(&filter, haystacks.iter().map(String::as_str));
-        let mut score = fuzzy(&pattern);
-        listed
+        suggest::candidates(case, &self.snapshot, &self.index)
             .into_iter()
             // Nobody away takes an absent colleague's case.
             .filter(|c| {
@@ -315,11 +307,12 @@ impl App {
                     && c.away_until.is_none()
                     && c.role != Role::ProcesregisseurDoorzettingsmacht
             })
-            .filter(|c| {
-                filter.trim().is_empty()
-                    || score(&format!("{} {} {}", c.name, c.login, c.organisation)).is_some()
-            })
             .collect()
+    }
+
+    /// The open picker's listing filtered by what was typed.
+    pub fn row_candidates(&self, plan: &Redistribution) -> Vec<Candidate> {
+        plan.picker.as_ref().map(filtered).unwrap_or_default()
     }
 
     pub(super) fn on_redistribution_key(
@@ -338,17 +331,14 @@ impl App {
                     plan.picker = Some(picker);
                 }
                 KeyCode::Down => {
-                    let count = self.row_candidates(&plan).len();
+                    let count = filtered(&picker).len();
                     picker.selected = (picker.selected + 1).min(count.saturating_sub(1));
                     plan.picker = Some(picker);
                 }
                 KeyCode::Enter => {
-                    plan.picker = Some(picker);
-                    let chosen = self
-                        .row_candidates(&plan)
-                        .get(plan.picker.as_ref().map_or(0, |p| p.selected))
+                    let chosen = filtered(&picker)
+                        .get(picker.selected)
                         .map(|c| c.login.clone());
-                    plan.picker = None;
                     if let (Some(login), Some(row)) = (chosen, plan.rows.get_mut(plan.selected)) {
                         row.line.to = Some(login);
                         row.line.why = redistribution::Placement::Room;
@@ -394,7 +384,10 @@ impl App {
                 }
             }
             (Stage::Editing, KeyCode::Enter) if !plan.back && !plan.rows.is_empty() => {
-                plan.picker = Some(RowPicker::default());
+                plan.picker = Some(RowPicker {
+                    listed: self.row_listing(&plan),
+                    ..RowPicker::default()
+                });
             }
             (Stage::Editing, KeyCode::Char('a')) if !plan.back => {
                 plan.which = match plan.which {
@@ -603,7 +596,6 @@ impl App {
         let mut delta = Delta::default();
         delta.absences.insert(login.to_string(), theirs);
         self.apply(delta);
-        self.rebuild();
         if matches!(&self.overlay, Some(Overlay::Redistribution(plan)) if plan.absence.id == id) {
             self.overlay = None;
         }
@@ -623,7 +615,28 @@ impl App {
         let mut delta = Delta::default();
         delta.absences.insert(absence.login.clone(), theirs);
         self.apply(delta);
-        // The caseload shows the absence: rebuilt as for a person.
-        self.rebuild();
     }
+}
+
+/// A row picker's listing filtered by what was typed (a name typed finds
+/// that name, see `exact_where_found`).
+fn filtered(picker: &RowPicker) -> Vec<Candidate> {
+    let filter = picker.filter.value();
+    if filter.trim().is_empty() {
+        return picker.listed.clone();
+    }
+    let haystacks: Vec<String> = picker
+        .listed
+        .iter()
+        .map(|c| format!("{} {} {}", c.name, c.login, c.organisation))
+        .collect();
+    let pattern = super::exact_where_found(filter, haystacks.iter().map(String::as_str));
+    let mut score = fuzzy(&pattern);
+    picker
+        .listed
+        .iter()
+        .zip(&haystacks)
+        .filter(|(_, h)| score(h).is_some())
+        .map(|(c, _)| c.clone())
+        .collect()
 }

@@ -434,11 +434,12 @@ pub(super) fn draw_dialog(frame: &mut Frame, app: &App, theme: Theme, dialog: &D
             .and_then(|p| p.chosen.as_deref())
             .map(|l| {
                 // Chosen although full: said beside the name, not hidden.
-                let full = app
-                    .candidates(dialog)
-                    .into_iter()
-                    .chain(dialog.picker.iter().flat_map(|p| p.listed.clone()))
-                    .find(|c| c.login == l)
+                // The chosen one is in the picker's listing (kept since it
+                // opened): looked up there, nothing filtered or copied.
+                let full = dialog
+                    .picker
+                    .as_ref()
+                    .and_then(|p| p.listed.iter().find(|c| c.login == l))
                     .and_then(|c| match c.away_until {
                         Some(until) => Some(format!(
                             " (⚠ {} {})",
