@@ -88,6 +88,7 @@ fn desk(delta: Delta, size: (u16, u16)) -> App {
         focus: Default::default(),
         mouse: true,
         place: "bench".into(),
+        views: Default::default(),
     };
     let pr = demo::people()
         .into_iter()

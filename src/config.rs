@@ -58,6 +58,82 @@ pub struct DeskConfig {
     /// Click rows and tabs, scroll with the wheel. Off keeps the
     /// terminal's own text selection.
     pub mouse: bool,
+    /// Where `x` writes the rows it exports (CSV); default: the user's
+    /// download directory, else the home directory.
+    pub export_dir: Option<PathBuf>,
+    /// Saved views, by name: a board with its filter, sort and hidden
+    /// columns (`:` "bewaar weergave NAAM" writes one, `:NAAM` opens it).
+    #[serde(deserialize_with = "saved_views")]
+    pub views: BTreeMap<String, SavedView>,
+}
+
+/// A board as a user left it: `[desk.views.koster]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SavedView {
+    /// The board's name (`stagnatie`).
+    pub board: String,
+    /// The filter as typed after `/`.
+    #[serde(default)]
+    pub filter: String,
+    /// The key of the column sorted by; none: the board's own order.
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub descending: bool,
+    /// The columns hidden on the board while this view is open.
+    #[serde(default)]
+    pub hidden_columns: Vec<String>,
+}
+
+impl SavedView {
+    /// The board, when the name is one (checked when the file is read).
+    pub fn board(&self) -> Option<Board> {
+        Board::from_name(&self.board)
+    }
+}
+
+/// What a view's name may be: what a person types after `:` and a TOML
+/// key holds without quotes.
+pub fn valid_view_name(name: &str) -> bool {
+    (1..=32).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+fn saved_views<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, SavedView>, D::Error> {
+    let views = BTreeMap::<String, SavedView>::deserialize(d)?;
+    for (name, view) in &views {
+        if !valid_view_name(name) {
+            return Err(serde::de::Error::custom(format!(
+                "view {name:?}: a name is 1 to 32 letters, digits, - or _"
+            )));
+        }
+        let board = view.board().ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "view {name}: unknown board {:?}; boards are {}",
+                view.board,
+                board_names()
+            ))
+        })?;
+        if board == Board::Doorstroom {
+            return Err(serde::de::Error::custom(format!(
+                "view {name}: doorstroom has no table to keep a view of"
+            )));
+        }
+        let known = crate::desk::columns::keys(board);
+        for column in view.sort.iter().chain(&view.hidden_columns) {
+            if !known.contains(&column.as_str()) {
+                return Err(serde::de::Error::custom(format!(
+                    "view {name}: board {} has no column {column:?}; its columns are {}",
+                    view.board,
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(views)
 }
 
 impl DeskConfig {
@@ -83,6 +159,8 @@ impl Default for DeskConfig {
             hidden_columns: BTreeMap::new(),
             domains: Vec::new(),
             mouse: true,
+            export_dir: None,
+            views: BTreeMap::new(),
         }
     }
 }
@@ -344,6 +422,64 @@ impl Config {
     }
 }
 
+/// Writes a saved view into the configuration file as `[desk.views.NAME]`,
+/// keeping everything else in it as it was (comments included). The new
+/// text is read back as a configuration before it replaces the file, so a
+/// view never leaves a file the desk would refuse at the next start.
+pub fn save_view(path: &Path, name: &str, view: &SavedView) -> Result<(), String> {
+    use toml_edit::{Array, DocumentMut, Item, Table, value};
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let desk = doc
+        .entry("desk")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()
+        .ok_or("[desk] is not a table")?;
+    let views = desk
+        .entry("views")
+        .or_insert_with(|| {
+            let mut table = Table::new();
+            table.set_implicit(true);
+            Item::Table(table)
+        })
+        .as_table_mut()
+        .ok_or("[desk.views] is not a table")?;
+    let mut table = Table::new();
+    table["board"] = value(view.board.as_str());
+    table["filter"] = value(view.filter.as_str());
+    if let Some(sort) = &view.sort {
+        table["sort"] = value(sort.as_str());
+    }
+    table["descending"] = value(view.descending);
+    table["hidden_columns"] = value(view.hidden_columns.iter().collect::<Array>());
+    views.insert(name, Item::Table(table));
+    let new = doc.to_string();
+    Config::parse(&new, path).map_err(|e| e.to_string())?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+    // The file may hold a token: it keeps its own permissions, and a new
+    // one is the user's alone (NamedTempFile makes it 0600).
+    if let Ok(meta) = std::fs::metadata(path) {
+        file.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| e.to_string())?;
+    }
+    std::io::Write::write_all(&mut file, new.as_bytes()).map_err(|e| e.to_string())?;
+    file.persist(path)
+        .map_err(|e| format!("{}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
 /// `$XDG_CONFIG_HOME/regiedesk/regiedesk.toml` (or the platform's equivalent).
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("nl", "regiedesk", "regiedesk")
@@ -408,6 +544,72 @@ mod tests {
         );
         let example = include_str!("../config/regiedesk.toml");
         assert!(example.starts_with("#:schema ./regiedesk.schema.json\n"));
+    }
+
+    #[test]
+    fn a_saved_view_is_written_into_the_file_keeping_the_rest_and_read_back() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("regiedesk.toml");
+        let original = "# my own note\n[desk]\n# polled often\npoll_interval_seconds = 2\n";
+        std::fs::write(&path, original).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let view = SavedView {
+            board: "stagnatie".into(),
+            filter: "koster \"x\"".into(),
+            sort: Some("casusregisseur".into()),
+            descending: true,
+            hidden_columns: vec!["organisatie".into()],
+        };
+        save_view(&path, "koster", &view).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.starts_with(original), "{written}");
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.desk.poll_interval_seconds, 2);
+        assert_eq!(config.desk.views["koster"], view);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "the file keeps its own permissions");
+        // Saved again under the same name: replaced, not doubled.
+        let other = SavedView {
+            filter: String::new(),
+            sort: None,
+            ..view.clone()
+        };
+        save_view(&path, "koster", &other).unwrap();
+        assert_eq!(Config::load(&path).unwrap().desk.views["koster"], other);
+        // No file yet: one is made, the user's alone.
+        let fresh = dir.path().join("new/regiedesk.toml");
+        save_view(&fresh, "a", &view).unwrap();
+        assert_eq!(Config::load(&fresh).unwrap().desk.views.len(), 1);
+        let mode = std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_view_that_would_break_the_file_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("regiedesk.toml");
+        // Already broken: an unknown key. The view does not hide it.
+        std::fs::write(&path, "[desk]\nbogus = 1\n").unwrap();
+        let view = SavedView {
+            board: "stagnatie".into(),
+            filter: String::new(),
+            sort: None,
+            descending: false,
+            hidden_columns: vec![],
+        };
+        assert!(save_view(&path, "a", &view).is_err());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[desk]\nbogus = 1\n"
+        );
+        // A view of a column the board lacks is refused when read.
+        let err = parse("[desk.views.x]\nboard = \"stagnatie\"\nsort = \"nope\"\n").unwrap_err();
+        assert!(err.contains("no column \"nope\""), "{err}");
+        let err = parse("[desk.views.\"twee woorden\"]\nboard = \"stagnatie\"\n").unwrap_err();
+        assert!(err.contains("a name is 1 to 32"), "{err}");
+        let err = parse("[desk.views.d]\nboard = \"doorstroom\"\n").unwrap_err();
+        assert!(err.contains("no table"), "{err}");
     }
 
     #[test]

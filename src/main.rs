@@ -108,6 +108,7 @@ fn settings(config: &Config, lang: Option<Language>, place: String) -> Settings 
         mouse: config.desk.mouse,
         focus: config.desk.focus(),
         place,
+        views: config.desk.views.clone(),
     }
 }
 
@@ -164,6 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 clock,
                 settings: settings(&config, before.lang, place_of(&server)),
                 poll_interval,
+                files: desk::Files::new(cli.config.clone(), config.desk.export_dir.clone()),
             })
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -240,6 +242,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 // beside the desk (curl with a demo token).
                 settings: settings(&config, lang, format!("demo {}", demo.base)),
                 poll_interval,
+                files: desk::Files::new(cli.config.clone(), config.desk.export_dir.clone()),
             })
             .await?;
             Ok(ExitCode::SUCCESS)

@@ -46,6 +46,9 @@ pub enum Action {
     FollowUp,
     Postpone,
     Absence,
+    Mark,
+    MarkRange,
+    Export,
     Login,
 }
 
@@ -317,6 +320,15 @@ pub const BINDINGS: &[Binding] = &[
         "afwezig / herverdelen",
         "absent / redistribute"
     ),
+    bind!(
+        Mark,
+        Board,
+        [key(' ')],
+        "markeer (meerdere)",
+        "mark (several)"
+    ),
+    bind!(MarkRange, Board, [key('V')], "markeer reeks", "mark range"),
+    bind!(Export, Board, [key('x')], "exporteer CSV", "export CSV"),
     bind!(Period, Board, [key('p')], "periode", "period"),
     bind!(
         Bucket,
@@ -357,6 +369,7 @@ pub fn binding(action: Action) -> &'static Binding {
 
 pub fn label(key: &Key) -> String {
     let base = match key.code {
+        KeyCode::Char(' ') => "␣".into(),
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Enter => "⏎".into(),
         KeyCode::Esc => "Esc".into(),
@@ -401,7 +414,11 @@ mod tests {
             action_for(&press(KeyCode::Char('c'), none)),
             Some(Action::CustomPeriod)
         );
-        assert_eq!(action_for(&press(KeyCode::Char('x'), none)), None);
+        assert_eq!(
+            action_for(&press(KeyCode::Char('x'), none)),
+            Some(Action::Export)
+        );
+        assert_eq!(action_for(&press(KeyCode::Char('z'), none)), None);
         assert_eq!(
             action_for(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Action::Bottom)

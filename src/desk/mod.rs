@@ -34,6 +34,34 @@ pub struct Launch {
     pub clock: Clock,
     pub settings: Settings,
     pub poll_interval: Duration,
+    /// Where the desk's files go: saved views, exports.
+    pub files: Files,
+}
+
+/// The files the desk writes besides the screen.
+#[derive(Debug, Clone)]
+pub struct Files {
+    /// The configuration file saved views are written into.
+    pub config: Option<std::path::PathBuf>,
+    /// Where `x` writes its CSV files.
+    pub exports: std::path::PathBuf,
+}
+
+impl Files {
+    /// `--config` or the default configuration path; the configured
+    /// export directory, else the user's downloads, else home.
+    pub fn new(config: Option<std::path::PathBuf>, export_dir: Option<std::path::PathBuf>) -> Self {
+        let exports = export_dir
+            .or_else(|| {
+                directories::UserDirs::new()
+                    .map(|d| d.download_dir().unwrap_or(d.home_dir()).to_path_buf())
+            })
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        Files {
+            config: config.or_else(crate::config::default_path),
+            exports,
+        }
+    }
 }
 
 /// Runs the desk until the user quits (or SIGTERM/SIGHUP). The terminal is
@@ -151,6 +179,7 @@ async fn event_loop(
         clock,
         settings,
         poll_interval,
+        files,
     } = launch;
     let size = terminal.size()?;
     let notifications = settings.notifications;
@@ -163,7 +192,15 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     for command in first {
-        execute(command, &client, &poller, &tx, notifications, &mut login);
+        execute(
+            command,
+            &client,
+            &poller,
+            &tx,
+            notifications,
+            &mut login,
+            &files,
+        );
     }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
@@ -184,7 +221,15 @@ async fn event_loop(
             _ = hangup.recv() => Msg::Quit,
         };
         for command in app.update(msg) {
-            execute(command, &client, &poller, &tx, notifications, &mut login);
+            execute(
+                command,
+                &client,
+                &poller,
+                &tx,
+                notifications,
+                &mut login,
+                &files,
+            );
         }
         if app.quit {
             return Ok(());
@@ -199,8 +244,28 @@ fn execute(
     tx: &mpsc::UnboundedSender<Msg>,
     notifications: bool,
     login: &mut Option<tokio::task::JoinHandle<()>>,
+    files: &Files,
 ) {
     match command {
+        Command::Export {
+            file_name,
+            contents,
+            rows,
+        } => {
+            let path = files.exports.join(file_name);
+            let result = write_private(&path, contents.as_bytes())
+                .map(|()| path.display().to_string())
+                .map_err(|e| format!("{}: {e}", path.display()));
+            let _ = tx.send(Msg::Exported { rows, result });
+        }
+        Command::SaveView { name, view } => {
+            let result = match &files.config {
+                Some(path) => crate::config::save_view(path, &name, &view)
+                    .map(|()| path.display().to_string()),
+                None => Err("no configuration directory".into()),
+            };
+            let _ = tx.send(Msg::ViewSaved { name, result });
+        }
         Command::SyncNow => poller.wake(),
         Command::Login => {
             if let Some(previous) = login.take() {
@@ -256,6 +321,22 @@ fn execute(
             }
         }
     }
+}
+
+/// Writes a file only the user can read (an export holds case numbers
+/// and pseudonyms), replacing none: an existing file is an error.
+fn write_private(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents)
 }
 
 /// Sends one change to the API.

@@ -36,6 +36,7 @@ pub fn settings() -> Settings {
         focus: Default::default(),
         mouse: true,
         place: "Krimpen a/d IJssel (demo)".into(),
+        views: Default::default(),
     }
 }
 

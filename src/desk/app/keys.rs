@@ -59,6 +59,13 @@ impl App {
     /// reason is not obvious from the screen.
     pub(super) fn why_not(&self, action: Action) -> Option<String> {
         let lang = self.lang();
+        if self.has_marks() {
+            match action {
+                Action::Reassign => return self.bulk_why_not(BulkAction::Reassign),
+                Action::Escalate => return self.bulk_why_not(BulkAction::Escalate),
+                _ => {}
+            }
+        }
         match action {
             // A case action this role may not take here: the domain's own
             // words for why (as the server would refuse it).
@@ -134,6 +141,15 @@ impl App {
                 c.is_open() && permissions::may_act_on_case(&self.me.person, what, c).is_ok()
             })
         };
+        if self.has_marks() {
+            // With rows marked, t and e act on all of them.
+            match action {
+                Action::Reassign => return self.offers_bulk(BulkAction::Reassign),
+                Action::Escalate => return self.offers_bulk(BulkAction::Escalate),
+                Action::Back => return true,
+                _ => {}
+            }
+        }
         match action {
             Action::Open => self.selected_key().is_some(),
             Action::Back => {
@@ -189,6 +205,12 @@ impl App {
             }
             Action::Login => self.sso,
             Action::Absence => self.absence_target().is_some(),
+            // Rows that are cases or requests; a person is no case.
+            Action::Mark | Action::MarkRange => {
+                self.selected_key().is_some_and(|k| k.case_id().is_some())
+                    || (action == Action::MarkRange && self.has_marks())
+            }
+            Action::Export => self.table().is_some_and(|t| !t.visible.is_empty()),
             _ => true,
         }
     }
@@ -206,6 +228,11 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Absence => return self.open_absence(),
+            Action::Mark => self.toggle_mark(),
+            Action::MarkRange => self.toggle_range(),
+            Action::Export => return self.export(),
+            Action::Reassign if self.has_marks() => self.open_bulk(BulkAction::Reassign),
+            Action::Escalate if self.has_marks() => self.open_bulk(BulkAction::Escalate),
             Action::GoBoard => {
                 if let KeyCode::Char(c) = key.code
                     && let Some(digit) = c.to_digit(10)
@@ -250,7 +277,14 @@ impl App {
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::Open => return self.open(),
             Action::Back => {
-                if let Some(table) = self.table_mut()
+                if self.clear_marks() {
+                    self.say(
+                        self.lang()
+                            .pick("Markering opgeheven.", "Marks cleared.")
+                            .into(),
+                        StatusKind::Notice,
+                    );
+                } else if let Some(table) = self.table_mut()
                     && !table.filter.is_empty()
                 {
                     table.filter.clear();
@@ -534,6 +568,7 @@ impl App {
         match overlay {
             Overlay::Absence(form) => self.on_absence_key(form, key),
             Overlay::Redistribution(plan) => self.on_redistribution_key(plan, key),
+            Overlay::Bulk(bulk) => self.on_bulk_key(bulk, key),
             Overlay::Help(scroll) => {
                 // j/k, the arrows and the page keys scroll a help taller
                 // than the terminal; Esc, ? or q close it.

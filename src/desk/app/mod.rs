@@ -26,20 +26,25 @@ use crate::domain::norms::Norms;
 use crate::domain::permissions::{self, CaseAction};
 use crate::domain::stats::{Bucket, Period, Throughput};
 
+mod bulk;
 mod derive;
 mod dialog;
 mod keys;
 mod mouse;
 mod palette;
 mod relogin;
+mod selection;
 mod table;
 mod team;
+mod views;
 
 pub use crate::domain::suggest::Candidate;
+pub use bulk::{Bulk, BulkAction, BulkOutcome, BulkRow, BulkStage};
 pub use dialog::{Dialog, DialogKind, Flight, Gone, Picker, Seen};
 pub use mouse::Tab;
 pub use palette::{Palette, PaletteCommand};
 pub use relogin::{Relogin, ReloginMsg};
+pub use selection::Marks;
 pub use table::{Sort, TableView};
 pub use team::{AbsenceField, AbsenceForm, Outcome, ProposalRow, Redistribution, RowPicker, Stage};
 
@@ -90,6 +95,16 @@ pub enum Msg {
     },
     /// A login while the desk runs (`L`) moved on.
     Relogin(ReloginMsg),
+    /// A saved view was written to the configuration (where) or not (why).
+    ViewSaved {
+        name: String,
+        result: Result<String, String>,
+    },
+    /// An export was written (where) or not (why).
+    Exported {
+        rows: usize,
+        result: Result<String, String>,
+    },
     /// SIGTERM or SIGHUP.
     Quit,
 }
@@ -129,6 +144,18 @@ pub enum Command {
     Copy(String),
     /// Start a device login at the identity provider (`L`).
     Login,
+    /// Write rows the user exported (`x`) to a file of this name in the
+    /// export directory.
+    Export {
+        file_name: String,
+        contents: String,
+        rows: usize,
+    },
+    /// Keep a view in the configuration file.
+    SaveView {
+        name: String,
+        view: crate::config::SavedView,
+    },
     /// Give up the login under way.
     CancelLogin,
 }
@@ -230,6 +257,8 @@ pub enum Overlay {
     Absence(AbsenceForm),
     /// Who takes an absent casusregisseur's cases, or the way back.
     Redistribution(Redistribution),
+    /// One action on the marked cases.
+    Bulk(Bulk),
 }
 
 #[derive(Debug)]
@@ -261,6 +290,8 @@ pub struct Settings {
     pub focus: Focus,
     /// Shown in the header: the municipality or server.
     pub place: String,
+    /// Saved views by name (`[desk.views]`).
+    pub views: BTreeMap<String, crate::config::SavedView>,
 }
 
 /// From this width the selected case's facts stand beside the table.
@@ -561,6 +592,27 @@ impl App {
             }
             Msg::ActionDone { ticket, result } => self.on_action_done(ticket, result),
             Msg::Relogin(msg) => self.on_relogin(msg),
+            Msg::ViewSaved { name, result } => {
+                self.view_saved(&name, result);
+                Vec::new()
+            }
+            Msg::Exported { rows, result } => {
+                let lang = self.lang();
+                match result {
+                    Ok(path) => self.say(
+                        format!(
+                            "{rows} {} {path}",
+                            lang.pick("rijen geëxporteerd naar", "rows exported to")
+                        ),
+                        StatusKind::Done,
+                    ),
+                    Err(why) => self.say(
+                        format!("{}: {why}", lang.pick("Export mislukt", "Export failed")),
+                        StatusKind::Error,
+                    ),
+                }
+                Vec::new()
+            }
             Msg::StatsLoaded { period, by, result } => {
                 let doorstroom = &mut self.doorstroom;
                 // An answer for a period the user has since left is dropped.
@@ -666,6 +718,9 @@ impl App {
 
     fn on_action_done(&mut self, ticket: u64, result: Result<Changed, ApiFailure>) -> Vec<Command> {
         if let Some(commands) = self.on_team_done(ticket, &result) {
+            return commands;
+        }
+        if let Some(commands) = self.on_bulk_done(ticket, &result) {
             return commands;
         }
         let done = self.in_flight.remove(&ticket).unwrap_or_default();

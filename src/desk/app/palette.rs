@@ -34,6 +34,12 @@ pub enum PaletteCommand {
     NoCase(String),
     /// No request has the typed number (among those the user may see).
     NoRequest(String),
+    /// Keep the board on screen as a view of this name.
+    SaveView(String),
+    /// Open a saved view.
+    OpenView(String),
+    /// Only a line in the footer (a hint; empty: nothing).
+    Say(String),
     Quit,
 }
 
@@ -75,6 +81,9 @@ impl App {
     /// The command palette's entries matching what was typed.
     pub fn palette_entries(&self, typed: &str) -> Vec<(String, PaletteCommand)> {
         let lang = self.lang();
+        if let Some(entries) = self.view_entries(typed) {
+            return entries;
+        }
         if let Some(digits) = case_query(typed) {
             return self.case_entries(&digits);
         }
@@ -130,6 +139,7 @@ impl App {
                 ));
             }
         }
+        entries.extend(self.saved_view_entries());
         entries.push((
             lang.pick("nu verversen", "refresh now").into(),
             PaletteCommand::Refresh,
@@ -171,7 +181,9 @@ impl App {
             .into_iter()
             .filter_map(|e| score(&e.0).map(|s| (s, e)))
             .collect();
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        // A saved view's name typed whole comes first (`:koster`).
+        let exact = |c: &PaletteCommand| matches!(c, PaletteCommand::OpenView(n) if n.eq_ignore_ascii_case(typed.trim()));
+        scored.sort_by_key(|(score, (_, command))| (!exact(command), std::cmp::Reverse(*score)));
         scored.into_iter().map(|(_, e)| e).collect()
     }
 
@@ -259,6 +271,13 @@ impl App {
                     )
                 );
                 self.say(text, super::StatusKind::Notice);
+            }
+            PaletteCommand::SaveView(name) => return self.save_view(name),
+            PaletteCommand::OpenView(name) => return self.open_view(&name),
+            PaletteCommand::Say(text) => {
+                if !text.is_empty() {
+                    self.say(text, super::StatusKind::Notice);
+                }
             }
             PaletteCommand::Quit => self.quit = true,
         }

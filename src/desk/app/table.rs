@@ -56,6 +56,8 @@ pub struct TableView {
     pattern: String,
     /// The visible rows' weights summed (the signals in the title).
     pub weight: u64,
+    /// Rows marked for an action on several at once (see `selection`).
+    pub marks: super::selection::Marks,
 }
 
 impl TableView {
@@ -86,6 +88,11 @@ impl TableView {
         self.order = (0..rows.len()).collect();
         self.free.clear();
         self.rows = rows;
+        if !self.marks.is_empty() {
+            let present: std::collections::HashSet<&RowKey> =
+                self.rows.iter().map(|r| &r.key).collect();
+            self.marks.retain(|key| present.contains(key));
+        }
         for slot in 0..self.rows.len() {
             self.measure(slot, 1);
         }
@@ -113,16 +120,23 @@ impl TableView {
         let mut added = Vec::new();
         let filter = self.pattern.clone();
         let mut score = (!filter.trim().is_empty()).then(|| fuzzy(&filter));
+        // Marked rows that left the board (a row that moves is removed and
+        // inserted again, so only those not inserted again are unmarked).
+        let mut unmark = Vec::new();
         for edit in edits {
             match edit {
                 Edit::Remove(at) => {
                     let slot = self.order.remove(at);
                     moved(&self.rows[slot].key, false);
+                    if self.marks.holds(&self.rows[slot].key) {
+                        unmark.push(self.rows[slot].key.clone());
+                    }
                     self.measure(slot, -1);
                     gone.push(slot);
                 }
                 Edit::Insert(at, row) => {
                     moved(&row.key, true);
+                    unmark.retain(|k| *k != row.key);
                     let matches = score
                         .as_mut()
                         .is_none_or(|score| score(&row.haystack()).is_some());
@@ -176,6 +190,7 @@ impl TableView {
             };
             self.free.push(slot);
         }
+        self.marks.retain(|k| !unmark.contains(k));
         self.select(key)
     }
 

@@ -620,7 +620,7 @@ impl App {
 
 /// A row picker's listing filtered by what was typed (a name typed finds
 /// that name, see `exact_where_found`).
-fn filtered(picker: &RowPicker) -> Vec<Candidate> {
+pub(super) fn filtered(picker: &RowPicker) -> Vec<Candidate> {
     let filter = picker.filter.value();
     if filter.trim().is_empty() {
         return picker.listed.clone();

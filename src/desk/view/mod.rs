@@ -14,6 +14,7 @@ use super::labels;
 use crate::domain::boards::Board;
 use crate::domain::need_to_know;
 
+mod bulk;
 mod case;
 mod dialog;
 mod popups;
@@ -143,6 +144,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Overlay::Redistribution(plan) => {
                 dim(frame);
                 team::draw_redistribution(frame, app, theme, plan);
+            }
+            Overlay::Bulk(bulk) => {
+                dim(frame);
+                bulk::draw_bulk(frame, app, theme, bulk);
             }
             Overlay::Period(input, error) => {
                 dim(frame);
@@ -406,6 +411,15 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Action::CustomPeriod,
         Action::Palette,
     ];
+    // With rows marked, the keys that act on all of them.
+    const MARKED_HINTS: [Action; 5] = [
+        Action::Reassign,
+        Action::Escalate,
+        Action::Export,
+        Action::MarkRange,
+        Action::Back,
+    ];
+    let marked = app.table().map_or(0, |t| t.marked_count());
     let hints = |actions: &mut dyn Iterator<Item = Action>| {
         let mut spans = Vec::new();
         for action in actions.filter(|&a| app.offers(a)) {
@@ -421,6 +435,11 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 {
                     lang.pick("geschiedenis (gelogd)", "history (logged)")
                 }
+                Action::Back if marked > 0 => lang.pick("markering opheffen", "clear marks"),
+                Action::Reassign if marked > 0 => lang.pick("allen herverdelen", "reassign all"),
+                Action::Escalate if marked > 0 => lang.pick("allen opschalen", "escalate all"),
+                Action::Export if marked > 0 => lang.pick("exporteer gemarkeerde", "export marked"),
+                Action::MarkRange if marked > 0 => lang.pick("reeks", "range"),
                 _ => binding.describe(lang),
             };
             spans.push(Span::raw(format!(" {words}  ")));
@@ -436,7 +455,15 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     .areas(area);
     // Whole hints only: one that does not fit is left out, not cut.
     let mut line = Line::raw(" ");
-    let hints = hints(&mut HINTS.into_iter());
+    let hints = if marked > 0 {
+        line.push_span(Span::styled(
+            format!("{marked} {}  ", lang.pick("gemarkeerd", "marked")),
+            theme.selected(),
+        ));
+        hints(&mut MARKED_HINTS.into_iter())
+    } else {
+        hints(&mut HINTS.into_iter())
+    };
     for pair in hints.chunks(2) {
         let width: usize = pair.iter().map(Span::width).sum();
         if line.width() + width > usize::from(left.width) {

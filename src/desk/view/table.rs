@@ -80,6 +80,13 @@ fn table_title(app: &App, table: &TableView) -> String {
             .join(", ");
         title = format!("{title} · {} {domains}", lang.pick("alleen", "only"));
     }
+    let marked = table.marked_count();
+    if marked > 0 {
+        title.push_str(&format!(
+            " · {marked} {}",
+            lang.pick("gemarkeerd", "marked")
+        ));
+    }
     let editing = matches!(app.overlay, Some(Overlay::Filter(_)));
     if !table.filter.is_empty() || editing {
         title.push_str(&format!(" · filter: {}", table.filter));
@@ -223,7 +230,11 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
     let lang = app.lang();
     let block = block(table_title(app, table), theme);
     let inner = block.inner(area);
-    let fitted = fit_columns(app, table, inner.width);
+    // Rows marked: a narrow column in front says which.
+    let marking = !table.marks.is_empty();
+    let range = table.range();
+    let mark_width = if marking { 2 } else { 0 };
+    let fitted = fit_columns(app, table, inner.width.saturating_sub(mark_width));
     let columns = app.columns();
     if table.visible.is_empty() {
         let text = if table.filter.is_empty() {
@@ -244,7 +255,7 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
         );
         return;
     }
-    let header = Row::new(fitted.iter().map(|&(i, _)| {
+    let header_cells = fitted.iter().map(|&(i, _)| {
         let mut text = columns[i].header(lang).to_string();
         if let Some(sort) = table.sort.filter(|s| s.column == i) {
             text = format!("{text}{}", arrow(sort.descending));
@@ -253,7 +264,14 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
             text,
             Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )
-    }));
+    });
+    let header = Row::new(
+        marking
+            .then(|| Span::raw(""))
+            .into_iter()
+            .chain(header_cells),
+    );
+    let mark = if app.settings.mono { "*" } else { "●" };
     let page = usize::from(inner.height.saturating_sub(1));
     let rows = table
         .visible
@@ -263,20 +281,28 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
         .take(page)
         .map(|(position, &index)| {
             let row = &table.rows[index];
+            let marked = marking && table.is_marked(position, range);
             let cells = fitted.iter().map(|&(i, width)| {
                 row.cells
                     .get(i)
                     .map(|cell| cell_line(cell, width, theme))
                     .unwrap_or_default()
             });
+            let front =
+                marking.then(|| Line::styled(if marked { mark } else { "" }, theme.accent()));
             let style = if position == table.selected {
                 theme.selected()
+            } else if marked {
+                Style::default().add_modifier(Modifier::BOLD)
             } else {
                 Style::default()
             };
-            Row::new(cells).style(style)
+            Row::new(front.into_iter().chain(cells)).style(style)
         });
-    let widths = fitted.iter().map(|&(_, w)| Constraint::Length(w));
+    let widths = marking
+        .then_some(Constraint::Length(1))
+        .into_iter()
+        .chain(fitted.iter().map(|&(_, w)| Constraint::Length(w)));
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
