@@ -461,6 +461,7 @@ fn t01_a_concern_links_the_old_case_and_the_new_both_ways() {
                 Some("school meldt verzuim".into()),
             )],
             requests: vec![],
+            notes: vec![],
         })),
     });
     let text = screen(&app, 160, 48);

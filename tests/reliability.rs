@@ -109,7 +109,7 @@ const CALLERS: [(&str, Option<&str>); 11] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 11]); 35] = [
+const MATRIX: [(&str, [Cell; 11]); 37] = [
     //                                                 pm prj prv dzm cr cr2 con adm fg  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
@@ -143,6 +143,11 @@ const MATRIX: [(&str, [Cell; 11]); 35] = [
     ("POST /api/v1/requests/{id}/resumption",         [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
     ("POST /api/v1/requests/{id}/extension",          [N, Y,  N,  Y,  N, H,  N,  N, H,  U, U]),
     ("POST /api/v1/requests/{id}/default-notice",     [N, Y,  N,  Y,  Y, H,  N,  Y, H,  U, U]),
+    // A procesregisseur's own notes: a note is changed by its author only
+    // (the allowed call is on the caller's own note; tests/notes.rs tries
+    // another's).
+    ("POST   /api/v1/cases/{id}/notes",               [N, Y,  Y,  Y,  N, H,  N,  N, H,  U, U]),
+    ("PATCH  /api/v1/cases/{id}/notes/{note}",        [N, Y,  Y,  Y,  N, H,  N,  N, H,  U, U]),
     // A casusregisseur's absence: the procesregisseurs, who divide the work.
     ("POST   /api/v1/staff/{login}/absences",         [N, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
     ("PATCH  /api/v1/staff/{login}/absences/{id}",    [N, Y,  Y,  Y,  N, N,  N,  N, N,  U, U]),
@@ -315,6 +320,7 @@ async fn call_for(
     path: &str,
     variant: &str,
     allowed: bool,
+    caller: Option<&str>,
 ) -> (String, Option<Value>, Option<String>) {
     let case_action = |stage: Stage, body: Value| async move {
         let id = if allowed {
@@ -506,6 +512,22 @@ async fn call_for(
                 .replace("{id}", &id.to_string());
             (path, Some(json!({"settled": true})), None)
         }
+        // Notes on the shared case; an allowed change is of the caller's
+        // own note, any other of pr-jeugd's.
+        "/api/v1/cases/{id}/notes" => (
+            path.replace("{id}", &shared.jeugd_case.to_string()),
+            Some(json!({"text": "matrix", "remind_on": "2026-11-27"})),
+            None,
+        ),
+        "/api/v1/cases/{id}/notes/{note}" => {
+            let author = caller.filter(|_| allowed).unwrap_or("pr-jeugd");
+            let notes = format!("/api/v1/cases/{}/notes", shared.jeugd_case);
+            let created = s
+                .post(author, &notes, json!({"text": "matrix"}), None)
+                .await;
+            let id = expect(created, 201).await["id"].as_i64().unwrap();
+            (format!("{notes}/{id}"), Some(json!({"done": true})), None)
+        }
         other => panic!("the matrix has no call for {other}"),
     }
 }
@@ -543,8 +565,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (34, 385),
-        "34 routes (the decision twice, once per kind) × 11 callers"
+        (36, 407),
+        "36 routes (the decision twice, once per kind) × 11 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;
@@ -567,7 +589,9 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     for (row, expected) in MATRIX {
         let (method, path, variant) = parse_row(row);
         for ((who, token), cell) in CALLERS.iter().zip(expected) {
-            let (url, body, if_match) = call_for(&s, &shared, path, variant, cell == Y).await;
+            let login = token.and_then(|t| t.strip_prefix("demo-"));
+            let (url, body, if_match) =
+                call_for(&s, &shared, path, variant, cell == Y, login).await;
             let mut request = match method {
                 "GET" => s.client.get(s.url(&url)),
                 "POST" => s.client.post(s.url(&url)),

@@ -308,6 +308,7 @@ fn case_detail_with_history() {
                 term: Default::default(),
             }],
             case,
+            notes: vec![],
         })),
     });
     snap("case_detail", &app);
@@ -550,6 +551,7 @@ fn a_note_of_emoji_keeps_the_history_in_its_border() {
             )],
             requests: vec![],
             case,
+            notes: vec![],
         })),
     });
     let buffer = regiedesk::desk::screens::render(&app, 80, 24);

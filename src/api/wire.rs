@@ -83,6 +83,11 @@ pub struct SyncResponse {
     /// has none here): replace what was held for them.
     #[serde(default)]
     pub absences: Vec<Absence>,
+    /// When the caller's own row is in `people`: every open reminder of
+    /// the caller's notes (which case and when, never the text); replace
+    /// what was held. Left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<Vec<crate::domain::note::Reminder>>,
     /// Cases that left the caller's scope; apply these before `cases`.
     pub removed_cases: Vec<i64>,
 }
@@ -119,6 +124,29 @@ pub struct CaseDetailResponse {
     pub household: Household,
     pub events: Vec<CaseEvent>,
     pub requests: Vec<Request>,
+    /// The caller's own notes on the case (a procesregisseur's), oldest
+    /// first; nobody reads another's.
+    #[serde(default)]
+    pub notes: Vec<crate::domain::note::CaseNote>,
+}
+
+/// A procesregisseur's own note on a case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNoteBody {
+    /// What to remember (required; lines allowed).
+    pub text: Option<String>,
+    /// The day the reminder falls due (YYYY-MM-DD), from today up to a
+    /// year ahead; left out: a plain note.
+    #[serde(default)]
+    pub remind_on: Option<chrono::NaiveDate>,
+}
+
+/// What can change about a note: its reminder dealt with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteChangeBody {
+    pub done: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

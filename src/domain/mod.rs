@@ -10,6 +10,7 @@ pub mod live;
 pub mod model;
 pub mod need_to_know;
 pub mod norms;
+pub mod note;
 pub mod permissions;
 pub mod pseudonym;
 pub mod redistribution;

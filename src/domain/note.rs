@@ -93,7 +93,11 @@ mod tests {
     fn a_note_needs_text_and_a_reminder_from_today_to_a_year_ahead() {
         let today = d("2026-12-07");
         assert_eq!(
-            check(Some("  bel de casusregisseur vrijdag "), Some(d("2026-12-11")), today),
+            check(
+                Some("  bel de casusregisseur vrijdag "),
+                Some(d("2026-12-11")),
+                today
+            ),
             Ok("bel de casusregisseur vrijdag".into())
         );
         assert!(check(Some("regel 1\nregel 2"), None, today).is_ok());
@@ -103,7 +107,10 @@ mod tests {
         assert!(check(Some("x"), Some(d("2026-12-06")), today).is_err());
         assert!(check(Some("x"), Some(d("2027-12-08")), today).is_ok());
         assert!(check(Some("x"), Some(d("2027-12-09")), today).is_err());
-        assert!(check(Some("x\u{202e}y"), None, today).is_err(), "no bidi override");
+        assert!(
+            check(Some("x\u{202e}y"), None, today).is_err(),
+            "no bidi override"
+        );
     }
 
     #[test]

@@ -320,6 +320,17 @@ pub fn may_sync(actor: &Person) -> Result<(), Denied> {
     }
 }
 
+/// Whether `actor` may keep their own notes on `case`: a procesregisseur
+/// who may read its detail. A note is a working note of whoever steers
+/// the case, not part of the case file.
+pub fn may_keep_notes(actor: &Person, case: &Case) -> Result<(), Denied> {
+    may_act_on_case(actor, CaseAction::ReadDetail, case)?;
+    if !actor.role.is_procesregisseur() {
+        return deny("alleen een procesregisseur houdt eigen notities bij");
+    }
+    Ok(())
+}
+
 /// Whether `actor` may mark `person` absent, change or end that absence:
 /// the procesregisseurs, who divide the work, for whoever holds cases.
 /// Nobody marks themselves away unless they are a procesregisseur too.

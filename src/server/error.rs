@@ -253,6 +253,7 @@ impl From<StoreError> for ApiError {
                 from.format("%d-%m-%Y"),
                 until.format("%d-%m-%Y")
             )),
+            StoreError::NoSuchNote => ApiError::NotFound("deze notitie bestaat niet".into()),
             StoreError::NoSuchAbsence => {
                 ApiError::NotFound("deze afwezigheid bestaat niet (meer)".into())
             }

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod http;
 pub mod launch;
 pub mod listen;
+pub mod notes;
 pub mod openapi;
 pub mod refusals;
 pub mod routes;
@@ -240,6 +241,8 @@ pub fn router_with(state: AppState, source_routes: Router) -> Router {
             "/requests/{id}/default-notice",
             post(routes::default_notice),
         )
+        .route("/cases/{id}/notes", post(notes::add_note))
+        .route("/cases/{id}/notes/{note}", patch(notes::change_note))
         .route("/staff/{login}/absences", post(staff::add_absence))
         .route(
             "/staff/{login}/absences/{id}",

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{routes, staff};
+use super::{notes, routes, staff};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +40,8 @@ use super::{routes, staff};
         routes::resume,
         routes::extend,
         routes::default_notice,
+        notes::add_note,
+        notes::change_note,
         staff::add_absence,
         staff::change_absence,
         staff::withdraw_absence,

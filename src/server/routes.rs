@@ -232,6 +232,12 @@ pub async fn sync(
         requests: (page.requests.into_iter())
             .map(|r| need_to_know::request_for(role, r))
             .collect(),
+        // The caller's reminders come with their own row (a note with a
+        // reminder gives it a new change number).
+        reminders: match page.people.iter().any(|p| p.login == person.login) {
+            true => Some(state.store.reminders_of(&person.login).await?),
+            false => None,
+        },
         people: page.people,
         absences: page.absences,
         removed_cases: page.removed_cases,
@@ -367,6 +373,8 @@ pub async fn case_detail(
         requests: (detail.requests.into_iter())
             .map(|r| need_to_know::request_for(role, r))
             .collect(),
+        // The caller's own notes only: a note is its author's.
+        notes: state.store.notes_of(id, &actor.login).await?,
     };
     Ok((
         etag_header(Tagged::Case, body.case.id, body.case.version),
@@ -398,7 +406,7 @@ async fn may_read_detail(
 /// what the caller gets: 404, as for an id that was never given out, when
 /// they may not see the case at all (so that a casusregisseur cannot count
 /// the municipality's cases and requests); else the 403 of `denied`.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     actor: &Person,
     case: &Case,
@@ -421,7 +429,7 @@ async fn refused(
 /// of one the caller may not see: an attempt at an id is on record either
 /// way, and both answers cost the same (the attack timed the difference
 /// to count the municipality's cases).
-async fn not_there(
+pub(super) async fn not_there(
     state: &AppState,
     actor: &Person,
     kind: &str,

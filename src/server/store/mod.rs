@@ -25,6 +25,7 @@ use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{
     Case, CaseDomain, CaseEvent, Household, Login, Person, Request, RiskFlag, Source,
 };
+use crate::domain::note::{CaseNote, Reminder};
 use crate::server::audit::{AuditDraft, AuditEntry};
 
 pub use postgres::PgStore;
@@ -48,6 +49,9 @@ pub enum StoreError {
     /// No absence of that id (or it was withdrawn).
     #[error("no such absence")]
     NoSuchAbsence,
+    /// No note of that id.
+    #[error("no such note")]
+    NoSuchNote,
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("database: {0}")]
@@ -85,6 +89,16 @@ pub struct SyncPage {
     pub absences: Vec<Absence>,
     /// Cases that left the caller's scope (reassigned away).
     pub removed_cases: Vec<i64>,
+}
+
+/// A new note, before the store numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNote {
+    pub case_id: i64,
+    pub author: Login,
+    pub text: String,
+    pub remind_on: Option<NaiveDate>,
+    pub at: DateTime<Utc>,
 }
 
 /// A new absence, before the store numbers it.
@@ -405,6 +419,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Absence>;
     /// Notes that `case_id` went to `to` for the time of the absence.
     async fn absence_moved(&self, absence_id: i64, case_id: i64, to: &str) -> StoreResult<()>;
+
+    /// Keeps a procesregisseur's note (see `domain::note`).
+    async fn add_note(&self, new: NewNote, audit: AuditDraft) -> StoreResult<CaseNote>;
+    async fn note(&self, id: i64) -> StoreResult<Option<CaseNote>>;
+    /// Marks a note's reminder dealt with.
+    async fn finish_note(&self, id: i64, audit: AuditDraft) -> StoreResult<CaseNote>;
+    /// `author`'s notes on a case, oldest first.
+    async fn notes_of(&self, case_id: i64, author: &str) -> StoreResult<Vec<CaseNote>>;
+    /// `author`'s open reminders, soonest first.
+    async fn reminders_of(&self, author: &str) -> StoreResult<Vec<Reminder>>;
 }
 
 /// Connects to `sqlite://PATH` or `postgres://...` and migrates.

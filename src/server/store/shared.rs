@@ -12,8 +12,8 @@ use crate::domain::lifecycle::{NewRequest, Reopen, Transition};
 use crate::domain::model::{Case, CaseEvent, EventKind, Household, Person, Request, RequestStatus};
 use crate::server::audit::{AuditDraft, AuditEntry, GENESIS};
 use crate::server::store::{
-    AbsenceChange, CaseDetail, Contents, Counters, NewAbsence, NewCase, PendingCommand, Projection,
-    Seed, Store, StoreError, StoreResult, SyncPage, TokenHolder, ZgwKind, ZgwLink,
+    AbsenceChange, CaseDetail, Contents, Counters, NewAbsence, NewCase, NewNote, PendingCommand,
+    Projection, Seed, Store, StoreError, StoreResult, SyncPage, TokenHolder, ZgwKind, ZgwLink,
 };
 
 /// The store over one connection pool.
@@ -1707,6 +1707,26 @@ impl Store for SqlStore {
 
     async fn absence_moved(&self, absence_id: i64, case_id: i64, to: &str) -> StoreResult<()> {
         self.insert_absence_move(absence_id, case_id, to).await
+    }
+
+    async fn add_note(&self, new: NewNote, audit: AuditDraft) -> StoreResult<CaseNote> {
+        self.insert_note(new, audit).await
+    }
+
+    async fn note(&self, id: i64) -> StoreResult<Option<CaseNote>> {
+        self.read_note(id).await
+    }
+
+    async fn finish_note(&self, id: i64, audit: AuditDraft) -> StoreResult<CaseNote> {
+        self.update_note_done(id, audit).await
+    }
+
+    async fn notes_of(&self, case_id: i64, author: &str) -> StoreResult<Vec<CaseNote>> {
+        self.read_notes_of(case_id, author).await
+    }
+
+    async fn reminders_of(&self, author: &str) -> StoreResult<Vec<Reminder>> {
+        self.read_reminders_of(author).await
     }
 
     async fn zgw_links(&self) -> StoreResult<Vec<ZgwLink>> {

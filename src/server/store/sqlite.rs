@@ -20,6 +20,7 @@ const DIALECT_BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
 include!("shared.rs");
 include!("shared_absences.rs");
+include!("shared_notes.rs");
 
 pub type SqliteStore = SqlStore;
 
