@@ -1188,6 +1188,7 @@ fn changes_applied_row_by_row_equal_a_desk_built_from_scratch() {
         requests: app.snapshot.requests.values().cloned().collect(),
         removed_cases: vec![],
         absences: app.snapshot.absences.clone(),
+        reminders: None,
     };
     let logins: Vec<String> = seed
         .people
@@ -1211,6 +1212,7 @@ fn changes_applied_row_by_row_equal_a_desk_built_from_scratch() {
             requests: seed.requests.clone(),
             removed_cases: vec![],
             absences: Default::default(),
+            reminders: None,
         };
         let mut app = desk_with(login, settings(), start);
         let arrange = |app: &mut App| {

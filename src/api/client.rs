@@ -380,6 +380,9 @@ impl ApiClient {
                 delta.absences.insert(person.login.clone(), theirs);
             }
             delta.people.extend(page.people);
+            if page.reminders.is_some() {
+                delta.reminders = page.reminders;
+            }
             cursor = page.cursor;
             first = false;
             if !page.has_more {
@@ -513,6 +516,31 @@ impl ApiClient {
         } else {
             Err(problem_of(response).await)
         }
+    }
+
+    /// Keeps the user's own note on a case.
+    pub async fn add_note(
+        &self,
+        case_id: i64,
+        body: &crate::api::wire::NewNoteBody,
+    ) -> Result<crate::domain::note::CaseNote, ApiFailure> {
+        self.post(&format!("/api/v1/cases/{case_id}/notes"), body, None)
+            .await
+    }
+
+    /// Deals with the reminder of the user's note.
+    pub async fn finish_note(
+        &self,
+        case_id: i64,
+        note_id: i64,
+    ) -> Result<crate::domain::note::CaseNote, ApiFailure> {
+        self.write(
+            Method::PATCH,
+            &format!("/api/v1/cases/{case_id}/notes/{note_id}"),
+            &crate::api::wire::NoteChangeBody { done: true },
+            None,
+        )
+        .await
     }
 
     /// A new last day for an absence, or its return settled.

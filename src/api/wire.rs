@@ -131,7 +131,7 @@ pub struct CaseDetailResponse {
 }
 
 /// A procesregisseur's own note on a case.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNoteBody {
     /// What to remember (required; lines allowed).

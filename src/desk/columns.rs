@@ -594,6 +594,7 @@ fn signal_key(signal: &Signal) -> &'static str {
         RequestDeadline => "decision_due",
         WaakvlamOverdue => "waakvlam_overdue",
         OnderzoekOverdue => "onderzoek_overdue",
+        Reminder => "own_reminder",
     }
 }
 

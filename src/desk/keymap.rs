@@ -46,6 +46,7 @@ pub enum Action {
     FollowUp,
     Postpone,
     Absence,
+    Note,
     Mark,
     MarkRange,
     Export,
@@ -320,6 +321,7 @@ pub const BINDINGS: &[Binding] = &[
         "afwezig / herverdelen",
         "absent / redistribute"
     ),
+    bind!(Note, Board, [key('m')], "eigen notitie", "own note"),
     bind!(
         Mark,
         Board,

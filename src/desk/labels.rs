@@ -57,6 +57,10 @@ pub fn severity(lang: Language, severity: Severity) -> &'static str {
             "waakvlam verlopen: nacontact na de datum niet gedaan",
             "waakvlam overdue: follow-up not made by its date",
         ),
+        Severity::Reminder => lang.pick(
+            "uw eigen herinnering (notitie, m) is aan de beurt",
+            "your own reminder (note, m) is due",
+        ),
     }
 }
 
@@ -104,6 +108,7 @@ pub fn stagnation_kind(lang: Language, kind: StagnationKind) -> &'static str {
         StagnationKind::RequestDeadline => lang.pick("termijn aanvraag", "request deadline"),
         StagnationKind::WaakvlamOverdue => lang.pick("waakvlam verlopen", "waakvlam overdue"),
         StagnationKind::OnderzoekOverdue => lang.pick("onderzoek te laat", "research late"),
+        StagnationKind::Reminder => lang.pick("eigen herinnering", "own reminder"),
     }
 }
 

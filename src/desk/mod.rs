@@ -379,6 +379,14 @@ pub async fn act(
             .withdraw_absence(&login, id)
             .await
             .map(|()| Changed::AbsenceGone(login, id)),
+        ActionCall::NoteAdd { case_id, body } => client
+            .add_note(case_id, &body)
+            .await
+            .map(|note| Changed::Note(Box::new(note))),
+        ActionCall::NoteDone { case_id, note_id } => client
+            .finish_note(case_id, note_id)
+            .await
+            .map(|note| Changed::Note(Box::new(note))),
         ActionCall::AbsenceChange { login, id, body } => client
             .change_absence(&login, id, &body)
             .await

@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub people: BTreeMap<Login, Person>,
     /// Each person's absences, as the API last listed them.
     pub absences: BTreeMap<Login, Vec<Absence>>,
+    /// The user's own open reminders, by case (see `domain::note`).
+    pub reminders: BTreeMap<i64, Vec<crate::domain::note::Reminder>>,
     /// The ids of each case's requests, kept by [`Snapshot::apply`], so
     /// nothing that concerns one case scans every request.
     requests_by_case: HashMap<i64, BTreeSet<i64>>,
@@ -45,6 +47,9 @@ pub struct Delta {
     /// For a person in the delta: all their absences (replacing what was
     /// held; an empty list when none).
     pub absences: BTreeMap<Login, Vec<Absence>>,
+    /// The user's own open reminders, all of them (replacing what was
+    /// held), when the sync carried them.
+    pub reminders: Option<Vec<crate::domain::note::Reminder>>,
 }
 
 impl Snapshot {
@@ -94,6 +99,18 @@ impl Snapshot {
                 self.absences.remove(&login);
             } else {
                 self.absences.insert(login, absences);
+            }
+        }
+        if let Some(reminders) = delta.reminders {
+            // The cases that had a reminder, and those that have one now.
+            touched.extend(self.reminders.keys().copied());
+            self.reminders.clear();
+            for reminder in reminders {
+                touched.push(reminder.case_id);
+                self.reminders
+                    .entry(reminder.case_id)
+                    .or_default()
+                    .push(reminder);
             }
         }
         touched.sort_unstable();
@@ -197,10 +214,14 @@ impl Index {
                         let requests: Vec<&Request> = requests.iter().collect();
                         holder_away(case, &requests, snapshot.absences_of(holder), norms, now)
                     });
+                    let mut stagnation = norms.stagnation(case, requests, now);
+                    if let Some(reminders) = snapshot.reminders.get(id) {
+                        stagnation.extend(norms.reminders_due(*id, reminders, now));
+                    }
                     self.facts.insert(
                         *id,
                         CaseFacts {
-                            stagnation: norms.stagnation(case, requests, now),
+                            stagnation,
                             high_risk: case.is_high_risk(),
                             holder_away,
                         },
@@ -468,10 +489,13 @@ pub enum Severity {
     /// A closed household's waakvlam follow-up is past its date: no one
     /// waits for help now, but the promise to look again is broken.
     WaakvlamOverdue,
+    /// The user's own reminder: what they planned to do, after everything
+    /// the norms and the law ask.
+    Reminder,
 }
 
 impl Severity {
-    pub const ALL: [Severity; 8] = [
+    pub const ALL: [Severity; 9] = [
         Severity::HighRiskUnreached,
         Severity::DecisionOverdue,
         Severity::HouseholdWaiting,
@@ -480,6 +504,7 @@ impl Severity {
         Severity::NoPlan,
         Severity::NoActivity,
         Severity::WaakvlamOverdue,
+        Severity::Reminder,
     ];
 }
 
@@ -500,6 +525,7 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
         StagnationKind::NoPlan => Severity::NoPlan,
         StagnationKind::NoActivity => Severity::NoActivity,
         StagnationKind::WaakvlamOverdue => Severity::WaakvlamOverdue,
+        StagnationKind::Reminder => Severity::Reminder,
     }
 }
 
@@ -786,7 +812,9 @@ pub(crate) fn doorzettingsmacht_row(
     let stagnant = index
         .stagnation_of(c.id)
         .iter()
-        .any(|s| s.kind != StagnationKind::Stuck);
+        // Neither a reported stuck case (its own reason) nor the user's
+        // own reminder makes a high-risk case stall.
+        .any(|s| !matches!(s.kind, StagnationKind::Stuck | StagnationKind::Reminder));
     if high_risk && stagnant {
         why.push(Why::HighRiskStagnant);
     }
@@ -1079,6 +1107,7 @@ mod tests {
             ],
             removed_cases: vec![],
             absences: Default::default(),
+            reminders: None,
         };
         let touched = snapshot.apply(delta);
         let mut index = Index::default();

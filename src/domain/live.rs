@@ -780,6 +780,7 @@ mod tests {
                 people: people(),
                 removed_cases: vec![],
                 absences: Default::default(),
+                reminders: None,
             };
             let touched = snapshot.apply(delta);
             let mut index = Index::default();

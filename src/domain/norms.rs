@@ -92,6 +92,9 @@ pub enum StagnationKind {
     /// A Wmo melding without a finished onderzoek after six weeks (Wmo
     /// 2015 art. 2.3.2): "onderzoek te laat".
     OnderzoekOverdue,
+    /// The user's own reminder on the case (a note of theirs) is due: on
+    /// the author's desk only, never from the server's norms.
+    Reminder,
 }
 
 /// One reason a case is stagnant.
@@ -198,6 +201,28 @@ impl Norms {
     /// negative before it (days left), positive after it (days past).
     pub fn waakvlam_days(&self, until: NaiveDate, now: DateTime<Utc>) -> i64 {
         self.lateness(end_of_day(until), now, DayCounting::WorkingDays)
+    }
+
+    /// The user's own reminders on `case` that are due at `now` (their
+    /// day has come), as stagnation of the kind [`StagnationKind::Reminder`].
+    pub fn reminders_due(
+        &self,
+        case_id: i64,
+        reminders: &[crate::domain::note::Reminder],
+        now: DateTime<Utc>,
+    ) -> Vec<Stagnation> {
+        let today = local_date(now);
+        reminders
+            .iter()
+            .filter(|r| r.case_id == case_id && crate::domain::note::due(r, today))
+            .map(|r| Stagnation {
+                kind: StagnationKind::Reminder,
+                case_id,
+                request_id: None,
+                norm_at: end_of_day(r.remind_on),
+                days_late: self.lateness(end_of_day(r.remind_on), now, DayCounting::WorkingDays),
+            })
+            .collect()
     }
 
     /// Every way `case` is stagnant at `now`; `requests` are the case's own.

@@ -641,6 +641,7 @@ mod tests {
             requests: seed.requests,
             people: seed.people,
             absences: Default::default(),
+            reminders: None,
         });
         simulator
     }

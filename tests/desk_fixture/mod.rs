@@ -162,6 +162,7 @@ pub fn delta() -> Delta {
         requests: vec![r1, r2],
         people: demo::people(),
         absences: Default::default(),
+        reminders: None,
     }
 }
 

@@ -211,6 +211,7 @@ impl App {
                     || (action == Action::MarkRange && self.has_marks())
             }
             Action::Export => self.table().is_some_and(|t| !t.visible.is_empty()),
+            Action::Note => self.offers_note(),
             _ => true,
         }
     }
@@ -229,6 +230,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Absence => return self.open_absence(),
             Action::Mark => self.toggle_mark(),
+            Action::Note => self.open_note(),
             Action::MarkRange => self.toggle_range(),
             Action::Export => return self.export(),
             Action::Reassign if self.has_marks() => self.open_bulk(BulkAction::Reassign),
@@ -569,6 +571,7 @@ impl App {
             Overlay::Absence(form) => self.on_absence_key(form, key),
             Overlay::Redistribution(plan) => self.on_redistribution_key(plan, key),
             Overlay::Bulk(bulk) => self.on_bulk_key(bulk, key),
+            Overlay::Note(form) => self.on_note_key(form, key),
             Overlay::Help(scroll) => {
                 // j/k, the arrows and the page keys scroll a help taller
                 // than the terminal; Esc, ? or q close it.

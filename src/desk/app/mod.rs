@@ -31,6 +31,7 @@ mod derive;
 mod dialog;
 mod keys;
 mod mouse;
+mod notes;
 mod palette;
 mod relogin;
 mod selection;
@@ -42,6 +43,7 @@ pub use crate::domain::suggest::Candidate;
 pub use bulk::{Bulk, BulkAction, BulkOutcome, BulkRow, BulkStage};
 pub use dialog::{Dialog, DialogKind, Flight, Gone, Picker, Seen};
 pub use mouse::Tab;
+pub use notes::{NoteField, NoteForm};
 pub use palette::{Palette, PaletteCommand};
 pub use relogin::{Relogin, ReloginMsg};
 pub use selection::Marks;
@@ -117,6 +119,8 @@ pub enum Changed {
     Absence(Box<crate::domain::absence::Absence>),
     /// An absence withdrawn: whose, and which.
     AbsenceGone(Login, i64),
+    /// A note kept, or its reminder dealt with.
+    Note(Box<crate::domain::note::CaseNote>),
 }
 
 /// Work for the runtime: network calls and notifications.
@@ -188,6 +192,13 @@ pub enum ActionCall {
     },
     /// Withdraws an absence recorded by mistake.
     AbsenceWithdraw { login: Login, id: i64 },
+    /// Keeps the user's own note on a case.
+    NoteAdd {
+        case_id: i64,
+        body: crate::api::wire::NewNoteBody,
+    },
+    /// Deals with the reminder of the user's note.
+    NoteDone { case_id: i64, note_id: i64 },
     /// Changes an absence (a new last day, the return settled).
     AbsenceChange {
         login: Login,
@@ -259,6 +270,8 @@ pub enum Overlay {
     Redistribution(Redistribution),
     /// One action on the marked cases.
     Bulk(Bulk),
+    /// The user's own note on a case.
+    Note(NoteForm),
 }
 
 #[derive(Debug)]
@@ -688,7 +701,10 @@ impl App {
                 StatusKind::Notice,
             );
         }
-        let news = self.watch.settle(&self.snapshot);
+        let mut news = self.watch.settle(&self.snapshot);
+        // A case on Stagnatie only for the user's own reminder is not news
+        // to announce: a note stays out of notifications.
+        news.stagnation.retain(|number| !self.only_reminded(number));
         if self.settings.notifications {
             self.pending.merge(news);
         }
@@ -721,6 +737,9 @@ impl App {
             return commands;
         }
         if let Some(commands) = self.on_bulk_done(ticket, &result) {
+            return commands;
+        }
+        if let Some(commands) = self.on_note_done(ticket, &result) {
             return commands;
         }
         let done = self.in_flight.remove(&ticket).unwrap_or_default();
@@ -757,6 +776,7 @@ impl App {
                     }),
                     Changed::Absence(absence) => self.absence_changed(&absence),
                     Changed::AbsenceGone(login, id) => self.absence_gone(&login, id),
+                    Changed::Note(_) => {}
                 }
                 let hand_back = match &self.overlay {
                     Some(Overlay::Dialog(d)) if dialog_open && d.hand_back => {

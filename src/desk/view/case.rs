@@ -256,6 +256,14 @@ fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
             lang.pick("na eerste contact", "after first contact"),
         ),
         StagnationKind::Stuck => None,
+        // What it says is read in the history (m, or Enter: logged).
+        StagnationKind::Reminder => Some(
+            lang.pick(
+                "uw notitie: lees hem in de geschiedenis",
+                "your note: read it in the history",
+            )
+            .to_string(),
+        ),
         StagnationKind::OnderzoekOverdue => case.melding_on.map(|melding| {
             format!(
                 "{} {} · {}",
@@ -498,6 +506,47 @@ pub(super) fn draw_detail(frame: &mut Frame, app: &App, theme: Theme) {
             }
             let requests: Vec<&Request> = loaded.requests.iter().collect();
             lines.extend(request_lines(app, &requests, theme, true));
+            if !loaded.notes.is_empty() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    lang.pick(
+                        "Uw notities (alleen u leest ze)",
+                        "Your notes (only you read them)",
+                    ),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ));
+                for note in &loaded.notes {
+                    let reminder = match (note.remind_on, note.done) {
+                        (Some(day), false) => format!(
+                            " · {} {}",
+                            lang.pick("herinnering", "reminder"),
+                            labels::short_date(day)
+                        ),
+                        (Some(day), true) => format!(
+                            " · {} {} {}",
+                            lang.pick("herinnering", "reminder"),
+                            labels::short_date(day),
+                            lang.pick("afgehandeld", "done")
+                        ),
+                        _ => String::new(),
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(
+                            format!(
+                                "{:<14}",
+                                format!(
+                                    "{} {}",
+                                    labels::day(lang, note.created_at, app.now),
+                                    labels::time(note.created_at)
+                                )
+                            ),
+                            theme.tone(Tone::Dim),
+                        ),
+                        Span::raw(note.text.replace('\n', " ↵ ")),
+                        Span::styled(reminder, theme.tone(Tone::Dim)),
+                    ]));
+                }
+            }
             (
                 format!(
                     "{} · {} · {}",

@@ -17,6 +17,7 @@ use crate::domain::need_to_know;
 mod bulk;
 mod case;
 mod dialog;
+mod notes;
 mod popups;
 mod table;
 mod team;
@@ -148,6 +149,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Overlay::Bulk(bulk) => {
                 dim(frame);
                 bulk::draw_bulk(frame, app, theme, bulk);
+            }
+            Overlay::Note(form) => {
+                dim(frame);
+                notes::draw_note(frame, app, theme, form);
             }
             Overlay::Period(input, error) => {
                 dim(frame);

@@ -20,7 +20,7 @@ fn bold(text: String) -> Span<'static> {
     Span::styled(text, Style::default().add_modifier(Modifier::BOLD))
 }
 
-fn flight_line(lang: Language, theme: Theme, flight: &Flight) -> Line<'static> {
+pub(super) fn flight_line(lang: Language, theme: Theme, flight: &Flight) -> Line<'static> {
     match flight {
         Flight::Editing => Line::raw(""),
         Flight::Sending => Line::styled(
