@@ -101,11 +101,27 @@ fn line<'a>(theme: Theme, series: Series, data: &'a [(f64, f64)]) -> Dataset<'a>
 }
 
 /// Under the chart: the series' last bucket is still running (or the
-/// first began before the period), so its counts are not a whole one.
+/// first began before the period), so its counts are not a whole one. In
+/// `width` columns: with short dates and words when the long form does
+/// not fit (an 80-column screen), never cut in the middle of a word.
 fn partial_note(
     lang: Language,
     series: &[SeriesPoint],
     today: chrono::NaiveDate,
+    width: usize,
+) -> Option<String> {
+    let long = partial_note_in(lang, series, today, false)?;
+    if long.chars().count() <= width {
+        return Some(long);
+    }
+    partial_note_in(lang, series, today, true)
+}
+
+fn partial_note_in(
+    lang: Language,
+    series: &[SeriesPoint],
+    today: chrono::NaiveDate,
+    short: bool,
 ) -> Option<String> {
     // The first two are enough to say it (a custom period reaching into
     // the future has many).
@@ -116,23 +132,27 @@ fn partial_note(
     Some(
         cut.iter()
             .map(|p| {
+                let day = |d| {
+                    if short {
+                        labels::short_date(d)
+                    } else {
+                        labels::date(lang, d)
+                    }
+                };
                 let days = if p.from == p.to {
-                    labels::date(lang, p.from)
+                    day(p.from)
                 } else {
-                    format!(
-                        "{} – {}",
-                        labels::date(lang, p.from),
-                        labels::date(lang, p.to)
-                    )
+                    format!("{} – {}", day(p.from), day(p.to))
                 };
                 // Still running, or a bucket the period cuts in the past.
-                let why = if p.to >= today {
-                    lang.pick("telt nog niet voluit", "is not complete yet")
-                } else {
-                    lang.pick(
+                let why = match (p.to >= today, short) {
+                    (true, false) => lang.pick("telt nog niet voluit", "is not complete yet"),
+                    (true, true) => lang.pick("nog niet voluit", "not complete"),
+                    (false, false) => lang.pick(
                         "valt deels buiten de periode",
                         "lies partly outside the period",
-                    )
+                    ),
+                    (false, true) => lang.pick("deels buiten periode", "partly outside"),
                 };
                 format!("◔ {days} {why}")
             })
@@ -261,7 +281,7 @@ fn draw_flow(
         theme,
         area,
     );
-    let note = partial_note(lang, &t.series, today);
+    let note = partial_note(lang, &t.series, today, usize::from(inner.width));
     let [numbers, chart_area, note_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -577,15 +597,23 @@ fn draw_load(
     let mut constraints = vec![Constraint::Length(1); rows.len() + 1];
     constraints.push(Constraint::Min(0));
     let areas = Layout::vertical(constraints).split(inner);
-    frame.render_widget(
-        Paragraph::new(format!(
-            "{} {open} {} {capacity} · {unassigned} {}",
-            lang.pick("bij casusregisseurs", "held"),
-            lang.pick("van capaciteit", "of capacity"),
-            lang.pick("nog niet toegewezen", "not yet assigned")
-        )),
-        areas[0],
+    let long = format!(
+        "{} {open} {} {capacity} · {unassigned} {}",
+        lang.pick("bij casusregisseurs", "held"),
+        lang.pick("van capaciteit", "of capacity"),
+        lang.pick("nog niet toegewezen", "not yet assigned")
     );
+    // Narrow: the same numbers in fewer words, never a number cut off.
+    let heading = if long.chars().count() <= usize::from(inner.width) {
+        long
+    } else {
+        format!(
+            "{open}/{capacity} {} · {unassigned} {}",
+            lang.pick("belast", "held"),
+            lang.pick("niet toegewezen", "unassigned")
+        )
+    };
+    frame.render_widget(Paragraph::new(heading), areas[0]);
     for (row, area) in rows.iter().zip(areas.iter().skip(1)) {
         let ratio = if row.capacity > 0 {
             f64::from(row.open) / f64::from(row.capacity)
@@ -677,9 +705,28 @@ mod tests {
     #[test]
     fn a_cut_bucket_in_the_past_is_outside_the_period_not_unfinished() {
         let today = "2026-11-24".parse().unwrap();
-        let running = partial_note(Language::Nl, &[point("2026-11-23", "2026-11-24")], today);
+        let running = partial_note(
+            Language::Nl,
+            &[point("2026-11-23", "2026-11-24")],
+            today,
+            80,
+        );
         assert!(running.unwrap().contains("telt nog niet voluit"));
-        let past = partial_note(Language::Nl, &[point("2026-09-28", "2026-09-30")], today);
+        let past = partial_note(
+            Language::Nl,
+            &[point("2026-09-28", "2026-09-30")],
+            today,
+            80,
+        );
         assert!(past.unwrap().contains("valt deels buiten de periode"));
+        // In a quadrant of an 80-column screen: short dates, whole words.
+        let narrow = partial_note(
+            Language::Nl,
+            &[point("2026-11-01", "2026-11-24")],
+            today,
+            37,
+        )
+        .unwrap();
+        assert_eq!(narrow, "◔ 01-11 – 24-11 nog niet voluit");
     }
 }
