@@ -434,6 +434,8 @@ fn a_saved_view_keeps_filter_sort_and_columns_and_colon_name_brings_it_back() {
     };
     assert!(matches!(palette.entries[0].1, PaletteCommand::Say(_)));
     assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("1 tot 32 letters"), "{said}");
 
     // Elsewhere, with nothing filtered: `:bakker-jeugd` brings it back.
     press(&mut app, KeyCode::Esc);

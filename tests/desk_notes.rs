@@ -169,17 +169,23 @@ fn a_due_reminder_is_a_signal_last_on_stagnatie_never_a_notification_and_is_deal
         "the text is not on the board"
     );
 
-    // m on it: the reminder is offered as dealt with; Enter without a new
-    // note finishes it.
+    // m on it: the reminder is offered, not ticked (dealing with it is a
+    // choice, never a side effect of a new note); Enter with nothing
+    // typed says how.
     select(&mut app, 4);
     press(&mut app, KeyCode::Char('m'));
     let Some(Overlay::Note(form)) = &app.overlay else {
         panic!("the note form");
     };
-    assert!(
-        form.finish,
-        "a due reminder is most likely why the user came"
-    );
+    assert!(!form.finish);
+    assert!(acts(&press(&mut app, KeyCode::Enter)).is_empty());
+    let Some(Overlay::Note(form)) = &app.overlay else {
+        panic!("the note form");
+    };
+    assert!(matches!(&form.flight, Flight::Refused(why) if why.contains("Spatie")));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
     let sent = acts(&press(&mut app, KeyCode::Enter));
     assert_eq!(
         sent.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(),

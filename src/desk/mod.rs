@@ -252,10 +252,7 @@ fn execute(
             contents,
             rows,
         } => {
-            let path = files.exports.join(file_name);
-            let result = write_private(&path, contents.as_bytes())
-                .map(|()| path.display().to_string())
-                .map_err(|e| format!("{}: {e}", path.display()));
+            let result = write_export(&files.exports, &file_name, contents.as_bytes());
             let _ = tx.send(Msg::Exported { rows, result });
         }
         Command::SaveView { name, view } => {
@@ -321,6 +318,34 @@ fn execute(
             }
         }
     }
+}
+
+/// Writes an export as `name`, or `name-2`, `name-3`... when a file of
+/// that name is there (two exports in one second): never over another.
+/// Says where it went, or why not in words a user reads.
+fn write_export(dir: &std::path::Path, name: &str, contents: &[u8]) -> Result<String, String> {
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    for n in 1..100 {
+        let candidate = if n == 1 {
+            name.to_string()
+        } else {
+            format!("{stem}-{n}.{extension}")
+        };
+        let path = dir.join(candidate);
+        match write_private(&path, contents) {
+            Ok(()) => return Ok(path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => "geen schrijfrechten".to_string(),
+                    std::io::ErrorKind::NotFound => "map bestaat niet".to_string(),
+                    _ => e.to_string(),
+                };
+                return Err(format!("{}: {why}", path.display()));
+            }
+        }
+    }
+    Err(format!("{}: te veel exports met deze naam", dir.display()))
 }
 
 /// Writes a file only the user can read (an export holds case numbers

@@ -96,10 +96,13 @@ impl App {
         let case = self.snapshot.cases.get(&case_id)?;
         if case.status == CaseStatus::Waakvlam {
             return Some(
-                lang.pick(
-                    "in waakvlam: alleen per zaak, op het Waakvlam-bord",
-                    "in waakvlam: one at a time, on the Waakvlam board",
-                )
+                match action {
+                    BulkAction::Reassign => lang.pick(
+                        "in waakvlam: t op het Waakvlam-bord",
+                        "in waakvlam: t on the Waakvlam board",
+                    ),
+                    BulkAction::Escalate => lang.pick("in waakvlam", "in waakvlam"),
+                }
                 .into(),
             );
         }
@@ -395,10 +398,11 @@ impl App {
         );
         self.say(
             text,
+            // Partly done is no failure: the list says what did not go.
             if not.is_empty() {
                 StatusKind::Done
             } else {
-                StatusKind::Error
+                StatusKind::Notice
             },
         );
         self.keep_marked(&not);

@@ -862,22 +862,66 @@ fn exact_where_found<'a>(typed: &str, haystacks: impl Iterator<Item = &'a str> +
 /// by letter: typing `KST-2026-0023` must not also find `KST-2026-0025`
 /// on a row that says `+13 wd`, and act on the wrong case. fzf's own
 /// syntax (`'`, `^`, `!`, `$`) still works.
+///
+/// The exact forms are matched here, not by nucleo: nucleo-matcher 0.3
+/// finds no exact substring in a haystack with a character outside ASCII
+/// (a row whose signals are joined by `·`), so `/MEE` left out exactly the
+/// rows with several signals.
 fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
-    let words: Vec<String> = typed
+    enum Atom {
+        Contains(String),
+        Not(String),
+        Prefix(String),
+        Suffix(String),
+        Fuzzy(Pattern),
+    }
+    let atoms: Vec<Atom> = typed
         .split_whitespace()
         .map(|word| {
-            let marked = word.starts_with(['\'', '^', '!', '\\']) || word.ends_with('$');
-            if !marked && word.contains(|c: char| c.is_ascii_digit()) {
-                format!("'{word}")
+            let lower = word.to_lowercase();
+            if let Some(rest) = lower.strip_prefix('!') {
+                Atom::Not(rest.trim_start_matches('\'').to_string())
+            } else if let Some(rest) = lower.strip_prefix('\'') {
+                Atom::Contains(rest.to_string())
+            } else if let Some(rest) = lower.strip_prefix('^') {
+                Atom::Prefix(rest.to_string())
+            } else if let Some(rest) = lower.strip_suffix('$') {
+                Atom::Suffix(rest.to_string())
+            } else if word.contains(|c: char| c.is_ascii_digit()) {
+                Atom::Contains(lower)
             } else {
-                word.to_string()
+                Atom::Fuzzy(Pattern::parse(
+                    word.trim_start_matches('\\'),
+                    CaseMatching::Ignore,
+                    Normalization::Smart,
+                ))
             }
         })
         .collect();
-    let pattern = Pattern::parse(&words.join(" "), CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
     let mut buffer = Vec::new();
-    move |haystack| pattern.score(Utf32Str::new(haystack, &mut buffer), &mut matcher)
+    move |haystack| {
+        let lower = haystack.to_lowercase();
+        let mut score = 0u32;
+        for atom in &atoms {
+            let exact = |text: &String| u32::try_from(text.len() * 16).unwrap_or(u32::MAX);
+            match atom {
+                Atom::Contains(text) if lower.contains(text.as_str()) => score += exact(text),
+                Atom::Not(text) if text.is_empty() || !lower.contains(text.as_str()) => {}
+                Atom::Prefix(text) if lower.trim_start().starts_with(text.as_str()) => {
+                    score += exact(text)
+                }
+                Atom::Suffix(text) if lower.trim_end().ends_with(text.as_str()) => {
+                    score += exact(text)
+                }
+                Atom::Fuzzy(pattern) => {
+                    score += pattern.score(Utf32Str::new(haystack, &mut buffer), &mut matcher)?
+                }
+                _ => return None,
+            }
+        }
+        Some(score)
+    }
 }
 
 /// A board's name where six tabs must fit 80 columns.
@@ -924,5 +968,29 @@ mod tests {
         assert!(fuzzy("KST-2026-0025 13$")("KST-2026-0025 +13").is_some());
         assert!(fuzzy("'0025")(row).is_some());
         assert!(fuzzy("!0025")(row).is_none());
+    }
+
+    #[test]
+    fn an_exact_word_is_found_in_a_row_with_characters_outside_ascii() {
+        // Signals joined by `·`: nucleo 0.3's exact match missed these.
+        let row =
+            "KST-2026-1110 H-9KFR beslistermijn verstreken · geen activiteit +5 wd C. de Wit MEE";
+        for typed in [
+            "'MEE",
+            "'mee",
+            "MEE",
+            "'mee 1110",
+            "^kst",
+            "mee$",
+            "!kwadraad",
+            "wit",
+        ] {
+            assert!(fuzzy(typed)(row).is_some(), "{typed}");
+        }
+        for typed in ["'kwadraad", "!mee", "^mee", "kst$", "1111"] {
+            assert!(fuzzy(typed)(row).is_none(), "{typed}");
+        }
+        let name = super::exact_where_found("MEE", [row].into_iter());
+        assert!(fuzzy(&name)(row).is_some());
     }
 }

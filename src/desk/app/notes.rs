@@ -43,6 +43,8 @@ pub struct NoteForm {
     /// The note was kept (its text cleared, so a retry after a failed
     /// reminder does not keep it twice).
     pub kept: bool,
+    /// The kept note's reminder day, for the footer.
+    pub reminded: Option<chrono::NaiveDate>,
 }
 
 impl App {
@@ -63,20 +65,20 @@ impl App {
             .get(&case.id)
             .cloned()
             .unwrap_or_default();
-        // A reminder that is due is most likely why the user is here.
-        let today = local_date(self.now);
-        let due = open.iter().any(|r| note::due(r, today));
+        // Dealing with a reminder is a choice (Space), never a side effect
+        // of adding a note.
         self.overlay = Some(Overlay::Note(NoteForm {
             case_id: case.id,
             number: case.number.clone(),
             text: Input::default(),
             remind_on: Input::default(),
             field: NoteField::Text,
-            finish: due,
+            finish: false,
             open,
             flight: Flight::Editing,
             tickets: Vec::new(),
             kept: false,
+            reminded: None,
         }));
     }
 
@@ -124,10 +126,14 @@ impl App {
                     Err(why) => form.flight = Flight::Refused(why),
                     Ok(None) if !form.finish => {
                         form.flight = Flight::Refused(
-                            lang.pick(
-                                "Typ een notitie (of kies: herinnering afgehandeld).",
-                                "Type a note (or choose: reminder dealt with).",
-                            )
+                            if form.open.is_empty() {
+                                lang.pick("Typ een notitie.", "Type a note.")
+                            } else {
+                                lang.pick(
+                                    "Typ een notitie, of Tab naar de herinnering en Spatie: afgehandeld.",
+                                    "Type a note, or Tab to the reminder and Space: dealt with.",
+                                )
+                            }
                             .into(),
                         );
                     }
@@ -201,6 +207,7 @@ impl App {
                     form.open.retain(|r| r.note_id != note.id);
                 } else {
                     form.kept = true;
+                    form.reminded = note.remind_on;
                     form.text = Input::default();
                     form.remind_on = Input::default();
                 }
@@ -218,13 +225,16 @@ impl App {
             return Some(Vec::new());
         };
         if form.tickets.is_empty() && form.flight == Flight::Sending {
-            let text = if form.kept {
-                lang.pick(
-                    "Notitie bewaard (alleen u leest hem, in de geschiedenis).",
-                    "Note kept (only you read it, in the history).",
-                )
-            } else {
-                lang.pick("Herinnering afgehandeld.", "Reminder dealt with.")
+            let text = match (form.kept, &form.reminded) {
+                (true, Some(day)) => format!(
+                    "{} {}.",
+                    lang.pick("Notitie bewaard, herinnering op", "Note kept, reminder on"),
+                    crate::desk::labels::short_date(*day)
+                ),
+                (true, None) => lang.pick("Notitie bewaard.", "Note kept.").into(),
+                (false, _) => lang
+                    .pick("Herinnering afgehandeld.", "Reminder dealt with.")
+                    .into(),
             };
             let text = format!("{}: {text}", form.number);
             self.overlay = None;

@@ -118,6 +118,9 @@ impl App {
 
     /// `Space`: marks or unmarks the row and moves to the next.
     pub(super) fn toggle_mark(&mut self) {
+        // An old footer line ("Markering opgeheven") would contradict the
+        // count the footer shows next.
+        self.status = None;
         let page = self.page();
         let Some(table) = self.table_mut() else {
             return;
@@ -136,6 +139,7 @@ impl App {
     /// `V`: opens a range at the cursor, or closes the open one (its rows
     /// stay marked).
     pub(super) fn toggle_range(&mut self) {
+        self.status = None;
         let Some(table) = self.table_mut() else {
             return;
         };

@@ -38,15 +38,13 @@ impl App {
                 .to_string(),
                 PaletteCommand::Say(String::new()),
             )
-        } else if !valid_view_name(name) {
-            (
-                lang.pick(
-                    "een naam is 1 tot 32 letters, cijfers, - of _",
-                    "a name is 1 to 32 letters, digits, - or _",
-                )
-                .to_string(),
-                PaletteCommand::Say(String::new()),
-            )
+        } else if !valid_view_name(name) || name.chars().all(|c| c.is_ascii_digit()) {
+            // Digits alone would be a case number after `:`.
+            let why = lang.pick(
+                "een naam is 1 tot 32 letters, cijfers, - of _ (niet alleen cijfers)",
+                "a name is 1 to 32 letters, digits, - or _ (not digits alone)",
+            );
+            (why.to_string(), PaletteCommand::Say(why.to_string()))
         } else {
             let replaces = self.settings.views.contains_key(name);
             (

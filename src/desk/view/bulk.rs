@@ -35,7 +35,15 @@ pub(super) fn draw_bulk(frame: &mut Frame, app: &App, theme: Theme, bulk: &Bulk)
     let height = rows_height + picker_height + reason_height + 6;
     let area = centered(screen, width, height);
     frame.render_widget(Clear, area);
-    let waiting = bulk.waiting();
+    // What will really be sent: a case the chosen person holds already
+    // stays where it is.
+    let held_by = |login: &str| {
+        bulk.rows
+            .iter()
+            .filter(|r| r.outcome == BulkOutcome::Waiting && r.holder.as_deref() == Some(login))
+            .count()
+    };
+    let waiting = bulk.waiting() - bulk.to.as_ref().map_or(0, |c| held_by(&c.login));
     let what = match bulk.action {
         BulkAction::Reassign => lang.pick("Herverdelen", "Reassign"),
         BulkAction::Escalate => lang.pick("Opschalen", "Escalate"),
@@ -153,7 +161,7 @@ pub(super) fn draw_bulk(frame: &mut Frame, app: &App, theme: Theme, bulk: &Bulk)
             .take(usize::from(picker_height) - 1)
         {
             // Their load once these cases are theirs: "11/14 → 16/14".
-            let after = c.open + waiting as u32;
+            let after = c.open + (waiting - held_by(&c.login)) as u32;
             let load = load_cell(c.open, c.capacity);
             let over = c.capacity.is_some_and(|cap| after > cap);
             let line = format!(
@@ -219,15 +227,24 @@ pub(super) fn draw_bulk(frame: &mut Frame, app: &App, theme: Theme, bulk: &Bulk)
     } else if bulk.done() {
         let done = bulk.count(|o| *o == BulkOutcome::Done);
         let not = bulk.rows.len() - done;
+        let text = if not == 0 {
+            format!(
+                "{} {done} {}",
+                lang.pick("alle", "all"),
+                lang.pick("gelukt", "done")
+            )
+        } else {
+            format!(
+                "{done} {} {}; {not} {}",
+                lang.pick("van", "of"),
+                bulk.rows.len(),
+                lang.pick("niet: die blijven gemarkeerd", "not: those stay marked")
+            )
+        };
         frame.render_widget(
             Paragraph::new(Line::styled(
-                format!(
-                    "{done} {} {}, {not} {}",
-                    lang.pick("van", "of"),
-                    bulk.rows.len(),
-                    lang.pick("niet (die blijven gemarkeerd)", "not (those stay marked)")
-                ),
-                theme.tone(if not == 0 { Tone::InTime } else { Tone::Late }),
+                text,
+                theme.tone(if not == 0 { Tone::InTime } else { Tone::Soon }),
             )),
             status,
         );

@@ -259,8 +259,8 @@ fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
         // What it says is read in the history (m, or Enter: logged).
         StagnationKind::Reminder => Some(
             lang.pick(
-                "uw notitie: lees hem in de geschiedenis",
-                "your note: read it in the history",
+                "uw notitie: ⏎ toont hem (gelogd)",
+                "your note: ⏎ shows it (logged)",
             )
             .to_string(),
         ),
