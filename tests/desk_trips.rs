@@ -642,3 +642,29 @@ fn t07b_the_palette_finds_a_household_and_says_a_missing_request_as_typed() {
         "Geen aanvraag die u mag zien heeft het nummer AV-2026-9999"
     );
 }
+
+#[test]
+fn walk_a_taken_over_case_says_so_and_the_procesmanager_has_no_mandate_board() {
+    let mut delta = delta();
+    let case = delta.cases.iter_mut().find(|c| c.id == 3).unwrap();
+    case.casusregisseur = Some("pr-dzm".into());
+    let mut app = desk_with("pr-dzm", settings(), delta);
+    press(&mut app, KeyCode::Char('4'));
+    select(&mut app, RowKey::Case(3));
+    assert!(!sends(&press(&mut app, KeyCode::Char('o'))));
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "KST-2026-0003 is al in uw handen."
+    );
+
+    // pm decides nothing: the empty Mandaat is no figure "0 waiting".
+    let mut app = desk("pm");
+    press(&mut app, KeyCode::Char('3'));
+    let text = screen(&app, 160, 48);
+    assert!(
+        text.contains("De procesmanager beslist niet op aanvragen"),
+        "{text}"
+    );
+    assert!(!text.contains("Geen aanvragen die op uw besluit wachten"));
+}

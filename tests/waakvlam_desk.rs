@@ -149,3 +149,20 @@ fn a_follow_up_that_becomes_overdue_is_on_stagnatie_and_notified_by_number() {
         "no pseudonym: {notified:?}"
     );
 }
+
+#[test]
+fn e_on_a_waakvlam_row_says_why_it_does_nothing() {
+    let mut app = desk_with("pr-jeugd", settings(), waakvlam_delta());
+    keys(&mut app, &[KeyCode::Char('6')]);
+    assert!(keys(&mut app, &[KeyCode::Char('e')]).is_empty());
+    assert!(app.overlay.is_none());
+    let said = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        said,
+        "KST-2026-0006 is gesloten (waakvlam); dit kan alleen op een open zaak."
+    );
+}

@@ -76,6 +76,36 @@ impl App {
             | Action::FollowUp
             | Action::Postpone => {
                 let case = self.selected_case()?;
+                // Escalation and taking over are for a case in progress; a
+                // closed one (or in waakvlam) says so rather than nothing.
+                if matches!(
+                    action,
+                    Action::Escalate | Action::TakeOver | Action::Deescalate
+                ) && !case.is_open()
+                {
+                    return Some(match lang {
+                        Language::Nl => format!(
+                            "{} is gesloten{}; dit kan alleen op een open zaak.",
+                            case.number,
+                            if case.status == crate::domain::model::CaseStatus::Waakvlam {
+                                " (waakvlam)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        Language::En => {
+                            format!("{} is closed; this is for an open case only.", case.number)
+                        }
+                    });
+                }
+                if action == Action::TakeOver
+                    && case.casusregisseur.as_deref() == Some(self.me.person.login.as_str())
+                {
+                    return Some(match lang {
+                        Language::Nl => format!("{} is al in uw handen.", case.number),
+                        Language::En => format!("{} is already yours.", case.number),
+                    });
+                }
                 if action == Action::Escalate && case.escalated {
                     return Some(match lang {
                         Language::Nl => format!("{} is al opgeschaald.", case.number),
@@ -360,7 +390,12 @@ impl App {
             Action::CustomPeriod => {
                 let current = self.doorstroom.preset.period(local_date(self.now));
                 self.overlay = Some(Overlay::Period(
-                    Input::new(format!("{} {}", current.from, current.to)),
+                    // In the form the prompt asks for, as every dialog does.
+                    Input::new(format!(
+                        "{} {}",
+                        current.from.format("%d-%m-%Y"),
+                        current.to.format("%d-%m-%Y")
+                    )),
                     None,
                 ));
             }

@@ -32,7 +32,28 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme, scroll: u16)
         }
         lines
     };
-    let everywhere = column(Scope::Everywhere, lang.pick("Overal", "Everywhere"));
+    let mut everywhere = column(Scope::Everywhere, lang.pick("Overal", "Everywhere"));
+    // What the key list cannot say: keys that act on the marked rows, and
+    // the palette's saved views.
+    everywhere.push(Line::raw(""));
+    everywhere.push(Line::styled(
+        lang.pick("Meerdere zaken, weergaven", "Several cases, views"),
+        theme.accent(),
+    ));
+    for (keys, nl, en) in [
+        ("␣ V", "markeer; t e x gelden dan", "mark; t e x then act"),
+        ("", "voor alle gemarkeerde", "on all marked rows"),
+        (":", "bewaar weergave NAAM", "save view NAME"),
+        (":NAAM", "die weergave terug", "that view again"),
+    ] {
+        everywhere.push(Line::from(vec![
+            Span::styled(
+                format!(" {keys:<11}"),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(lang.pick(nl, en).to_string()),
+        ]));
+    }
     let here = column(
         Scope::Board,
         lang.pick("Op dit bord, nu", "On this board, now"),

@@ -401,6 +401,11 @@ fn empty_text(app: &App) -> String {
             "Geen stagnerende zaken. Alles binnen de norm.",
             "No stagnant cases.",
         ),
+        // The procesmanager decides nothing: an empty board is no figure.
+        Some(View::Board(Board::Mandaat)) if app.read_only() => lang.pick(
+            "De procesmanager beslist niet op aanvragen; hoeveel er lopen staat op Doorstroom.",
+            "The procesmanager decides no requests; how many are open is on Doorstroom.",
+        ),
         Some(View::Board(Board::Mandaat)) => lang.pick(
             "Geen aanvragen die op uw besluit wachten.",
             "No requests await your decision.",
