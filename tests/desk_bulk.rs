@@ -10,26 +10,13 @@ mod desk_fixture;
 use std::collections::HashSet;
 
 use crossterm::event::KeyCode;
-use desk_fixture::{delta, desk_with, screen, settings};
-use regiedesk::api::client::ApiFailure;
-use regiedesk::api::wire::Problem;
+use desk_fixture::{acts, delta, desk_with, press, screen, settings, shown, stale, type_text};
 use regiedesk::desk::app::{
     ActionCall, App, Bulk, BulkOutcome, BulkStage, Changed, Command, Msg, Overlay, PaletteCommand,
 };
 use regiedesk::desk::columns::RowKey;
 use regiedesk::desk::keymap::Action;
-use regiedesk::desk::screens::{key, typed};
 use regiedesk::domain::boards::{Board, Delta};
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
-    app.update(key(code))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for msg in typed(text) {
-        app.update(msg);
-    }
-}
 
 /// The fixture with each case at a version of its own (10 + id), so a
 /// test can tell which If-Match went with which case.
@@ -48,15 +35,6 @@ fn stagnatie(login: &str) -> App {
     app
 }
 
-fn shown(app: &App) -> Vec<i64> {
-    let table = app.table().unwrap();
-    table
-        .visible
-        .iter()
-        .filter_map(|&i| table.rows[i].key.case_id())
-        .collect()
-}
-
 fn marked(app: &App) -> Vec<i64> {
     app.table()
         .unwrap()
@@ -71,27 +49,6 @@ fn bulk(app: &App) -> &Bulk {
         Some(Overlay::Bulk(bulk)) => bulk,
         other => panic!("expected the bulk dialog, got {other:?}"),
     }
-}
-
-fn acts(commands: &[Command]) -> Vec<(u64, ActionCall)> {
-    commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Act { ticket, call } => Some((*ticket, call.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn stale() -> ApiFailure {
-    ApiFailure::Refused(Problem {
-        kind: "urn:regiedesk:problem:precondition-failed".into(),
-        title: "Precondition Failed".into(),
-        status: 412,
-        detail: "de gegevens zijn intussen gewijzigd; haal ze opnieuw op".into(),
-        current_version: Some(20),
-        retry_after: None,
-    })
 }
 
 #[test]

@@ -8,45 +8,15 @@
 mod desk_fixture;
 
 use crossterm::event::KeyCode;
-use desk_fixture::{desk, now, screen};
+use desk_fixture::{acts, desk, now, press, screen, shown, type_text};
 use regiedesk::api::wire::NewNoteBody;
 use regiedesk::desk::app::{ActionCall, App, Changed, Command, Flight, Msg, Overlay};
 use regiedesk::desk::keymap::Action;
-use regiedesk::desk::screens::{key, typed};
 use regiedesk::domain::boards::{Board, Delta};
 use regiedesk::domain::note::{CaseNote, Reminder};
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
-    app.update(key(code))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for msg in typed(text) {
-        app.update(msg);
-    }
-}
-
 fn d(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
-}
-
-fn acts(commands: &[Command]) -> Vec<(u64, ActionCall)> {
-    commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Act { ticket, call } => Some((*ticket, call.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn shown(app: &App) -> Vec<i64> {
-    let table = app.table().unwrap();
-    table
-        .visible
-        .iter()
-        .filter_map(|&i| table.rows[i].key.case_id())
-        .collect()
 }
 
 fn select(app: &mut App, case_id: i64) {

@@ -9,27 +9,15 @@
 mod desk_fixture;
 
 use crossterm::event::KeyCode;
-use desk_fixture::{delta, desk, desk_with, screen, settings};
-use regiedesk::api::client::ApiFailure;
-use regiedesk::api::wire::{AbsenceChangeBody, NewAbsenceBody, Problem};
+use desk_fixture::{acts, delta, desk, desk_with, press, screen, settings, stale, type_text};
+use regiedesk::api::wire::{AbsenceChangeBody, NewAbsenceBody};
 use regiedesk::desk::app::{
     ActionCall, App, Changed, Command, Msg, Outcome, Overlay, Redistribution, Stage,
 };
 use regiedesk::desk::columns::RowKey;
 use regiedesk::desk::keymap::Action;
-use regiedesk::desk::screens::{key, typed};
 use regiedesk::domain::absence::{Absence, MovedCase};
 use regiedesk::domain::boards::Board;
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
-    app.update(key(code))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for msg in typed(text) {
-        app.update(msg);
-    }
-}
 
 fn d(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
@@ -67,27 +55,6 @@ fn absence(id: i64, from: &str, until: &str) -> Absence {
         moved: vec![],
         settled: false,
     }
-}
-
-fn stale() -> ApiFailure {
-    ApiFailure::Refused(Problem {
-        kind: "urn:regiedesk:problem:precondition-failed".into(),
-        title: "Precondition Failed".into(),
-        status: 412,
-        detail: "de gegevens zijn intussen gewijzigd; haal ze opnieuw op".into(),
-        current_version: Some(2),
-        retry_after: None,
-    })
-}
-
-fn acts(commands: &[Command]) -> Vec<(u64, ActionCall)> {
-    commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Act { ticket, call } => Some((*ticket, call.clone())),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

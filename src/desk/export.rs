@@ -5,7 +5,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::columns::{self, BoardRows};
+use super::columns::{self, BoardRows, TableRow};
 use super::doorstroom::Preset;
 use crate::api::client::{ApiClient, SyncOutcome};
 use crate::config::Language;
@@ -83,15 +83,25 @@ pub async fn export(
         Format::Json => Ok(serde_json::to_string_pretty(&rows.to_json())? + "\n"),
         Format::Csv => {
             let table = rows.table(&snapshot, norms.counting, lang, now);
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            writer.write_record(columns::of(board).iter().map(|c| c.header(lang)))?;
-            for row in &table {
-                // The cells as the desk shows them; JSON has the raw fields.
-                writer.write_record(row.cells.iter().map(|c| spreadsheet_safe(&c.text)))?;
-            }
-            Ok(String::from_utf8(writer.into_inner()?)?)
+            table_csv(columns::of(board), &table, lang)
         }
     }
+}
+
+/// Rows as CSV under their columns' headers: the cells as the desk shows
+/// them (JSON has the raw fields), none of them a formula. The desk's `x`
+/// writes the same.
+pub fn table_csv<'a>(
+    columns: &[columns::Column],
+    rows: impl IntoIterator<Item = &'a TableRow>,
+    lang: Language,
+) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(columns.iter().map(|c| c.header(lang)))?;
+    for row in rows {
+        writer.write_record(row.cells.iter().map(|c| spreadsheet_safe(&c.text)))?;
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
 /// A cell a spreadsheet shows as text, never runs: a cell that starts with

@@ -185,22 +185,20 @@ async fn event_loop(
     let notifications = settings.notifications;
     let mut app = App::new(me, settings, clock.now(), (size.width, size.height));
     app.sso = client.session().is_some();
-    let mut login: Option<tokio::task::JoinHandle<()>> = None;
     let first = app.start();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let poller = sync::spawn(client.clone(), clock, poll_interval, tx.clone());
+    let mut runtime = Runtime {
+        poller: sync::spawn(client.clone(), clock, poll_interval, tx.clone()),
+        client,
+        tx,
+        notifications,
+        login: None,
+        files,
+    };
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     for command in first {
-        execute(
-            command,
-            &client,
-            &poller,
-            &tx,
-            notifications,
-            &mut login,
-            &files,
-        );
+        runtime.execute(command);
     }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
@@ -221,15 +219,7 @@ async fn event_loop(
             _ = hangup.recv() => Msg::Quit,
         };
         for command in app.update(msg) {
-            execute(
-                command,
-                &client,
-                &poller,
-                &tx,
-                notifications,
-                &mut login,
-                &files,
-            );
+            runtime.execute(command);
         }
         if app.quit {
             return Ok(());
@@ -237,84 +227,97 @@ async fn event_loop(
     }
 }
 
-fn execute(
-    command: Command,
-    client: &ApiClient,
-    poller: &sync::Poller,
-    tx: &mpsc::UnboundedSender<Msg>,
+/// What the runtime works with to carry out the commands `update` returns.
+struct Runtime {
+    client: ApiClient,
+    poller: sync::Poller,
+    tx: mpsc::UnboundedSender<Msg>,
     notifications: bool,
-    login: &mut Option<tokio::task::JoinHandle<()>>,
-    files: &Files,
-) {
-    match command {
-        Command::Export {
-            file_name,
-            contents,
-            rows,
-        } => {
-            let result = write_export(&files.exports, &file_name, contents.as_bytes());
-            let _ = tx.send(Msg::Exported { rows, result });
-        }
-        Command::SaveView { name, view } => {
-            let result = match &files.config {
-                Some(path) => crate::config::save_view(path, &name, &view)
-                    .map(|()| path.display().to_string()),
-                None => Err("no configuration directory".into()),
-            };
-            let _ = tx.send(Msg::ViewSaved { name, result });
-        }
-        Command::SyncNow => poller.wake(),
-        Command::Login => {
-            if let Some(previous) = login.take() {
-                previous.abort();
+    /// A login under way (`L`).
+    login: Option<tokio::task::JoinHandle<()>>,
+    files: Files,
+}
+
+impl Runtime {
+    fn execute(&mut self, command: Command) {
+        let Runtime {
+            client,
+            poller,
+            tx,
+            notifications,
+            login,
+            files,
+        } = self;
+        match command {
+            Command::Export {
+                file_name,
+                contents,
+                rows,
+            } => {
+                let result = write_export(&files.exports, &file_name, contents.as_bytes());
+                let _ = tx.send(Msg::Exported { rows, result });
             }
-            let client = client.clone();
-            let tx = tx.clone();
-            *login = Some(tokio::spawn(async move {
-                let msg = relogin(&client, &tx).await;
-                let _ = tx.send(Msg::Relogin(msg));
-            }));
-        }
-        Command::CancelLogin => {
-            if let Some(previous) = login.take() {
-                previous.abort();
+            Command::SaveView { name, view } => {
+                let result = match &files.config {
+                    Some(path) => crate::config::save_view(path, &name, &view)
+                        .map(|()| path.display().to_string()),
+                    None => Err("geen map voor de configuratie".into()),
+                };
+                let _ = tx.send(Msg::ViewSaved { name, result });
             }
-        }
-        Command::LoadDetail(case_id) => {
-            let client = client.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let result = client.case_detail(case_id).await.map(Box::new);
-                let _ = tx.send(Msg::DetailLoaded { case_id, result });
-            });
-        }
-        Command::Act { ticket, call } => {
-            let client = client.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let result = act(&client, call).await;
-                let _ = tx.send(Msg::ActionDone { ticket, result });
-            });
-        }
-        Command::LoadStats { period, by } => {
-            let client = client.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let result = client.throughput(period, by).await.map(Box::new);
-                let _ = tx.send(Msg::StatsLoaded { period, by, result });
-            });
-        }
-        Command::Copy(number) => {
-            use crossterm::clipboard::CopyToClipboard;
-            // Numbers only: nothing that identifies a person.
-            let _ = crossterm::execute!(
-                std::io::stdout(),
-                CopyToClipboard::to_clipboard_from(number)
-            );
-        }
-        Command::Notify { summary, body } => {
-            if notifications {
-                tokio::spawn(notify::send_desktop(summary, body));
+            Command::SyncNow => poller.wake(),
+            Command::Login => {
+                if let Some(previous) = login.take() {
+                    previous.abort();
+                }
+                let client = client.clone();
+                let tx = tx.clone();
+                *login = Some(tokio::spawn(async move {
+                    let msg = relogin(&client, &tx).await;
+                    let _ = tx.send(Msg::Relogin(msg));
+                }));
+            }
+            Command::CancelLogin => {
+                if let Some(previous) = login.take() {
+                    previous.abort();
+                }
+            }
+            Command::LoadDetail(case_id) => {
+                let client = client.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let result = client.case_detail(case_id).await.map(Box::new);
+                    let _ = tx.send(Msg::DetailLoaded { case_id, result });
+                });
+            }
+            Command::Act { ticket, call } => {
+                let client = client.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let result = act(&client, call).await;
+                    let _ = tx.send(Msg::ActionDone { ticket, result });
+                });
+            }
+            Command::LoadStats { period, by } => {
+                let client = client.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let result = client.throughput(period, by).await.map(Box::new);
+                    let _ = tx.send(Msg::StatsLoaded { period, by, result });
+                });
+            }
+            Command::Copy(number) => {
+                use crossterm::clipboard::CopyToClipboard;
+                // Numbers only: nothing that identifies a person.
+                let _ = crossterm::execute!(
+                    std::io::stdout(),
+                    CopyToClipboard::to_clipboard_from(number)
+                );
+            }
+            Command::Notify { summary, body } => {
+                if *notifications {
+                    tokio::spawn(notify::send_desktop(summary, body));
+                }
             }
         }
     }

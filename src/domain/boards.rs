@@ -216,7 +216,7 @@ impl Index {
                     });
                     let mut stagnation = norms.stagnation(case, requests, now);
                     if let Some(reminders) = snapshot.reminders.get(id) {
-                        stagnation.extend(norms.reminders_due(*id, reminders, now));
+                        stagnation.extend(norms.reminders_due(reminders, now));
                     }
                     self.facts.insert(
                         *id,

@@ -203,21 +203,20 @@ impl Norms {
         self.lateness(end_of_day(until), now, DayCounting::WorkingDays)
     }
 
-    /// The user's own reminders on `case` that are due at `now` (their
-    /// day has come), as stagnation of the kind [`StagnationKind::Reminder`].
+    /// The user's own reminders that are due at `now` (their day has
+    /// come), as stagnation of the kind [`StagnationKind::Reminder`].
     pub fn reminders_due(
         &self,
-        case_id: i64,
         reminders: &[crate::domain::note::Reminder],
         now: DateTime<Utc>,
     ) -> Vec<Stagnation> {
         let today = local_date(now);
         reminders
             .iter()
-            .filter(|r| r.case_id == case_id && crate::domain::note::due(r, today))
+            .filter(|r| crate::domain::note::due(r, today))
             .map(|r| Stagnation {
                 kind: StagnationKind::Reminder,
-                case_id,
+                case_id: r.case_id,
                 request_id: None,
                 norm_at: end_of_day(r.remind_on),
                 days_late: self.lateness(end_of_day(r.remind_on), now, DayCounting::WorkingDays),

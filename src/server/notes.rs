@@ -16,7 +16,6 @@ use super::routes::{PathId, not_there, refused};
 use super::store::NewNote;
 use crate::api::wire::{NewNoteBody, NoteChangeBody, Problem};
 use crate::domain::calendar::local_date;
-use crate::domain::lifecycle::Refusal;
 use crate::domain::model::{Case, Person};
 use crate::domain::note::{self, CaseNote};
 use crate::domain::permissions;
@@ -30,13 +29,6 @@ async fn noted_case(state: &AppState, actor: &Person, case_id: i64) -> Result<Ca
         return Err(refused(state, actor, &case, None, "case.note", denied).await);
     }
     Ok(case)
-}
-
-fn described(remind_on: Option<chrono::NaiveDate>, what: &str) -> String {
-    match remind_on {
-        Some(day) => format!("{what}, herinnering {day}"),
-        None => what.to_string(),
-    }
 }
 
 /// Keeps a note on a case (procesregisseurs), with an optional reminder.
@@ -60,14 +52,12 @@ pub async fn add_note(
     let case = noted_case(&state, &actor, case_id).await?;
     let body: NewNoteBody = body.parse()?;
     let now = state.clock.now();
-    let text =
-        note::check(body.text.as_deref(), body.remind_on, local_date(now)).map_err(|refusal| {
-            match refusal {
-                Refusal::Invalid(why) | Refusal::Conflict(why) => ApiError::Unprocessable(why),
-            }
-        })?;
-    let mut audit = AuditDraft::ok(&actor, now, "case.note")
-        .reason(Some(described(body.remind_on, "notitie vastgelegd")));
+    let text = note::check(body.text.as_deref(), body.remind_on, local_date(now))?;
+    let what = match body.remind_on {
+        Some(day) => format!("notitie vastgelegd, herinnering {day}"),
+        None => "notitie vastgelegd".into(),
+    };
+    let mut audit = AuditDraft::ok(&actor, now, "case.note").reason(Some(what));
     audit.case_id = Some(case.id);
     let new = NewNote {
         case_id: case.id,

@@ -4,10 +4,13 @@
 
 use chrono::{DateTime, Utc};
 
+use crossterm::event::KeyCode;
+use regiedesk::api::client::ApiFailure;
 use regiedesk::api::wire::Me;
+use regiedesk::api::wire::Problem;
 use regiedesk::config::Language;
-use regiedesk::desk::app::{App, Msg, Settings};
-use regiedesk::desk::screens;
+use regiedesk::desk::app::{ActionCall, App, Command, Msg, Settings};
+use regiedesk::desk::screens::{self, key, typed};
 use regiedesk::domain::boards::{Board, Delta};
 use regiedesk::domain::model::{
     Case, CaseDomain, CaseStatus, CloseResult, FollowUpResult, Household, Person, Request,
@@ -351,4 +354,49 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
         text.push('\n');
     }
     text
+}
+
+/// One key, as the terminal sends it.
+pub fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(key(code))
+}
+
+/// Text typed key by key.
+pub fn type_text(app: &mut App, text: &str) {
+    for msg in typed(text) {
+        app.update(msg);
+    }
+}
+
+/// The changes a batch of commands sends, with their tickets.
+pub fn acts(commands: &[Command]) -> Vec<(u64, ActionCall)> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Act { ticket, call } => Some((*ticket, call.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cases of the rows shown, in the order shown.
+pub fn shown(app: &App) -> Vec<i64> {
+    let table = app.table().unwrap();
+    table
+        .visible
+        .iter()
+        .filter_map(|&i| table.rows[i].key.case_id())
+        .collect()
+}
+
+/// The server's answer to a change at a version it no longer has.
+pub fn stale() -> ApiFailure {
+    ApiFailure::Refused(Problem {
+        kind: "urn:regiedesk:problem:precondition-failed".into(),
+        title: "Precondition Failed".into(),
+        status: 412,
+        detail: "de gegevens zijn intussen gewijzigd; haal ze opnieuw op".into(),
+        current_version: Some(2),
+        retry_after: None,
+    })
 }

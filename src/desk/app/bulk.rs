@@ -122,9 +122,9 @@ impl App {
     }
 
     /// Whether `action` applies to at least one marked case (the footer and
-    /// the keys ask this while rows are marked).
+    /// the keys ask this while rows are marked, on every frame).
     pub(super) fn offers_bulk(&self, action: BulkAction) -> bool {
-        self.marked_cases()
+        self.marked_case_ids()
             .into_iter()
             .any(|id| self.bulk_skip(action, id).is_none())
     }

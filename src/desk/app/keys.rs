@@ -321,10 +321,8 @@ impl App {
                 {
                     table.filter.clear();
                     table.refilter();
-                } else if self.drill.is_some() {
-                    self.drill = None;
-                    self.live.drill(&self.snapshot, &self.index, None);
-                    self.tables.remove(&View::CasesOf);
+                } else {
+                    self.leave_drill();
                 }
             }
             Action::Filter => {
@@ -544,12 +542,19 @@ impl App {
         }));
     }
 
+    /// Back from one casusregisseur's cases to the board (the drill-down's
+    /// rows and table go with it).
+    pub(super) fn leave_drill(&mut self) {
+        if self.drill.take().is_some() {
+            self.live.drill(&self.snapshot, &self.index, None);
+            self.tables.remove(&View::CasesOf);
+        }
+    }
+
     pub(super) fn go(&mut self, board: Board) -> Vec<Command> {
         if self.board != board {
             self.board = board;
-            self.drill = None;
-            self.live.drill(&self.snapshot, &self.index, None);
-            self.tables.remove(&View::CasesOf);
+            self.leave_drill();
         }
         let stale = self.doorstroom.figures.is_none() || self.doorstroom.age >= REFRESH_AFTER;
         if board == Board::Doorstroom && stale && !self.doorstroom.loading {

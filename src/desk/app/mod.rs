@@ -900,11 +900,18 @@ fn fuzzy(typed: &str) -> impl FnMut(&str) -> Option<u32> {
         .collect();
     let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
     let mut buffer = Vec::new();
+    // A filter runs over every row of a board: a row is lowercased only
+    // when an exact form needs it.
+    let exact_forms = atoms.iter().any(|a| !matches!(a, Atom::Fuzzy(_)));
+    let exact = |text: &String| u32::try_from(text.len() * 16).unwrap_or(u32::MAX);
     move |haystack| {
-        let lower = haystack.to_lowercase();
+        let lower = if exact_forms {
+            haystack.to_lowercase()
+        } else {
+            String::new()
+        };
         let mut score = 0u32;
         for atom in &atoms {
-            let exact = |text: &String| u32::try_from(text.len() * 16).unwrap_or(u32::MAX);
             match atom {
                 Atom::Contains(text) if lower.contains(text.as_str()) => score += exact(text),
                 Atom::Not(text) if text.is_empty() || !lower.contains(text.as_str()) => {}

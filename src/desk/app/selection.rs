@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use super::{App, Command, StatusKind, View, board_title};
 use crate::desk::columns::{RowKey, TableRow};
-use crate::desk::export::spreadsheet_safe;
+use crate::desk::export::table_csv;
 
 /// The marked rows of one table.
 #[derive(Debug, Clone, Default)]
@@ -70,31 +70,37 @@ impl super::TableView {
                 .is_some_and(|&slot| self.marks.keys.contains(&self.rows[slot].key))
     }
 
+    /// The marked keys, the open range counted in, each once. Only keys of
+    /// rows on the board are kept (see `TableView::patch`), so this is
+    /// what a count or a check needs, without a pass over the board: the
+    /// footer asks on every frame.
+    pub fn marked_keys(&self) -> HashSet<&RowKey> {
+        let mut keys: HashSet<&RowKey> = self.marks.keys.iter().collect();
+        if let Some((from, to)) = self.range() {
+            keys.extend(
+                self.visible[from..=to]
+                    .iter()
+                    .map(|&slot| &self.rows[slot].key),
+            );
+        }
+        keys
+    }
+
     /// The marked rows in the board's order, the open range counted in;
     /// rows a filter hides now are still marked and counted.
     pub fn marked(&self) -> Vec<&TableRow> {
-        let in_range: HashSet<&RowKey> = match self.range() {
-            Some((from, to)) => self.visible[from..=to]
-                .iter()
-                .map(|&slot| &self.rows[slot].key)
-                .collect(),
-            None => HashSet::new(),
-        };
-        if self.marks.keys.is_empty() && in_range.is_empty() {
+        let keys = self.marked_keys();
+        if keys.is_empty() {
             return Vec::new();
         }
         self.board_rows()
-            .filter(|r| self.marks.keys.contains(&r.key) || in_range.contains(&r.key))
+            .filter(|r| keys.contains(&r.key))
             .collect()
     }
 
     /// Rows marked (the open range counted in).
     pub fn marked_count(&self) -> usize {
-        if self.marks.is_empty() {
-            0
-        } else {
-            self.marked().len()
-        }
+        self.marked_keys().len()
     }
 }
 
@@ -102,6 +108,19 @@ impl App {
     /// Whether the user has rows marked on the table on screen.
     pub fn has_marks(&self) -> bool {
         self.table().is_some_and(|t| !t.marks.is_empty())
+    }
+
+    /// The cases of the marked rows, each once, in no particular order
+    /// (see [`super::TableView::marked_keys`]).
+    pub(super) fn marked_case_ids(&self) -> HashSet<i64> {
+        self.table()
+            .map(|t| {
+                t.marked_keys()
+                    .into_iter()
+                    .filter_map(RowKey::case_id)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The cases of the marked rows, each once, in the board's order.
@@ -165,11 +184,9 @@ impl App {
     /// so the user can look at them and try again.
     pub(super) fn keep_marked(&mut self, cases: &HashSet<i64>) {
         if let Some(table) = self.table_mut() {
-            let (from_to, selected) = (table.range(), table.selected);
-            if let Some((from, to)) = from_to {
+            if let Some((from, to)) = table.range() {
                 close_range(table, from, to);
             }
-            table.selected = selected;
             table
                 .marks
                 .retain(|k| k.case_id().is_some_and(|id| cases.contains(&id)));
@@ -205,23 +222,10 @@ impl App {
             );
             return Vec::new();
         }
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let columns = self.columns();
-        let written = writer
-            .write_record(columns.iter().map(|c| c.header(lang)))
-            .and_then(|()| {
-                rows.iter().try_for_each(|row| {
-                    writer.write_record(row.cells.iter().map(|c| spreadsheet_safe(&c.text)))
-                })
-            });
-        let contents = written
-            .map_err(|e| e.to_string())
-            .and_then(|()| writer.into_inner().map_err(|e| e.to_string()))
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()));
-        let contents = match contents {
+        let contents = match table_csv(self.columns(), rows.iter().copied(), lang) {
             Ok(contents) => contents,
             Err(error) => {
-                self.say(error, StatusKind::Error);
+                self.say(error.to_string(), StatusKind::Error);
                 return Vec::new();
             }
         };

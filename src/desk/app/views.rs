@@ -140,7 +140,7 @@ impl App {
             return Vec::new();
         };
         let commands = self.go(board);
-        self.drill = None;
+        self.leave_drill();
         self.settings
             .hidden
             .insert(board, view.hidden_columns.clone());

@@ -1,12 +1,12 @@
 //! The form of the user's own note on a case (see `app::notes`).
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Margin, Position};
+use ratatui::layout::{Margin, Position};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::Clear;
 
-use super::team::flight_line;
+use super::team::draw_form;
 use super::{Theme, block, centered, ellipsis};
 use crate::desk::app::{App, Flight, NoteField, NoteForm};
 use crate::desk::columns::Tone;
@@ -95,17 +95,18 @@ pub(super) fn draw_note(frame: &mut Frame, app: &App, theme: Theme, form: &NoteF
             )),
         ]));
     }
-    let [body, flight, hint] = Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(2),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    frame.render_widget(
-        Paragraph::new(flight_line(lang, theme, &form.flight)).wrap(Wrap { trim: true }),
-        flight,
-    );
+    let hint = if form.open.is_empty() {
+        lang.pick(
+            "Tab veld · ⏎ bewaren · Esc annuleren",
+            "Tab field · ⏎ keep · Esc cancel",
+        )
+    } else {
+        lang.pick(
+            "Tab veld · Spatie afgehandeld · ⏎ bewaren · Esc annuleren",
+            "Tab field · Space dealt with · ⏎ keep · Esc cancel",
+        )
+    };
+    let body = draw_form(frame, lang, theme, inner, lines, &form.flight, hint);
     let cursor = match form.field {
         NoteField::Text => Some((form.text.visual_cursor() - text_scroll, 3)),
         NoteField::RemindOn => Some((form.remind_on.visual_cursor(), 4)),
@@ -117,22 +118,4 @@ pub(super) fn draw_note(frame: &mut Frame, app: &App, theme: Theme, form: &NoteF
             body.y + row,
         ));
     }
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            if form.open.is_empty() {
-                lang.pick(
-                    "Tab veld · ⏎ bewaren · Esc annuleren",
-                    "Tab field · ⏎ keep · Esc cancel",
-                )
-            } else {
-                lang.pick(
-                    "Tab veld · Spatie afgehandeld · ⏎ bewaren · Esc annuleren",
-                    "Tab field · Space dealt with · ⏎ keep · Esc cancel",
-                )
-            },
-            theme.tone(Tone::Dim),
-        ))
-        .alignment(Alignment::Right),
-        hint,
-    );
 }

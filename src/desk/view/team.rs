@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Margin, Position};
+use ratatui::layout::{Alignment, Constraint, Layout, Margin, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -20,7 +20,7 @@ fn bold(text: String) -> Span<'static> {
     Span::styled(text, Style::default().add_modifier(Modifier::BOLD))
 }
 
-pub(super) fn flight_line(lang: Language, theme: Theme, flight: &Flight) -> Line<'static> {
+fn flight_line(lang: Language, theme: Theme, flight: &Flight) -> Line<'static> {
     match flight {
         Flight::Editing => Line::raw(""),
         Flight::Sending => Line::styled(
@@ -92,17 +92,11 @@ pub(super) fn draw_absence_form(frame: &mut Frame, app: &App, theme: Theme, form
             )),
         ]),
     ];
-    let [body, flight, hint] = Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(2),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    frame.render_widget(
-        Paragraph::new(flight_line(lang, theme, &form.flight)).wrap(Wrap { trim: true }),
-        flight,
+    let hint = lang.pick(
+        "Tab veld · Spatie tijdelijk · ⏎ vastleggen · Esc annuleren",
+        "Tab field · Space temporary · ⏎ record · Esc cancel",
     );
+    let body = draw_form(frame, lang, theme, inner, lines, &form.flight, hint);
     let cursor = match form.field {
         AbsenceField::From => Some((&form.from, 2)),
         AbsenceField::Until => Some((&form.until, 3)),
@@ -114,17 +108,36 @@ pub(super) fn draw_absence_form(frame: &mut Frame, app: &App, theme: Theme, form
             body.y + row,
         ));
     }
+}
+
+/// A form's fields, with what became of Enter (sending, refused) and the
+/// keys below them; returns where the fields are, for the cursor.
+pub(super) fn draw_form(
+    frame: &mut Frame,
+    lang: Language,
+    theme: Theme,
+    inner: Rect,
+    lines: Vec<Line>,
+    flight: &Flight,
+    hint: &str,
+) -> Rect {
+    let [body, flight_area, hint_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     frame.render_widget(
-        Paragraph::new(Span::styled(
-            lang.pick(
-                "Tab veld · Spatie tijdelijk · ⏎ vastleggen · Esc annuleren",
-                "Tab field · Space temporary · ⏎ record · Esc cancel",
-            ),
-            theme.tone(Tone::Dim),
-        ))
-        .alignment(Alignment::Right),
-        hint,
+        Paragraph::new(flight_line(lang, theme, flight)).wrap(Wrap { trim: true }),
+        flight_area,
     );
+    frame.render_widget(
+        Paragraph::new(Span::styled(hint.to_string(), theme.tone(Tone::Dim)))
+            .alignment(Alignment::Right),
+        hint_area,
+    );
+    body
 }
 
 fn placement(lang: Language, why: Placement) -> (&'static str, Tone) {
