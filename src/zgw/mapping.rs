@@ -500,6 +500,18 @@ fn close_result_of(resultaat: &Resultaat, catalogue: &Catalogue) -> CloseOutcome
     CloseOutcome::Closed(result)
 }
 
+/// The date a besluit is taken on, as Open Zaak will accept it.
+///
+/// Open Zaak checks a besluit's `datum` against `timezone.now().date()`,
+/// which is the UTC date: between midnight in Amsterdam and midnight UTC
+/// (one hour in winter, two in summer) the local date is "in the future"
+/// and the besluit is refused (`future_not_allowed`). In that hour the
+/// besluit carries the UTC date, the day before; the decision's own
+/// moment stays exact in regiedesk.
+pub fn besluit_date(now: DateTime<Utc>) -> NaiveDate {
+    crate::domain::calendar::local_date(now).min(now.date_naive())
+}
+
 /// A ZGW date eigenschap: `20270301` (formaat datum) or `2027-03-01`.
 pub fn parse_zgw_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y%m%d")
@@ -764,5 +776,27 @@ pub fn blank_request(facts: &RequestFacts, case_id: i64) -> Request {
         reason: None,
         version: 1,
         term: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(moment: &str) -> DateTime<Utc> {
+        moment.parse().unwrap()
+    }
+
+    #[test]
+    fn a_besluit_never_carries_a_date_open_zaak_thinks_is_tomorrow() {
+        let date = |d: &str| d.parse::<NaiveDate>().unwrap();
+        // Afternoon: Amsterdam and UTC agree.
+        assert_eq!(besluit_date(at("2026-12-07T13:00:00Z")), date("2026-12-07"));
+        // 00:30 in Amsterdam in winter is 23:30 UTC the day before.
+        assert_eq!(besluit_date(at("2026-12-07T23:30:00Z")), date("2026-12-07"));
+        // 01:30 in Amsterdam in summer is 23:30 UTC too.
+        assert_eq!(besluit_date(at("2026-07-07T23:30:00Z")), date("2026-07-07"));
+        // From 00:00 UTC both are the new day.
+        assert_eq!(besluit_date(at("2026-12-08T00:00:00Z")), date("2026-12-08"));
     }
 }

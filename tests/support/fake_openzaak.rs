@@ -1118,6 +1118,18 @@ impl Data {
                 body["zaak"] = json!(zaak.unwrap());
             }
             "besluiten" => {
+                // Open Zaak's UntilTodayValidator: the UTC date, not Amsterdam's.
+                let today = self.clock.date_naive().to_string();
+                if body["datum"]
+                    .as_str()
+                    .is_some_and(|datum| datum > today.as_str())
+                {
+                    let mut answer = problem(400, "invalid", "Ongeldige invoer.");
+                    answer["invalidParams"] = json!([{"name": "datum",
+                        "code": "future_not_allowed",
+                        "reason": "Deze datum mag niet in de toekomst zijn."}]);
+                    return (400, Some(answer));
+                }
                 let count = self.objects.get("besluiten").map_or(0, Vec::len);
                 body["identificatie"] = json!(format!("BS-2026-{:04}", count + 1));
             }

@@ -493,7 +493,7 @@ impl ZgwSource {
         let read = self.read_zaak(url, true).await?;
         let types = &self.catalogue.requests[&decided.kind];
         let now = self.clock.now();
-        let today = local_date(now).to_string();
+        let today = mapping::besluit_date(now).to_string();
         if read.besluiten.is_empty() {
             let body = json!({
                 "verantwoordelijkeOrganisatie": self.config.rsin,
