@@ -573,6 +573,14 @@ fn the_doorstroom_board_asks_for_its_figures_and_drops_stale_answers() {
     };
     assert_eq!(week.from, "2026-11-23".parse().unwrap());
     assert!(!app.offers(Action::Bucket));
+    // ...and b says so rather than nothing, asking for nothing.
+    assert!(press(&mut app, KeyCode::Char('b')).is_empty());
+    let why = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(why.contains("per dag"), "{why}");
     // The answer for the year arrives late: it is not shown as this week's.
     let d = delta();
     let year = throughput(&d.cases, &d.requests, &d.people, period, by, now());

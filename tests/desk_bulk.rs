@@ -443,3 +443,26 @@ fn saved_views_are_read_from_the_configuration() {
     assert_eq!(app.board, Board::Stagnatie);
     assert_eq!(shown(&app), [1]);
 }
+
+#[test]
+fn with_rows_marked_an_action_for_one_case_says_so_instead_of_taking_the_cursor_row() {
+    let mut app = desk_with("pr-jeugd", settings(), versioned());
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.board, Board::Mandaat);
+    assert!(app.offers(Action::Approve), "the fixture's first request");
+    press(&mut app, KeyCode::Char(' '));
+    assert!(app.has_marks());
+    press(&mut app, KeyCode::Char('k'));
+    // The footer no longer offers it, and the key says why.
+    assert!(!app.offers(Action::Approve));
+    assert!(!screen(&app, 160, 48).contains("a toekennen"));
+    press(&mut app, KeyCode::Char('a'));
+    assert!(app.overlay.is_none());
+    let why = app.status.as_ref().unwrap().text.clone();
+    assert!(why.starts_with("Er is 1 rij gemarkeerd"), "{why}");
+    assert!(why.contains("Esc heft de markering op"), "{why}");
+    // Esc lifts the marks; then a acts on the row under the cursor.
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.has_marks());
+    assert!(app.offers(Action::Approve));
+}

@@ -587,6 +587,16 @@ fn t11_at_80x24_who_to_call_dates_and_the_help_fit() {
     press(&mut app, KeyCode::Char('j'));
     let scrolled = screen(&app, 80, 24);
     assert_ne!(top, scrolled, "the help scrolls");
+    // G goes to the end (the last line of the help, for a desk without
+    // colour), and k moves up from there at once.
+    press(&mut app, KeyCode::Char('G'));
+    let end = screen(&app, 80, 24);
+    assert!(end.contains("Zonder kleur"), "{end}");
+    press(&mut app, KeyCode::Char('k'));
+    let up = screen(&app, 80, 24);
+    assert_ne!(end, up, "k after G moves");
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(screen(&app, 80, 24), top);
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
 }

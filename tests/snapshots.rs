@@ -199,6 +199,15 @@ fn no_color_says_it_with_symbols() {
     mono.mono = true;
     let app = desk_with("pr-jeugd", mono, delta());
     insta::assert_snapshot!("stagnatie_mono_80x24", screen(&app, 80, 24));
+    // Every row on Doorzettingsmacht has a why: no mark says "nearly" on
+    // each of them.
+    let mut mono = settings();
+    mono.mono = true;
+    let mut dzm = desk_with("pr-dzm", mono, delta());
+    dzm.update(key(KeyCode::Char('4')));
+    let board = screen(&dzm, 160, 48);
+    assert!(board.contains("opgeschaald"), "{board}");
+    assert!(!board.contains("~opgeschaald"), "{board}");
 }
 
 #[test]

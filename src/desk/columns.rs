@@ -45,14 +45,14 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn plain(text: impl Into<String>) -> Self {
+    pub(crate) fn plain(text: impl Into<String>) -> Self {
         Cell {
             text: text.into(),
             ..Cell::default()
         }
     }
 
-    fn toned(text: impl Into<String>, tone: Tone) -> Self {
+    pub(crate) fn toned(text: impl Into<String>, tone: Tone) -> Self {
         Cell {
             text: text.into(),
             tone,
@@ -750,7 +750,9 @@ pub fn doorzettingsmacht(
                         )
                         .collect::<Vec<_>>()
                         .join(", "),
-                    Tone::Soon,
+                    // Every row here has a why: a tone would mark them all
+                    // and so say nothing (under mono, a `~` on each row).
+                    Tone::Plain,
                 )
                 .with_value(
                     row.why

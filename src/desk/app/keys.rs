@@ -63,6 +63,22 @@ impl App {
             match action {
                 Action::Reassign => return self.bulk_why_not(BulkAction::Reassign),
                 Action::Escalate => return self.bulk_why_not(BulkAction::Escalate),
+                other if other.changes_a_case() => {
+                    let marked = self.table().map_or(0, |t| t.marked_count());
+                    return Some(match lang {
+                        Language::Nl => format!(
+                            "{} gemarkeerd: t, e en x werken op de markering; deze actie geldt voor één zaak. Esc heft de markering op.",
+                            if marked == 1 {
+                                "Er is 1 rij".to_string()
+                            } else {
+                                format!("Er zijn {marked} rijen")
+                            }
+                        ),
+                        Language::En => format!(
+                            "{marked} marked: t, e and x act on the marked rows; this action is for one case. Esc lifts the marks."
+                        ),
+                    });
+                }
                 _ => {}
             }
         }
@@ -136,6 +152,13 @@ impl App {
                 )
                 .to_string(),
             ),
+            Action::Bucket if self.board == Board::Doorstroom && self.sees_stats() => Some(
+                lang.pick(
+                    "Een week of maand staat per dag; per week of maand kiest u bij een langere periode (p).",
+                    "A week or a month is shown per day; by week or month is for a longer period (p).",
+                )
+                .to_string(),
+            ),
             Action::SortReverse if self.table().is_some() => Some(
                 lang.pick(
                     "De volgorde van het bord draait niet om; kies eerst een kolom met s.",
@@ -177,6 +200,10 @@ impl App {
                 Action::Reassign => return self.offers_bulk(BulkAction::Reassign),
                 Action::Escalate => return self.offers_bulk(BulkAction::Escalate),
                 Action::Back => return true,
+                // The other changes are for one case: with rows marked
+                // they would land on the cursor's row, which the user may
+                // not mean; Esc lifts the marks first.
+                other if other.changes_a_case() => return false,
                 _ => {}
             }
         }
@@ -364,7 +391,7 @@ impl App {
                     ..Palette::default()
                 }));
             }
-            Action::Help => self.overlay = Some(Overlay::Help(0)),
+            Action::Help => self.overlay = Some(Overlay::Help(HelpScroll::Top(0))),
             // `asks_relogin` takes these keys before the key map.
             Action::Login => return self.start_relogin(),
             Action::Refresh => {
@@ -617,14 +644,15 @@ impl App {
                 // than the terminal; Esc, ? or q close it.
                 let scroll = match key.code {
                     KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => return Vec::new(),
-                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-                    KeyCode::PageDown => scroll.saturating_add(10),
-                    KeyCode::PageUp => scroll.saturating_sub(10),
-                    KeyCode::Char('g') | KeyCode::Home => 0,
+                    KeyCode::Down | KeyCode::Char('j') => scroll.step(1),
+                    KeyCode::Up | KeyCode::Char('k') => scroll.step(-1),
+                    KeyCode::PageDown => scroll.step(10),
+                    KeyCode::PageUp => scroll.step(-10),
+                    KeyCode::Char('g') | KeyCode::Home => HelpScroll::Top(0),
+                    KeyCode::Char('G') | KeyCode::End => HelpScroll::End(0),
                     _ => scroll,
                 };
-                self.overlay = Some(Overlay::Help(scroll.min(200)));
+                self.overlay = Some(Overlay::Help(scroll));
                 Vec::new()
             }
             Overlay::Filter(mut input) => {

@@ -250,13 +250,40 @@ pub enum StatusKind {
 const STATUS_TICKS: u32 = 4;
 const ERROR_TICKS: u32 = 10;
 
+/// How far the help is scrolled: from its top, or (after `G`) from its
+/// end, which only the view can measure; so `k` after `G` moves at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpScroll {
+    Top(u16),
+    End(u16),
+}
+
+impl HelpScroll {
+    /// The first line shown, when `hidden` lines do not fit.
+    pub fn offset(self, hidden: u16) -> u16 {
+        match self {
+            HelpScroll::Top(n) => n.min(hidden),
+            HelpScroll::End(n) => hidden.saturating_sub(n),
+        }
+    }
+
+    /// `by` lines further down (negative: up).
+    fn step(self, by: i32) -> HelpScroll {
+        let shift = |n: u16, by: i32| (i32::from(n) + by).clamp(0, 200) as u16;
+        match self {
+            HelpScroll::Top(n) => HelpScroll::Top(shift(n, by)),
+            HelpScroll::End(n) => HelpScroll::End(shift(n, -by)),
+        }
+    }
+}
+
 #[derive(Debug)]
 // One overlay at a time, in one App: the size of the largest (a dialog
 // with its fields) costs nothing worth a Box.
 #[allow(clippy::large_enum_variant)]
 pub enum Overlay {
-    /// The help, scrolled down this many lines (a short terminal).
-    Help(u16),
+    /// The help, scrolled (a short terminal).
+    Help(HelpScroll),
     Filter(Input),
     Palette(Palette),
     Detail(Detail),

@@ -7,14 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, block, centered};
-use crate::desk::app::{App, Palette, Relogin};
+use crate::desk::app::{App, HelpScroll, Palette, Relogin};
 use crate::desk::columns::Tone;
 use crate::desk::keymap::{BINDINGS, Scope};
 use crate::desk::labels;
 use crate::domain::boards::Severity;
 use crate::domain::model::RiskFlag;
 
-pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme, scroll: u16) {
+pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme, scroll: HelpScroll) {
     let lang = app.lang();
     let column = |scope: Scope, title: &str| {
         let mut lines = vec![Line::styled(title.to_string(), theme.accent())];
@@ -95,11 +95,11 @@ pub(super) fn draw_help(frame: &mut Frame, app: &App, theme: Theme, scroll: u16)
     frame.render_widget(Clear, area);
     // Taller than the terminal: it scrolls, and says so.
     let hidden = height.saturating_sub(area.height);
-    let scroll = scroll.min(hidden);
+    let scroll = scroll.offset(hidden);
     let closes = if hidden > 0 {
         lang.pick(
-            " j/k of ↑/↓ scrolt · Esc of ? sluit ",
-            " j/k or ↑/↓ scrolls · Esc or ? closes ",
+            " j/k of ↑/↓ scrolt · g/G begin/eind · Esc of ? sluit ",
+            " j/k or ↑/↓ scrolls · g/G top/end · Esc or ? closes ",
         )
     } else {
         lang.pick(" Esc of ? sluit ", " Esc or ? closes ")

@@ -69,6 +69,15 @@ fn table_title(app: &App, table: &TableView) -> String {
         };
         title = format!("{name} · {count} {unit} · {signals} {signal_unit}");
     }
+    if app.view() == Some(View::Board(Board::Waakvlam)) {
+        // The tab counts only these; the title says both, so 18 on the tab
+        // and 150 rows on the board are not a contradiction.
+        let urgent = app.tab_count(Board::Waakvlam).unwrap_or(0);
+        title.push_str(&format!(
+            " · {urgent} {}",
+            lang.pick("vragen aandacht", "need attention")
+        ));
+    }
     if !app.settings.focus.domains.is_empty() && app.view() != Some(View::CasesOf) {
         let domains = app
             .settings
@@ -236,6 +245,23 @@ fn draw_table(frame: &mut Frame, app: &App, theme: Theme, table: &TableView, are
     let mark_width = if marking { 2 } else { 0 };
     let fitted = fit_columns(app, table, inner.width.saturating_sub(mark_width));
     let columns = app.columns();
+    // Columns the screen had no room for are named as a count, so a
+    // narrow terminal never drops "Casusregisseur" without a word.
+    let dropped = columns.iter().filter(|c| !app.hidden(c)).count() - fitted.len();
+    let block = if dropped > 0 {
+        let text = match dropped {
+            1 => lang
+                .pick("1 kolom past niet", "1 column does not fit")
+                .to_string(),
+            n => format!(
+                "{n} {}",
+                lang.pick("kolommen passen niet", "columns do not fit")
+            ),
+        };
+        block.title_bottom(Line::from(format!(" {text} ")).right_aligned())
+    } else {
+        block
+    };
     if table.visible.is_empty() {
         let text = if table.filter.is_empty() {
             empty_text(app)
@@ -375,6 +401,12 @@ pub(super) fn cell_line(cell: &Cell, width: u16, theme: Theme) -> Line<'_> {
     {
         return Line::from(Span::styled(format!("{marker}{fitted}"), style));
     }
+    // Any other text too long is cut visibly: a reason that ends in "…"
+    // says there is more (in the pane), one cut mid-word does not.
+    if cell.text.chars().count() > room && room > 1 {
+        let cut: String = cell.text.chars().take(room - 1).collect();
+        return Line::from(Span::styled(format!("{marker}{}…", cut.trim_end()), style));
+    }
     if marker.is_empty() {
         return Line::from(Span::styled(cell.text.as_str(), style));
     }
@@ -450,6 +482,21 @@ mod tests {
         for mono in [false, true] {
             numbers_stay_whole(&cell, Theme { mono });
         }
+    }
+
+    #[test]
+    fn a_text_too_long_for_its_column_says_it_is_cut() {
+        let cell = Cell::plain("school werkt niet mee en moeder weigert hulp");
+        let cut = drawn(cell_line(&cell, 20, Theme { mono: false }));
+        assert_eq!(cut, "school werkt niet m…");
+        let late = Cell::toned("dwangsom vanaf 03-12", Tone::Late);
+        let cut = drawn(cell_line(&late, 12, Theme { mono: true }));
+        assert_eq!(cut, "!dwangsom v…");
+        // What fits is drawn as it is.
+        assert_eq!(
+            drawn(cell_line(&cell, 60, Theme { mono: false })),
+            cell.text
+        );
     }
 
     fn numbers_stay_whole(cell: &Cell, theme: Theme) {
