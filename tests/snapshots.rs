@@ -461,6 +461,28 @@ fn doorstroom_for(app: &mut App) {
     });
 }
 
+/// Issue 21, point 10: the numbers per period on screen, not only in the
+/// CSV; the total row adds up to the figures the charts are drawn from.
+#[test]
+fn doorstroom_numbers_per_period() {
+    let mut app = desk("pm");
+    doorstroom_for(&mut app);
+    keys(&mut app, &[KeyCode::Char('T')]);
+    snap("doorstroom_numbers", &app);
+    let figures = app.doorstroom.figures.as_ref().unwrap();
+    let text = screen(&app, 160, 48);
+    let total = text
+        .lines()
+        .find(|l| l.contains("Totaal"))
+        .expect("a total row");
+    let numbers: Vec<&str> = total.split_whitespace().skip(1).collect();
+    assert_eq!(numbers[0], figures.inflow.total.to_string(), "{total}");
+    assert_eq!(numbers[1], figures.outflow.total.to_string(), "{total}");
+    // T again brings the charts back.
+    keys(&mut app, &[KeyCode::Char('T')]);
+    assert!(!screen(&app, 160, 48).contains("Totaal"));
+}
+
 #[test]
 fn doorstroom_without_colour_tells_the_series_apart() {
     let mut app = desk_with("pm", mono(), delta());

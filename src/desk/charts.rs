@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Axis, Bar, BarChart, BarGroup, Chart, Clear, Dataset, GraphType, Paragraph, Wrap,
+    Axis, Bar, BarChart, BarGroup, Chart, Clear, Dataset, GraphType, Paragraph, Row, Table, Wrap,
 };
 use tui_input::Input;
 
@@ -215,17 +215,118 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         );
         return;
     };
+    let today = crate::domain::calendar::local_date(app.now);
+    if doorstroom.table {
+        draw_numbers(frame, (lang, today), theme, figures, body);
+        return;
+    }
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
     let [flow, norm] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     let [lead, load] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    let today = crate::domain::calendar::local_date(app.now);
     draw_flow(frame, (lang, today), theme, figures, flow);
     draw_first_contact(frame, lang, theme, figures, norm);
     draw_lead_times(frame, lang, theme, figures, lead);
     draw_load(frame, lang, theme, figures, app.unassigned_open(), load);
+}
+
+/// The series as numbers, a row per day, week or month and the period's
+/// total below: what the charts draw, to read off or compare exactly.
+fn draw_numbers(
+    frame: &mut Frame,
+    (lang, today): (Language, chrono::NaiveDate),
+    theme: Theme,
+    t: &Throughput,
+    area: Rect,
+) {
+    let note = partial_note(lang, &t.series, today, usize::from(area.width));
+    let [table_area, note_area] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(u16::from(note.is_some())),
+    ])
+    .areas(area);
+    if let Some(note) = note {
+        frame.render_widget(Paragraph::new(note).style(theme.tone(Tone::Dim)), note_area);
+    }
+    let share = |within: u32, due: u32| {
+        if due == 0 {
+            "—".to_string()
+        } else {
+            format!("{} %", (f64::from(within) * 100.0 / f64::from(due)).round())
+        }
+    };
+    let row = |period: String, p: (u32, u32, u32, u32), partial: bool| {
+        let (inflow, outflow, due, within) = p;
+        Row::new(vec![
+            // The mark of the note below: this row is not a whole one.
+            format!("{period}{}", if partial { " ◔" } else { "" }),
+            inflow.to_string(),
+            outflow.to_string(),
+            due.to_string(),
+            within.to_string(),
+            share(within, due),
+        ])
+    };
+    let mut rows: Vec<Row> = t
+        .series
+        .iter()
+        .map(|p| {
+            let period = match t.by {
+                Bucket::Day => labels::date(lang, p.from),
+                _ => format!(
+                    "{} – {}",
+                    p.from.format("%d-%m-%Y"),
+                    p.to.format("%d-%m-%Y")
+                ),
+            };
+            row(
+                period,
+                (
+                    p.inflow,
+                    p.outflow,
+                    p.first_contact_due,
+                    p.first_contact_within_norm,
+                ),
+                p.partial,
+            )
+        })
+        .collect();
+    let sum = |f: fn(&SeriesPoint) -> u32| t.series.iter().map(f).sum::<u32>();
+    rows.push(
+        row(
+            lang.pick("Totaal", "Total").to_string(),
+            (
+                sum(|p| p.inflow),
+                sum(|p| p.outflow),
+                sum(|p| p.first_contact_due),
+                sum(|p| p.first_contact_within_norm),
+            ),
+            false,
+        )
+        .style(Style::default().add_modifier(Modifier::BOLD)),
+    );
+    let header = Row::new(vec![
+        lang.pick("Periode", "Period"),
+        lang.pick("Nieuw", "New"),
+        lang.pick("Gesloten", "Closed"),
+        // First contacts whose norm fell due in the row's days, and of
+        // those the ones made in time.
+        lang.pick("Contactnorm", "Contact due"),
+        lang.pick("gehaald", "met"),
+        "%",
+    ])
+    .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let widths = [
+        Constraint::Length(26),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(12),
+        Constraint::Length(8),
+        Constraint::Length(6),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header), table_area);
 }
 
 /// The first, middle and last bucket's day under the time axis (ratatui

@@ -88,6 +88,9 @@ pub struct Doorstroom {
     pub figures: Option<Box<Throughput>>,
     pub loading: bool,
     pub error: Option<String>,
+    /// The figures per day, week or month as a table of numbers instead
+    /// of the charts (`T`): what a chart shows, exactly.
+    pub table: bool,
     /// Seconds since the figures were asked for; they are asked again
     /// after a sync once this passes [`REFRESH_AFTER`].
     pub age: u32,
@@ -115,6 +118,7 @@ impl Default for Doorstroom {
             figures: None,
             loading: false,
             error: None,
+            table: false,
             age: 0,
         }
     }

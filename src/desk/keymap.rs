@@ -43,6 +43,7 @@ pub enum Action {
     Period,
     Bucket,
     CustomPeriod,
+    FiguresTable,
     FollowUp,
     Postpone,
     Absence,
@@ -332,6 +333,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(MarkRange, Board, [key('V')], "markeer reeks", "mark range"),
     bind!(Export, Board, [key('x')], "exporteer CSV", "export CSV"),
     bind!(Period, Board, [key('p')], "periode", "period"),
+    bind!(
+        FiguresTable,
+        Board,
+        [key('T')],
+        "cijfers als tabel / grafiek",
+        "figures as table / chart"
+    ),
     bind!(
         Bucket,
         Board,

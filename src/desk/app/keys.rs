@@ -218,7 +218,7 @@ impl App {
                 self.table().is_some_and(|t| !t.filter.is_empty())
             }
             Action::Copy => self.selected_key().is_some_and(|k| k.case_id().is_some()),
-            Action::Period | Action::CustomPeriod => {
+            Action::Period | Action::CustomPeriod | Action::FiguresTable => {
                 self.board == Board::Doorstroom && self.sees_stats()
             }
             // A week or a month is shown per day; weeks or months are a
@@ -401,6 +401,7 @@ impl App {
                 }
                 return commands;
             }
+            Action::FiguresTable => self.doorstroom.table = !self.doorstroom.table,
             Action::Period => {
                 self.doorstroom.preset = self.doorstroom.preset.next();
                 return self.load_stats();
