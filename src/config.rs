@@ -282,6 +282,18 @@ pub struct NormsConfig {
     /// days right after the overdue ones (0 to 30).
     #[serde(deserialize_with = "due_soon_days")]
     pub waakvlam_due_soon_days: u32,
+    /// The plan's goals are evaluated every this many months, counted from
+    /// the plan and then from each evaluation (1 to 12), for youth ...
+    #[serde(deserialize_with = "evaluation_months")]
+    pub evaluation_months_jeugd: u32,
+    /// ... and for adults.
+    #[serde(deserialize_with = "evaluation_months")]
+    pub evaluation_months_volwassenen: u32,
+    /// The life domains a goal may lie in: the Zelfredzaamheid-Matrix's
+    /// thirteen by default; a municipality may add its own (for example
+    /// "opvoeding" for youth).
+    #[serde(deserialize_with = "life_domains")]
+    pub life_domains: Vec<String>,
 }
 
 impl Default for NormsConfig {
@@ -297,6 +309,9 @@ impl Default for NormsConfig {
             dwangsom: norms.dwangsom,
             waakvlam_max_months: norms.waakvlam_max_months,
             waakvlam_due_soon_days: norms.waakvlam_due_soon_days,
+            evaluation_months_jeugd: norms.evaluation_months_jeugd,
+            evaluation_months_volwassenen: norms.evaluation_months_volwassenen,
+            life_domains: norms.life_domains,
         }
     }
 }
@@ -333,6 +348,33 @@ fn due_soon_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     bounded(d, 0, 30, "days")
 }
 
+fn evaluation_months<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 1, 12, "months")
+}
+
+fn life_domains<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let domains = Vec::<String>::deserialize(d)?;
+    if domains.is_empty() {
+        return Err(serde::de::Error::custom(
+            "life_domains needs at least one life domain",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for domain in &domains {
+        if domain.trim().is_empty() || domain.trim() != domain {
+            return Err(serde::de::Error::custom(format!(
+                "life domain {domain:?} is empty or has spaces around it"
+            )));
+        }
+        if !seen.insert(domain) {
+            return Err(serde::de::Error::custom(format!(
+                "life domain {domain:?} is named twice"
+            )));
+        }
+    }
+    Ok(domains)
+}
+
 fn dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -367,6 +409,9 @@ impl NormsConfig {
             dwangsom: self.dwangsom,
             waakvlam_max_months: self.waakvlam_max_months,
             waakvlam_due_soon_days: self.waakvlam_due_soon_days,
+            evaluation_months_jeugd: self.evaluation_months_jeugd,
+            evaluation_months_volwassenen: self.evaluation_months_volwassenen,
+            life_domains: self.life_domains.clone(),
         }
     }
 }

@@ -101,7 +101,17 @@ async fn a_case_runs_its_path_and_its_detail_shows_the_history(s: TestServer) {
         200,
     )
     .await;
-    expect(s.act("cr-01", id, "plan", json!({})).await, 200).await;
+    // A plan without goals, as an old client sends it, is refused with
+    // what it lacks.
+    let refused = expect(s.act("cr-01", id, "plan", json!({})).await, 422).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ten minste één doel"),
+        "{refused}"
+    );
+    expect(s.act("cr-01", id, "plan", support::plan_body()).await, 200).await;
     expect(
         s.act("cr-01", id, "activity", json!({"note": "huisbezoek"}))
             .await,

@@ -109,7 +109,7 @@ const CALLERS: [(&str, Option<&str>); 11] = [
 /// procesmanager and procesregisseurs) written out. The decision has a
 /// row per kind of request, since the mandate depends on it.
 #[rustfmt::skip]
-const MATRIX: [(&str, [Cell; 11]); 37] = [
+const MATRIX: [(&str, [Cell; 11]); 39] = [
     //                                                 pm prj prv dzm cr cr2 con adm fg  -  bad
     ("GET  /healthz",                                 [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
     ("GET  /api/v1/openapi.json",                     [Y, Y,  Y,  Y,  Y, Y,  Y,  Y, Y,  Y, Y]),
@@ -121,7 +121,9 @@ const MATRIX: [(&str, [Cell; 11]); 37] = [
     ("GET  /api/v1/cases/{id}",                       [Y, Y,  Y,  Y,  Y, H,  Y,  Y, H,  U, U]),
     ("POST /api/v1/cases/{id}/assign",                [N, Y,  Y,  Y,  N, H,  N,  N, H,  U, U]),
     ("POST /api/v1/cases/{id}/contact",               [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
-    ("POST /api/v1/cases/{id}/plan",                  [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/plan",                  [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/plan/revisions",        [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
+    ("POST /api/v1/cases/{id}/evaluations",           [N, Y,  N,  Y,  Y, H,  N,  N, H,  U, U]),
     ("POST /api/v1/cases/{id}/melding",               [N, N,  Y,  Y,  Y, H,  Y,  N, H,  U, U]),
     ("POST /api/v1/cases/{id}/onderzoek",             [N, N,  Y,  Y,  Y, H,  Y,  N, H,  U, U]),
     ("POST /api/v1/cases/{id}/activity",              [N, N,  N,  N,  Y, H,  N,  N, H,  U, U]),
@@ -263,8 +265,7 @@ async fn fresh_case(s: &TestServer, domain: &str, stage: Stage) -> i64 {
         expect(s.act("cr-01", id, "contact", json!({})).await, 200).await;
     }
     if stage >= Stage::Planned {
-        let body = json!({"note": "gezinsplan"});
-        expect(s.act("cr-01", id, "plan", body).await, 200).await;
+        expect(s.act("cr-01", id, "plan", support::plan_body()).await, 200).await;
     }
     id
 }
@@ -372,8 +373,16 @@ async fn call_for(
             case_action(Stage::Planned, body).await
         }
         "/api/v1/cases/{id}/contact" => case_action(Stage::Assigned, json!({})).await,
-        "/api/v1/cases/{id}/plan" => {
-            case_action(Stage::Contacted, json!({"note": "gezinsplan"})).await
+        "/api/v1/cases/{id}/plan" => case_action(Stage::Contacted, support::plan_body()).await,
+        "/api/v1/cases/{id}/plan/revisions" => {
+            let body = json!({"drop": [], "add": [{"life_domain": "geldzaken",
+                "text": "vaste lasten betaald", "start_score": 2, "target_score": 3,
+                "target_date": "2027-06-30"}]});
+            case_action(Stage::Planned, body).await
+        }
+        "/api/v1/cases/{id}/evaluations" => {
+            let body = json!({"scores": [{"goal": 1, "score": 3, "state": "op_koers"}]});
+            case_action(Stage::Planned, body).await
         }
         "/api/v1/cases/{id}/activity" | "/api/v1/cases/{id}/stuck" => {
             case_action(Stage::Assigned, json!({"note": "matrix"})).await
@@ -565,8 +574,8 @@ async fn every_route_answers_every_caller_as_the_matrix_says(s: TestServer) {
     let cells = MATRIX.len() * CALLERS.len();
     assert_eq!(
         (rows.len(), cells),
-        (36, 407),
-        "36 routes (the decision twice, once per kind) × 11 callers"
+        (38, 429),
+        "38 routes (the decision twice, once per kind) × 11 callers"
     );
 
     let jeugd_case = fresh_case(&s, "jeugd", Stage::Planned).await;

@@ -301,7 +301,9 @@ async fn a_case_runs_its_course_through_regiedesk_into_open_zaak() {
     };
 
     act("oz-cr-a", "contact", json!({"note": "huisbezoek"})).await;
-    act("oz-cr-a", "plan", json!({})).await;
+    let goal = json!({"life_domain": "woning", "text": "een passende woning behouden",
+        "start_score": 2, "target_score": 4, "target_date": "2027-06-30"});
+    act("oz-cr-a", "plan", json!({"goals": [goal]})).await;
     assert_eq!(
         zgw.statussen(&url).await,
         [

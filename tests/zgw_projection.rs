@@ -48,7 +48,7 @@ async fn a_projection_followed_live_equals_one_read_afresh_field_by_field() {
             "contact",
             json!({"at": "2026-11-30T10:00:00Z", "note": "huisbezoek"}),
         ),
-        ("cr-jeugd-2", "plan", json!({"note": "plan met het gezin"})),
+        ("cr-jeugd-2", "plan", support::plan_body()),
         (
             "cr-jeugd-2",
             "requests",

@@ -353,3 +353,33 @@ pub fn entity_tag(kind: Tagged, id: i64, version: i64) -> String {
     };
     format!("\"{kind}-{id}-v{version}\"")
 }
+
+/// The plan with its goals (at least one).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    pub note: Option<String>,
+    /// The plan's goals; a plan without goals is refused (422).
+    #[serde(default)]
+    pub goals: Vec<crate::domain::plan::NewGoal>,
+}
+
+/// A revision of the plan: goals added, goals dropped with a reason.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRevisionBody {
+    #[serde(default)]
+    pub add: Vec<crate::domain::plan::NewGoal>,
+    #[serde(default)]
+    pub drop: Vec<crate::domain::lifecycle::DroppedGoal>,
+}
+
+/// An evaluation: a score and a state for every goal still pursued.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationBody {
+    pub scores: Vec<crate::domain::plan::GoalScore>,
+    /// The final evaluation, made before closing.
+    #[serde(default, rename = "final")]
+    pub is_final: bool,
+}

@@ -195,6 +195,8 @@ pub fn event(lang: Language, kind: EventKind) -> &'static str {
         EventKind::WaakvlamReassigned => lang.pick("waakvlam overgedragen", "waakvlam handed on"),
         EventKind::MeldingReceived => lang.pick("Wmo-melding", "Wmo report"),
         EventKind::OnderzoekDone => lang.pick("onderzoek afgerond", "research done"),
+        EventKind::PlanRevised => lang.pick("plan herzien", "plan revised"),
+        EventKind::Evaluated => lang.pick("doelen geëvalueerd", "goals evaluated"),
     }
 }
 

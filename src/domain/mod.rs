@@ -12,6 +12,7 @@ pub mod need_to_know;
 pub mod norms;
 pub mod note;
 pub mod permissions;
+pub mod plan;
 pub mod pseudonym;
 pub mod redistribution;
 pub mod stats;

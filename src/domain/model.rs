@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::plan::{Evaluated, Goal};
 use super::term::DecisionTerm;
 
 /// A person's login name, the stable identity used across the API.
@@ -284,6 +285,10 @@ wire_enum! {
         MeldingReceived = "melding_received",
         /// The Wmo onderzoek is finished.
         OnderzoekDone = "onderzoek_done",
+        /// The plan's goals changed: goals added or dropped with a reason.
+        PlanRevised = "plan_revised",
+        /// The plan's goals were evaluated (a final evaluation too).
+        Evaluated = "evaluated",
     }
 }
 
@@ -384,6 +389,12 @@ pub struct Case {
     /// The day the onderzoek was finished (the verslag given).
     #[serde(default)]
     pub onderzoek_done_on: Option<NaiveDate>,
+    /// The plan's goals, without their words (see `plan`).
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// The evaluations of the goals, oldest first.
+    #[serde(default)]
+    pub evaluations: Vec<Evaluated>,
 }
 
 impl Case {
@@ -433,6 +444,8 @@ impl Case {
             follows_case_id: None,
             melding_on: None,
             onderzoek_done_on: None,
+            goals: Vec::new(),
+            evaluations: Vec::new(),
         }
     }
 

@@ -29,6 +29,11 @@ pub struct Norms {
     pub waakvlam_max_months: u32,
     /// A waakvlam follow-up is "due soon" this many working days ahead.
     pub waakvlam_due_soon_days: u32,
+    /// The plan's goals are evaluated every this many months.
+    pub evaluation_months_jeugd: u32,
+    pub evaluation_months_volwassenen: u32,
+    /// The life domains a goal may lie in (the ZRM's by default).
+    pub life_domains: Vec<String>,
 }
 
 /// When each face of stagnation starts, in counted days (see [`Norms::counting`]).
@@ -71,6 +76,10 @@ impl Default for Norms {
             dwangsom: DwangsomRates::default(),
             waakvlam_max_months: 24,
             waakvlam_due_soon_days: 5,
+            // "at the start and every three to six months" (DOMAIN.md).
+            evaluation_months_jeugd: 3,
+            evaluation_months_volwassenen: 3,
+            life_domains: super::plan::ZRM_DOMAINS.map(String::from).to_vec(),
         }
     }
 }
@@ -112,6 +121,13 @@ pub struct Stagnation {
 }
 
 impl Norms {
+    pub fn evaluation_months(&self, domain: super::model::CaseDomain) -> u32 {
+        match domain {
+            super::model::CaseDomain::Jeugd => self.evaluation_months_jeugd,
+            super::model::CaseDomain::Volwassenen => self.evaluation_months_volwassenen,
+        }
+    }
+
     /// First contact is due by the end of the Nth counted day after the day
     /// of assignment (Europe/Amsterdam).
     pub fn first_contact_due(&self, assigned_at: DateTime<Utc>) -> DateTime<Utc> {

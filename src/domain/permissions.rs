@@ -105,8 +105,21 @@ pub fn may_act_on_case(actor: &Person, action: CaseAction, case: &Case) -> Resul
                 deny("alleen een procesregisseur wijst zaken toe")
             }
         }
+        // The plan, its goals and their evaluations: the casusregisseur
+        // who holds the case, and the procesregisseur who steers on its
+        // results ("monitort of die gerealiseerd worden en stuurt waar
+        // nodig bij", seed 000).
+        CaseAction::RecordPlan => {
+            if is_casusregisseur_of(actor, case) || supervises_domain(role, case.domain) {
+                Ok(())
+            } else {
+                deny(format!(
+                    "het plan en de evaluaties legt de casusregisseur of de procesregisseur {} vast",
+                    case.domain
+                ))
+            }
+        }
         CaseAction::RecordContact
-        | CaseAction::RecordPlan
         | CaseAction::RecordActivity
         | CaseAction::ReportStuck
         | CaseAction::FileRequest => {
@@ -447,11 +460,18 @@ mod tests {
         let expect = |role: Role| -> Vec<CaseAction> {
             match role {
                 Role::Casusregisseur => vec![],
-                Role::ProcesregisseurJeugd | Role::ProcesregisseurVolwassenen => {
+                // A youth case: its goals are steered on by the
+                // procesregisseur jeugd (and doorzettingsmacht), not volwassenen.
+                Role::ProcesregisseurJeugd => {
+                    vec![ReadDetail, Assign, RecordPlan, Close, Escalate]
+                }
+                Role::ProcesregisseurVolwassenen => {
                     vec![ReadDetail, Assign, Close, Escalate]
                 }
                 Role::ProcesregisseurDoorzettingsmacht => {
-                    vec![ReadDetail, Assign, Close, Escalate, TakeOver, Deescalate]
+                    vec![
+                        ReadDetail, Assign, RecordPlan, Close, Escalate, TakeOver, Deescalate,
+                    ]
                 }
                 Role::Procesmanager | Role::Consulent | Role::Administratief => vec![ReadDetail],
                 Role::Privacy => vec![],

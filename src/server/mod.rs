@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod case_system;
 pub mod demo;
+pub mod demo_goals;
 pub mod disclosure;
 pub mod error;
 pub mod facts;
@@ -220,6 +221,8 @@ pub fn router_with(state: AppState, source_routes: Router) -> Router {
         .route("/cases/{id}/assign", post(routes::assign))
         .route("/cases/{id}/contact", post(routes::contact))
         .route("/cases/{id}/plan", post(routes::plan))
+        .route("/cases/{id}/plan/revisions", post(routes::revise_plan))
+        .route("/cases/{id}/evaluations", post(routes::evaluate))
         .route("/cases/{id}/melding", post(routes::melding))
         .route("/cases/{id}/onderzoek", post(routes::onderzoek))
         .route("/cases/{id}/activity", post(routes::activity))

@@ -22,6 +22,8 @@ use super::{notes, routes, staff};
         routes::assign,
         routes::contact,
         routes::plan,
+        routes::revise_plan,
+        routes::evaluate,
         routes::melding,
         routes::onderzoek,
         routes::activity,
@@ -143,7 +145,7 @@ mod tests {
     fn every_route_is_described_with_bearer_security() {
         let spec = serde_json::to_value(spec()).unwrap();
         let paths = spec["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 34);
+        assert_eq!(paths.len(), 36);
         for path in [
             "/api/v1/staff/{login}/absences",
             "/api/v1/staff/{login}/absences/{id}",

@@ -21,9 +21,9 @@ use super::store::{NewCase, StoreError};
 use crate::api::wire::Tagged;
 use crate::api::wire::{
     AssignBody, CaseDetailResponse, CloseBody, ContactBody, DecisionBody, DefaultNoticeBody,
-    ExtendBody, FollowUpBody, Health, LoginConfig, Me, MeldingBody, NewCaseBody, NewHouseholdBody,
-    NewRequestBody, NoteBody, OnderzoekBody, PostponeBody, Problem, ReasonBody, ResumeBody,
-    SuspendBody, SyncResponse,
+    EvaluationBody, ExtendBody, FollowUpBody, Health, LoginConfig, Me, MeldingBody, NewCaseBody,
+    NewHouseholdBody, NewRequestBody, NoteBody, OnderzoekBody, PlanBody, PlanRevisionBody,
+    PostponeBody, Problem, ReasonBody, ResumeBody, SuspendBody, SyncResponse,
 };
 use crate::domain::lifecycle::{self, Transition};
 use crate::domain::model::{
@@ -683,10 +683,38 @@ case_action!(
     }
 );
 
+/// The requests a goal says it is served by must be the case's own.
+async fn check_goal_requests(
+    state: &AppState,
+    case: &Case,
+    goals: &[crate::domain::plan::NewGoal],
+) -> Result<(), ApiError> {
+    if goals.iter().all(|g| g.requests.is_empty()) {
+        return Ok(());
+    }
+    let own: Vec<i64> = state
+        .store
+        .requests_of_case(case.id)
+        .await?
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    for id in goals.iter().flat_map(|g| &g.requests) {
+        if !own.contains(id) {
+            return Err(ApiError::Unprocessable(format!(
+                "aanvraag {id} hoort niet bij {}",
+                case.number
+            )));
+        }
+    }
+    Ok(())
+}
+
 case_action!(
     "/api/v1/cases/{id}/plan",
-    NoteBody,
-    /// Records that the plan is agreed (the case's casusregisseur).
+    PlanBody,
+    /// Records that the plan is agreed, with its goals (at least one), by
+    /// the case's casusregisseur or the procesregisseur of its domain.
     pub async fn plan(
         State(state): State<AppState>,
         Actor(actor): Actor,
@@ -695,9 +723,69 @@ case_action!(
         body: Body,
     ) -> Result<Response, ApiError> {
         let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordPlan).await?;
-        let body: NoteBody = body.parse()?;
-        let t = lifecycle::record_plan(&case, &actor, body.note.as_deref(), state.clock.now())?;
+        let body: PlanBody = body.parse()?;
+        check_goal_requests(&state, &case, &body.goals).await?;
+        let t = lifecycle::record_plan(
+            &case,
+            &actor,
+            &body.goals,
+            body.note.as_deref(),
+            state.clock.now(),
+            &state.norms,
+        )?;
         commit(&state, &actor, &case, t, "case.plan", None).await
+    }
+);
+
+case_action!(
+    "/api/v1/cases/{id}/plan/revisions",
+    PlanRevisionBody,
+    /// Revises the plan: goals added, goals dropped with a reason.
+    pub async fn revise_plan(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordPlan).await?;
+        let body: PlanRevisionBody = body.parse()?;
+        check_goal_requests(&state, &case, &body.add).await?;
+        let t = lifecycle::revise_plan(
+            &case,
+            &actor,
+            &body.add,
+            &body.drop,
+            state.clock.now(),
+            &state.norms,
+        )?;
+        commit(&state, &actor, &case, t, "case.plan_revision", None).await
+    }
+);
+
+case_action!(
+    "/api/v1/cases/{id}/evaluations",
+    EvaluationBody,
+    /// Evaluates the goals still pursued: a ZRM score (1-5) and a state each.
+    pub async fn evaluate(
+        State(state): State<AppState>,
+        Actor(actor): Actor,
+        PathId(id): PathId<i64>,
+        if_match: IfMatch,
+        body: Body,
+    ) -> Result<Response, ApiError> {
+        let case = prepare(&state, &actor, id, &if_match, CaseAction::RecordPlan).await?;
+        let body: EvaluationBody = body.parse()?;
+        let t = lifecycle::evaluate(
+            &case,
+            &actor,
+            &body.scores,
+            body.is_final,
+            state.clock.now(),
+            &state.norms,
+        )?;
+        let what = body.is_final.then(|| "final".to_string());
+        commit(&state, &actor, &case, t, "case.evaluation", what).await
     }
 );
 

@@ -411,10 +411,12 @@ impl Simulator {
                         case_move(holder, &case, "contact", body(&ContactBody::default()))
                     }
                     Step::Plan => {
-                        let note = NoteBody {
+                        let today = local_date(self.clock.now());
+                        let plan = crate::api::wire::PlanBody {
                             note: Some("gezinsplan vastgesteld".into()),
+                            goals: super::demo_goals::plan_goals(case.domain, today, &mut self.rng),
                         };
-                        case_move(holder, &case, "plan", body(&note))
+                        case_move(holder, &case, "plan", body(&plan))
                     }
                     Step::Activity => {
                         let note = NoteBody {

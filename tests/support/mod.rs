@@ -25,6 +25,17 @@ pub mod etag;
 pub const DB_VAR: &str = "REGIEDESK_TEST_DATABASE_URL";
 
 /// Tuesday 24 November 2026, 14:30 in Krimpen.
+/// A plan as the API takes it: a note and one goal.
+pub fn plan_body() -> serde_json::Value {
+    serde_json::json!({"note": "gezinsplan", "goals": [{
+        "life_domain": "woning",
+        "text": "een passende woning behouden",
+        "start_score": 2,
+        "target_score": 4,
+        "target_date": "2027-06-30",
+    }]})
+}
+
 pub fn now() -> DateTime<Utc> {
     "2026-11-24T13:30:00Z".parse().unwrap()
 }
@@ -308,12 +319,7 @@ impl TestServer {
         )
         .await;
         expect(self.act(holder, id, "contact", json!({})).await, 200).await;
-        expect(
-            self.act(holder, id, "plan", json!({"note": "gezinsplan"}))
-                .await,
-            200,
-        )
-        .await;
+        expect(self.act(holder, id, "plan", plan_body()).await, 200).await;
         id
     }
 

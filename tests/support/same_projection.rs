@@ -6,8 +6,18 @@
 use serde_json::{Map, Value};
 
 /// What the store gives, not the case system: ids, versions and the
-/// change counter. Every other field must be equal.
-pub const STORES_OWN: [&str; 5] = ["id", "household_id", "case_id", "version", "seq"];
+/// change counter, and the plan's goals and their evaluations, which are
+/// regiedesk's own data on a ZGW source (Open Zaak has no place for a ZRM
+/// score). Every other field must be equal.
+pub const STORES_OWN: [&str; 7] = [
+    "id",
+    "household_id",
+    "case_id",
+    "version",
+    "seq",
+    "goals",
+    "evaluations",
+];
 
 /// The fields of `live` and `rebuilt` that differ, as `field: live ≠ rebuilt`.
 pub fn differences(live: &Value, rebuilt: &Value) -> Vec<String> {

@@ -685,6 +685,14 @@ fn history_line(
             "{} {who}",
             lang.pick("onderzoek afgerond door", "research done by")
         ),
+        EventKind::PlanRevised => format!(
+            "{} {who}",
+            lang.pick("plan herzien door", "plan revised by")
+        ),
+        EventKind::Evaluated => format!(
+            "{} {who}",
+            lang.pick("doelen geëvalueerd door", "goals evaluated by")
+        ),
         // A concern opened a case for the household: named here, so the
         // history leads to it.
         EventKind::WaakvlamFollowedUp => match loaded.case.follow_up_case_id {

@@ -163,31 +163,6 @@ fn is_holder(case: &Case, actor: &Person) -> bool {
     case.casusregisseur.as_deref() == Some(actor.login.as_str())
 }
 
-/// Records that a plan (gezinsplan, plan van aanpak) is agreed.
-pub fn record_plan(
-    case: &Case,
-    actor: &Person,
-    note: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Transition, Refusal> {
-    open(case)?;
-    if case.first_contact_at.is_none() {
-        return conflict(format!(
-            "leg eerst het eerste contact voor {} vast",
-            case.number
-        ));
-    }
-    if case.plan_at.is_some() {
-        return conflict(format!("het plan voor {} is al vastgelegd", case.number));
-    }
-    let note = optional_text("notitie", note)?;
-    let mut next = case.clone();
-    next.plan_at = Some(now);
-    next.status = CaseStatus::Plan;
-    next.last_activity_at = now;
-    Ok(step(case, next, actor, EventKind::Plan, note, now))
-}
-
 /// Records work on the case; after the plan, the case is in execution.
 pub fn record_activity(
     case: &Case,
@@ -257,6 +232,7 @@ pub fn close(
     if let Some(until) = waakvlam_until {
         waakvlam_date(until, now, norms)?;
     }
+    closing_agrees_with_the_goals(case, result)?;
     let mut next = case.clone();
     next.status = if waakvlam_until.is_some() {
         CaseStatus::Waakvlam
@@ -276,6 +252,30 @@ pub fn close(
         Some(result.to_string()),
         now,
     ))
+}
+
+/// A case with goals closes on a final evaluation, unless none was
+/// possible (the household refused help or moved away, or there was no
+/// case); "doelen bereikt" must be what that evaluation says.
+fn closing_agrees_with_the_goals(case: &Case, result: CloseResult) -> Result<(), Refusal> {
+    if case.goals.is_empty()
+        || matches!(
+            result,
+            CloseResult::Refused | CloseResult::Moved | CloseResult::NoCaseNeeded
+        )
+    {
+        return Ok(());
+    }
+    if !case.evaluations.last().is_some_and(|e| e.is_final) {
+        return conflict(format!(
+            "sluiten vraagt een eindevaluatie van de doelen van {} (of als resultaat: hulp geweigerd, verhuisd)",
+            case.number
+        ));
+    }
+    if result == CloseResult::GoalsMet {
+        crate::domain::plan::goals_met(&case.goals).map_err(Refusal::Conflict)?;
+    }
+    Ok(())
 }
 
 /// Escalates the case to the doorzettingsmacht regisseur.
@@ -448,7 +448,7 @@ mod tests {
     fn the_path_runs_contact_plan_execution_in_order() {
         let case = assigned();
         assert!(matches!(
-            record_plan(&case, &cr(1), None, at(NOW)),
+            record_plan(&case, &cr(1), &[a_goal()], None, at(NOW), &Norms::default()),
             Err(Refusal::Conflict(_))
         ));
         let contacted = record_contact(&case, &cr(1), None, None, at(NOW))
@@ -459,12 +459,26 @@ mod tests {
             record_contact(&contacted, &cr(1), None, None, at(NOW)),
             Err(Refusal::Conflict(_))
         ));
-        let planned = record_plan(&contacted, &cr(1), Some("gezinsplan"), at(NOW))
-            .unwrap()
-            .case;
+        let planned = record_plan(
+            &contacted,
+            &cr(1),
+            &[a_goal()],
+            Some("gezinsplan"),
+            at(NOW),
+            &Norms::default(),
+        )
+        .unwrap()
+        .case;
         assert_eq!(planned.status, CaseStatus::Plan);
         assert!(matches!(
-            record_plan(&planned, &cr(1), None, at(NOW)),
+            record_plan(
+                &planned,
+                &cr(1),
+                &[a_goal()],
+                None,
+                at(NOW),
+                &Norms::default()
+            ),
             Err(Refusal::Conflict(_))
         ));
         let t = record_activity(&planned, &cr(1), Some("huisbezoek"), at(NOW)).unwrap();
@@ -652,7 +666,9 @@ mod tests {
             .unwrap()
             .case;
         assert_eq!(stuck.last_activity_at, t(10));
-        let planned = record_plan(&stuck, &cr(1), None, t(11)).unwrap().case;
+        let planned = record_plan(&stuck, &cr(1), &[a_goal()], None, t(11), &Norms::default())
+            .unwrap()
+            .case;
         assert_eq!(planned.last_activity_at, t(11));
         let active = record_activity(&planned, &cr(1), Some("huisbezoek"), t(12))
             .unwrap()

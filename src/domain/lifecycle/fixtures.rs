@@ -62,7 +62,21 @@ pub(super) fn planned() -> Case {
     let c = record_contact(&assigned(), &cr(1), None, None, at(NOW))
         .unwrap()
         .case;
-    record_plan(&c, &cr(1), None, at(NOW)).unwrap().case
+    record_plan(&c, &cr(1), &[a_goal()], None, at(NOW), &Norms::default())
+        .unwrap()
+        .case
+}
+
+/// A goal as a plan's first: the household's home, from 2 to 4.
+pub(super) fn a_goal() -> crate::domain::plan::NewGoal {
+    crate::domain::plan::NewGoal {
+        life_domain: "woning".into(),
+        text: "een eigen woning".into(),
+        start_score: 2,
+        target_score: 4,
+        target_date: "2027-06-30".parse().unwrap(),
+        requests: Vec::new(),
+    }
 }
 
 pub(super) fn d(s: &str) -> NaiveDate {

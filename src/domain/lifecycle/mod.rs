@@ -132,9 +132,11 @@ fn handed_to(
 mod case;
 #[cfg(test)]
 mod fixtures;
+mod plan;
 mod request;
 mod waakvlam;
 
 pub use case::*;
+pub use plan::*;
 pub use request::*;
 pub use waakvlam::*;

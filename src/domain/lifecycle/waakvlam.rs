@@ -199,8 +199,24 @@ mod tests {
         assert_eq!(closed.status, CaseStatus::Waakvlam);
         assert!(!closed.is_open());
         assert_eq!(closed.waakvlam_until, later);
-        let plain = close(
+        // "Doelen bereikt" closes on a final evaluation that says so.
+        let evaluated = crate::domain::lifecycle::evaluate(
             &case,
+            &cr(1),
+            &[crate::domain::plan::GoalScore {
+                goal: 1,
+                score: 4,
+                state: crate::domain::plan::GoalState::Behaald,
+                reason: None,
+            }],
+            true,
+            at(NOW) + chrono::Duration::days(1),
+            &Norms::default(),
+        )
+        .unwrap()
+        .case;
+        let plain = close(
+            &evaluated,
             &cr(1),
             CloseResult::GoalsMet,
             None,

@@ -34,7 +34,8 @@ macro_rules! case_select {
          c.plan_at, c.last_activity_at, c.closed_at, c.close_result, c.waakvlam_until, c.risk_flags, \
          c.escalated, c.escalated_at, c.escalated_by, c.escalation_reason, c.taken_over, \
          c.stuck_reported, c.stuck_reported_at, c.version, c.follow_up_at, c.follow_up_result, \
-         c.follow_up_case_id, c.follows_case_id, c.melding_on, c.onderzoek_done_on, h.pseudonym, c.seq \
+         c.follow_up_case_id, c.follows_case_id, c.melding_on, c.onderzoek_done_on, c.goals, c.evaluations, \
+         h.pseudonym, c.seq \
          FROM cases c JOIN households h ON h.id = c.household_id"
     };
 }
@@ -106,6 +107,8 @@ struct CaseRow {
     follows_case_id: Option<i64>,
     melding_on: Option<NaiveDate>,
     onderzoek_done_on: Option<NaiveDate>,
+    goals: String,
+    evaluations: String,
     pseudonym: String,
     seq: i64,
 }
@@ -155,6 +158,10 @@ impl CaseRow {
             follows_case_id: self.follows_case_id,
             melding_on: self.melding_on,
             onderzoek_done_on: self.onderzoek_done_on,
+            goals: serde_json::from_str(&self.goals)
+                .map_err(|e| StoreError::Corrupt(format!("goals: {e}")))?,
+            evaluations: serde_json::from_str(&self.evaluations)
+                .map_err(|e| StoreError::Corrupt(format!("evaluations: {e}")))?,
         })
     }
 }
@@ -399,6 +406,14 @@ fn risk_flags_json(case: &Case) -> String {
     serde_json::to_string(&case.risk_flags).expect("risk flags serialise")
 }
 
+fn goals_json(case: &Case) -> String {
+    serde_json::to_string(&case.goals).expect("goals serialise")
+}
+
+fn evaluations_json(case: &Case) -> String {
+    serde_json::to_string(&case.evaluations).expect("evaluations serialise")
+}
+
 /// Inserts cases in multi-row statements; `seqs` gives each its change number.
 async fn insert_cases(
     tx: &mut Tx,
@@ -412,7 +427,7 @@ async fn insert_cases(
              last_activity_at, closed_at, close_result, waakvlam_until, risk_flags, escalated, \
              escalated_at, escalated_by, escalation_reason, taken_over, stuck_reported, \
              stuck_reported_at, version, follow_up_at, follow_up_result, follow_up_case_id, \
-             follows_case_id, melding_on, onderzoek_done_on, seq) ",
+             follows_case_id, melding_on, onderzoek_done_on, goals, evaluations, seq) ",
         );
         insert.push_values(chunk, |mut row, (c, seq)| {
             row.push_bind(c.id)
@@ -447,6 +462,8 @@ async fn insert_cases(
                 .push_bind(c.follows_case_id)
                 .push_bind(c.melding_on)
                 .push_bind(c.onderzoek_done_on)
+                .push_bind(goals_json(c))
+                .push_bind(evaluations_json(c))
                 .push_bind(*seq);
         });
         insert
@@ -557,7 +574,8 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
          escalated_at = $15, escalated_by = $16, escalation_reason = $17, taken_over = $18, \
          stuck_reported = $19, stuck_reported_at = $20, version = $21, seq = $22, \
          follow_up_at = $24, follow_up_result = $25, follow_up_case_id = $26, follows_case_id = $27, \
-         melding_on = $28, onderzoek_done_on = $29 WHERE id = $1 AND version = $23",
+         melding_on = $28, onderzoek_done_on = $29, goals = $30, evaluations = $31 \
+         WHERE id = $1 AND version = $23",
     )
     .bind(c.id)
     .bind(c.status.as_str())
@@ -588,6 +606,8 @@ async fn update_case(tx: &mut Tx, c: &Case, expected: i64, seq: i64) -> StoreRes
     .bind(c.follows_case_id)
     .bind(c.melding_on)
     .bind(c.onderzoek_done_on)
+    .bind(goals_json(c))
+    .bind(evaluations_json(c))
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {
