@@ -836,10 +836,71 @@ fn caseload_counts_every_signal_and_says_over_capacity_in_numbers() {
             "Vast",
             "Hoog risico",
             "Geen plan",
-            "Geen act."
+            "Geen act.",
+            "Eval. laat",
+            "Niet op koers"
         ]
     );
-    let at = |key: &str| app.columns().iter().position(|c| c.key == key).unwrap();
+    let keys: Vec<&'static str> = app.columns().iter().map(|c| c.key).collect();
+    let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
+    let cells = cell_texts(&app, &RowKey::Person(Some("cr-01".into())));
+    assert_eq!(cells[at("evaluatie_laat")], "0", "{cells:?}");
+    // Case 5 gets a plan of 3 August with a goal stalled twice: its
+    // evaluation was due on 3 November and the goal is off track.
+    let mut planned = delta();
+    let case = planned.cases.iter_mut().find(|c| c.id == 5).unwrap();
+    case.first_contact_at = Some("2026-08-01T09:00:00Z".parse().unwrap());
+    case.plan_at = Some("2026-08-03T09:00:00Z".parse().unwrap());
+    let scored = |on: &str| regiedesk::domain::plan::Scored {
+        on: on.parse().unwrap(),
+        score: 2,
+        state: regiedesk::domain::plan::GoalState::NietOpKoers,
+    };
+    case.goals = vec![regiedesk::domain::plan::Goal {
+        id: 1,
+        life_domain: "relaties thuis".into(),
+        start_score: 2,
+        target_score: 4,
+        target_date: "2027-06-30".parse().unwrap(),
+        requests: Vec::new(),
+        dropped_at: None,
+        scores: vec![scored("2026-08-20"), scored("2026-09-01")],
+    }];
+    case.evaluations = vec![regiedesk::domain::plan::Evaluated {
+        on: "2026-09-01".parse().unwrap(),
+        due: "2026-11-03".parse().unwrap(),
+        is_final: false,
+    }];
+    app.update(Msg::Synced {
+        delta: planned,
+        at: now(),
+    });
+    let cells = cell_texts(&app, &RowKey::Person(Some("cr-01".into())));
+    // Due 1 December (three months after 1 September): not late yet.
+    assert_eq!(cells[at("evaluatie_laat")], "0", "{cells:?}");
+    assert_eq!(cells[at("niet_op_koers")], "1", "{cells:?}");
+    // Never evaluated: due 3 November, three months after the plan.
+    let mut late = delta();
+    let case = late.cases.iter_mut().find(|c| c.id == 5).unwrap();
+    case.first_contact_at = Some("2026-08-01T09:00:00Z".parse().unwrap());
+    case.plan_at = Some("2026-08-03T09:00:00Z".parse().unwrap());
+    case.goals = vec![regiedesk::domain::plan::Goal {
+        id: 1,
+        life_domain: "relaties thuis".into(),
+        start_score: 2,
+        target_score: 4,
+        target_date: "2027-06-30".parse().unwrap(),
+        requests: Vec::new(),
+        dropped_at: None,
+        scores: Vec::new(),
+    }];
+    app.update(Msg::Synced {
+        delta: late,
+        at: now(),
+    });
+    let cells = cell_texts(&app, &RowKey::Person(Some("cr-01".into())));
+    assert_eq!(cells[at("evaluatie_laat")], "1", "{cells:?}");
+    assert_eq!(cells[at("niet_op_koers")], "0", "{cells:?}");
     // cr-01 holds case 2 (first contact late) and case 5.
     let cells = cell_texts(&app, &RowKey::Person(Some("cr-01".into())));
     assert_eq!(cells[at("contact_te_laat")], "1", "{cells:?}");

@@ -167,6 +167,24 @@ pub const CASELOAD: &[Column] = &[
     col("hoog_risico", "Hoog risico", "High risk", 11, 11, false, 2),
     col("geen_plan", "Geen plan", "No plan", 9, 9, false, 3),
     col("geen_activiteit", "Geen act.", "No activ.", 9, 9, false, 3),
+    col(
+        "evaluatie_laat",
+        "Eval. laat",
+        "Eval. late",
+        10,
+        10,
+        false,
+        3,
+    ),
+    col(
+        "niet_op_koers",
+        "Niet op koers",
+        "Off track",
+        13,
+        13,
+        false,
+        3,
+    ),
 ];
 
 pub const STAGNATIE: &[Column] = &[
@@ -504,6 +522,8 @@ pub fn caseload(
                     count(row.high_risk, Tone::Late),
                     count(row.no_plan, Tone::Soon),
                     count(row.no_activity, Tone::Soon),
+                    count(row.evaluation_late, Tone::Soon),
+                    count(row.off_track, Tone::Soon),
                 ],
             }
         })
@@ -595,6 +615,8 @@ fn signal_key(signal: &Signal) -> &'static str {
         WaakvlamOverdue => "waakvlam_overdue",
         OnderzoekOverdue => "onderzoek_overdue",
         Reminder => "own_reminder",
+        EvaluationLate => "evaluation_late",
+        GoalOffTrack => "goal_off_track",
     }
 }
 

@@ -52,7 +52,15 @@ pub fn severity(lang: Language, severity: Severity) -> &'static str {
         Severity::DecisionDue => lang.pick("beslistermijn nadert", "decision term near"),
         Severity::Stuck => lang.pick("vastgelopen gemeld", "reported stuck"),
         Severity::NoPlan => lang.pick("geen plan na eerste contact", "no plan after first contact"),
+        Severity::EvaluationLate => lang.pick(
+            "evaluatie van de doelen te laat",
+            "evaluation of the goals late",
+        ),
         Severity::NoActivity => lang.pick("geen geregistreerde activiteit", "no recorded activity"),
+        Severity::GoalOffTrack => lang.pick(
+            "doel niet op koers: twee evaluaties zonder vooruitgang of streefdatum voorbij",
+            "goal off track: two evaluations without progress or past its target date",
+        ),
         Severity::WaakvlamOverdue => lang.pick(
             "waakvlam verlopen: nacontact na de datum niet gedaan",
             "waakvlam overdue: follow-up not made by its date",
@@ -109,6 +117,8 @@ pub fn stagnation_kind(lang: Language, kind: StagnationKind) -> &'static str {
         StagnationKind::WaakvlamOverdue => lang.pick("waakvlam verlopen", "waakvlam overdue"),
         StagnationKind::OnderzoekOverdue => lang.pick("onderzoek te laat", "research late"),
         StagnationKind::Reminder => lang.pick("eigen herinnering", "own reminder"),
+        StagnationKind::EvaluationLate => lang.pick("evaluatie te laat", "evaluation late"),
+        StagnationKind::GoalOffTrack => lang.pick("doel niet op koers", "goal off track"),
     }
 }
 

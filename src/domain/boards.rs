@@ -293,7 +293,14 @@ pub struct CaseloadRow {
     /// Pending requests past their legal decision term.
     pub decision_late: u32,
     pub high_risk: u32,
+    /// Open cases whose evaluation of the goals is late.
+    pub evaluation_late: u32,
+    /// Open cases with a goal off track.
+    pub off_track: u32,
 }
+
+/// How many signal counts a case adds to its holder's caseload row.
+pub const SIGNAL_COUNTS: usize = 8;
 
 impl CaseloadRow {
     /// Load as a fraction of capacity (0 when no capacity is set).
@@ -323,6 +330,8 @@ impl CaseloadRow {
             stuck: 0,
             decision_late: 0,
             high_risk: 0,
+            evaluation_late: 0,
+            off_track: 0,
         }
     }
 
@@ -348,7 +357,7 @@ impl CaseloadRow {
     }
 
     /// Adds one case's signal counts, `times` times.
-    pub(crate) fn add_signals(&mut self, counts: [u32; 6], times: u32) {
+    pub(crate) fn add_signals(&mut self, counts: [u32; SIGNAL_COUNTS], times: u32) {
         let fields = [
             &mut self.first_contact_late,
             &mut self.no_plan,
@@ -356,6 +365,8 @@ impl CaseloadRow {
             &mut self.stuck,
             &mut self.decision_late,
             &mut self.high_risk,
+            &mut self.evaluation_late,
+            &mut self.off_track,
         ];
         for (field, n) in fields.into_iter().zip(counts) {
             *field += n * times;
@@ -365,8 +376,8 @@ impl CaseloadRow {
 
 /// What one open case adds to its holder's signal counts on the caseload
 /// board: first contact late, no plan, no activity, stuck, decision term
-/// passed, high risk.
-pub(crate) fn signal_counts(case: &Case, stagnation: &[Stagnation]) -> [u32; 6] {
+/// passed, high risk, evaluation late, a goal off track.
+pub(crate) fn signal_counts(case: &Case, stagnation: &[Stagnation]) -> [u32; SIGNAL_COUNTS] {
     let has = |kind| stagnation.iter().any(|s| s.kind == kind);
     [
         u32::from(has(StagnationKind::FirstContactOverdue)),
@@ -379,6 +390,8 @@ pub(crate) fn signal_counts(case: &Case, stagnation: &[Stagnation]) -> [u32; 6] 
                 .any(|s| s.kind == StagnationKind::RequestDeadline && s.days_late > 0),
         ),
         u32::from(case.is_high_risk()),
+        u32::from(has(StagnationKind::EvaluationLate)),
+        u32::from(has(StagnationKind::GoalOffTrack)),
     ]
 }
 
@@ -485,7 +498,14 @@ pub enum Severity {
     DecisionDue,
     Stuck,
     NoPlan,
+    /// The plan's evaluation is late: the plan's own cycle, a process
+    /// norm like "no plan", after it.
+    EvaluationLate,
     NoActivity,
+    /// A goal is off track: what the help achieves, for steering; never
+    /// more urgent than a household waiting, the law's terms or the
+    /// process norms, before the broken promise of a waakvlam.
+    GoalOffTrack,
     /// A closed household's waakvlam follow-up is past its date: no one
     /// waits for help now, but the promise to look again is broken.
     WaakvlamOverdue,
@@ -495,14 +515,16 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 9] = [
+    pub const ALL: [Severity; 11] = [
         Severity::HighRiskUnreached,
         Severity::DecisionOverdue,
         Severity::HouseholdWaiting,
         Severity::DecisionDue,
         Severity::Stuck,
         Severity::NoPlan,
+        Severity::EvaluationLate,
         Severity::NoActivity,
+        Severity::GoalOffTrack,
         Severity::WaakvlamOverdue,
         Severity::Reminder,
     ];
@@ -524,6 +546,8 @@ pub fn severity(stagnation: &Stagnation, high_risk: bool) -> Severity {
         StagnationKind::Stuck => Severity::Stuck,
         StagnationKind::NoPlan => Severity::NoPlan,
         StagnationKind::NoActivity => Severity::NoActivity,
+        StagnationKind::EvaluationLate => Severity::EvaluationLate,
+        StagnationKind::GoalOffTrack => Severity::GoalOffTrack,
         StagnationKind::WaakvlamOverdue => Severity::WaakvlamOverdue,
         StagnationKind::Reminder => Severity::Reminder,
     }
@@ -812,9 +836,15 @@ pub(crate) fn doorzettingsmacht_row(
     let stagnant = index
         .stagnation_of(c.id)
         .iter()
-        // Neither a reported stuck case (its own reason) nor the user's
-        // own reminder makes a high-risk case stall.
-        .any(|s| !matches!(s.kind, StagnationKind::Stuck | StagnationKind::Reminder));
+        // Neither a reported stuck case (its own reason), the user's own
+        // reminder, nor a goal off track (what the help achieves, not the
+        // process stalling) makes a high-risk case stall.
+        .any(|s| {
+            !matches!(
+                s.kind,
+                StagnationKind::Stuck | StagnationKind::Reminder | StagnationKind::GoalOffTrack
+            )
+        });
     if high_risk && stagnant {
         why.push(Why::HighRiskStagnant);
     }

@@ -100,7 +100,7 @@ pub struct Changes {
 struct Counted {
     holder: Option<Login>,
     focused: bool,
-    signals: [u32; 6],
+    signals: [u32; boards::SIGNAL_COUNTS],
 }
 
 /// One holder's share of the caseload board.
@@ -108,7 +108,7 @@ struct Counted {
 struct Held {
     cases: BTreeSet<i64>,
     focused: u32,
-    signals: [u32; 6],
+    signals: [u32; boards::SIGNAL_COUNTS],
 }
 
 /// The boards of one viewer with one focus, kept up to date per case.
@@ -287,7 +287,7 @@ impl Live {
         let signals = if focused {
             boards::signal_counts(case, index.stagnation_of(case.id))
         } else {
-            [0; 6]
+            [0; boards::SIGNAL_COUNTS]
         };
         let held = self.held.entry(case.casusregisseur.clone()).or_default();
         held.cases.insert(case.id);

@@ -104,6 +104,11 @@ pub enum StagnationKind {
     /// The user's own reminder on the case (a note of theirs) is due: on
     /// the author's desk only, never from the server's norms.
     Reminder,
+    /// The plan's next evaluation is past its day (working days).
+    EvaluationLate,
+    /// A goal is off track: two evaluations in a row without progress,
+    /// or past its target date unmet (one signal per case, the earliest).
+    GoalOffTrack,
 }
 
 /// One reason a case is stagnant.
@@ -314,8 +319,51 @@ impl Norms {
                 });
             }
         }
-        // A suspended term does not run, so it cannot be running late.
         let today = local_date(now);
+        // The plan's cycle: an evaluation due, while a goal still runs and
+        // the final one is not made.
+        if let Some(plan_at) = case.plan_at
+            && case.goals.iter().any(super::plan::Goal::is_open)
+            && !case.evaluations.last().is_some_and(|e| e.is_final)
+        {
+            let due = end_of_day(super::plan::evaluation_due(
+                plan_at,
+                &case.evaluations,
+                case.domain,
+                self,
+            ));
+            if now > due {
+                found.push(Stagnation {
+                    kind: StagnationKind::EvaluationLate,
+                    case_id: case.id,
+                    request_id: None,
+                    norm_at: due,
+                    days_late: self.lateness(due, now, DayCounting::WorkingDays),
+                });
+            }
+        }
+        // Off track since the earliest of its goals: the target date
+        // passed, or the last evaluation that showed no progress.
+        let off_track_since = case
+            .goals
+            .iter()
+            .filter_map(|goal| {
+                Some(match goal.off_track(today)? {
+                    super::plan::OffTrack::PastTarget => end_of_day(goal.target_date),
+                    super::plan::OffTrack::Stalled => end_of_day(goal.scores.last()?.on),
+                })
+            })
+            .min();
+        if let Some(since) = off_track_since {
+            found.push(Stagnation {
+                kind: StagnationKind::GoalOffTrack,
+                case_id: case.id,
+                request_id: None,
+                norm_at: since,
+                days_late: self.lateness(since, now, DayCounting::WorkingDays),
+            });
+        }
+        // A suspended term does not run, so it cannot be running late.
         for request in requests.iter().filter(|r| {
             r.case_id == case.id
                 && r.status == RequestStatus::Pending
@@ -705,5 +753,125 @@ mod tests {
             kinds(&case, "2027-05-20T10:00:00Z").is_empty(),
             "done, if late"
         );
+    }
+
+    fn goal(id: u32, start: u8, target: u8, target_date: &str) -> crate::domain::plan::Goal {
+        crate::domain::plan::Goal {
+            id,
+            life_domain: "woning".into(),
+            start_score: start,
+            target_score: target,
+            target_date: target_date.parse().unwrap(),
+            requests: Vec::new(),
+            dropped_at: None,
+            scores: Vec::new(),
+        }
+    }
+
+    fn planned_on(day: &str) -> Case {
+        let mut case = open_case();
+        case.status = CaseStatus::Plan;
+        case.casusregisseur = Some("cr-01".into());
+        case.first_contact_at = Some(at(&format!("{day}T08:00:00Z")));
+        case.plan_at = Some(at(&format!("{day}T09:00:00Z")));
+        case.last_activity_at = at("2027-01-04T08:00:00Z");
+        case.goals = vec![goal(1, 2, 4, "2027-06-30")];
+        case
+    }
+
+    fn of_kind(norms: &Norms, case: &Case, now: &str, kind: StagnationKind) -> Vec<i64> {
+        norms
+            .stagnation(case, &[], at(now))
+            .into_iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.days_late)
+            .collect()
+    }
+
+    #[test]
+    fn an_evaluation_due_over_christmas_is_late_in_working_days_after_it() {
+        let norms = Norms::default();
+        // Plan Friday 25 September 2026: due 25 December, a holiday, so
+        // Monday 28 December.
+        let case = planned_on("2026-09-25");
+        let late = |now| of_kind(&norms, &case, now, StagnationKind::EvaluationLate);
+        assert!(late("2026-12-28T16:00:00Z").is_empty(), "due that day");
+        // Tuesday 29 December: one working day late.
+        assert_eq!(late("2026-12-29T10:00:00Z"), [1]);
+        // Monday 4 January 2027: 29, 30, 31 December and 4 January (New
+        // Year's Day and the weekend do not count).
+        assert_eq!(late("2027-01-04T10:00:00Z"), [4]);
+        // Evaluated: the next is due three months on, nothing late.
+        let mut evaluated = case.clone();
+        evaluated.evaluations.push(crate::domain::plan::Evaluated {
+            on: "2027-01-04".parse().unwrap(),
+            due: "2026-12-28".parse().unwrap(),
+            is_final: false,
+        });
+        assert!(
+            of_kind(
+                &norms,
+                &evaluated,
+                "2027-01-05T10:00:00Z",
+                StagnationKind::EvaluationLate
+            )
+            .is_empty()
+        );
+        // No goal running, or the final evaluation made: nothing to evaluate.
+        let mut final_done = evaluated.clone();
+        final_done.evaluations[0].is_final = true;
+        assert!(
+            of_kind(
+                &norms,
+                &final_done,
+                "2027-06-05T10:00:00Z",
+                StagnationKind::EvaluationLate
+            )
+            .is_empty()
+        );
+        // A plan from before goals existed is not asked for evaluations.
+        let mut old = case.clone();
+        old.goals.clear();
+        assert!(
+            of_kind(
+                &norms,
+                &old,
+                "2027-01-04T10:00:00Z",
+                StagnationKind::EvaluationLate
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_goal_off_track_is_a_signal_from_its_earliest_reason() {
+        use crate::domain::plan::{GoalState, Scored};
+        let norms = Norms::default();
+        let mut case = planned_on("2026-09-25");
+        let scored = |on: &str, score| Scored {
+            on: on.parse().unwrap(),
+            score,
+            state: GoalState::OpKoers,
+        };
+        // Goal 1 stalls: 2 → 2 (4 January) → 2 (1 February 2027).
+        case.goals[0].scores = vec![scored("2027-01-04", 2), scored("2027-02-01", 2)];
+        let off = |case: &Case, now| of_kind(&norms, case, now, StagnationKind::GoalOffTrack);
+        // From Monday 1 February: Tuesday 2 and Wednesday 3 February.
+        assert_eq!(off(&case, "2027-02-03T10:00:00Z"), [2]);
+        // A second goal past its target date of Friday 29 January, unmet:
+        // one signal, from the earliest (Monday 1 to Wednesday 3: 3).
+        let mut past = goal(2, 3, 4, "2027-01-29");
+        past.scores = vec![scored("2027-01-04", 3)];
+        case.goals.push(past);
+        assert_eq!(off(&case, "2027-02-03T10:00:00Z"), [3]);
+        // Progress on goal 1 at the next evaluation and goal 2 reached:
+        // no longer off track.
+        case.goals[0].scores.push(scored("2027-02-15", 3));
+        case.goals[1].scores.push(Scored {
+            on: "2027-02-15".parse().unwrap(),
+            score: 4,
+            state: GoalState::Behaald,
+        });
+        assert!(off(&case, "2027-02-16T10:00:00Z").is_empty());
     }
 }

@@ -256,6 +256,22 @@ fn signal_line(app: &App, case: &Case, signal: &Signal) -> String {
             lang.pick("na eerste contact", "after first contact"),
         ),
         StagnationKind::Stuck => None,
+        StagnationKind::EvaluationLate => Some(format!(
+            "{} {} {}",
+            lang.pick("evaluatie elke", "evaluation every"),
+            norms.evaluation_months(case.domain),
+            lang.pick("maanden", "months")
+        )),
+        StagnationKind::GoalOffTrack => {
+            let today = crate::domain::calendar::local_date(app.now);
+            let off: Vec<String> = case
+                .goals
+                .iter()
+                .filter(|g| g.off_track(today).is_some())
+                .map(|g| g.life_domain.clone())
+                .collect();
+            Some(off.join(", "))
+        }
         // What it says is read in the history (m, or Enter: logged).
         StagnationKind::Reminder => Some(
             lang.pick(
