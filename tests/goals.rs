@@ -106,6 +106,23 @@ async fn goals_are_recorded_evaluated_and_travel_without_their_words(s: TestServ
     assert_eq!(case["goals"][1]["scores"][0]["state"], "niet_op_koers");
     assert!(!case.to_string().contains("telefoon"));
 
+    // The procesmanager's figures count the goals, small cells hidden:
+    // two goals evaluated in November read "<5", with no median.
+    let figures = expect(
+        s.get(
+            "pm",
+            "/api/v1/stats/throughput?from=2026-11-01&to=2026-11-30",
+        )
+        .await,
+        200,
+    )
+    .await;
+    let outcome = &figures["outcome"];
+    assert_eq!(outcome["goals_evaluated"], "<5", "{outcome}");
+    assert_eq!(outcome["evaluations"]["made"], "<5", "{outcome}");
+    assert_eq!(outcome["per_life_domain"][0]["median_change"], json!(null));
+    assert!(!figures.to_string().contains(WORDS));
+
     // Every change and every refusal is audited, without the words.
     let audit = expect(s.get("fg", "/api/v1/audit?limit=500").await, 200).await;
     let actions: Vec<(String, String)> = audit

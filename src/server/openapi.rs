@@ -171,4 +171,15 @@ mod tests {
             assert!(term.get(field).is_some(), "DecisionTerm.{field}: {term}");
         }
     }
+
+    #[test]
+    fn a_count_under_the_small_cell_rule_is_a_number_from_5_or_the_text_less_than_5() {
+        let spec = serde_json::to_value(spec()).unwrap();
+        let count = &spec["components"]["schemas"]["Count"];
+        assert_eq!(count["oneOf"][0]["type"], "integer", "{count}");
+        assert_eq!(count["oneOf"][0]["minimum"], 5.0, "{count}");
+        assert_eq!(count["oneOf"][1]["enum"][0], "<5", "{count}");
+        let outcome = &spec["components"]["schemas"]["Outcome"]["properties"];
+        assert!(outcome["per_organisation"].is_object(), "{outcome}");
+    }
 }

@@ -12,9 +12,12 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::calendar::{local_date, start_of_day};
-use super::model::{Case, CaseStatus, FollowUpResult, Person, Request, RequestStatus};
-use super::permissions;
+pub mod outcome;
+pub mod small;
+
+use crate::domain::calendar::{local_date, start_of_day};
+use crate::domain::model::{Case, CaseStatus, FollowUpResult, Person, Request, RequestStatus};
+use crate::domain::permissions;
 
 /// The longest period the figures are computed for.
 pub const MAX_PERIOD_YEARS: u32 = 5;
@@ -110,6 +113,9 @@ pub struct Throughput {
     pub dwangsom: DwangsomFigures,
     #[serde(default)]
     pub waakvlam: WaakvlamFigures,
+    /// What the help achieved: the plans' goals on the ZRM.
+    #[serde(default)]
+    pub outcome: outcome::Outcome,
 }
 
 /// What late decisions cost in the period.
@@ -611,6 +617,7 @@ pub fn throughput(
         series,
         dwangsom: DwangsomFigures::default(),
         waakvlam,
+        outcome: outcome::outcome(cases, requests, period),
     }
 }
 
