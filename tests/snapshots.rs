@@ -601,3 +601,82 @@ fn a_note_of_emoji_keeps_the_history_in_its_border() {
         );
     }
 }
+
+/// Issue 22: case 2 (cr-01) has a plan of 3 August with two goals: the
+/// first stalled twice (off track), the second on course; the evaluation
+/// due 1 December is not late yet on 24 November. The pane shows each
+/// goal's score against its target and the next evaluation; the board
+/// shows "doel niet op koers" as a signal.
+#[test]
+fn stagnatie_with_goals_in_the_pane() {
+    use regiedesk::domain::plan::{Evaluated, Goal, GoalState, Scored};
+    let mut d = delta();
+    let case = d.cases.iter_mut().find(|c| c.id == 2).unwrap();
+    case.first_contact_at = Some(at("2026-08-01T09:00:00Z"));
+    case.plan_at = Some(at("2026-08-03T09:00:00Z"));
+    let scored = |on: &str, score, state| Scored {
+        on: on.parse().unwrap(),
+        score,
+        state,
+    };
+    let goal = |id, domain: &str, start, target, scores| Goal {
+        id,
+        life_domain: String::from(domain),
+        start_score: start,
+        target_score: target,
+        target_date: "2027-06-30".parse().unwrap(),
+        requests: Vec::new(),
+        dropped_at: None,
+        scores,
+    };
+    case.goals = vec![
+        goal(
+            1,
+            "relaties thuis",
+            2,
+            4,
+            vec![
+                scored("2026-08-20", 2, GoalState::NietOpKoers),
+                scored("2026-09-01", 2, GoalState::NietOpKoers),
+            ],
+        ),
+        goal(
+            2,
+            "werk en opleiding",
+            2,
+            3,
+            vec![
+                scored("2026-08-20", 2, GoalState::OpKoers),
+                scored("2026-09-01", 3, GoalState::OpKoers),
+            ],
+        ),
+    ];
+    case.evaluations = vec![
+        Evaluated {
+            on: "2026-08-20".parse().unwrap(),
+            due: "2026-11-03".parse().unwrap(),
+            is_final: false,
+        },
+        Evaluated {
+            on: "2026-09-01".parse().unwrap(),
+            due: "2026-11-20".parse().unwrap(),
+            is_final: false,
+        },
+    ];
+    let mut app = desk_with("pr-jeugd", settings(), d);
+    let table = app.table().unwrap();
+    let at = table
+        .visible
+        .iter()
+        .position(|&i| table.rows[i].key == RowKey::Case(2))
+        .expect("case 2 on Stagnatie");
+    for _ in 0..at {
+        app.update(key(KeyCode::Down));
+    }
+    let wide = screen(&app, 160, 48);
+    assert!(wide.contains("1 relaties thuis · niet op koers"), "{wide}");
+    assert!(wide.contains("2→2 ██░░·  doel 4"), "{wide}");
+    assert!(wide.contains("evaluatie vóór 1 dec 2026"), "{wide}");
+    assert!(wide.contains("doel niet op koers"), "{wide}");
+    snap("stagnatie_goals", &app);
+}

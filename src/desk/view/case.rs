@@ -205,6 +205,7 @@ fn case_facts(app: &App, case: &Case, theme: Theme) -> Vec<Line<'static>> {
         lang.pick("laatste activiteit", "last activity"),
         day(case.last_activity_at),
     ));
+    lines.extend(super::goals::goal_lines(app, case, theme));
     if case.escalated {
         lines.push(Line::styled(
             format!(

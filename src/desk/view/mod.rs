@@ -17,6 +17,7 @@ use crate::domain::need_to_know;
 mod bulk;
 mod case;
 mod dialog;
+mod goals;
 mod notes;
 mod popups;
 mod table;
