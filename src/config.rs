@@ -294,6 +294,9 @@ pub struct NormsConfig {
     /// "opvoeding" for youth).
     #[serde(deserialize_with = "life_domains")]
     pub life_domains: Vec<String>,
+    /// The share of goals reached at closing aimed for, in percent (1 to 100).
+    #[serde(deserialize_with = "percent")]
+    pub goals_reached_target_pct: u32,
 }
 
 impl Default for NormsConfig {
@@ -312,6 +315,7 @@ impl Default for NormsConfig {
             evaluation_months_jeugd: norms.evaluation_months_jeugd,
             evaluation_months_volwassenen: norms.evaluation_months_volwassenen,
             life_domains: norms.life_domains,
+            goals_reached_target_pct: norms.goals_reached_target_pct,
         }
     }
 }
@@ -350,6 +354,10 @@ fn due_soon_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 
 fn evaluation_months<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     bounded(d, 1, 12, "months")
+}
+
+fn percent<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    bounded(d, 1, 100, "percent")
 }
 
 fn life_domains<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -412,6 +420,7 @@ impl NormsConfig {
             evaluation_months_jeugd: self.evaluation_months_jeugd,
             evaluation_months_volwassenen: self.evaluation_months_volwassenen,
             life_domains: self.life_domains.clone(),
+            goals_reached_target_pct: self.goals_reached_target_pct,
         }
     }
 }

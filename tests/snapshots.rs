@@ -680,3 +680,75 @@ fn stagnatie_with_goals_in_the_pane() {
     assert!(wide.contains("doel niet op koers"), "{wide}");
     snap("stagnatie_goals", &app);
 }
+
+/// Issue 22: Doorstroom's Resultaat quadrant from 120 columns, one line
+/// below that; under the aim the share is in the late tone, and a count
+/// under 5 reads "<5".
+#[test]
+fn doorstroom_shows_the_goals_results_against_the_aim() {
+    use regiedesk::domain::stats::outcome::{Group, OnTime, Outcome, Reached};
+    use regiedesk::domain::stats::small::Count;
+    let mut app = desk("pm");
+    doorstroom_for(&mut app);
+    let figures = app.doorstroom.figures.as_mut().unwrap();
+    figures.outcome = Outcome {
+        goals_evaluated: Some(Count::of(40)),
+        at_closing: Reached {
+            goals: Some(Count::of(24)),
+            reached: Some(Count::of(15)),
+            reached_pct: Some(62.5),
+        },
+        per_life_domain: vec![
+            Group {
+                name: "geldzaken".into(),
+                goals: Count::of(12),
+                reached_or_on_course: Count::of(9),
+                reached_or_on_course_pct: Some(75.0),
+                median_change: Some(1.5),
+            },
+            Group {
+                name: "woning".into(),
+                goals: Count::of(3),
+                reached_or_on_course: Count::of(2),
+                reached_or_on_course_pct: None,
+                median_change: None,
+            },
+        ],
+        per_organisation: Vec::new(),
+        per_request_kind: Vec::new(),
+        evaluations: OnTime {
+            made: Some(Count::of(30)),
+            on_time: Some(Count::of(27)),
+            on_time_pct: Some(90.0),
+        },
+    };
+    let wide = screen(&app, 160, 48);
+    assert!(
+        wide.contains("bereikt bij afsluiten 62,5 % (streef 70 %)"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("van de doelen van gesloten zaken: 24"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("evaluaties op tijd 90,0 % · gedaan 30"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("geldzaken                   +1,5     12"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("woning                         —     <5"),
+        "{wide}"
+    );
+    let narrow = screen(&app, 80, 24);
+    assert!(
+        narrow.contains(
+            "Doelen: bereikt bij afsluiten 62,5 % (streef 70 %) · evaluaties op tijd 90,0 %"
+        ),
+        "{narrow}"
+    );
+    snap("doorstroom_results", &app);
+}

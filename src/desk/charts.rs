@@ -224,12 +224,138 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
     let [flow, norm] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-    let [lead, load] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    // From 120 columns the goals' results have a quadrant of their own;
+    // narrower, one line under the charts says the two figures that matter.
+    let wide = body.width >= 120;
+    let (bottom, summary) = if wide {
+        (bottom, None)
+    } else {
+        let [bottom, line] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(bottom);
+        (bottom, Some(line))
+    };
+    let [lead, load, result] = if wide {
+        Layout::horizontal([
+            Constraint::Percentage(34),
+            Constraint::Percentage(33),
+            Constraint::Percentage(33),
+        ])
+        .areas(bottom)
+    } else {
+        let [lead, load] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        [lead, load, Rect::default()]
+    };
     draw_flow(frame, (lang, today), theme, figures, flow);
     draw_first_contact(frame, lang, theme, figures, norm);
     draw_lead_times(frame, lang, theme, figures, lead);
     draw_load(frame, lang, theme, figures, app.unassigned_open(), load);
+    let target = app.settings.norms.goals_reached_target_pct;
+    match summary {
+        None => draw_outcome(frame, lang, theme, figures, target, result),
+        Some(line) => frame.render_widget(
+            Paragraph::new(outcome_summary(lang, theme, figures, target)),
+            line,
+        ),
+    }
+}
+
+/// The share of goals reached at closing against the aim, in its tone.
+fn reached_span(lang: Language, theme: Theme, t: &Throughput, target: u32) -> Vec<Span<'static>> {
+    let reached = t.outcome.at_closing.reached_pct;
+    let tone = match reached {
+        Some(p) if p < f64::from(target) => Tone::Late,
+        Some(_) => Tone::InTime,
+        None => Tone::Dim,
+    };
+    vec![
+        Span::raw(lang.pick("bereikt bij afsluiten ", "reached at closing ")),
+        Span::styled(percent(lang, reached), theme.tone(tone)),
+        Span::raw(format!(" ({} {target} %)", lang.pick("streef", "aim"))),
+    ]
+}
+
+fn percent(lang: Language, value: Option<f64>) -> String {
+    value.map_or("—".to_string(), |v| format!("{} %", decimal(lang, v)))
+}
+
+/// One line for a narrow screen: `Doelen: bereikt bij afsluiten 59 %
+/// (streef 70 %) · evaluaties op tijd 95 %`.
+fn outcome_summary(lang: Language, theme: Theme, t: &Throughput, target: u32) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        lang.pick("Doelen: ", "Goals: "),
+        theme.tone(Tone::Dim),
+    )];
+    spans.extend(reached_span(lang, theme, t, target));
+    spans.push(Span::raw(format!(
+        " · {} {}",
+        lang.pick("evaluaties op tijd", "evaluations on time"),
+        percent(lang, t.outcome.evaluations.on_time_pct)
+    )));
+    Line::from(spans)
+}
+
+/// What the help achieved: the share of goals reached at closing against
+/// the municipality's aim, evaluations on time, and the median change in
+/// ZRM score per life domain. Counts under 5 read "<5" (the server's
+/// figures are already so).
+fn draw_outcome(
+    frame: &mut Frame,
+    lang: Language,
+    theme: Theme,
+    t: &Throughput,
+    target: u32,
+    area: Rect,
+) {
+    let inner = framed(frame, lang.pick("Resultaat", "Results"), theme, area);
+    let o = &t.outcome;
+    let count = |c: Option<crate::domain::stats::small::Count>| {
+        c.map_or("0".to_string(), |c| c.to_string())
+    };
+    let mut lines = vec![
+        Line::from(reached_span(lang, theme, t, target)),
+        Line::styled(
+            format!(
+                "  {} {}",
+                lang.pick(
+                    "van de doelen van gesloten zaken:",
+                    "of the goals of closed cases:"
+                ),
+                count(o.at_closing.goals)
+            ),
+            theme.tone(Tone::Dim),
+        ),
+        Line::raw(format!(
+            "{} {} · {} {}",
+            lang.pick("evaluaties op tijd", "evaluations on time"),
+            percent(lang, o.evaluations.on_time_pct),
+            lang.pick("gedaan", "made"),
+            count(o.evaluations.made)
+        )),
+        Line::raw(""),
+        Line::styled(
+            format!(
+                "{:<24} {:>7} {:>6}",
+                lang.pick("ZRM per leefgebied", "ZRM per life domain"),
+                lang.pick("mediaan", "median"),
+                lang.pick("doelen", "goals")
+            ),
+            theme.tone(Tone::Dim),
+        ),
+    ];
+    for group in &o.per_life_domain {
+        let change = group.median_change.map_or("—".to_string(), |c| {
+            let sign = if c > 0.0 { "+" } else { "" };
+            format!("{sign}{}", decimal(lang, c))
+        });
+        lines.push(Line::raw(format!(
+            "{:<24} {change:>7} {:>6}",
+            group.name,
+            group.goals.to_string()
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// The series as numbers, a row per day, week or month and the period's

@@ -34,6 +34,9 @@ pub struct Norms {
     pub evaluation_months_volwassenen: u32,
     /// The life domains a goal may lie in (the ZRM's by default).
     pub life_domains: Vec<String>,
+    /// The share of goals reached at closing the municipality aims for, in
+    /// percent (Doorstroom's Resultaat quadrant draws against it).
+    pub goals_reached_target_pct: u32,
 }
 
 /// When each face of stagnation starts, in counted days (see [`Norms::counting`]).
@@ -80,6 +83,7 @@ impl Default for Norms {
             evaluation_months_jeugd: 3,
             evaluation_months_volwassenen: 3,
             life_domains: super::plan::ZRM_DOMAINS.map(String::from).to_vec(),
+            goals_reached_target_pct: 70,
         }
     }
 }

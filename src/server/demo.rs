@@ -694,7 +694,8 @@ impl<'a> Builder<'a> {
     }
 
     /// The case's history in time order, into the seed.
-    fn finish(&mut self, case: Case, mut history: Vec<CaseEvent>) {
+    fn finish(&mut self, mut case: Case, mut history: Vec<CaseEvent>) {
+        super::demo_goals::evaluate_demo_case(&mut case, &mut history, self.now, self.norms);
         history.sort_by_key(|e| e.at);
         self.events
             .extend(history.into_iter().map(|e| (case.id, e)));
