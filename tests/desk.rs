@@ -838,7 +838,8 @@ fn caseload_counts_every_signal_and_says_over_capacity_in_numbers() {
             "Geen plan",
             "Geen act.",
             "Eval. laat",
-            "Niet op koers"
+            "Niet op koers",
+            "Doelen op koers"
         ]
     );
     let keys: Vec<&'static str> = app.columns().iter().map(|c| c.key).collect();
@@ -1659,4 +1660,68 @@ fn a_refusal_that_a_new_login_mends_says_ctrl_l_in_the_dialog() {
     };
     assert!(text.contains("meervoudige authenticatie vereist"), "{text}");
     assert!(text.contains("Ctrl-L"), "{text}");
+}
+
+/// Issue 22: `R` on Stagnatie shows the Resultaat view (late evaluations,
+/// goals off track, worst first) and back; Caseload says per
+/// casusregisseur how many of their running goals are on course.
+#[test]
+fn r_shows_the_results_view_and_caseload_the_goals_on_course() {
+    use regiedesk::domain::plan::{Goal, GoalState, Scored};
+    let mut d = delta();
+    let goal = |id, scores: Vec<Scored>| Goal {
+        id,
+        life_domain: "woning".into(),
+        start_score: 2,
+        target_score: 4,
+        target_date: "2027-06-30".parse().unwrap(),
+        requests: Vec::new(),
+        dropped_at: None,
+        scores,
+    };
+    let stalled = |on: &str| Scored {
+        on: on.parse().unwrap(),
+        score: 2,
+        state: GoalState::NietOpKoers,
+    };
+    for case in d.cases.iter_mut().filter(|c| c.id == 2 || c.id == 5) {
+        case.first_contact_at = Some("2026-08-01T09:00:00Z".parse().unwrap());
+        case.plan_at = Some("2026-08-03T09:00:00Z".parse().unwrap());
+        case.goals = vec![goal(1, Vec::new()), goal(2, Vec::new())];
+    }
+    // Case 5: goal 1 stalled twice, evaluated last on 2 November.
+    let case = d.cases.iter_mut().find(|c| c.id == 5).unwrap();
+    case.goals[0].scores = vec![stalled("2026-10-01"), stalled("2026-11-02")];
+    case.evaluations = vec![
+        regiedesk::domain::plan::Evaluated {
+            on: "2026-10-01".parse().unwrap(),
+            due: "2026-11-03".parse().unwrap(),
+            is_final: false,
+        },
+        regiedesk::domain::plan::Evaluated {
+            on: "2026-11-02".parse().unwrap(),
+            due: "2027-01-01".parse().unwrap(),
+            is_final: false,
+        },
+    ];
+    let mut app = desk_with("pr-jeugd", settings(), d);
+    press(&mut app, KeyCode::Char('2'));
+    assert!(app.offers(Action::Results));
+    press(&mut app, KeyCode::Char('R'));
+    // Case 2's evaluation was due 3 November (never made): late first;
+    // then case 5's goal off track. Case 1 (unassigned) is Stagnatie's.
+    assert_eq!(rows(&app), [RowKey::Case(2), RowKey::Case(5)]);
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("Stagnatie › Resultaat · 2 zaken"), "{text}");
+    assert!(text.contains("evaluatie te laat"), "{text}");
+    press(&mut app, KeyCode::Char('R'));
+    assert!(rows(&app).contains(&RowKey::Case(1)));
+    // cr-01 holds both: four running goals, one off track.
+    press(&mut app, KeyCode::Char('1'));
+    let keys: Vec<&'static str> = app.columns().iter().map(|c| c.key).collect();
+    let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
+    let cells = cell_texts(&app, &RowKey::Person(Some("cr-01".into())));
+    assert_eq!(cells[at("doelen_op_koers")], "3/4", "{cells:?}");
+    let cells = cell_texts(&app, &RowKey::Person(Some("cr-02".into())));
+    assert_eq!(cells[at("doelen_op_koers")], "—", "{cells:?}");
 }

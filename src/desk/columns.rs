@@ -185,6 +185,15 @@ pub const CASELOAD: &[Column] = &[
         false,
         3,
     ),
+    col(
+        "doelen_op_koers",
+        "Doelen op koers",
+        "Goals on course",
+        15,
+        15,
+        false,
+        3,
+    ),
 ];
 
 pub const STAGNATIE: &[Column] = &[
@@ -356,6 +365,17 @@ impl TableRow {
     }
 }
 
+/// A casusregisseur's running goals on course: `3/4`, with the share as
+/// the sort value; "—" without running goals.
+fn on_course_cell(on_course: u32, running: u32) -> Cell {
+    if running == 0 {
+        return Cell::toned("—", Tone::Dim).with_value("");
+    }
+    let share = f64::from(on_course) / f64::from(running);
+    let tone = if share < 0.5 { Tone::Soon } else { Tone::Plain };
+    Cell::toned(format!("{on_course}/{running}"), tone).with_value(format!("{share:.3}"))
+}
+
 /// Load against capacity: over it red, from 90 % amber, else green.
 pub fn load_tone(ratio: f64) -> Tone {
     if ratio > 1.0 {
@@ -524,6 +544,7 @@ pub fn caseload(
                     count(row.no_activity, Tone::Soon),
                     count(row.evaluation_late, Tone::Soon),
                     count(row.off_track, Tone::Soon),
+                    on_course_cell(row.goals_on_course, row.goals_running),
                 ],
             }
         })

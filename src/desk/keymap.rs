@@ -44,6 +44,7 @@ pub enum Action {
     Bucket,
     CustomPeriod,
     FiguresTable,
+    Results,
     FollowUp,
     Postpone,
     Absence,
@@ -333,6 +334,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(MarkRange, Board, [key('V')], "markeer reeks", "mark range"),
     bind!(Export, Board, [key('x')], "exporteer CSV", "export CSV"),
     bind!(Period, Board, [key('p')], "periode", "period"),
+    bind!(
+        Results,
+        Board,
+        [key('R')],
+        "resultaat: evaluaties en doelen",
+        "results: evaluations and goals"
+    ),
     bind!(
         FiguresTable,
         Board,

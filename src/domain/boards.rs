@@ -297,10 +297,14 @@ pub struct CaseloadRow {
     pub evaluation_late: u32,
     /// Open cases with a goal off track.
     pub off_track: u32,
+    /// The running goals of their open cases, and of those the ones not
+    /// off track: the share of their goals on course.
+    pub goals_running: u32,
+    pub goals_on_course: u32,
 }
 
 /// How many signal counts a case adds to its holder's caseload row.
-pub const SIGNAL_COUNTS: usize = 8;
+pub const SIGNAL_COUNTS: usize = 10;
 
 impl CaseloadRow {
     /// Load as a fraction of capacity (0 when no capacity is set).
@@ -332,6 +336,8 @@ impl CaseloadRow {
             high_risk: 0,
             evaluation_late: 0,
             off_track: 0,
+            goals_running: 0,
+            goals_on_course: 0,
         }
     }
 
@@ -349,10 +355,10 @@ impl CaseloadRow {
 
     /// Counts an open case in the load; its signals only when `signals`
     /// (the case is in the focus).
-    fn count(&mut self, case: &Case, stagnation: &[Stagnation], signals: bool) {
+    fn count(&mut self, case: &Case, index: &Index, signals: bool) {
         self.open += 1;
         if signals {
-            self.add_signals(signal_counts(case, stagnation), 1);
+            self.add_signals(signal_counts(case, index), 1);
         }
     }
 
@@ -367,6 +373,8 @@ impl CaseloadRow {
             &mut self.high_risk,
             &mut self.evaluation_late,
             &mut self.off_track,
+            &mut self.goals_running,
+            &mut self.goals_on_course,
         ];
         for (field, n) in fields.into_iter().zip(counts) {
             *field += n * times;
@@ -377,8 +385,17 @@ impl CaseloadRow {
 /// What one open case adds to its holder's signal counts on the caseload
 /// board: first contact late, no plan, no activity, stuck, decision term
 /// passed, high risk, evaluation late, a goal off track.
-pub(crate) fn signal_counts(case: &Case, stagnation: &[Stagnation]) -> [u32; SIGNAL_COUNTS] {
+pub(crate) fn signal_counts(case: &Case, index: &Index) -> [u32; SIGNAL_COUNTS] {
+    let stagnation = index.stagnation_of(case.id);
     let has = |kind| stagnation.iter().any(|s| s.kind == kind);
+    let running = case.goals.iter().filter(|g| g.is_open());
+    let on_course = match index.day {
+        Some(today) => running
+            .clone()
+            .filter(|g| g.off_track(today).is_none())
+            .count(),
+        None => 0,
+    };
     [
         u32::from(has(StagnationKind::FirstContactOverdue)),
         u32::from(has(StagnationKind::NoPlan)),
@@ -392,6 +409,8 @@ pub(crate) fn signal_counts(case: &Case, stagnation: &[Stagnation]) -> [u32; SIG
         u32::from(case.is_high_risk()),
         u32::from(has(StagnationKind::EvaluationLate)),
         u32::from(has(StagnationKind::GoalOffTrack)),
+        running.count() as u32,
+        on_course as u32,
     ]
 }
 
@@ -439,7 +458,7 @@ pub fn caseload(
                     case.organisation.clone().unwrap_or_default(),
                 )
             })
-            .count(case, index.stagnation_of(case.id), focused);
+            .count(case, index, focused);
     }
     let mut rows: Vec<CaseloadRow> = rows
         .into_values()
@@ -600,6 +619,43 @@ pub struct Signal {
     /// Counted days past the norm (0 = due today, negative = days left).
     pub days_late: i64,
     pub norm_at: DateTime<Utc>,
+}
+
+/// The Resultaat view: the stagnating cases whose evaluation is late or
+/// whose goal is off track, with those signals only, worst first (a late
+/// evaluation before a goal off track, as on Stagnatie; then the longest
+/// late; then high risk). What else is wrong with a case is Stagnatie's.
+pub fn results(rows: &[StagnationRow]) -> Vec<StagnationRow> {
+    let mut results: Vec<StagnationRow> = rows
+        .iter()
+        .filter_map(|row| {
+            let signals: Vec<Signal> = row
+                .signals
+                .iter()
+                .filter(|s| {
+                    matches!(
+                        s.kind,
+                        StagnationKind::EvaluationLate | StagnationKind::GoalOffTrack
+                    )
+                })
+                .cloned()
+                .collect();
+            (!signals.is_empty()).then(|| StagnationRow {
+                signals,
+                ..row.clone()
+            })
+        })
+        .collect();
+    results.sort_by_key(|row| {
+        let worst = row.worst();
+        (
+            worst.severity,
+            std::cmp::Reverse(worst.days_late),
+            !row.high_risk,
+            row.case_id,
+        )
+    });
+    results
 }
 
 impl StagnationRow {
@@ -1591,5 +1647,72 @@ mod tests {
             assert_eq!(Board::from_name(board.name()), Some(board));
         }
         assert_eq!(Board::from_name("throughput"), None);
+    }
+
+    #[test]
+    fn the_results_view_keeps_late_evaluations_and_goals_off_track_worst_first() {
+        let at: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        let signal = |kind, severity, days_late| Signal {
+            kind,
+            severity,
+            request_id: None,
+            days_late,
+            norm_at: at,
+        };
+        let row = |case_id, high_risk, signals: Vec<Signal>| StagnationRow {
+            case_id,
+            number: format!("KST-2026-{case_id:04}"),
+            pseudonym: "H-AAAA".into(),
+            domain: CaseDomain::Jeugd,
+            signals,
+            casusregisseur: Some("cr-01".into()),
+            organisation: None,
+            risk_flags: Vec::new(),
+            high_risk,
+            holder_away: None,
+        };
+        use StagnationKind::*;
+        let rows = [
+            // A decision overdue and a goal off track: only the latter here.
+            row(
+                1,
+                false,
+                vec![
+                    signal(RequestDeadline, Severity::DecisionOverdue, 9),
+                    signal(GoalOffTrack, Severity::GoalOffTrack, 30),
+                ],
+            ),
+            row(2, false, vec![signal(NoPlan, Severity::NoPlan, 4)]),
+            row(
+                3,
+                false,
+                vec![signal(EvaluationLate, Severity::EvaluationLate, 2)],
+            ),
+            row(
+                4,
+                true,
+                vec![signal(GoalOffTrack, Severity::GoalOffTrack, 30)],
+            ),
+            row(
+                5,
+                false,
+                vec![signal(EvaluationLate, Severity::EvaluationLate, 8)],
+            ),
+        ];
+        let results = results(&rows);
+        let order: Vec<(i64, Vec<StagnationKind>)> = results
+            .iter()
+            .map(|r| (r.case_id, r.signals.iter().map(|s| s.kind).collect()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (5, vec![EvaluationLate]),
+                (3, vec![EvaluationLate]),
+                // Equally long off track: high risk first.
+                (4, vec![GoalOffTrack]),
+                (1, vec![GoalOffTrack]),
+            ]
+        );
     }
 }

@@ -285,7 +285,7 @@ impl Live {
             return;
         }
         let signals = if focused {
-            boards::signal_counts(case, index.stagnation_of(case.id))
+            boards::signal_counts(case, index)
         } else {
             [0; boards::SIGNAL_COUNTS]
         };

@@ -49,6 +49,9 @@ impl App {
                 rows.table(&self.snapshot, counting, lang, self.now),
             ));
         }
+        if self.settings.tabs.contains(&Board::Stagnatie) {
+            tables.push((View::Results, self.results_rows()));
+        }
         if self.drill.is_some() {
             let cases = self.live.cases_of(&self.snapshot);
             tables.push((
@@ -75,8 +78,22 @@ impl App {
         ));
     }
 
+    /// The Resultaat view's rows: Stagnatie's, with the result signals
+    /// only, in their own order.
+    fn results_rows(&self) -> Vec<TableRow> {
+        let rows = self.live.stagnation(&self.snapshot, &self.index);
+        columns::stagnation(
+            &boards::results(&rows),
+            &self.snapshot,
+            self.settings.norms.counting,
+            self.lang(),
+        )
+    }
+
     /// Applies what [`Live::update`] says changed: only the rows that moved
-    /// are built; the caseload (a row per person) is built whole.
+    /// are built; the caseload (a row per person) and the Resultaat view
+    /// (a handful of Stagnatie's rows, in an order of its own) are built
+    /// whole.
     pub(super) fn patch(&mut self, changes: Changes) {
         let lang = self.lang();
         let counting = self.settings.norms.counting;
@@ -89,6 +106,7 @@ impl App {
             holders,
             waakvlam,
         } = changes;
+        let stagnation_moved = !stagnation.is_empty();
         let mut edits: Vec<(View, Vec<Edit<TableRow>>)> = Vec::new();
         let snapshot = &self.snapshot;
         let index = &self.index;
@@ -167,6 +185,13 @@ impl App {
                     lang,
                 ));
             }
+            table.scroll_to_selection(page);
+        }
+        // The Resultaat view, whole, when Stagnatie's rows moved.
+        if stagnation_moved && self.tables.contains_key(&View::Results) {
+            let rows = self.results_rows();
+            let table = self.tables.get_mut(&View::Results).expect("checked");
+            table.set_rows(rows);
             table.scroll_to_selection(page);
         }
     }

@@ -218,6 +218,7 @@ impl App {
                 self.table().is_some_and(|t| !t.filter.is_empty())
             }
             Action::Copy => self.selected_key().is_some_and(|k| k.case_id().is_some()),
+            Action::Results => self.board == Board::Stagnatie,
             Action::Period | Action::CustomPeriod | Action::FiguresTable => {
                 self.board == Board::Doorstroom && self.sees_stats()
             }
@@ -402,6 +403,13 @@ impl App {
                 return commands;
             }
             Action::FiguresTable => self.doorstroom.table = !self.doorstroom.table,
+            Action::Results => {
+                self.results = !self.results;
+                let page = self.page();
+                if let Some(table) = self.table_mut() {
+                    table.scroll_to_selection(page);
+                }
+            }
             Action::Period => {
                 self.doorstroom.preset = self.doorstroom.preset.next();
                 return self.load_stats();

@@ -212,6 +212,9 @@ pub enum ActionCall {
 pub enum View {
     Board(Board),
     CasesOf,
+    /// Stagnatie's Resultaat mode (`R`): late evaluations and goals off
+    /// track only.
+    Results,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -354,6 +357,8 @@ pub struct App {
     pub board: Board,
     /// Drilled into one casusregisseur's cases (`Some(None)`: unassigned).
     pub drill: Option<Option<Login>>,
+    /// Stagnatie shows its Resultaat mode (`R`).
+    pub results: bool,
     pub doorstroom: Doorstroom,
     pub snapshot: Snapshot,
     index: Index,
@@ -403,6 +408,7 @@ impl App {
             now,
             board,
             drill: None,
+            results: false,
             doorstroom: Doorstroom::default(),
             snapshot: Snapshot::default(),
             index: Index::default(),
@@ -465,6 +471,7 @@ impl App {
         match (self.board, &self.drill) {
             (Board::Doorstroom, _) => None,
             (Board::Caseload, Some(_)) => Some(View::CasesOf),
+            (Board::Stagnatie, _) if self.results => Some(View::Results),
             (board, _) => Some(View::Board(board)),
         }
     }
@@ -481,6 +488,7 @@ impl App {
     pub fn columns(&self) -> &'static [Column] {
         match self.view() {
             Some(View::CasesOf) => columns::CASES_OF,
+            Some(View::Results) => columns::of(Board::Stagnatie),
             Some(View::Board(board)) => columns::of(board),
             None => &[],
         }
@@ -495,6 +503,7 @@ impl App {
         self.view()
             .and_then(|v| match v {
                 View::Board(b) => self.settings.hidden.get(&b),
+                View::Results => self.settings.hidden.get(&Board::Stagnatie),
                 View::CasesOf => None,
             })
             .is_some_and(|h| h.iter().any(|k| k == column.key))

@@ -231,6 +231,7 @@ impl App {
         };
         let what = match self.view() {
             Some(View::CasesOf) => "caseload-selectie".to_string(),
+            Some(View::Results) => "resultaat".to_string(),
             _ => board_title(crate::config::Language::Nl, self.board).to_lowercase(),
         };
         let file_name = format!(

@@ -46,6 +46,11 @@ fn table_title(app: &App, table: &TableView) -> String {
                 .map(|l| app.snapshot.name_of(l))
                 .unwrap_or_else(|| lang.pick("niet toegewezen", "unassigned").to_string())
         ),
+        (Some(View::Results), _) => format!(
+            "{} › {}",
+            board_title(lang, Board::Stagnatie),
+            lang.pick("Resultaat", "Results")
+        ),
         _ => board_title(lang, app.board).to_string(),
     };
     let count = table.visible.len();
@@ -58,7 +63,10 @@ fn table_title(app: &App, table: &TableView) -> String {
         _ => lang.pick("zaken", "cases"),
     };
     let mut title = format!("{name} · {count} {unit}");
-    if app.view() == Some(View::Board(Board::Stagnatie)) {
+    if matches!(
+        app.view(),
+        Some(View::Board(Board::Stagnatie) | View::Results)
+    ) {
         // One row per case; the signals are counted beside them (kept by
         // the table as its rows change, not summed per frame).
         let signals = table.weight;
@@ -432,6 +440,10 @@ fn empty_text(app: &App) -> String {
         Some(View::Board(Board::Stagnatie)) => lang.pick(
             "Geen stagnerende zaken. Alles binnen de norm.",
             "No stagnant cases.",
+        ),
+        Some(View::Results) => lang.pick(
+            "Geen evaluatie te laat en geen doel uit koers. R toont Stagnatie weer.",
+            "No evaluation late and no goal off track. R shows Stagnatie again.",
         ),
         // The procesmanager decides nothing: an empty board is no figure.
         Some(View::Board(Board::Mandaat)) if app.read_only() => lang.pick(
