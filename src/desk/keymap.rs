@@ -45,6 +45,7 @@ pub enum Action {
     CustomPeriod,
     FiguresTable,
     Results,
+    Evaluate,
     FollowUp,
     Postpone,
     Absence,
@@ -73,6 +74,7 @@ impl Action {
                 | Action::FollowUp
                 | Action::Postpone
                 | Action::Absence
+                | Action::Evaluate
         )
     }
 }
@@ -334,6 +336,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(MarkRange, Board, [key('V')], "markeer reeks", "mark range"),
     bind!(Export, Board, [key('x')], "exporteer CSV", "export CSV"),
     bind!(Period, Board, [key('p')], "periode", "period"),
+    bind!(
+        Evaluate,
+        Board,
+        [key('E')],
+        "doelen evalueren",
+        "evaluate goals"
+    ),
     bind!(
         Results,
         Board,

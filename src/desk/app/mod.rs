@@ -29,6 +29,7 @@ use crate::domain::stats::{Bucket, Period, Throughput};
 mod bulk;
 mod derive;
 mod dialog;
+mod evaluation;
 mod keys;
 mod mouse;
 mod notes;
@@ -42,6 +43,7 @@ mod views;
 pub use crate::domain::suggest::Candidate;
 pub use bulk::{Bulk, BulkAction, BulkOutcome, BulkRow, BulkStage};
 pub use dialog::{Dialog, DialogKind, Flight, Gone, Picker, Seen};
+pub use evaluation::{EvaluationForm, ScoreRow, suggested_state};
 pub use mouse::Tab;
 pub use notes::{NoteField, NoteForm};
 pub use palette::{Palette, PaletteCommand};
@@ -302,6 +304,7 @@ pub enum Overlay {
     Bulk(Bulk),
     /// The user's own note on a case.
     Note(NoteForm),
+    Evaluation(EvaluationForm),
 }
 
 #[derive(Debug)]
@@ -776,6 +779,9 @@ impl App {
             return commands;
         }
         if let Some(commands) = self.on_note_done(ticket, &result) {
+            return commands;
+        }
+        if let Some(commands) = self.on_evaluation_done(ticket, &result) {
             return commands;
         }
         let done = self.in_flight.remove(&ticket).unwrap_or_default();

@@ -4,12 +4,16 @@
 //! evaluation is due. The goal's words are not here: they are read in the
 //! audited history only.
 
+use ratatui::Frame;
+use ratatui::layout::{Margin, Position};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Clear;
 
-use super::Theme;
+use super::team::draw_form;
+use super::{Theme, block, centered};
 use crate::config::Language;
-use crate::desk::app::App;
+use crate::desk::app::{App, EvaluationForm, Flight};
 use crate::desk::columns::Tone;
 use crate::desk::labels;
 use crate::domain::calendar::local_date;
@@ -121,6 +125,107 @@ pub fn score_bar(last: u8, target: u8) -> String {
             }
         })
         .collect()
+}
+
+/// The evaluation form (see `app::evaluation`): a row per running goal
+/// with its start, last and target score and the new score as the bar,
+/// the state, the remark, final or not, and what the rule will do.
+pub(super) fn draw_evaluation(frame: &mut Frame, app: &App, theme: Theme, form: &EvaluationForm) {
+    let lang = app.lang();
+    let preview = app.evaluation_preview(form);
+    let width = frame.area().width.min(84);
+    let height = (form.rows.len() as u16 + preview.len() as u16 * 2 + 10).min(frame.area().height);
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    let title = format!(
+        "{} · {}",
+        lang.pick("Doelen evalueren", "Evaluate goals"),
+        form.number
+    );
+    let outer = block(title, theme);
+    let inner = outer.inner(area).inner(Margin::new(1, 0));
+    frame.render_widget(outer, area);
+    let selected = |on: bool| {
+        if on {
+            theme.selected()
+        } else {
+            Style::default()
+        }
+    };
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<26} {:>5} {:>3} {:>4}  {:<11} {}",
+            lang.pick("Doel", "Goal"),
+            lang.pick("begin", "start"),
+            lang.pick("nu", "now"),
+            lang.pick("doel", "aim"),
+            lang.pick("score", "score"),
+            lang.pick("stand", "state")
+        ),
+        bold(),
+    )];
+    for (i, row) in form.rows.iter().enumerate() {
+        let name = format!("{} {}", row.goal, row.life_domain);
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "{:<26} {:>5} {:>3} {:>4}  ",
+                crate::desk::view::ellipsis(&name, 26),
+                row.start,
+                row.last,
+                row.target
+            )),
+            Span::styled(
+                format!("{} {}", row.score, score_bar(row.score, row.target)),
+                selected(form.at == i),
+            ),
+            Span::raw("    "),
+            Span::styled(state_label(lang, Some(row.state)), selected(form.at == i)),
+        ]));
+    }
+    let remark_width = usize::from(inner.width).saturating_sub(14);
+    let scroll = form.remark.visual_scroll(remark_width);
+    let remark: String = form.remark.value().chars().skip(scroll).collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{:<13}", lang.pick("Toelichting", "Remark")),
+            bold(),
+        ),
+        Span::styled(
+            format!(" {remark:<remark_width$}"),
+            selected(form.at == form.rows.len()),
+        ),
+    ]));
+    lines.push(Line::raw(format!(
+        "{} {}",
+        if form.is_final { "[x]" } else { "[ ]" },
+        lang.pick(
+            "eindevaluatie (f), voor het sluiten van de zaak",
+            "final evaluation (f), for closing the case"
+        )
+    )));
+    lines.push(Line::styled(
+        lang.pick(
+            "De toelichting komt in de geschiedenis (gelogd), nooit op een bord.",
+            "The remark goes into the history (logged), never on a board.",
+        ),
+        theme.tone(Tone::Dim),
+    ));
+    for said in preview {
+        lines.push(Line::styled(format!("→ {said}"), theme.tone(Tone::Soon)));
+    }
+    let hint = lang.pick(
+        "↑↓ doel · ←→ of 1-5 score · Spatie stand · f eind · ⏎ vastleggen · Esc",
+        "↑↓ goal · ←→ or 1-5 score · Space state · f final · ⏎ record · Esc",
+    );
+    let body = draw_form(frame, lang, theme, inner, lines, &form.flight, hint);
+    if form.at == form.rows.len() && form.flight != Flight::Sending {
+        let x = form.remark.visual_cursor().saturating_sub(scroll);
+        frame.set_cursor_position(Position::new(
+            body.x + 14 + x as u16,
+            body.y + form.rows.len() as u16 + 2,
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -155,6 +155,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 dim(frame);
                 notes::draw_note(frame, app, theme, form);
             }
+            Overlay::Evaluation(form) => {
+                dim(frame);
+                goals::draw_evaluation(frame, app, theme, form);
+            }
             Overlay::Period(input, error) => {
                 dim(frame);
                 super::charts::draw_period(frame, app, theme, input, error.as_deref());
