@@ -173,3 +173,107 @@ fn only_who_may_record_the_plan_is_offered_e() {
     press(&mut app, KeyCode::Char('2'));
     assert!(!app.offers(Action::Evaluate));
 }
+
+/// Case 5 after its first contact, without a plan.
+fn contacted() -> Delta {
+    let mut d = delta();
+    let case = d.cases.iter_mut().find(|c| c.id == 5).unwrap();
+    case.first_contact_at = Some("2026-11-20T09:00:00Z".parse().unwrap());
+    case.plan_at = None;
+    case.version = 4;
+    d
+}
+
+#[test]
+fn p_records_the_plan_with_its_goals_and_checks_them_before_sending() {
+    let mut app = desk_with("cr-01", settings(), contacted());
+    press(&mut app, KeyCode::Char('2'));
+    let table = app.table().unwrap();
+    let at = table
+        .visible
+        .iter()
+        .position(|&i| table.rows[i].key == RowKey::Case(5))
+        .expect("case 5 on cr-01's Stagnatie");
+    press(&mut app, KeyCode::Char('g'));
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(app.offers(Action::Plan));
+    assert!(!app.offers(Action::Evaluate), "no goals yet");
+    press(&mut app, KeyCode::Char('P'));
+    // Goal 1: werk en opleiding (the second life domain), its words,
+    // 2 → 4, before 30 June 2027.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "weer elke dag naar school");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "30-06-2027");
+    // Goal 2 with Ctrl-N: relaties thuis, no words yet: Enter says so.
+    app.update(Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('n'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Right);
+    }
+    assert!(acts(&press(&mut app, KeyCode::Enter)).is_empty());
+    let text = screen(&app, 160, 48);
+    assert!(
+        text.contains("Doel 2: wat wil het huishouden bereiken?"),
+        "{text}"
+    );
+    assert!(text.contains("Eerste evaluatie vóór 24 feb 2027"), "{text}");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "rust in huis");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    // A target date in the past is refused with the rule's own words.
+    type_text(&mut app, "01-11-2026");
+    assert!(acts(&press(&mut app, KeyCode::Enter)).is_empty());
+    assert!(screen(&app, 160, 48).contains("Doel 2: de streefdatum ligt na vandaag"));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "31-05-2027");
+    insta::assert_snapshot!("plan_form_160x48", screen(&app, 160, 48));
+    insta::assert_snapshot!("plan_form_80x24", screen(&app, 80, 24));
+    let sent = acts(&press(&mut app, KeyCode::Enter));
+    let [
+        (
+            ticket,
+            ActionCall::Case {
+                case_id,
+                action,
+                body,
+                version,
+            },
+        ),
+    ] = &sent[..]
+    else {
+        panic!("{sent:?}");
+    };
+    assert_eq!((*case_id, *action, *version), (5, "plan", 4));
+    assert_eq!(body["goals"][0]["life_domain"], "werk en opleiding");
+    assert_eq!(body["goals"][0]["text"], "weer elke dag naar school");
+    assert_eq!(body["goals"][0]["start_score"], 2);
+    assert_eq!(body["goals"][0]["target_score"], 4);
+    assert_eq!(body["goals"][0]["target_date"], "2027-06-30");
+    assert_eq!(body["goals"][1]["life_domain"], "relaties thuis");
+    assert_eq!(body["goals"][1]["target_date"], "2027-05-31");
+    let mut case = contacted().cases.into_iter().find(|c| c.id == 5).unwrap();
+    case.plan_at = Some("2026-11-24T14:30:00Z".parse().unwrap());
+    case.version = 5;
+    app.update(Msg::ActionDone {
+        ticket: *ticket,
+        result: Ok(Changed::Case(Box::new(case))),
+    });
+    assert!(app.overlay.is_none());
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert_eq!(status, "KST-2026-0005: plan vastgelegd met 2 doelen.");
+    assert!(!app.offers(Action::Plan), "the plan is there");
+}

@@ -46,6 +46,7 @@ pub enum Action {
     FiguresTable,
     Results,
     Evaluate,
+    Plan,
     FollowUp,
     Postpone,
     Absence,
@@ -75,6 +76,7 @@ impl Action {
                 | Action::Postpone
                 | Action::Absence
                 | Action::Evaluate
+                | Action::Plan
         )
     }
 }
@@ -336,6 +338,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(MarkRange, Board, [key('V')], "markeer reeks", "mark range"),
     bind!(Export, Board, [key('x')], "exporteer CSV", "export CSV"),
     bind!(Period, Board, [key('p')], "periode", "period"),
+    bind!(
+        Plan,
+        Board,
+        [key('P')],
+        "plan met doelen",
+        "plan with goals"
+    ),
     bind!(
         Evaluate,
         Board,

@@ -271,6 +271,7 @@ impl App {
             Action::Export => self.table().is_some_and(|t| !t.visible.is_empty()),
             Action::Note => self.offers_note(),
             Action::Evaluate => self.offers_evaluation(),
+            Action::Plan => self.offers_plan(),
             _ => true,
         }
     }
@@ -291,6 +292,7 @@ impl App {
             Action::Mark => self.toggle_mark(),
             Action::Note => self.open_note(),
             Action::Evaluate => self.open_evaluation(),
+            Action::Plan => self.open_plan(),
             Action::MarkRange => self.toggle_range(),
             Action::Export => return self.export(),
             Action::Reassign if self.has_marks() => self.open_bulk(BulkAction::Reassign),
@@ -651,6 +653,7 @@ impl App {
             Overlay::Bulk(bulk) => self.on_bulk_key(bulk, key),
             Overlay::Note(form) => self.on_note_key(form, key),
             Overlay::Evaluation(form) => self.on_evaluation_key(form, key),
+            Overlay::Plan(form) => self.on_plan_key(form, key),
             Overlay::Help(scroll) => {
                 // j/k, the arrows and the page keys scroll a help taller
                 // than the terminal; Esc, ? or q close it.

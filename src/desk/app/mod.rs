@@ -34,6 +34,7 @@ mod keys;
 mod mouse;
 mod notes;
 mod palette;
+mod plan;
 mod relogin;
 mod selection;
 mod table;
@@ -47,6 +48,7 @@ pub use evaluation::{EvaluationForm, ScoreRow, suggested_state};
 pub use mouse::Tab;
 pub use notes::{NoteField, NoteForm};
 pub use palette::{Palette, PaletteCommand};
+pub use plan::{GoalDraft, PlanField, PlanForm};
 pub use relogin::{Relogin, ReloginMsg};
 pub use selection::Marks;
 pub use table::{Sort, TableView};
@@ -305,6 +307,7 @@ pub enum Overlay {
     /// The user's own note on a case.
     Note(NoteForm),
     Evaluation(EvaluationForm),
+    Plan(PlanForm),
 }
 
 #[derive(Debug)]
@@ -782,6 +785,9 @@ impl App {
             return commands;
         }
         if let Some(commands) = self.on_evaluation_done(ticket, &result) {
+            return commands;
+        }
+        if let Some(commands) = self.on_plan_done(ticket, &result) {
             return commands;
         }
         let done = self.in_flight.remove(&ticket).unwrap_or_default();

@@ -13,7 +13,7 @@ use ratatui::widgets::Clear;
 use super::team::draw_form;
 use super::{Theme, block, centered};
 use crate::config::Language;
-use crate::desk::app::{App, EvaluationForm, Flight};
+use crate::desk::app::{App, EvaluationForm, Flight, PlanField, PlanForm};
 use crate::desk::columns::Tone;
 use crate::desk::labels;
 use crate::domain::calendar::local_date;
@@ -224,6 +224,124 @@ pub(super) fn draw_evaluation(frame: &mut Frame, app: &App, theme: Theme, form: 
         frame.set_cursor_position(Position::new(
             body.x + 14 + x as u16,
             body.y + form.rows.len() as u16 + 2,
+        ));
+    }
+}
+
+/// The plan form (see `app::plan`): the note, and per goal its life
+/// domain, its words, the scores at the start and aimed for, and its
+/// target date; when the first evaluation falls due.
+pub(super) fn draw_plan(frame: &mut Frame, app: &App, theme: Theme, form: &PlanForm) {
+    let lang = app.lang();
+    let width = frame.area().width.min(84);
+    let height = (form.goals.len() as u16 * 3 + 10).min(frame.area().height);
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    let title = format!(
+        "{} · {}",
+        lang.pick("Plan met doelen", "Plan with goals"),
+        form.number
+    );
+    let outer = block(title, theme);
+    let inner = outer.inner(area).inner(Margin::new(1, 0));
+    frame.render_widget(outer, area);
+    let on = |field: PlanField| {
+        if form.field == field {
+            theme.selected()
+        } else {
+            Style::default()
+        }
+    };
+    let label = 13usize;
+    let value_width = usize::from(inner.width).saturating_sub(label + 2);
+    let shown = |input: &tui_input::Input| {
+        let scroll = input.visual_scroll(value_width);
+        let text: String = input.value().chars().skip(scroll).collect();
+        crate::desk::view::ellipsis(&text, value_width)
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{:<label$}", lang.pick("Notitie", "Note")), bold()),
+        Span::styled(
+            format!(" {:<value_width$}", shown(&form.note)),
+            on(PlanField::Note),
+        ),
+    ])];
+    // Where the cursor goes when a text is typed: (line, column).
+    let mut cursor = match form.field {
+        PlanField::Note => Some((0u16, form.note.visual_cursor())),
+        _ => None,
+    };
+    for (i, goal) in form.goals.iter().enumerate() {
+        let domain = app
+            .settings
+            .norms
+            .life_domains
+            .get(goal.domain)
+            .cloned()
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{:<label$}",
+                    format!("{} {}", lang.pick("Doel", "Goal"), i + 1)
+                ),
+                bold(),
+            ),
+            Span::styled(format!(" ‹ {domain} ›"), on(PlanField::Domain(i))),
+        ]));
+        if form.field == PlanField::Text(i) {
+            cursor = Some((lines.len() as u16, goal.text.visual_cursor()));
+        }
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<label$}", lang.pick("  wat", "  what"))),
+            Span::styled(
+                format!(" {:<value_width$}", shown(&goal.text)),
+                on(PlanField::Text(i)),
+            ),
+        ]));
+        let start = format!(" {} {}", lang.pick("begin", "start"), goal.start);
+        let target = format!("{} {}", lang.pick("doel", "aim"), goal.target);
+        let by = format!(
+            " {}  {} ",
+            score_bar(goal.start, goal.target),
+            lang.pick("vóór", "by")
+        );
+        if form.field == PlanField::Date(i) {
+            // The date begins after the scores and the bar.
+            let before = [start.as_str(), "  ", target.as_str(), by.as_str()]
+                .iter()
+                .map(|s| s.chars().count())
+                .sum::<usize>();
+            cursor = Some((lines.len() as u16, before - 1 + goal.date.visual_cursor()));
+        }
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<label$}", lang.pick("  ZRM", "  ZRM"))),
+            Span::styled(start, on(PlanField::Start(i))),
+            Span::raw("  "),
+            Span::styled(target, on(PlanField::Target(i))),
+            Span::raw(by),
+            Span::styled(format!("{:<12}", goal.date.value()), on(PlanField::Date(i))),
+        ]));
+    }
+    lines.push(Line::styled(
+        lang.pick(
+            "De woorden van een doel komen in de geschiedenis (gelogd), nooit op een bord.",
+            "A goal's words go into the history (logged), never on a board.",
+        ),
+        theme.tone(Tone::Dim),
+    ));
+    if let Some(said) = app.plan_preview(form) {
+        lines.push(Line::styled(format!("→ {said}"), theme.tone(Tone::Soon)));
+    }
+    let hint = lang.pick(
+        "Tab veld · ←→ kies · Ctrl-N/X doel erbij/eraf · ⏎ vastleggen · Esc",
+        "Tab field · ←→ choose · Ctrl-N/X add/drop goal · ⏎ record · Esc",
+    );
+    let body = draw_form(frame, lang, theme, inner, lines, &form.flight, hint);
+    if let (Some((row, x)), true) = (cursor, form.flight != Flight::Sending) {
+        frame.set_cursor_position(Position::new(
+            body.x + label as u16 + 1 + x as u16,
+            body.y + row,
         ));
     }
 }

@@ -159,6 +159,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 dim(frame);
                 goals::draw_evaluation(frame, app, theme, form);
             }
+            Overlay::Plan(form) => {
+                dim(frame);
+                goals::draw_plan(frame, app, theme, form);
+            }
             Overlay::Period(input, error) => {
                 dim(frame);
                 super::charts::draw_period(frame, app, theme, input, error.as_deref());
