@@ -26,13 +26,13 @@ pub struct Server(Child);
 impl Server {
     /// `serve --demo` on a SQLite file: seeded first when `seed`, else
     /// kept as it is (`--keep`, with what the desk changed).
-    async fn start(db: &Path, port: u16, seed: bool, log: &Path) -> Server {
+    async fn start(db: &Path, port: u16, seed: bool, log: &Path, now: &str) -> Server {
         let mut command = Command::new(BIN);
         command
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .arg("--database-url")
             .arg(format!("sqlite://{}", db.display()))
-            .env("REGIEDESK_NOW", NOW)
+            .env("REGIEDESK_NOW", now)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(log).unwrap());
         command.arg("--demo");
@@ -98,8 +98,12 @@ pub struct Desk {
 
 impl Desk {
     pub fn open(name: &str, login: &str) -> Desk {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
+        Desk::open_at(name, login, NOW, tempfile::tempdir().unwrap(), free_port())
+    }
+
+    /// The desk of `login` at the moment `now`, with its files in `dir`
+    /// and its server on `port` (another desk's, to share its server).
+    pub fn open_at(name: &str, login: &str, now: &str, dir: tempfile::TempDir, port: u16) -> Desk {
         let config = dir.path().join("regiedesk.toml");
         std::fs::write(
             &config,
@@ -108,7 +112,7 @@ impl Desk {
         .unwrap();
         let stty: PathBuf = dir.path().join("stty-after-quit.txt");
         let command = format!(
-            "env REGIEDESK_TOKEN=demo-{login} REGIEDESK_NOW={NOW} REGIEDESK_LOG={log} TERM=xterm-256color \
+            "env REGIEDESK_TOKEN=demo-{login} REGIEDESK_NOW={now} REGIEDESK_LOG={log} TERM=xterm-256color \
              {BIN} --config {config} --server http://127.0.0.1:{port}; stty -a > {stty}; sleep 60",
             log = dir.path().join("desk.log").display(),
             config = config.display(),
@@ -128,12 +132,18 @@ impl Desk {
 
     /// `serve --demo` for this desk, seeded anew or kept as it was.
     pub async fn serve(&self, seed: bool) -> Server {
+        self.serve_at(seed, NOW).await
+    }
+
+    /// The same, with the server's clock at `now`: kept data seen later.
+    pub async fn serve_at(&self, seed: bool, now: &str) -> Server {
         let dir = self.dir.path();
         Server::start(
             &dir.join("demo.db"),
             self.port,
             seed,
             &dir.join("server.log"),
+            now,
         )
         .await
     }
