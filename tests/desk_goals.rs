@@ -100,9 +100,12 @@ fn e_evaluates_every_running_goal_and_says_what_the_rule_will_do() {
     assert_eq!(form.rows[1].state, GoalState::Vervallen);
     assert!(acts(&press(&mut app, KeyCode::Enter)).is_empty());
     assert!(screen(&app, 160, 48).contains("vraagt een toelichting"));
-    // Back to reached, then a remark and Enter: one call at version 7.
-    press(&mut app, KeyCode::Char(' '));
-    press(&mut app, KeyCode::Down);
+    // The refusal puts the cursor on the remark: what is typed lands there
+    // and changes no score; then Enter: one call at version 7.
+    let Some(Overlay::Evaluation(form)) = &app.overlay else {
+        panic!("the form");
+    };
+    assert_eq!(form.at, form.rows.len());
     type_text(&mut app, "gesprek met moeder en school");
     let sent = acts(&press(&mut app, KeyCode::Enter));
     let [
@@ -124,7 +127,7 @@ fn e_evaluates_every_running_goal_and_says_what_the_rule_will_do() {
     assert_eq!(body["scores"][0]["score"], 3);
     assert_eq!(body["scores"][0]["state"], "op_koers");
     assert_eq!(body["scores"][1]["score"], 4);
-    assert_eq!(body["scores"][1]["state"], "behaald");
+    assert_eq!(body["scores"][1]["state"], "vervallen");
     assert_eq!(body["scores"][1]["reason"], "gesprek met moeder en school");
 
     // Refused: what was chosen and typed stays.
@@ -145,6 +148,10 @@ fn e_evaluates_every_running_goal_and_says_what_the_rule_will_do() {
     assert_eq!(form.rows[1].score, 4);
     assert_eq!(form.remark.value(), "gesprek met moeder en school");
     assert!(screen(&app, 160, 48).contains("al geëvalueerd"));
+    // Esc with this work in the form asks first; a second Esc would close.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Some(Overlay::Evaluation(_))));
+    assert!(screen(&app, 160, 48).contains("Nogmaals Esc gooit deze evaluatie weg"));
     // Sent again and done: the case as the server has it, the form closed.
     let sent = acts(&press(&mut app, KeyCode::Enter));
     let mut case = planned().cases.into_iter().find(|c| c.id == 5).unwrap();
@@ -201,9 +208,17 @@ fn p_records_the_plan_with_its_goals_and_checks_them_before_sending() {
     assert!(app.offers(Action::Plan));
     assert!(!app.offers(Action::Evaluate), "no goals yet");
     press(&mut app, KeyCode::Char('P'));
-    // Goal 1: werk en opleiding (the second life domain), its words,
-    // 2 → 4, before 30 June 2027.
-    press(&mut app, KeyCode::Right);
+    // Goal 1: werk en opleiding (a letter chooses the next life domain
+    // starting with it), its words, 2 → 4, before 30 June 2027.
+    press(&mut app, KeyCode::Char('w'));
+    assert!(screen(&app, 160, 48).contains("‹ werk en opleiding ›"));
+    press(&mut app, KeyCode::Char('w'));
+    assert!(screen(&app, 160, 48).contains("‹ woning ›"));
+    press(&mut app, KeyCode::Char('w'));
+    assert!(
+        screen(&app, 160, 48).contains("‹ werk en opleiding ›"),
+        "round again"
+    );
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "weer elke dag naar school");
     press(&mut app, KeyCode::Tab);
@@ -276,4 +291,24 @@ fn p_records_the_plan_with_its_goals_and_checks_them_before_sending() {
     let status = app.status.as_ref().unwrap().text.clone();
     assert_eq!(status, "KST-2026-0005: plan vastgelegd met 2 doelen.");
     assert!(!app.offers(Action::Plan), "the plan is there");
+}
+
+#[test]
+fn p_and_e_say_why_they_are_not_offered() {
+    let mut app = on_case_5("cr-01");
+    press(&mut app, KeyCode::Char('P'));
+    assert!(app.overlay.is_none());
+    let why = app.status.as_ref().unwrap().text.clone();
+    assert_eq!(
+        why,
+        "KST-2026-0005: het plan is er al; E evalueert de doelen."
+    );
+    let mut app = on_case_5("pr-volw");
+    press(&mut app, KeyCode::Char('E'));
+    assert!(app.overlay.is_none());
+    let why = app.status.as_ref().unwrap().text.clone();
+    assert!(
+        why.contains("de casusregisseur of de procesregisseur"),
+        "{why}"
+    );
 }

@@ -132,7 +132,8 @@ async fn a_casusregisseur_records_a_plan_and_evaluations_and_the_procesregisseur
     select(&later, &number).await;
     let tmux = &later.tmux;
     // Due 24 February 2027 (three months after the evaluation).
-    tmux.wait_for("evaluatie was op 24 feb 2027", 15).await;
+    tmux.wait_for("Doelen · evaluatie te laat (24 feb 2027)", 15)
+        .await;
     tmux.keys(&["E"]);
     tmux.wait_for("Doelen evalueren ·", 10).await;
     // Only goal 1 still runs; it stays at 2 again: the form says so.

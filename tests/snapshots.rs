@@ -746,7 +746,7 @@ fn doorstroom_shows_the_goals_results_against_the_aim() {
     let narrow = screen(&app, 80, 24);
     assert!(
         narrow.contains(
-            "Doelen: bereikt bij afsluiten 62,5 % (streef 70 %) · evaluaties op tijd 90,0 %"
+            "Doelen: bereikt bij afsluiten 62,5 % (streef 70 %) · evaluaties tijdig 90,0 %"
         ),
         "{narrow}"
     );

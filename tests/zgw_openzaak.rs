@@ -426,6 +426,13 @@ async fn a_case_runs_its_course_through_regiedesk_into_open_zaak() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    // "Doelen bereikt" closes on a final evaluation that says so.
+    act(
+        "oz-dzm",
+        "evaluations",
+        json!({"final": true, "scores": [{"goal": 1, "score": 4, "state": "behaald"}]}),
+    )
+    .await;
     let until = (Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
     let closed = act(
         "oz-dzm",

@@ -290,7 +290,7 @@ fn outcome_summary(lang: Language, theme: Theme, t: &Throughput, target: u32) ->
     spans.extend(reached_span(lang, theme, t, target));
     spans.push(Span::raw(format!(
         " · {} {}",
-        lang.pick("evaluaties op tijd", "evaluations on time"),
+        lang.pick("evaluaties tijdig", "evaluations on time"),
         percent(lang, t.outcome.evaluations.on_time_pct)
     )));
     Line::from(spans)

@@ -354,7 +354,9 @@ impl Norms {
             .filter_map(|goal| {
                 Some(match goal.off_track(today)? {
                     super::plan::OffTrack::PastTarget => end_of_day(goal.target_date),
-                    super::plan::OffTrack::Stalled => end_of_day(goal.scores.last()?.on),
+                    super::plan::OffTrack::Stalled | super::plan::OffTrack::Judged => {
+                        end_of_day(goal.scores.last()?.on)
+                    }
                 })
             })
             .min();

@@ -139,15 +139,22 @@ impl Goal {
         self.dropped_at.is_none() && !self.state().is_some_and(GoalState::is_finished)
     }
 
-    /// Why the goal is off track at `today`, if it is: two evaluations in
-    /// a row without progress, or past its target date unmet. A goal
-    /// reached, vervallen or dropped is never off track.
+    /// Why the goal is off track at `today`, if it is: past its target
+    /// date unmet, judged "niet op koers" at its last evaluation, or two
+    /// evaluations in a row without progress. A goal reached, vervallen or
+    /// dropped is never off track.
     pub fn off_track(&self, today: NaiveDate) -> Option<OffTrack> {
         if !self.is_open() {
             return None;
         }
         if self.target_date < today && self.last_score() < self.target_score {
             return Some(OffTrack::PastTarget);
+        }
+        // Whoever evaluated said so: their judgement counts as much as
+        // the rule (a manager asking which goals are off track must not
+        // hear "none" while the history says "niet op koers").
+        if self.state() == Some(GoalState::NietOpKoers) {
+            return Some(OffTrack::Judged);
         }
         // Each of the last two scores no higher than the one before it
         // (the first evaluation is compared with the start).
@@ -168,6 +175,8 @@ pub enum OffTrack {
     Stalled,
     /// The target date has passed and the target score is not reached.
     PastTarget,
+    /// The last evaluation said "niet op koers".
+    Judged,
 }
 
 /// An evaluation as the boards and the figures know it.
@@ -322,21 +331,21 @@ mod tests {
     use GoalState::*;
 
     #[test]
-    fn two_evaluations_in_a_row_without_progress_put_a_goal_off_track() {
+    fn two_evaluations_in_a_row_without_progress_or_a_judgement_put_a_goal_off_track() {
         let today = d("2026-12-01");
         // 2 → 3 → 3: one without progress is not yet a pattern.
         assert_eq!(
             goal(2, 4, &[(3, OpKoers), (3, OpKoers)]).off_track(today),
             None
         );
-        // 2 → 2 → 2: two in a row.
+        // 2 → 2 → 2: two in a row, though the evaluator said on course.
         assert_eq!(
-            goal(2, 4, &[(2, OpKoers), (2, NietOpKoers)]).off_track(today),
+            goal(2, 4, &[(2, OpKoers), (2, OpKoers)]).off_track(today),
             Some(OffTrack::Stalled)
         );
         // 2 → 3 → 3 → 2: the last two without progress.
         assert_eq!(
-            goal(2, 4, &[(3, OpKoers), (3, OpKoers), (2, NietOpKoers)]).off_track(today),
+            goal(2, 4, &[(3, OpKoers), (3, OpKoers), (2, OpKoers)]).off_track(today),
             Some(OffTrack::Stalled)
         );
         // 2 → 2 → 3: progress at the last one.
@@ -344,8 +353,13 @@ mod tests {
             goal(2, 4, &[(2, OpKoers), (3, OpKoers)]).off_track(today),
             None
         );
-        // Only one evaluation, no progress: too early to say.
-        assert_eq!(goal(2, 4, &[(2, NietOpKoers)]).off_track(today), None);
+        // Only one evaluation, no progress, on course: too early to say ...
+        assert_eq!(goal(2, 4, &[(2, OpKoers)]).off_track(today), None);
+        // ... unless the evaluator judged it "niet op koers".
+        assert_eq!(
+            goal(2, 4, &[(2, NietOpKoers)]).off_track(today),
+            Some(OffTrack::Judged)
+        );
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct EvaluationForm {
     pub is_final: bool,
     pub flight: Flight,
     pub ticket: Option<u64>,
+    /// Esc was pressed once with work in the form.
+    pub leaving: bool,
 }
 
 /// The state a score suggests: reached at the target, on course when it
@@ -119,6 +121,7 @@ impl App {
             is_final: false,
             flight: Flight::Editing,
             ticket: None,
+            leaving: false,
         }));
     }
 
@@ -130,7 +133,24 @@ impl App {
         let lang = self.lang();
         let mut commands = Vec::new();
         let on_remark = form.at == form.rows.len();
+        let dirty = !form.remark.value().trim().is_empty()
+            || form.is_final
+            || form.rows.iter().any(|r| r.score != r.last);
         match key.code {
+            // What was chosen is not thrown away by one key: the first Esc
+            // says so, the second closes.
+            KeyCode::Esc if dirty && !form.leaving && form.flight != Flight::Sending => {
+                form.leaving = true;
+                form.flight = Flight::Refused(
+                    lang.pick(
+                        "Nogmaals Esc gooit deze evaluatie weg; ⏎ legt hem vast.",
+                        "Esc again discards this evaluation; ⏎ records it.",
+                    )
+                    .into(),
+                );
+                self.overlay = Some(Overlay::Evaluation(form));
+                return Vec::new();
+            }
             KeyCode::Esc => return Vec::new(),
             _ if form.flight == Flight::Sending => {}
             KeyCode::Down | KeyCode::Tab => form.at = (form.at + 1) % (form.rows.len() + 1),
@@ -172,6 +192,9 @@ impl App {
                 let remark = form.remark.value().trim().to_string();
                 let lapsed = form.rows.iter().any(|r| r.state == GoalState::Vervallen);
                 if lapsed && remark.is_empty() {
+                    // Straight to the remark, so what is typed next lands
+                    // there and not on a goal's score or state.
+                    form.at = form.rows.len();
                     form.flight = Flight::Refused(
                         lang.pick(
                             "Een vervallen doel vraagt een toelichting: waarom het vervalt.",
@@ -214,6 +237,9 @@ impl App {
                 }
             }
             _ => {}
+        }
+        if key.code != KeyCode::Esc {
+            form.leaving = false;
         }
         self.overlay = Some(Overlay::Evaluation(form));
         commands

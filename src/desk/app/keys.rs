@@ -152,6 +152,36 @@ impl App {
                 )
                 .to_string(),
             ),
+            Action::Plan | Action::Evaluate => {
+                let case = self.selected_case()?;
+                let may = permissions::may_act_on_case(&self.me.person, CaseAction::RecordPlan, case);
+                let why = if let Err(denied) = may {
+                    denied.0
+                } else if !case.is_open() {
+                    lang.pick("de zaak is gesloten", "the case is closed").into()
+                } else if action == Action::Plan && case.first_contact_at.is_none() {
+                    lang.pick("eerst het eerste contact", "first contact comes first").into()
+                } else if action == Action::Plan {
+                    lang.pick(
+                        "het plan is er al; E evalueert de doelen",
+                        "the plan is there; E evaluates its goals",
+                    )
+                    .into()
+                } else if case.goals.is_empty() {
+                    lang.pick(
+                        "nog geen plan met doelen; P legt het vast",
+                        "no plan with goals yet; P records it",
+                    )
+                    .into()
+                } else {
+                    lang.pick(
+                        "geen doel loopt nog: alle behaald of vervallen",
+                        "no goal is running: all reached or lapsed",
+                    )
+                    .into()
+                };
+                Some(format!("{}: {why}.", case.number))
+            }
             Action::Bucket if self.board == Board::Doorstroom && self.sees_stats() => Some(
                 lang.pick(
                     "Een week of maand staat per dag; per week of maand kiest u bij een langere periode (p).",

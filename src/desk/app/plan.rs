@@ -50,6 +50,8 @@ pub struct PlanForm {
     pub field: PlanField,
     pub flight: Flight,
     pub ticket: Option<u64>,
+    /// Esc was pressed once with work in the form.
+    pub leaving: bool,
 }
 
 /// The most goals the form offers (the server's bound).
@@ -120,6 +122,7 @@ impl App {
             field: PlanField::Domain(0),
             flight: Flight::Editing,
             ticket: None,
+            leaving: false,
         }));
     }
 
@@ -132,9 +135,42 @@ impl App {
         let ctrl = key
             .modifiers
             .contains(crossterm::event::KeyModifiers::CONTROL);
+        let dirty = !form.note.value().trim().is_empty()
+            || form
+                .goals
+                .iter()
+                .any(|g| !g.text.value().trim().is_empty() || !g.date.value().trim().is_empty());
         match key.code {
+            // Typed goals are not thrown away by one key: the first Esc
+            // says so, the second closes.
+            KeyCode::Esc if dirty && !form.leaving && form.flight != Flight::Sending => {
+                form.leaving = true;
+                form.flight = Flight::Refused(
+                    lang.pick(
+                        "Nogmaals Esc gooit dit plan weg; ⏎ legt het vast.",
+                        "Esc again discards this plan; ⏎ records it.",
+                    )
+                    .into(),
+                );
+                self.overlay = Some(Overlay::Plan(form));
+                return Vec::new();
+            }
             KeyCode::Esc => return Vec::new(),
             _ if form.flight == Flight::Sending => {}
+            // On a life domain a letter chooses the next one starting with it.
+            KeyCode::Char(c) if matches!(form.field, PlanField::Domain(_)) && !ctrl => {
+                if let PlanField::Domain(i) = form.field {
+                    let names = &self.settings.norms.life_domains;
+                    let from = form.goals[i].domain;
+                    let wanted = c.to_lowercase().next().unwrap_or(c);
+                    if let Some(next) = (1..=names.len())
+                        .map(|step| (from + step) % names.len())
+                        .find(|&n| names[n].starts_with(wanted))
+                    {
+                        form.goals[i].domain = next;
+                    }
+                }
+            }
             KeyCode::Tab | KeyCode::Down => form.field = fields[(at + 1) % fields.len()],
             KeyCode::BackTab | KeyCode::Up => {
                 form.field = fields[(at + fields.len() - 1) % fields.len()];
@@ -202,7 +238,9 @@ impl App {
             },
             _ => self.type_into(&mut form, key),
         }
-        let _ = lang;
+        if key.code != KeyCode::Esc {
+            form.leaving = false;
+        }
         self.overlay = Some(Overlay::Plan(form));
         commands
     }

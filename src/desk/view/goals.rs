@@ -43,16 +43,20 @@ pub(super) fn goal_lines(app: &App, case: &Case, theme: Theme) -> Vec<Line<'stat
         lines.push(Line::from(vec![
             Span::styled(heading, bold()),
             Span::styled(
-                format!(
-                    " · {} {}{}",
-                    lang.pick("evaluatie", "evaluation"),
-                    if late {
-                        lang.pick("was op", "was due")
-                    } else {
-                        lang.pick("vóór", "by")
-                    },
-                    format_args!(" {}", labels::date(lang, due))
-                ),
+                if late {
+                    // Said as late, never as if it took place that day.
+                    format!(
+                        " · {} ({})",
+                        lang.pick("evaluatie te laat", "evaluation late"),
+                        labels::date(lang, due)
+                    )
+                } else {
+                    format!(
+                        " · {} {}",
+                        lang.pick("evaluatie vóór", "evaluation by"),
+                        labels::date(lang, due)
+                    )
+                },
                 theme.tone(if late { Tone::Late } else { Tone::Plain }),
             ),
         ]));
