@@ -119,7 +119,7 @@ async fn goals_are_recorded_evaluated_and_travel_without_their_words(s: TestServ
     .await;
     let outcome = &figures["outcome"];
     assert_eq!(outcome["goals_evaluated"], "<5", "{outcome}");
-    assert_eq!(outcome["evaluations"]["made"], "<5", "{outcome}");
+    assert_eq!(outcome["evaluations"]["due"], "<5", "{outcome}");
     assert_eq!(outcome["per_life_domain"][0]["median_change"], json!(null));
     assert!(!figures.to_string().contains(WORDS));
 

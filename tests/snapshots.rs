@@ -717,7 +717,7 @@ fn doorstroom_shows_the_goals_results_against_the_aim() {
         per_organisation: Vec::new(),
         per_request_kind: Vec::new(),
         evaluations: OnTime {
-            made: Some(Count::of(30)),
+            due: Some(Count::of(30)),
             on_time: Some(Count::of(27)),
             on_time_pct: Some(90.0),
         },
@@ -732,7 +732,7 @@ fn doorstroom_shows_the_goals_results_against_the_aim() {
         "{wide}"
     );
     assert!(
-        wide.contains("evaluaties op tijd 90,0 % · gedaan 30"),
+        wide.contains("evaluaties op tijd 90,0 % · van 30"),
         "{wide}"
     );
     assert!(

@@ -311,7 +311,7 @@ fn draw_outcome(
     let inner = framed(frame, lang.pick("Resultaat", "Results"), theme, area);
     let o = &t.outcome;
     let count = |c: Option<crate::domain::stats::small::Count>| {
-        c.map_or("0".to_string(), |c| c.to_string())
+        c.map_or("—".to_string(), |c| c.to_string())
     };
     let mut lines = vec![
         Line::from(reached_span(lang, theme, t, target)),
@@ -330,8 +330,8 @@ fn draw_outcome(
             "{} {} · {} {}",
             lang.pick("evaluaties op tijd", "evaluations on time"),
             percent(lang, o.evaluations.on_time_pct),
-            lang.pick("gedaan", "made"),
-            count(o.evaluations.made)
+            lang.pick("van", "of"),
+            count(o.evaluations.due)
         )),
         Line::raw(""),
         Line::styled(

@@ -135,6 +135,8 @@ impl FactsMirror {
             now,
         );
         figures.dwangsom = stats::dwangsom_of_period(&mirror.requests, period, now, norms);
+        figures.outcome =
+            stats::outcome::outcome(&mirror.cases, &mirror.requests, period, now, norms);
         mirror.last = Some((key, figures.clone()));
         Ok(figures)
     }

@@ -617,7 +617,9 @@ pub fn throughput(
         series,
         dwangsom: DwangsomFigures::default(),
         waakvlam,
-        outcome: outcome::outcome(cases, requests, period),
+        // Filled by [`outcome::outcome`], which needs the norms (when an
+        // evaluation falls due), as the dwangsom does.
+        outcome: outcome::Outcome::default(),
     }
 }
 

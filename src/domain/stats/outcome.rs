@@ -11,9 +11,12 @@ use utoipa::ToSchema;
 
 use super::Period;
 use super::small::{Count, median, share};
+use chrono::{DateTime, Utc};
+
 use crate::domain::calendar::local_date;
 use crate::domain::model::{Case, Request};
-use crate::domain::plan::{Goal, GoalState};
+use crate::domain::norms::Norms;
+use crate::domain::plan::{Goal, GoalState, evaluation_due};
 
 /// The outcome figures of a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
@@ -31,7 +34,7 @@ pub struct Outcome {
     pub per_organisation: Vec<Group>,
     /// The same per kind of specialist care that served the goal.
     pub per_request_kind: Vec<Group>,
-    /// Evaluations made in the period, and how many on or before their day.
+    /// Evaluations due in the period, and how many were made on time.
     pub evaluations: OnTime,
 }
 
@@ -43,9 +46,11 @@ pub struct Reached {
     pub reached_pct: Option<f64>,
 }
 
+/// The evaluations that fell due in the period: made on or before their
+/// day, made late, or not made at all by now (late too).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
 pub struct OnTime {
-    pub made: Option<Count>,
+    pub due: Option<Count>,
     pub on_time: Option<Count>,
     pub on_time_pct: Option<f64>,
 }
@@ -90,17 +95,39 @@ impl Tally {
 
 /// The outcome of `period` from the cases (with their goals) and the
 /// requests that may serve them.
-pub fn outcome(cases: &[Case], requests: &[Request], period: Period) -> Outcome {
+pub fn outcome(
+    cases: &[Case],
+    requests: &[Request],
+    period: Period,
+    now: DateTime<Utc>,
+    norms: &Norms,
+) -> Outcome {
+    let today = local_date(now);
     let kind_of: BTreeMap<i64, &str> = requests.iter().map(|r| (r.id, r.kind.as_str())).collect();
     let (mut evaluated, mut closing_goals, mut closing_reached) = (0, 0, 0);
-    let (mut made, mut on_time) = (0, 0);
+    let (mut due, mut on_time) = (0, 0);
     let mut per_domain: BTreeMap<String, Tally> = BTreeMap::new();
     let mut per_organisation: BTreeMap<String, Tally> = BTreeMap::new();
     let mut per_kind: BTreeMap<&str, Tally> = BTreeMap::new();
     for case in cases.iter().filter(|c| !c.goals.is_empty()) {
-        for evaluation in case.evaluations.iter().filter(|e| in_period(&period, e.on)) {
-            made += 1;
+        for evaluation in case
+            .evaluations
+            .iter()
+            .filter(|e| in_period(&period, e.due))
+        {
+            due += 1;
             on_time += u32::from(evaluation.on <= evaluation.due);
+        }
+        // The one still to make, when its day has passed: late as well.
+        if let Some(plan_at) = case.plan_at
+            && case.is_open()
+            && case.goals.iter().any(Goal::is_open)
+            && !case.evaluations.last().is_some_and(|e| e.is_final)
+        {
+            let next = evaluation_due(plan_at, &case.evaluations, case.domain, norms);
+            if next < today && in_period(&period, next) {
+                due += 1;
+            }
         }
         for goal in &case.goals {
             // The last score up to the period's end, when one fell in it.
@@ -169,9 +196,9 @@ pub fn outcome(cases: &[Case], requests: &[Request], period: Period) -> Outcome 
                 .collect(),
         ),
         evaluations: OnTime {
-            made: Some(Count::of(made)),
+            due: Some(Count::of(due)),
             on_time: Some(Count::of(on_time)),
-            on_time_pct: share(on_time, made),
+            on_time_pct: share(on_time, due),
         },
     }
 }
@@ -234,6 +261,10 @@ mod tests {
 
     use GoalState::*;
 
+    fn after_q3() -> DateTime<Utc> {
+        "2026-10-15T10:00:00Z".parse().unwrap()
+    }
+
     const Q3: Period = Period {
         from: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
         to: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
@@ -278,7 +309,9 @@ mod tests {
             "MEE",
             vec![goal("woning", 2, &[("2026-05-01", 3, OpKoers)])],
         ));
-        // Evaluations on the cases: five in Q3, four of them on time.
+        // Evaluations on the cases, due in Q3: 1 July (on time), 1 August
+        // (made 15 August: late), 2 September and 21 July (on time); the
+        // one due 1 October is the fourth quarter's.
         for (case, (on, due)) in cases.iter_mut().zip([
             ("2026-07-01", "2026-07-01"),
             ("2026-08-15", "2026-08-01"),
@@ -292,7 +325,7 @@ mod tests {
                 is_final: false,
             });
         }
-        let outcome = outcome(&cases, &[], Q3);
+        let outcome = outcome(&cases, &[], Q3, after_q3(), &Norms::default());
         assert_eq!(outcome.goals_evaluated, Some(Count::of(7)));
         let geldzaken = &outcome.per_life_domain[0];
         assert_eq!(geldzaken.name, "geldzaken");
@@ -312,8 +345,12 @@ mod tests {
         let mee = &outcome.per_organisation[1];
         assert_eq!((mee.name.as_str(), mee.goals.shown()), ("MEE", None));
         assert_eq!(outcome.per_organisation[0].goals.shown(), Some(6));
-        // Evaluations: five made, four on time: "<5", no share.
-        assert_eq!(outcome.evaluations.made, Some(Count::of(5)));
+        // Four made that were due in Q3, three of them on time. Cases 6, 7
+        // and 8 (plans of 1 April) were never evaluated: their first
+        // evaluation fell due on 1 July, so they are due and late as well:
+        // seven due, three on time ("<5"), no share.
+        assert_eq!(outcome.evaluations.due, Some(Count::of(7)));
+        assert_eq!(outcome.evaluations.on_time.unwrap().to_string(), "<5");
         assert_eq!(outcome.evaluations.on_time_pct, None);
         let json = serde_json::to_value(&outcome).unwrap();
         assert_eq!(json["evaluations"]["on_time"], "<5");
@@ -348,7 +385,7 @@ mod tests {
         later.id = 10;
         later.closed_at = Some("2026-10-01T10:00:00Z".parse().unwrap());
         cases.extend([gone, dropped, later]);
-        let outcome = outcome(&cases, &[], Q3);
+        let outcome = outcome(&cases, &[], Q3, after_q3(), &Norms::default());
         assert_eq!(outcome.at_closing.goals, Some(Count::of(7)));
         assert_eq!(outcome.at_closing.reached, Some(Count::of(5)));
         assert_eq!(outcome.at_closing.reached_pct, Some(71.4));
@@ -385,7 +422,7 @@ mod tests {
                 case(id, "Kwadraad", vec![g])
             })
             .collect();
-        let outcome = outcome(&cases, &requests, Q3);
+        let outcome = outcome(&cases, &requests, Q3, after_q3(), &Norms::default());
         let kinds: Vec<(&str, Option<u32>)> = outcome
             .per_request_kind
             .iter()
