@@ -50,7 +50,12 @@ fn planned() -> Delta {
 }
 
 fn on_case_5(login: &str) -> App {
-    let mut app = desk_with(login, settings(), planned());
+    on_case_5_of(login, planned())
+}
+
+/// `login`'s desk on Stagnatie with case 5 of `delta` selected.
+fn on_case_5_of(login: &str, delta: Delta) -> App {
+    let mut app = desk_with(login, settings(), delta);
     press(&mut app, KeyCode::Char('2'));
     let table = app.table().unwrap();
     let at = table
@@ -193,18 +198,7 @@ fn contacted() -> Delta {
 
 #[test]
 fn p_records_the_plan_with_its_goals_and_checks_them_before_sending() {
-    let mut app = desk_with("cr-01", settings(), contacted());
-    press(&mut app, KeyCode::Char('2'));
-    let table = app.table().unwrap();
-    let at = table
-        .visible
-        .iter()
-        .position(|&i| table.rows[i].key == RowKey::Case(5))
-        .expect("case 5 on cr-01's Stagnatie");
-    press(&mut app, KeyCode::Char('g'));
-    for _ in 0..at {
-        press(&mut app, KeyCode::Down);
-    }
+    let mut app = on_case_5_of("cr-01", contacted());
     assert!(app.offers(Action::Plan));
     assert!(!app.offers(Action::Evaluate), "no goals yet");
     press(&mut app, KeyCode::Char('P'));

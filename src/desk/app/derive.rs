@@ -49,7 +49,9 @@ impl App {
                 rows.table(&self.snapshot, counting, lang, self.now),
             ));
         }
-        if self.settings.tabs.contains(&Board::Stagnatie) {
+        // The Resultaat view only while it is shown: nobody pays for it
+        // on every sync who never presses R.
+        if self.results {
             tables.push((View::Results, self.results_rows()));
         }
         if self.drill.is_some() {
@@ -188,12 +190,18 @@ impl App {
             table.scroll_to_selection(page);
         }
         // The Resultaat view, whole, when Stagnatie's rows moved.
-        if stagnation_moved && self.tables.contains_key(&View::Results) {
-            let rows = self.results_rows();
-            let table = self.tables.get_mut(&View::Results).expect("checked");
-            table.set_rows(rows);
-            table.scroll_to_selection(page);
+        if stagnation_moved && self.results {
+            self.refresh_results();
         }
+    }
+
+    /// Builds the Resultaat view anew (shown, or just asked for with `R`).
+    pub(super) fn refresh_results(&mut self) {
+        let rows = self.results_rows();
+        let page = self.page();
+        let table = self.tables.entry(View::Results).or_default();
+        table.set_rows(rows);
+        table.scroll_to_selection(page);
     }
 
     pub(super) fn apply(&mut self, mut delta: Delta) {

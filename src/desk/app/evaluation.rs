@@ -270,19 +270,25 @@ impl App {
                         lang.pick("evaluatie vastgelegd.", "evaluation recorded.")
                     }
                 );
-                let case = (**case).clone();
-                self.overlay = None;
-                self.apply(Delta {
-                    cases: vec![case],
-                    ..Delta::default()
-                });
-                self.say(text, StatusKind::Done);
+                self.case_form_done(case, text);
             }
             Ok(_) => {}
             // What was chosen and typed stays; the user can try again.
             Err(failure) => form.flight = Flight::Refused(failure.to_string()),
         }
         Some(Vec::new())
+    }
+
+    /// A case form (plan, evaluation) answered: the form closes, the case
+    /// as the server has it is applied at once, and the footer says what
+    /// was recorded.
+    pub(super) fn case_form_done(&mut self, case: &Case, text: String) {
+        self.overlay = None;
+        self.apply(Delta {
+            cases: vec![case.clone()],
+            ..Delta::default()
+        });
+        self.say(text, StatusKind::Done);
     }
 
     /// What the evaluation will do, in the user's words: the next

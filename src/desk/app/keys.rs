@@ -440,7 +440,10 @@ impl App {
             Action::Results => {
                 self.results = !self.results;
                 let page = self.page();
-                if let Some(table) = self.table_mut() {
+                if self.results {
+                    // Kept only while shown: made now, as it stands.
+                    self.refresh_results();
+                } else if let Some(table) = self.table_mut() {
                     table.scroll_to_selection(page);
                 }
             }

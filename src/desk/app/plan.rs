@@ -11,9 +11,8 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::dialog::{Flight, parse_day_near};
-use super::{ActionCall, App, Changed, Command, Overlay, StatusKind};
+use super::{ActionCall, App, Changed, Command, Overlay};
 use crate::api::client::ApiFailure;
-use crate::domain::boards::Delta;
 use crate::domain::calendar::local_date;
 use crate::domain::permissions::{self, CaseAction};
 use crate::domain::plan::{NewGoal, check_goal, evaluation_due};
@@ -353,13 +352,7 @@ impl App {
                         lang.pick("doelen", "goals")
                     }
                 );
-                let case = (**case).clone();
-                self.overlay = None;
-                self.apply(Delta {
-                    cases: vec![case],
-                    ..Delta::default()
-                });
-                self.say(text, StatusKind::Done);
+                self.case_form_done(case, text);
             }
             Ok(_) => {}
             // Everything typed stays; the user can try again.

@@ -18,7 +18,6 @@ pub const MAX_GOALS: usize = 12;
 fn new_goals(
     goals: &[NewGoal],
     first_id: u32,
-    case: &Case,
     today: NaiveDate,
     norms: &Norms,
 ) -> Result<(Vec<Goal>, Vec<String>), Refusal> {
@@ -52,7 +51,6 @@ fn new_goals(
             scores: Vec::new(),
         });
     }
-    let _ = case;
     Ok((made, lines))
 }
 
@@ -87,7 +85,7 @@ pub fn record_plan(
     if goals.len() > MAX_GOALS {
         return invalid(format!("een plan heeft hoogstens {MAX_GOALS} doelen"));
     }
-    let (made, lines) = new_goals(goals, 1, case, local_date(now), norms)?;
+    let (made, lines) = new_goals(goals, 1, local_date(now), norms)?;
     let note = optional_text("notitie", note)?;
     let mut next = case.clone();
     next.plan_at = Some(now);
@@ -140,7 +138,7 @@ pub fn revise_plan(
     if kept + added.len() > MAX_GOALS {
         return invalid(format!("een plan heeft hoogstens {MAX_GOALS} doelen"));
     }
-    let (made, added_lines) = new_goals(added, first_id, case, local_date(now), norms)?;
+    let (made, added_lines) = new_goals(added, first_id, local_date(now), norms)?;
     next.goals.extend(made);
     lines.extend(added_lines);
     if !next.goals.iter().any(Goal::is_open) {
